@@ -1,0 +1,172 @@
+/*
+ * ctx.c - lifetime of fl_ctx, the status table, errors, warnings, progress.
+ *
+ * The context owns one GEOS handle, one PROJ context and a WGS84 geodesic.
+ * GEOS and PROJ messages are routed into the context; nothing here prints.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "fl_internal.h"
+
+const char *fl_version(void) { return "0.1.0"; }
+
+const char *fl_status_name(fl_status st) {
+  switch (st) {
+#define FL__STATUS_NAME(name, value, text) \
+  case FL_##name:                          \
+    return #name;
+    FL_STATUS_MAP(FL__STATUS_NAME)
+#undef FL__STATUS_NAME
+  }
+  return "E_UNKNOWN";
+}
+
+const char *fl_status_str(fl_status st) {
+  switch (st) {
+#define FL__STATUS_TEXT(name, value, text) \
+  case FL_##name:                          \
+    return text;
+    FL_STATUS_MAP(FL__STATUS_TEXT)
+#undef FL__STATUS_TEXT
+  }
+  return "unknown status";
+}
+
+static void on_geos_error(const char *message, void *user) {
+  fl_ctx *ctx = user;
+  snprintf(ctx->geos_msg, sizeof ctx->geos_msg, "%s", message ? message : "");
+}
+
+static void on_geos_notice(const char *message, void *user) {
+  (void)message;
+  (void)user; /* notices (e.g. self-intersection) are reported by our own validity checks */
+}
+
+static void on_proj_log(void *user, int level, const char *message) {
+  (void)user;
+  (void)level;
+  (void)message; /* PROJ errors are read back with proj_context_errno */
+}
+
+fl_ctx *fl_ctx_create(void) {
+  fl_ctx *ctx = calloc(1, sizeof *ctx);
+  if (!ctx) return NULL;
+  ctx->geos = GEOS_init_r();
+  ctx->proj = proj_context_create();
+  if (!ctx->geos || !ctx->proj) {
+    fl_ctx_destroy(ctx);
+    return NULL;
+  }
+  GEOSContext_setErrorMessageHandler_r(ctx->geos, on_geos_error, ctx);
+  GEOSContext_setNoticeMessageHandler_r(ctx->geos, on_geos_notice, ctx);
+  proj_log_func(ctx->proj, ctx, on_proj_log);
+  geod_init(&ctx->geod, 6378137.0, 1.0 / 298.257223563);
+  ctx->last_progress = -1.0;
+  return ctx;
+}
+
+void fl_ctx_destroy(fl_ctx *ctx) {
+  if (!ctx) return;
+  for (size_t i = 0; i < ctx->n_pj_cache; i++) proj_destroy(ctx->pj_cache[i].to_lonlat);
+  fl_ctx_clear_warnings(ctx);
+  free(ctx->warnings);
+  if (ctx->geos) GEOS_finish_r(ctx->geos);
+  if (ctx->proj) proj_context_destroy(ctx->proj);
+  free(ctx);
+}
+
+GEOSContextHandle_t fl_ctx_geos(fl_ctx *ctx) { return ctx->geos; }
+PJ_CONTEXT *fl_ctx_proj(fl_ctx *ctx) { return ctx->proj; }
+fl_status fl_ctx_status(const fl_ctx *ctx) { return ctx->status; }
+const char *fl_ctx_errmsg(const fl_ctx *ctx) { return ctx->errmsg; }
+
+void fl_ctx_clear_error(fl_ctx *ctx) {
+  ctx->status = FL_OK;
+  ctx->errmsg[0] = '\0';
+  ctx->geos_msg[0] = '\0';
+}
+
+void fl_ctx_set_progress(fl_ctx *ctx, fl_progress_fn fn, void *user,
+                         const volatile int *cancel_flag) {
+  ctx->progress = fn;
+  ctx->progress_user = user;
+  ctx->cancel = cancel_flag;
+  ctx->last_progress = -1.0;
+}
+
+void fl_ctx_set_threads(fl_ctx *ctx, int n_threads) { ctx->n_threads = n_threads < 0 ? 0 : n_threads; }
+
+int fl__threads_for(const fl_ctx *ctx, size_t n_items) {
+  long n = ctx->n_threads;
+  if (n == 0) n = sysconf(_SC_NPROCESSORS_ONLN);
+  if (n < 1) n = 1;
+  if (n > 64) n = 64;
+  if (n_items < 256) n = 1; /* thread start-up costs more than it saves */
+  return (int)n;
+}
+
+size_t fl_ctx_warning_count(const fl_ctx *ctx) { return ctx->n_warnings; }
+
+const char *fl_ctx_warning(const fl_ctx *ctx, size_t i) {
+  return i < ctx->n_warnings ? ctx->warnings[i] : NULL;
+}
+
+void fl_ctx_clear_warnings(fl_ctx *ctx) {
+  for (size_t i = 0; i < ctx->n_warnings; i++) free(ctx->warnings[i]);
+  ctx->n_warnings = 0;
+}
+
+void fl_free(void *p) { free(p); }
+
+char *fl__strdup(const char *s) {
+  if (!s) return NULL;
+  size_t n = strlen(s) + 1;
+  char *c = malloc(n);
+  if (c) memcpy(c, s, n);
+  return c;
+}
+
+fl_status fl__fail(fl_ctx *ctx, fl_status st, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(ctx->errmsg, sizeof ctx->errmsg, fmt, ap);
+  va_end(ap);
+  ctx->status = st;
+  return st;
+}
+
+fl_status fl__fail_geos(fl_ctx *ctx, const char *what) {
+  if (ctx->geos_msg[0])
+    return fl__fail(ctx, FL_E_GEOS, "%s failed in the geometry engine: %s", what, ctx->geos_msg);
+  return fl__fail(ctx, FL_E_GEOS, "%s failed in the geometry engine", what);
+}
+
+void fl__warn(fl_ctx *ctx, const char *fmt, ...) {
+  char buf[FL_ERRMSG_LEN];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  if (ctx->n_warnings == ctx->cap_warnings) {
+    size_t cap = ctx->cap_warnings ? ctx->cap_warnings * 2 : 8;
+    char **w = realloc(ctx->warnings, cap * sizeof *w);
+    if (!w) return;
+    ctx->warnings = w;
+    ctx->cap_warnings = cap;
+  }
+  char *copy = fl__strdup(buf);
+  if (copy) ctx->warnings[ctx->n_warnings++] = copy;
+}
+
+fl_status fl__progress(fl_ctx *ctx, double fraction) {
+  if (ctx->cancel && *ctx->cancel)
+    return fl__fail(ctx, FL_E_CANCEL, "cancelled by the user; no output was written");
+  if (!ctx->progress) return FL_OK;
+  if (fraction < 1.0 && fraction - ctx->last_progress < 0.01) return FL_OK;
+  ctx->last_progress = fraction;
+  if (ctx->progress(fraction, ctx->progress_user))
+    return fl__fail(ctx, FL_E_CANCEL, "cancelled by the user; no output was written");
+  return FL_OK;
+}

@@ -1,0 +1,56 @@
+/*
+ * fl_internal.h - what core files share but the public headers do not show:
+ * the layout of fl_ctx, error helpers and small geometry utilities.
+ * Names used across files carry the fl__ prefix.
+ */
+#ifndef FL_INTERNAL_H
+#define FL_INTERNAL_H
+
+#include <geodesic.h>
+#include <stdarg.h>
+#include "frontline/frontline.h"
+
+#define FL_ERRMSG_LEN 1024
+
+typedef struct fl__pj_cache_entry {
+  int srid;
+  PJ *to_lonlat;   /* EPSG:srid -> lon/lat, normalised for visualisation */
+} fl__pj_cache_entry;
+
+struct fl_ctx {
+  GEOSContextHandle_t geos;
+  PJ_CONTEXT *proj;
+  struct geod_geodesic geod;          /* WGS84 */
+  fl_status status;
+  char errmsg[FL_ERRMSG_LEN];
+  char geos_msg[FL_ERRMSG_LEN];       /* last message from GEOS's error handler */
+  fl_progress_fn progress;
+  void *progress_user;
+  const volatile int *cancel;
+  double last_progress;
+  int n_threads;
+  char **warnings;
+  size_t n_warnings, cap_warnings;
+  fl__pj_cache_entry pj_cache[8];
+  size_t n_pj_cache;
+};
+
+/* Set status and message (printf format); returns st for "return fl__fail(...)". */
+fl_status fl__fail(fl_ctx *ctx, fl_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Record a warning (one sentence). Out-of-memory drops it silently. */
+void fl__warn(fl_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Fail with FL_E_GEOS (or FL_E_NOMEM), appending GEOS's own message. */
+fl_status fl__fail_geos(fl_ctx *ctx, const char *what);
+
+/* Progress: fraction of the current run. Returns FL_E_CANCEL (with message)
+ * when the cancel flag is set or the callback asked to stop. Cheap to call
+ * per feature: reports only every 1 %. */
+fl_status fl__progress(fl_ctx *ctx, double fraction);
+/* The number of worker threads to use for n items. */
+int fl__threads_for(const fl_ctx *ctx, size_t n_items);
+
+/* A copy of s with malloc (NULL stays NULL). */
+char *fl__strdup(const char *s);
+
+#endif

@@ -1,0 +1,154 @@
+/*
+ * fl_analysis.h - the analyses: bands, frontline, settlement status, route
+ * exposure, nearest route, and all of them at once (analyze).
+ *
+ * Every analysis reads layers (fl_io.h) in any CRS with an SRID, measures on
+ * the WGS84 ellipsoid, and returns a new layer in the CRS of its main input.
+ * Batch calls index their layers once and honour the context's progress and
+ * cancel hooks between features. Input polygons that are invalid are repaired
+ * (GEOSMakeValid) and each repair is recorded as a context warning.
+ */
+#ifndef FRONTLINE_FL_ANALYSIS_H
+#define FRONTLINE_FL_ANALYSIS_H
+
+#include "fl_geom.h"
+#include "fl_io.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Options shared by every analysis. Strings are borrowed for the call. */
+typedef struct fl_options {
+  /* Field names (case-insensitive). A missing optional field means "one group". */
+  const char *side_field;      /* control: holder side, required ("side")           */
+  const char *source_field;    /* control/front: source, optional ("source")        */
+  const char *date_field;      /* control/front: date, optional ("date")            */
+  const char *status_field;    /* control: status, optional ("status")              */
+  const char *name_field;      /* settlements and routes: name ("name")             */
+  const char *class_field;     /* routes: class, optional ("class")                 */
+  const char *contested_value; /* status value of contested polygons ("contested")  */
+
+  /* Bands: outer distances in metres, strictly increasing and > 0.
+   * n_dist 0 means the default 5,000 10,000 20,000 40,000. */
+  const double *dist_m;
+  size_t n_dist;
+  fl_side side;                /* bands: both sides (default), left or right       */
+  const char *held_by;         /* bands: keep only ground this side holds;
+                                  route-exposure: measure reach from this side's
+                                  ground instead of the front line (NULL: off)     */
+
+  /* Frontline. */
+  double snap_m;               /* gap/overlap tolerance between the sides (500 m)   */
+  const char *side_a;          /* the two sides; NULL: the values found in data     */
+  const char *side_b;
+
+  /* Settlement status (rules S1-S4 in docs/tools/settlement-status.md). */
+  double split_share;          /* S2: largest share below this is contested (0.75)  */
+  double contested_dist_m;     /* S3: closer than this to the front is contested
+                                  (0 = rule off, the default)                       */
+
+  /* Nearest route: keep only routes whose class is one of these (n 0: all). */
+  const char *const *classes;
+  size_t n_classes;
+
+  /* Keep only control/front features of this source / date (NULL: all). */
+  const char *source_filter;
+  const char *date_filter;
+} fl_options;
+
+/** Fill opts with the defaults above. @since 0.1 */
+FL_API void fl_options_init(fl_options *opts);
+
+/**
+ * Distance bands around the front lines: one dissolved, non-overlapping
+ * polygon per band [inner_m, outer_m) and per front group (source, date),
+ * optionally one side only, only on ground held by opts->held_by (needs
+ * control), clipped to mask. Output fields: band, inner_m, outer_m, side,
+ * area_km2 (+ source, date when the front has them).
+ *
+ * @param front    borrowed, lines. @param control, mask  borrowed, may be NULL.
+ * @param out      [out] owned by caller, free with fl_layer_destroy().
+ * @since 0.1
+ */
+FL_API fl_status fl_bands(fl_ctx *ctx, const fl_layer *front, const fl_layer *control,
+                          const fl_layer *mask, const fl_options *opts, fl_layer **out);
+
+/**
+ * Line of contact from control polygons: per group (source, date), the part
+ * of side A's boundary within snap_m of side B's ground, without the outer
+ * edge of the data. With one side only, that side's boundary minus the
+ * edges along the mask (or, without a mask, along the data's bounding box).
+ * Output fields: source, date, side_a, side_b, length_km.
+ * @since 0.1
+ */
+FL_API fl_status fl_frontline(fl_ctx *ctx, const fl_layer *control, const fl_layer *mask,
+                              const fl_options *opts, fl_layer **out);
+
+/**
+ * Who holds each settlement, per control group (source, date). Output: the
+ * settlement's fields and geometry, then source, date, side, share_<side>...,
+ * status, dist_to_front_m, band, sources_agree, claims.
+ *
+ * @param front  borrowed, may be NULL: then derived with fl_frontline().
+ * @since 0.1
+ */
+FL_API fl_status fl_settlement_status(fl_ctx *ctx, const fl_layer *settlements,
+                                      const fl_layer *control, const fl_layer *front,
+                                      const fl_options *opts, fl_layer **out);
+
+/**
+ * Exposure of routes to the front: per route (and front group) length_km,
+ * min_dist_to_front_m, km_<inner>_<outer> per band, exposed_km, exposed_share,
+ * and as geometry the parts within the outermost band.
+ *
+ * @param front    borrowed lines; may be NULL when opts->held_by is set.
+ * @param control  borrowed; needed when opts->held_by is set.
+ * @since 0.1
+ */
+FL_API fl_status fl_route_exposure(fl_ctx *ctx, const fl_layer *routes, const fl_layer *front,
+                                   const fl_layer *control, const fl_options *opts,
+                                   fl_layer **out);
+
+/**
+ * Nearest route of each settlement: settlement fields, route_id, route_name,
+ * route_class, dist_m, and the connecting line (settlement to route) as geometry.
+ * @since 0.1
+ */
+FL_API fl_status fl_nearest_route(fl_ctx *ctx, const fl_layer *settlements,
+                                  const fl_layer *routes, const fl_options *opts,
+                                  fl_layer **out);
+
+/** Inputs of fl_analyze(); all borrowed; front, routes and mask may be NULL. */
+typedef struct fl_analyze_input {
+  const fl_layer *settlements;
+  const fl_layer *control;
+  const fl_layer *front;
+  const fl_layer *routes;
+  const fl_layer *mask;
+} fl_analyze_input;
+
+/** Result of fl_analyze(); free with fl_analyze_result_free(). */
+typedef struct fl_analyze_result {
+  fl_layer **layers;   /* owned: frontline, bands, settlement_status, route_exposure, nearest_route */
+  size_t n_layers;
+  char *report;        /* owned: plain text or Markdown */
+} fl_analyze_result;
+
+/**
+ * Run every analysis on one set of layers and write a short report that leads
+ * with the answer (who holds each settlement, how far from the front, band,
+ * nearest route). markdown nonzero: Markdown; else plain text.
+ * @param out  [out] written only on success.
+ * @since 0.1
+ */
+FL_API fl_status fl_analyze(fl_ctx *ctx, const fl_analyze_input *in, const fl_options *opts,
+                            int markdown, fl_analyze_result *out);
+
+/** Free what fl_analyze() returned; the struct itself is the caller's. @since 0.1 */
+FL_API void fl_analyze_result_free(fl_ctx *ctx, fl_analyze_result *res);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

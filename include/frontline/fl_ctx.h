@@ -1,0 +1,131 @@
+/*
+ * fl_ctx.h - the Frontline context: GEOS and PROJ handles, last error,
+ * progress and cancel hooks; status codes.
+ *
+ * One fl_ctx per thread (GEOS and PROJ contexts are single-threaded).
+ * Every fallible call returns an fl_status and leaves one sentence in the
+ * context, read with fl_ctx_errmsg().
+ */
+#ifndef FRONTLINE_FL_CTX_H
+#define FRONTLINE_FL_CTX_H
+
+#include <stddef.h>
+
+#define GEOS_USE_ONLY_R_API
+#include <geos_c.h>
+#include <proj.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define FL_API __declspec(dllexport)
+#else
+#define FL_API __attribute__((visibility("default")))
+#endif
+
+/* Status table: name and default text. Expands to enum fl_status. */
+#define FL_STATUS_MAP(X)                                      \
+  X(OK, 0, "success")                                         \
+  X(E_NOMEM, 1, "out of memory")                              \
+  X(E_ARG, 2, "invalid argument")                             \
+  X(E_SRID, 3, "missing, unknown or mixed SRID")              \
+  X(E_LAYER, 4, "layer not found or unreadable")              \
+  X(E_FIELD, 5, "field not found")                            \
+  X(E_GEOM, 6, "invalid or empty geometry")                   \
+  X(E_GEOS, 7, "geometry engine error")                       \
+  X(E_PROJ, 8, "coordinate transformation error")             \
+  X(E_IO, 9, "read or write failed")                          \
+  X(E_EXISTS, 10, "output exists")                            \
+  X(E_CANCEL, 11, "cancelled")
+
+typedef enum fl_status {
+#define FL__STATUS_ENUM(name, value, text) FL_##name = value,
+  FL_STATUS_MAP(FL__STATUS_ENUM)
+#undef FL__STATUS_ENUM
+} fl_status;
+
+typedef struct fl_ctx fl_ctx;
+
+/**
+ * Progress callback: fraction in [0, 1]. Return nonzero to ask for cancel.
+ * Called at most about every 1 % of the work.
+ */
+typedef int (*fl_progress_fn)(double fraction, void *user);
+
+/**
+ * Create a context with its own GEOS handle, PROJ context and WGS84 geodesic.
+ * @return owned by caller, free with fl_ctx_destroy(); NULL when out of
+ *         memory or when GEOS/PROJ cannot initialise.
+ * @since 0.1
+ */
+FL_API fl_ctx *fl_ctx_create(void);
+
+/** Free a context; NULL is a no-op. @since 0.1 */
+FL_API void fl_ctx_destroy(fl_ctx *ctx);
+
+/** The GEOS handle every fl_* geometry lives on. Valid while ctx lives. @since 0.1 */
+FL_API GEOSContextHandle_t fl_ctx_geos(fl_ctx *ctx);
+
+/** The PROJ context. Valid while ctx lives. @since 0.1 */
+FL_API PJ_CONTEXT *fl_ctx_proj(fl_ctx *ctx);
+
+/** Status of the last failed call (FL_OK after fl_ctx_clear_error()). @since 0.1 */
+FL_API fl_status fl_ctx_status(const fl_ctx *ctx);
+
+/**
+ * Message of the last failed call: one sentence naming layer, feature, field
+ * and what to do. Borrowed: valid until the next call on ctx. Never NULL.
+ * @since 0.1
+ */
+FL_API const char *fl_ctx_errmsg(const fl_ctx *ctx);
+
+/** Reset the last status to FL_OK and the message to "". @since 0.1 */
+FL_API void fl_ctx_clear_error(fl_ctx *ctx);
+
+/**
+ * Progress and cancel hooks for the batch calls that follow. Both optional
+ * (NULL). The cancel flag is borrowed and polled between features; a nonzero
+ * value makes the running call stop with FL_E_CANCEL and build no output.
+ * @since 0.1
+ */
+FL_API void fl_ctx_set_progress(fl_ctx *ctx, fl_progress_fn fn, void *user,
+                                const volatile int *cancel_flag);
+
+/**
+ * Number of worker threads batch calls may use (each gets its own GEOS and
+ * PROJ context). 0 = number of online CPUs (the default); 1 = no threads.
+ * @since 0.1
+ */
+FL_API void fl_ctx_set_threads(fl_ctx *ctx, int n_threads);
+
+/** Count of warnings (e.g. repaired polygons) since the context was made. @since 0.1 */
+FL_API size_t fl_ctx_warning_count(const fl_ctx *ctx);
+
+/**
+ * The i-th warning (0-based), one sentence. Borrowed: valid until the
+ * context is destroyed or fl_ctx_clear_warnings() is called; NULL past the end.
+ * @since 0.1
+ */
+FL_API const char *fl_ctx_warning(const fl_ctx *ctx, size_t i);
+
+/** Forget all warnings. @since 0.1 */
+FL_API void fl_ctx_clear_warnings(fl_ctx *ctx);
+
+/** Symbolic name of a status, e.g. "E_SRID". Static. @since 0.1 */
+FL_API const char *fl_status_name(fl_status st);
+
+/** Default English text of a status. Static. @since 0.1 */
+FL_API const char *fl_status_str(fl_status st);
+
+/**
+ * Free memory that a fl_* call returned with "free with fl_free()".
+ * NULL is a no-op. @since 0.1
+ */
+FL_API void fl_free(void *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
