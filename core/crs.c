@@ -1,0 +1,187 @@
+/*
+ * crs.c - coordinate systems: EPSG:srid <-> lon/lat through PROJ, and the
+ * local metric frames in which planar GEOS operations run.
+ *
+ * A frame is the ellipsoidal azimuthal equidistant projection centred on
+ * (lon0, lat0), computed with geodesic.h: forward = geod_inverse from the
+ * centre (x = s sin az, y = s cos az), inverse = geod_direct. Distances
+ * from the centre are exact; elsewhere the map only stretches across the
+ * radius, by k(rho) = (rho/R)/sin(rho/R) - 1 ~ rho^2 / (6 R^2)
+ * (0.026 % at 250 km, 0.1 % at 490 km). Callers pick frames small enough
+ * for the accuracy they need (bands use tiles, see buffer.c).
+ * Not here: geodesic lengths and areas (geodesy.c), the distance index
+ * (dist_index.c).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include "fl_crs.h"
+
+#define EARTH_R_M 6371008.8
+
+/* ---- PROJ: EPSG:srid <-> lon/lat ---------------------------------------- */
+
+static PJ *pj_for_srid(fl_ctx *ctx, int srid) {
+  for (size_t i = 0; i < ctx->n_pj_cache; i++)
+    if (ctx->pj_cache[i].srid == srid) return ctx->pj_cache[i].to_lonlat;
+  char src[32];
+  snprintf(src, sizeof src, "EPSG:%d", srid);
+  PJ *raw = proj_create_crs_to_crs(ctx->proj, src, "EPSG:4326", NULL);
+  if (!raw) return NULL;
+  PJ *pj = proj_normalize_for_visualization(ctx->proj, raw);
+  proj_destroy(raw);
+  if (!pj) return NULL;
+  size_t n = sizeof ctx->pj_cache / sizeof ctx->pj_cache[0];
+  if (ctx->n_pj_cache == n) { /* evict the oldest */
+    proj_destroy(ctx->pj_cache[0].to_lonlat);
+    memmove(ctx->pj_cache, ctx->pj_cache + 1, (n - 1) * sizeof ctx->pj_cache[0]);
+    ctx->n_pj_cache--;
+  }
+  ctx->pj_cache[ctx->n_pj_cache].srid = srid;
+  ctx->pj_cache[ctx->n_pj_cache].to_lonlat = pj;
+  ctx->n_pj_cache++;
+  return pj;
+}
+
+fl_status fl_srid_check(fl_ctx *ctx, int srid) {
+  if (srid == 4326) return FL_OK;
+  if (srid <= 0)
+    return fl__fail(ctx, FL_E_SRID, "the geometry has no SRID (%d); give the layer a CRS", srid);
+  if (!pj_for_srid(ctx, srid))
+    return fl__fail(ctx, FL_E_SRID, "EPSG:%d is not a coordinate system PROJ knows", srid);
+  return FL_OK;
+}
+
+typedef struct transform_job {
+  fl_ctx *ctx;
+  PJ *pj;
+  PJ_DIRECTION dir;
+  int bad;        /* set when a coordinate is out of range or PROJ fails */
+  double bad_x, bad_y;
+} transform_job;
+
+static int lonlat_ok(double lon, double lat) {
+  return isfinite(lon) && isfinite(lat) && fabs(lon) <= 180.0 && fabs(lat) <= 90.0;
+}
+
+static int transform_point(double *x, double *y, void *user) {
+  transform_job *job = user;
+  if (job->bad) return 1;
+  if (job->dir == PJ_FWD && !job->pj) { /* already lon/lat: just check */
+    if (!lonlat_ok(*x, *y)) { job->bad = 1; job->bad_x = *x; job->bad_y = *y; }
+    return 1;
+  }
+  if (job->dir == PJ_INV && !lonlat_ok(*x, *y)) {
+    job->bad = 1; job->bad_x = *x; job->bad_y = *y;
+    return 1;
+  }
+  PJ_COORD c = proj_trans(job->pj, job->dir, proj_coord(*x, *y, 0, 0));
+  if (!isfinite(c.xy.x) || !isfinite(c.xy.y) ||
+      (job->dir == PJ_FWD && !lonlat_ok(c.xy.x, c.xy.y))) {
+    job->bad = 2; job->bad_x = *x; job->bad_y = *y;
+    return 1;
+  }
+  *x = c.xy.x;
+  *y = c.xy.y;
+  return 1;
+}
+
+static fl_status transform(fl_ctx *ctx, const GEOSGeometry *g, int srid, PJ_DIRECTION dir,
+                           GEOSGeometry **out) {
+  *out = NULL;
+  fl_status st = fl_srid_check(ctx, srid);
+  if (st) return st;
+  transform_job job = {ctx, srid == 4326 ? NULL : pj_for_srid(ctx, srid), dir, 0, 0, 0};
+  if (srid == 4326 && dir == PJ_INV) job.dir = PJ_FWD; /* lon/lat to lon/lat: check only */
+  GEOSGeometry *r = GEOSGeom_transformXY_r(ctx->geos, g, transform_point, &job);
+  if (!r) return fl__fail_geos(ctx, "coordinate transformation");
+  if (job.bad) {
+    GEOSGeom_destroy_r(ctx->geos, r);
+    if (job.bad == 1)
+      return fl__fail(ctx, FL_E_GEOM,
+                      "coordinate (%.6f, %.6f) is outside lon -180..180 / lat -90..90; "
+                      "check the layer's CRS and axis order",
+                      job.bad_x, job.bad_y);
+    return fl__fail(ctx, FL_E_PROJ, "coordinate (%.6f, %.6f) cannot be transformed %s EPSG:%d",
+                    job.bad_x, job.bad_y, dir == PJ_FWD ? "from" : "to", srid);
+  }
+  GEOSSetSRID_r(ctx->geos, r, dir == PJ_FWD ? 4326 : srid);
+  *out = r;
+  return FL_OK;
+}
+
+fl_status fl_geom_to_lonlat(fl_ctx *ctx, const GEOSGeometry *g, int srid, GEOSGeometry **out) {
+  return transform(ctx, g, srid, PJ_FWD, out);
+}
+
+fl_status fl_geom_from_lonlat(fl_ctx *ctx, const GEOSGeometry *lonlat, int srid,
+                              GEOSGeometry **out) {
+  return transform(ctx, lonlat, srid, PJ_INV, out);
+}
+
+/* ---- Frames: ellipsoidal azimuthal equidistant -------------------------- */
+
+void fl__frame_init(fl__frame *f, const struct geod_geodesic *geod, double lon0, double lat0) {
+  f->geod = geod;
+  f->lon0 = lon0;
+  f->lat0 = lat0;
+}
+
+void fl__frame_fwd(const fl__frame *f, double lon, double lat, double *x, double *y) {
+  double s, az1, az2;
+  geod_inverse(f->geod, f->lat0, f->lon0, lat, lon, &s, &az1, &az2);
+  double a = az1 * (M_PI / 180.0);
+  *x = s * sin(a);
+  *y = s * cos(a);
+}
+
+void fl__frame_inv(const fl__frame *f, double x, double y, double *lon, double *lat) {
+  double s = hypot(x, y);
+  double az = atan2(x, y) * (180.0 / M_PI);
+  double az2;
+  geod_direct(f->geod, f->lat0, f->lon0, az, s, lat, lon, &az2);
+  while (*lon > 180.0) *lon -= 360.0;
+  while (*lon < -180.0) *lon += 360.0;
+}
+
+double fl__frame_stretch(double rho_m) {
+  double t = rho_m / EARTH_R_M;
+  if (t < 1e-4) return 1.0;
+  if (t > 1.5) t = 1.5;
+  return t / sin(t);
+}
+
+static int frame_fwd_cb(double *x, double *y, void *user) {
+  fl__frame_fwd(user, *x, *y, x, y);
+  return 1;
+}
+
+static int frame_inv_cb(double *x, double *y, void *user) {
+  fl__frame_inv(user, *x, *y, x, y);
+  return 1;
+}
+
+GEOSGeometry *fl__frame_project(fl_ctx *ctx, const fl__frame *f, const GEOSGeometry *lonlat) {
+  return GEOSGeom_transformXY_r(ctx->geos, lonlat, frame_fwd_cb, (void *)f);
+}
+
+GEOSGeometry *fl__frame_unproject(fl_ctx *ctx, const fl__frame *f, const GEOSGeometry *xy) {
+  GEOSGeometry *g = GEOSGeom_transformXY_r(ctx->geos, xy, frame_inv_cb, (void *)f);
+  if (g) GEOSSetSRID_r(ctx->geos, g, 4326);
+  return g;
+}
+
+fl_status fl__bounds(fl_ctx *ctx, const GEOSGeometry *g, double *minx, double *miny,
+                     double *maxx, double *maxy) {
+  if (!g || GEOSisEmpty_r(ctx->geos, g) != 0)
+    return fl__fail(ctx, FL_E_GEOM, "the geometry is empty");
+  if (!GEOSGeom_getXMin_r(ctx->geos, g, minx) || !GEOSGeom_getYMin_r(ctx->geos, g, miny) ||
+      !GEOSGeom_getXMax_r(ctx->geos, g, maxx) || !GEOSGeom_getYMax_r(ctx->geos, g, maxy))
+    return fl__fail_geos(ctx, "reading the extent");
+  return FL_OK;
+}
+
+void fl__frame_for_bounds(fl__frame *f, const struct geod_geodesic *geod, double minx,
+                          double miny, double maxx, double maxy) {
+  fl__frame_init(f, geod, 0.5 * (minx + maxx), 0.5 * (miny + maxy));
+}

@@ -1,0 +1,29 @@
+/*
+ * fl_geodesy.h - internal: geodesic helpers on WGS84 (see geodesy.c).
+ */
+#ifndef FL_GEODESY_H
+#define FL_GEODESY_H
+
+#include "fl_internal.h"
+
+/* Geodesic distance in metres between two lon/lat points. */
+double fl__geod_dist(const struct geod_geodesic *g, double lon1, double lat1, double lon2,
+                     double lat2);
+
+/* Shortest geodesic distance from P to the geodesic segment AB (metres),
+ * and the closest point on AB. Accurate to ~1e-5 of the distance. */
+double fl__geod_point_segment(const struct geod_geodesic *g, double plon, double plat,
+                              double alon, double alat, double blon, double blat,
+                              double *near_lon, double *near_lat);
+
+/* A copy of a lon/lat geometry whose edges longer than max_seg_m are split
+ * along the geodesic. Owned by caller; NULL on failure (ctx says why). */
+GEOSGeometry *fl__densify_geodesic(fl_ctx *ctx, const GEOSGeometry *lonlat, double max_seg_m);
+
+/* Visit every coordinate sequence (line, ring) of a geometry; the callback
+ * returns nonzero to stop. is_ring tells rings from lines; poly counts
+ * polygons seen so far (for grouping rings). */
+typedef int (*fl__seq_fn)(const GEOSCoordSequence *seq, int is_ring, int ring_index, void *user);
+int fl__each_seq(GEOSContextHandle_t h, const GEOSGeometry *g, fl__seq_fn fn, void *user);
+
+#endif
