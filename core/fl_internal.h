@@ -8,6 +8,10 @@
 
 #include <geodesic.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 #include "frontline/frontline.h"
 
 #define FL_ERRMSG_LEN 1024

@@ -1,0 +1,309 @@
+/*
+ * analyze.c - every analysis on one set of layers, and the short report.
+ *
+ * Order: line of contact (always derived from control, so it can be
+ * compared with a given front), bands, settlement status, then route
+ * exposure and nearest route when routes are given. The front used for
+ * measuring is the front layer when given, else the derived line.
+ * The report leads with the answer: per date, each settlement's holder by
+ * each source, its distance to the front and band, and its nearest route;
+ * then the most exposed routes, band areas, and warnings.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fl_prep.h"
+
+typedef struct phase {
+  fl_progress_fn outer;
+  void *outer_user;
+  double p0, p1;
+} phase;
+
+static int phase_progress(double f, void *user) {
+  phase *p = user;
+  return p->outer ? p->outer(p->p0 + (p->p1 - p->p0) * f, p->outer_user) : 0;
+}
+
+typedef struct text {
+  char *s;
+  size_t n, cap;
+  int failed;
+} text;
+
+static void put(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(text *t, const char *fmt, ...) {
+  if (t->failed) return;
+  for (;;) {
+    va_list ap;
+    va_start(ap, fmt);
+    int need = vsnprintf(t->s ? t->s + t->n : NULL, t->s ? t->cap - t->n : 0, fmt, ap);
+    va_end(ap);
+    if (need < 0) { t->failed = 1; return; }
+    if (t->s && t->n + (size_t)need < t->cap) { t->n += (size_t)need; return; }
+    size_t cap = (t->cap ? t->cap * 2 : 4096) + (size_t)need;
+    char *g = realloc(t->s, cap);
+    if (!g) { t->failed = 1; return; }
+    t->s = g;
+    t->cap = cap;
+  }
+}
+
+static const char *val(const fl_layer *l, const fl_feature *f, const char *field) {
+  int i = fl_layer_field_index(l, field);
+  if (i < 0 || f->values[i].is_null) return NULL;
+  return fl_value_text(l, f, i);
+}
+
+static double num(const fl_layer *l, const fl_feature *f, const char *field) {
+  int i = fl_layer_field_index(l, field);
+  if (i < 0 || f->values[i].is_null) return NAN;
+  return l->fields[i].type == FL_FIELD_REAL ? f->values[i].d : (double)f->values[i].i;
+}
+
+static int strv_has(char **v, size_t n, const char *s) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(v[i], s) == 0) return 1;
+  return 0;
+}
+
+typedef struct srow {
+  const fl_feature *f;
+  double sort_key;
+} srow;
+
+static int cmp_srow(const void *a, const void *b) {
+  const srow *x = a, *y = b;
+  if (isnan(x->sort_key) != isnan(y->sort_key)) return isnan(x->sort_key) ? 1 : -1;
+  return (x->sort_key > y->sort_key) - (x->sort_key < y->sort_key);
+}
+
+static void cell_sep(text *t, int md, int last) {
+  if (md) put(t, last ? " |\n" : " | ");
+  else put(t, last ? "\n" : "  ");
+}
+
+static void report_settlements(text *t, int md, const fl_layer *st, const fl_layer *near,
+                               const fl_options *opts) {
+  const char *name_f = opts->name_field ? opts->name_field : "name";
+  /* the dates, newest first, and the sources */
+  char *dates[64], *sources[16];
+  size_t n_dates = 0, n_sources = 0;
+  for (size_t i = 0; i < st->n_features; i++) {
+    const char *d = val(st, &st->features[i], "date");
+    const char *s = val(st, &st->features[i], "source");
+    if (!d) d = "";
+    if (!s) s = "";
+    if (!strv_has(dates, n_dates, d) && n_dates < 64) dates[n_dates++] = (char *)d;
+    if (!strv_has(sources, n_sources, s) && n_sources < 16) sources[n_sources++] = (char *)s;
+  }
+  for (size_t a = 0; a < n_dates; a++) /* newest first */
+    for (size_t b = a + 1; b < n_dates; b++)
+      if (strcmp(dates[b], dates[a]) > 0) { char *x = dates[a]; dates[a] = dates[b]; dates[b] = x; }
+  srow *rows = malloc((st->n_features + 1) * sizeof *rows);
+  if (!rows) { t->failed = 1; return; }
+  for (size_t di = 0; di < n_dates; di++) {
+    const char *date = dates[di];
+    if (md) put(t, "\n## Settlements%s%s\n\n", date[0] ? " as of " : "", date);
+    else put(t, "\nSETTLEMENTS%s%s (closest to the front first)\n", date[0] ? " AS OF " : "", date);
+    /* one row per settlement: take the rows of the first source for sorting */
+    size_t n = 0;
+    for (size_t i = 0; i < st->n_features; i++) {
+      const fl_feature *f = &st->features[i];
+      const char *d = val(st, f, "date"), *s = val(st, f, "source");
+      if (strcmp(d ? d : "", date) || strcmp(s ? s : "", sources[0])) continue;
+      rows[n].f = f;
+      rows[n].sort_key = num(st, f, "dist_to_front_m");
+      n++;
+    }
+    qsort(rows, n, sizeof *rows, cmp_srow);
+    if (md) put(t, "| settlement | ");
+    else put(t, "%-24s  ", "settlement");
+    for (size_t s = 0; s < n_sources; s++) {
+      if (md) put(t, "%s | ", sources[s][0] ? sources[s] : "holder");
+      else put(t, "%-30s  ", sources[s][0] ? sources[s] : "holder");
+    }
+    if (md) put(t, "agree | nearest route |\n|---|");
+    else put(t, "%-5s  %s\n", "agree", "nearest route");
+    if (md) {
+      for (size_t s = 0; s < n_sources; s++) put(t, "---|");
+      put(t, "---|---|\n");
+    }
+    for (size_t r = 0; r < n; r++) {
+      const fl_feature *f = rows[r].f;
+      const char *name = val(st, f, name_f);
+      if (md) put(t, "| %s", name ? name : "?");
+      else put(t, "%-24.24s", name ? name : "?");
+      cell_sep(t, md, 0);
+      for (size_t s = 0; s < n_sources; s++) {
+        /* the same settlement (same fid order) in this source's rows */
+        const fl_feature *g = NULL;
+        for (size_t i = 0; i < st->n_features && !g; i++) {
+          const fl_feature *c = &st->features[i];
+          const char *d = val(st, c, "date"), *so = val(st, c, "source");
+          const char *nm = val(st, c, name_f);
+          if (!strcmp(d ? d : "", date) && !strcmp(so ? so : "", sources[s]) &&
+              ((nm && name && !strcmp(nm, name)) || (!nm && c->geom == f->geom)))
+            g = c;
+        }
+        char cell[160] = "-";
+        if (g) {
+          const char *side = val(st, g, "side"), *status = val(st, g, "status");
+          const char *band = val(st, g, "band_label");
+          double dm = num(st, g, "dist_to_front_m");
+          snprintf(cell, sizeof cell, "%s %s, %.1f km%s%s%s", side ? side : "-",
+                   status ? status : "?", dm / 1000.0, band ? " (" : "", band ? band : "",
+                   band ? ")" : "");
+        }
+        if (md) put(t, "%s", cell);
+        else put(t, "%-30.30s", cell);
+        cell_sep(t, md, 0);
+      }
+      const char *agree = val(st, f, "sources_agree");
+      if (md) put(t, "%s", agree ? (strcmp(agree, "1") ? "no" : "yes") : "-");
+      else put(t, "%-5s", agree ? (strcmp(agree, "1") ? "NO" : "yes") : "-");
+      cell_sep(t, md, 0);
+      const fl_feature *nf = NULL;
+      for (size_t i = 0; near && i < near->n_features && !nf; i++) {
+        const char *nm = val(near, &near->features[i], name_f);
+        if (nm && name && !strcmp(nm, name)) nf = &near->features[i];
+      }
+      if (nf) {
+        const char *rn = val(near, nf, "route_name");
+        put(t, "%s, %.1f km", rn ? rn : "?", num(near, nf, "dist_m") / 1000.0);
+      } else {
+        put(t, "-");
+      }
+      cell_sep(t, md, 1);
+    }
+  }
+  free(rows);
+}
+
+static void report_routes(text *t, int md, const fl_layer *ex, const fl_options *opts) {
+  if (!ex || !ex->n_features) return;
+  const char *name_f = opts->name_field ? opts->name_field : "name";
+  const char *d0 = val(ex, &ex->features[0], "date");
+  const char *s0 = val(ex, &ex->features[0], "source");
+  /* newest claim: the last date, first source */
+  for (size_t i = 0; i < ex->n_features; i++) {
+    const char *d = val(ex, &ex->features[i], "date");
+    if (d && d0 && strcmp(d, d0) > 0) { d0 = d; s0 = val(ex, &ex->features[i], "source"); }
+  }
+  if (md) put(t, "\n## Routes within reach of the front%s%s%s%s\n\n| route | exposed km | of km | "
+              "closest |\n|---|---|---|---|\n", d0 ? " (" : "", d0 ? d0 : "", s0 ? ", " : "",
+              s0 ? s0 : "");
+  else put(t, "\nROUTES WITHIN REACH OF THE FRONT%s%s%s%s%s\n", d0 ? " (" : "", d0 ? d0 : "",
+           s0 ? ", " : "", s0 ? s0 : "", d0 ? ")" : "");
+  for (size_t i = 0; i < ex->n_features; i++) {
+    const fl_feature *f = &ex->features[i];
+    const char *d = val(ex, f, "date"), *s = val(ex, f, "source");
+    if ((d0 && (!d || strcmp(d, d0))) || (s0 && (!s || strcmp(s, s0)))) continue;
+    const char *name = val(ex, f, name_f);
+    double e = num(ex, f, "exposed_km"), l = num(ex, f, "length_km");
+    double m = num(ex, f, "min_dist_to_front_m");
+    if (isnan(m)) m = num(ex, f, "min_dist_to_ground_m");
+    if (md) put(t, "| %s | %.1f | %.1f | %.1f km |\n", name ? name : "?", e, l, m / 1000.0);
+    else put(t, "%-40.40s  %6.1f of %6.1f km exposed, closest %.1f km\n", name ? name : "?", e, l,
+             m / 1000.0);
+  }
+}
+
+static void report_front(text *t, int md, const fl_layer *fr, const fl_layer *bands) {
+  if (md) put(t, "\n## Front and bands\n\n");
+  else put(t, "\nFRONT AND BANDS\n");
+  for (size_t i = 0; i < fr->n_features; i++) {
+    const fl_feature *f = &fr->features[i];
+    const char *s = val(fr, f, "source"), *d = val(fr, f, "date");
+    put(t, "%sline of contact %s %s: %.1f km\n", md ? "- " : "  ", s ? s : "", d ? d : "",
+        num(fr, f, "length_km"));
+  }
+  for (size_t i = 0; bands && i < bands->n_features; i++) {
+    const fl_feature *f = &bands->features[i];
+    const char *s = val(bands, f, "source"), *d = val(bands, f, "date");
+    put(t, "%sband %g-%g km %s %s: %.0f km2\n", md ? "- " : "  ",
+        num(bands, f, "inner_m") / 1000.0, num(bands, f, "outer_m") / 1000.0, s ? s : "",
+        d ? d : "", num(bands, f, "area_km2"));
+  }
+}
+
+void fl_analyze_result_free(fl_ctx *ctx, fl_analyze_result *res) {
+  if (!res) return;
+  for (size_t i = 0; i < res->n_layers; i++) fl_layer_destroy(ctx, res->layers[i]);
+  free(res->layers);
+  free(res->report);
+  memset(res, 0, sizeof *res);
+}
+
+fl_status fl_analyze(fl_ctx *ctx, const fl_analyze_input *in, const fl_options *opts,
+                     int markdown, fl_analyze_result *out) {
+  memset(out, 0, sizeof *out);
+  if (!in || !in->settlements || !in->control)
+    return fl__fail(ctx, FL_E_ARG, "analyze needs at least a settlements and a control layer");
+  fl_layer *frontline = NULL, *bands = NULL, *status = NULL, *exposure = NULL, *nearest = NULL;
+  phase ph = {ctx->progress, ctx->progress_user, 0, 0};
+  fl_progress_fn saved = ctx->progress;
+  void *saved_user = ctx->progress_user;
+  ctx->progress = phase_progress;
+  ctx->progress_user = &ph;
+  const double bounds[] = {0.0, 0.1, 0.35, 0.6, 0.85, 1.0};
+  int have_routes = in->routes != NULL;
+
+  ph.p0 = bounds[0]; ph.p1 = bounds[1]; ctx->last_progress = -1;
+  fl_status st = fl_frontline(ctx, in->control, in->mask, opts, &frontline);
+  const fl_layer *front = in->front ? in->front : frontline;
+  if (!st) {
+    ph.p0 = bounds[1]; ph.p1 = bounds[2]; ctx->last_progress = -1;
+    st = fl_bands(ctx, front, opts->held_by ? in->control : NULL, in->mask, opts, &bands);
+  }
+  if (!st) {
+    ph.p0 = bounds[2]; ph.p1 = bounds[3]; ctx->last_progress = -1;
+    st = fl_settlement_status(ctx, in->settlements, in->control, front, opts, &status);
+  }
+  if (!st && have_routes) {
+    ph.p0 = bounds[3]; ph.p1 = bounds[4]; ctx->last_progress = -1;
+    fl_options eo = *opts;
+    eo.held_by = NULL; /* exposure to the front line here; held_by applies to bands */
+    st = fl_route_exposure(ctx, in->routes, front, NULL, &eo, &exposure);
+  }
+  if (!st && have_routes) {
+    ph.p0 = bounds[4]; ph.p1 = bounds[5]; ctx->last_progress = -1;
+    st = fl_nearest_route(ctx, in->settlements, in->routes, opts, &nearest);
+  }
+  ctx->progress = saved;
+  ctx->progress_user = saved_user;
+  text t = {0};
+  if (!st) {
+    int md = markdown != 0;
+    if (md) put(&t, "# Frontline report\n\nSettlements: %zu. Control claims: %zu. Routes: %zu.\n",
+                in->settlements->n_features, frontline->n_features,
+                in->routes ? in->routes->n_features : (size_t)0);
+    else put(&t, "FRONTLINE REPORT\nsettlements %zu, control claims %zu, routes %zu; distances "
+             "geodesic on WGS84\n", in->settlements->n_features, frontline->n_features,
+             in->routes ? in->routes->n_features : (size_t)0);
+    report_settlements(&t, md, status, nearest, opts);
+    report_routes(&t, md, exposure, opts);
+    report_front(&t, md, frontline, bands);
+    if (ctx->n_warnings) {
+      put(&t, md ? "\n## Warnings\n\n" : "\nWARNINGS\n");
+      for (size_t i = 0; i < ctx->n_warnings; i++) put(&t, "%s%s\n", md ? "- " : "  ", ctx->warnings[i]);
+    }
+    if (t.failed) st = fl__fail(ctx, FL_E_NOMEM, "out of memory writing the report");
+  }
+  fl_layer *all[5] = {frontline, bands, status, exposure, nearest};
+  if (!st) {
+    out->layers = calloc(5, sizeof *out->layers);
+    if (!out->layers) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  }
+  if (st) {
+    for (int i = 0; i < 5; i++) fl_layer_destroy(ctx, all[i]);
+    free(t.s);
+    memset(out, 0, sizeof *out);
+    return st;
+  }
+  for (int i = 0; i < 5; i++)
+    if (all[i]) out->layers[out->n_layers++] = all[i];
+  out->report = t.s;
+  return FL_OK;
+}

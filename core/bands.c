@@ -1,0 +1,163 @@
+/*
+ * bands.c - distance bands around the front, as a layer.
+ *
+ * Rules, cited below as (B1)..(B4):
+ *   (B1) distances are metres on WGS84, strictly increasing and > 0;
+ *   (B2) band k covers [inner_k, outer_k) around the front group's lines
+ *        (buffer(outer) minus buffer(inner), buffer.c); no two bands of a
+ *        group overlap and each is dissolved into one multipolygon;
+ *   (B3) side: both sides, the left or right of the lines' direction, or
+ *        (held_by) only the ground that side holds in the matching control
+ *        group; an optional mask clips every band;
+ *   (B4) area_km2 is the geodesic area.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fl_prep.h"
+
+typedef struct pick {
+  const fl__groups *gr;
+  int group;
+} pick;
+
+static int keep_group(size_t i, void *user) {
+  pick *p = user;
+  return p->gr->of_feature[i] == p->group;
+}
+
+static GEOSGeometry *as_multipolygon(GEOSContextHandle_t h, GEOSGeometry *g) {
+  if (GEOSGeomTypeId_r(h, g) == GEOS_MULTIPOLYGON) return g;
+  GEOSGeometry *m = fl__polygonal_part(h, g);
+  GEOSGeom_destroy_r(h, g);
+  return m;
+}
+
+/* band = outer - inner, clipped to ground and mask (each may be NULL). */
+static GEOSGeometry *cut_band(fl_ctx *ctx, const GEOSGeometry *outer, const GEOSGeometry *inner,
+                              const GEOSGeometry *ground, const GEOSGeometry *mask) {
+  GEOSContextHandle_t h = ctx->geos;
+  GEOSGeometry *b = inner ? GEOSDifference_r(h, outer, inner) : GEOSGeom_clone_r(h, outer);
+  if (b && ground) {
+    GEOSGeometry *c = GEOSIntersection_r(h, b, ground);
+    GEOSGeom_destroy_r(h, b);
+    b = c;
+  }
+  if (b && mask) {
+    GEOSGeometry *c = GEOSIntersection_r(h, b, mask);
+    GEOSGeom_destroy_r(h, b);
+    b = c;
+  }
+  return b ? as_multipolygon(h, b) : NULL;
+}
+
+fl_status fl_bands(fl_ctx *ctx, const fl_layer *front, const fl_layer *control,
+                   const fl_layer *mask, const fl_options *opts, fl_layer **out) {
+  GEOSContextHandle_t h = ctx->geos;
+  *out = NULL;
+  const double *dist;
+  size_t n_dist;
+  fl_status st = fl__distances(ctx, opts, &dist, &n_dist); /* (B1) */
+  if (st) return st;
+  if (opts->held_by && !control)
+    return fl__fail(ctx, FL_E_ARG, "held_by '%s' needs a control layer (--control)", opts->held_by);
+  fl__prepped fp, cp, mp;
+  memset(&fp, 0, sizeof fp);
+  memset(&cp, 0, sizeof cp);
+  memset(&mp, 0, sizeof mp);
+  fl__groups fgr, cgr;
+  memset(&fgr, 0, sizeof fgr);
+  memset(&cgr, 0, sizeof cgr);
+  GEOSGeometry *mask_ll = NULL;
+  GEOSGeometry **buf = calloc(n_dist, sizeof *buf);
+  fl_layer *res = NULL;
+  if (!buf) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  st = fl__prep_layer(ctx, front, "front", FL__WANT_LINE | FL__WANT_POLYGON, &fp);
+  if (!st && opts->held_by) st = fl__prep_layer(ctx, control, "control", FL__WANT_POLYGON, &cp);
+  if (!st && opts->held_by) st = fl__groups_build(ctx, control, opts, &cgr);
+  if (!st && mask) {
+    st = fl__prep_layer(ctx, mask, "mask", FL__WANT_POLYGON, &mp);
+    if (!st) {
+      mask_ll = fl__union_where(ctx, mp.lonlat, mp.n, NULL, NULL);
+      if (!mask_ll) st = ctx->status;
+    }
+  }
+  if (!st) st = fl__groups_build(ctx, front, opts, &fgr);
+  if (!st) {
+    res = fl_layer_new("bands", front->srid, "MULTIPOLYGON");
+    if (!res) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  }
+  int f_band = -1, f_in = -1, f_out = -1, f_side = -1, f_area = -1, f_src = -1, f_date = -1;
+  if (!st) {
+    f_band = fl_layer_add_field(res, "band", FL_FIELD_INTEGER);
+    f_in = fl_layer_add_field(res, "inner_m", FL_FIELD_REAL);
+    f_out = fl_layer_add_field(res, "outer_m", FL_FIELD_REAL);
+    f_side = fl_layer_add_field(res, "side", FL_FIELD_TEXT);
+    f_area = fl_layer_add_field(res, "area_km2", FL_FIELD_REAL);
+    if (fgr.source_field >= 0) f_src = fl_layer_add_field(res, "source", FL_FIELD_TEXT);
+    if (fgr.date_field >= 0) f_date = fl_layer_add_field(res, "date", FL_FIELD_TEXT);
+  }
+  static const char *side_text[] = {"both", "left", "right"};
+  size_t steps = fgr.n * n_dist, step = 0;
+  for (size_t g = 0; !st && g < fgr.n; g++) {
+    pick p = {&fgr, (int)g};
+    GEOSGeometry *lines = fl__union_where(ctx, fp.lonlat, fp.n, keep_group, &p);
+    if (!lines) { st = ctx->status; break; }
+    GEOSGeometry *ground = NULL;
+    if (opts->held_by) { /* (B3) */
+      int cgi = fl__groups_match(&cgr, &fgr.g[g]);
+      fl__control_group cg;
+      if (cgi < 0) {
+        st = fl__fail(ctx, FL_E_ARG, "control layer has no claim matching the front of %s %s; "
+                      "choose one with --source and --date", fgr.g[g].source, fgr.g[g].date);
+      } else if (!(st = fl__control_group_build(ctx, &cp, &cgr, cgi, opts, &cg))) {
+        int s = fl__control_side(&cg, opts->held_by);
+        if (s < 0)
+          st = fl__fail(ctx, FL_E_ARG, "control layer '%s' has no ground held by '%s'; check "
+                        "--held-by", control->name, opts->held_by);
+        else
+          ground = GEOSGeom_clone_r(h, cg.area[s]);
+        fl__control_group_free(ctx, &cg);
+      }
+    }
+    for (size_t k = 0; !st && k < n_dist; k++) {
+      st = fl_buffer(ctx, lines, dist[k], opts->side, &buf[k]); /* (B2) */
+      if (!st) st = fl__progress(ctx, 0.9 * (double)(++step) / (double)(steps ? steps : 1));
+    }
+    for (size_t k = 0; !st && k < n_dist; k++) {
+      GEOSGeometry *band = cut_band(ctx, buf[k], k ? buf[k - 1] : NULL, ground, mask_ll);
+      if (!band) { st = fl__fail_geos(ctx, "cutting a band"); break; }
+      double area = 0;
+      fl_area_km2(ctx, band, &area); /* (B4) */
+      GEOSGeometry *geom = NULL;
+      st = fl__to_layer_crs(ctx, band, front->srid, &geom);
+      if (st) break;
+      fl_feature *f = fl_layer_append(ctx, res, (int64_t)res->n_features + 1, geom);
+      if (!f) { st = fl__fail(ctx, FL_E_NOMEM, "out of memory"); break; }
+      fl_feature_set_int(res, f, f_band, (int64_t)k);
+      fl_feature_set_real(res, f, f_in, k ? dist[k - 1] : 0.0);
+      fl_feature_set_real(res, f, f_out, dist[k]);
+      fl_feature_set_text(res, f, f_side, opts->held_by ? opts->held_by : side_text[opts->side]);
+      fl_feature_set_real(res, f, f_area, area);
+      if (f_src >= 0) fl_feature_set_text(res, f, f_src, fgr.g[g].source);
+      if (f_date >= 0) fl_feature_set_text(res, f, f_date, fgr.g[g].date);
+    }
+    for (size_t k = 0; k < n_dist; k++)
+      if (buf[k]) { GEOSGeom_destroy_r(h, buf[k]); buf[k] = NULL; }
+    if (ground) GEOSGeom_destroy_r(h, ground);
+    GEOSGeom_destroy_r(h, lines);
+  }
+  free(buf);
+  if (mask_ll) GEOSGeom_destroy_r(h, mask_ll);
+  if (fgr.of_feature) fl__groups_free(&fgr);
+  if (cgr.of_feature) fl__groups_free(&cgr);
+  fl__prep_free(ctx, &fp);
+  fl__prep_free(ctx, &cp);
+  fl__prep_free(ctx, &mp);
+  if (st) {
+    fl_layer_destroy(ctx, res);
+    return st;
+  }
+  *out = res;
+  return fl__progress(ctx, 1.0);
+}

@@ -1,0 +1,127 @@
+/*
+ * fl_prep.h - internal: what every analysis does to its input layers before
+ * measuring (prep.c), grouping by source/date (groups.c) and running a loop
+ * on every core (parallel.c).
+ */
+#ifndef FL_PREP_H
+#define FL_PREP_H
+
+#include "fl_internal.h"
+
+/* ---- prep.c --------------------------------------------------------------- */
+
+/* A layer's geometries in lon/lat, repaired where invalid. */
+typedef struct fl__prepped {
+  const fl_layer *layer;   /* borrowed */
+  const char *role;        /* "settlements", "control", ... (static) */
+  GEOSGeometry **lonlat;   /* one per feature; NULL for features skipped */
+  size_t n;
+} fl__prepped;
+
+/* Geometry classes a role accepts. */
+#define FL__WANT_POINT 1u
+#define FL__WANT_LINE 2u
+#define FL__WANT_POLYGON 4u
+
+/* Check SRID and emptiness, reproject to lon/lat, check geometry classes and
+ * repair invalid polygons (recorded as warnings). The error names the role,
+ * the layer and the feature id. */
+fl_status fl__prep_layer(fl_ctx *ctx, const fl_layer *layer, const char *role, unsigned want,
+                         fl__prepped *out);
+void fl__prep_free(fl_ctx *ctx, fl__prepped *p);
+
+/* Field index by name, or a FL_E_FIELD failure naming layer, role and the
+ * option to use. optional: -1 without error when missing. */
+int fl__field(fl_ctx *ctx, const fl_layer *layer, const char *role, const char *field,
+              const char *option, int optional);
+
+/* Union of the given lon/lat geometries (indices where keep(i) is true).
+ * Owned by caller; an empty GEOMETRYCOLLECTION when none; NULL on failure. */
+GEOSGeometry *fl__union_where(fl_ctx *ctx, GEOSGeometry *const *geoms, size_t n,
+                              int (*keep)(size_t i, void *user), void *user);
+
+/* The polygons of a geometry as a MULTIPOLYGON (repair and clipping can
+ * leave lines and points behind). Owned by caller; NULL on failure. */
+GEOSGeometry *fl__polygonal_part(GEOSContextHandle_t h, const GEOSGeometry *g);
+
+/* Result geometry back to the CRS of the output layer. Takes lonlat. */
+fl_status fl__to_layer_crs(fl_ctx *ctx, GEOSGeometry *lonlat, int srid, GEOSGeometry **out);
+
+/* Validate a distance list (strictly increasing, > 0, finite); fills the
+ * defaults when n is 0. *dist is either opts->dist_m or a static default. */
+fl_status fl__distances(fl_ctx *ctx, const fl_options *opts, const double **dist, size_t *n);
+
+/* Copy every field definition of src into dst (names that clash with
+ * reserved get the prefix "in_"). Writes the dst index of each src field. */
+fl_status fl__copy_fields(fl_layer *dst, const fl_layer *src, const char *const *reserved,
+                          int *map);
+fl_status fl__copy_values(fl_layer *dst, fl_feature *df, const fl_layer *src,
+                          const fl_feature *sf, const int *map);
+
+/* ---- groups.c ------------------------------------------------------------- */
+
+/* Distinct (source, date) pairs of a layer, sorted by date then source. A
+ * layer without those fields has one group with empty key strings. */
+typedef struct fl__group {
+  char *source;           /* "" when the layer has no source field */
+  char *date;             /* "" when the layer has no date field */
+} fl__group;
+
+typedef struct fl__groups {
+  fl__group *g;
+  size_t n;
+  int source_field, date_field; /* -1 when absent */
+  int *of_feature;              /* group index of each feature, -1 = filtered out */
+} fl__groups;
+
+fl_status fl__groups_build(fl_ctx *ctx, const fl_layer *layer, const fl_options *opts,
+                           fl__groups *out);
+void fl__groups_free(fl__groups *g);
+/* Group of `other` matching g (same non-empty keys), or -1. */
+int fl__groups_match(const fl__groups *other, const fl__group *g);
+
+/* ---- parallel.c ------------------------------------------------------------ */
+
+/* Work on item i with a thread's own context and scratch. */
+typedef fl_status (*fl__item_fn)(fl_ctx *wctx, size_t i, void *shared, void *scratch);
+typedef void *(*fl__scratch_new_fn)(fl_ctx *wctx, void *shared);
+typedef void (*fl__scratch_free_fn)(fl_ctx *wctx, void *scratch);
+
+/* Run fn on items 0..n-1 on up to fl__threads_for() threads. The calling
+ * thread works too and alone reports progress (prog0..prog1) and polls
+ * cancel. The first failure stops every thread; its message lands in ctx.
+ * Worker warnings are copied into ctx. */
+fl_status fl__parallel_for(fl_ctx *ctx, size_t n, fl__item_fn fn, void *shared,
+                           fl__scratch_new_fn scratch_new, fl__scratch_free_fn scratch_free,
+                           double prog0, double prog1);
+
+/* ---- control.c ------------------------------------------------------------ */
+
+/* One claim of a control layer: each side's ground (dissolved, lon/lat) and
+ * the contested ground, for one (source, date) group. */
+typedef struct fl__control_group {
+  size_t n_sides;
+  char **side;              /* side values, sorted */
+  GEOSGeometry **area;      /* dissolved ground of each side (lon/lat) */
+  GEOSGeometry *contested;  /* dissolved contested-status polygons, or NULL */
+} fl__control_group;
+
+fl_status fl__control_group_build(fl_ctx *ctx, const fl__prepped *control, const fl__groups *gr,
+                                  int group, const fl_options *opts, fl__control_group *out);
+void fl__control_group_free(fl_ctx *ctx, fl__control_group *cg);
+/* Index of a side value in cg, or -1. */
+int fl__control_side(const fl__control_group *cg, const char *side);
+
+/* ---- frontline.c ----------------------------------------------------------- */
+
+/* The line of contact (lon/lat) between ground a and ground b; b NULL: the
+ * boundary of a without its edges along `edge` (mask or data extent, lon/lat
+ * polygon). Owned by caller. */
+fl_status fl__contact_line(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b,
+                           const GEOSGeometry *edge, double snap_m, GEOSGeometry **out);
+/* The contact line of one control group, choosing the sides from opts. */
+fl_status fl__group_front(fl_ctx *ctx, const fl__control_group *cg, const GEOSGeometry *mask,
+                          const fl_options *opts, const char **side_a, const char **side_b,
+                          GEOSGeometry **out);
+
+#endif

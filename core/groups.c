@@ -1,0 +1,111 @@
+/*
+ * groups.c - control and front layers hold several claims: one per source
+ * and date. This file finds the distinct (source, date) pairs, applies the
+ * --source/--date filters and matches groups of two layers.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "fl_prep.h"
+
+static int cmp_group(const void *a, const void *b) {
+  const fl__group *x = a, *y = b;
+  int c = strcmp(x->date, y->date);
+  return c ? c : strcmp(x->source, y->source);
+}
+
+void fl__groups_free(fl__groups *g) {
+  for (size_t i = 0; i < g->n; i++) {
+    free(g->g[i].source);
+    free(g->g[i].date);
+  }
+  free(g->g);
+  free(g->of_feature);
+  memset(g, 0, sizeof *g);
+}
+
+static const char *key_text(const fl_layer *layer, const fl_feature *f, int field) {
+  if (field < 0 || f->values[field].is_null) return "";
+  return fl_value_text(layer, f, field);
+}
+
+fl_status fl__groups_build(fl_ctx *ctx, const fl_layer *layer, const fl_options *opts,
+                           fl__groups *out) {
+  memset(out, 0, sizeof *out);
+  out->source_field = opts->source_field ? fl_layer_field_index(layer, opts->source_field) : -1;
+  out->date_field = opts->date_field ? fl_layer_field_index(layer, opts->date_field) : -1;
+  out->of_feature = malloc((layer->n_features ? layer->n_features : 1) * sizeof(int));
+  if (!out->of_feature) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  size_t cap = 0;
+  for (size_t i = 0; i < layer->n_features; i++) {
+    const fl_feature *f = &layer->features[i];
+    char src[256], date[256];
+    snprintf(src, sizeof src, "%s", key_text(layer, f, out->source_field));
+    snprintf(date, sizeof date, "%s", key_text(layer, f, out->date_field));
+    out->of_feature[i] = -1;
+    if (opts->source_filter && out->source_field >= 0 && strcmp(src, opts->source_filter)) continue;
+    if (opts->date_filter && out->date_field >= 0 && strncmp(date, opts->date_filter,
+                                                             strlen(opts->date_filter)))
+      continue;
+    size_t k = 0;
+    while (k < out->n && (strcmp(out->g[k].source, src) || strcmp(out->g[k].date, date))) k++;
+    if (k == out->n) {
+      if (out->n == cap) {
+        cap = cap ? cap * 2 : 4;
+        fl__group *g = realloc(out->g, cap * sizeof *g);
+        if (!g) { fl__groups_free(out); return fl__fail(ctx, FL_E_NOMEM, "out of memory"); }
+        out->g = g;
+      }
+      out->g[k].source = fl__strdup(src);
+      out->g[k].date = fl__strdup(date);
+      out->n++;
+      if (!out->g[k].source || !out->g[k].date) {
+        fl__groups_free(out);
+        return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+      }
+    }
+    out->of_feature[i] = (int)k;
+  }
+  if (out->n == 0) {
+    int which_source = opts->source_filter && out->source_field >= 0;
+    fl__fail(ctx, FL_E_ARG, "layer '%s' has no feature with %s '%s'; check the filter value",
+             layer->name, which_source ? "source" : "date",
+             which_source ? opts->source_filter : (opts->date_filter ? opts->date_filter : ""));
+    fl__groups_free(out);
+    return FL_E_ARG;
+  }
+  /* sort groups and renumber features */
+  size_t n = out->n;
+  fl__group *sorted = malloc(n * sizeof *sorted);
+  int *newpos = malloc(n * sizeof *newpos);
+  if (!sorted || !newpos) {
+    free(sorted);
+    free(newpos);
+    fl__groups_free(out);
+    return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  }
+  memcpy(sorted, out->g, n * sizeof *sorted);
+  qsort(sorted, n, sizeof *sorted, cmp_group);
+  for (size_t k = 0; k < n; k++)
+    for (size_t j = 0; j < n; j++)
+      if (sorted[j].source == out->g[k].source) newpos[k] = (int)j;
+  for (size_t i = 0; i < layer->n_features; i++)
+    if (out->of_feature[i] >= 0) out->of_feature[i] = newpos[out->of_feature[i]];
+  free(out->g);
+  out->g = sorted;
+  free(newpos);
+  return FL_OK;
+}
+
+int fl__groups_match(const fl__groups *other, const fl__group *g) {
+  if (other->n == 1 && !other->g[0].source[0] && !other->g[0].date[0]) return 0; /* no keys */
+  int exact = -1, date_only = -1;
+  for (size_t k = 0; k < other->n; k++) {
+    const fl__group *o = &other->g[k];
+    int src_ok = !o->source[0] || !g->source[0] || strcmp(o->source, g->source) == 0;
+    int date_ok = !o->date[0] || !g->date[0] || strcmp(o->date, g->date) == 0;
+    if (src_ok && date_ok && exact < 0) exact = (int)k;
+    if (date_ok && date_only < 0 && o->date[0] && g->date[0]) date_only = (int)k;
+  }
+  if (exact >= 0) return exact;
+  return other->n == 1 ? 0 : -1;
+}

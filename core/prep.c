@@ -1,0 +1,276 @@
+/*
+ * prep.c - input checks shared by every analysis: SRID, emptiness, geometry
+ * class, lon/lat range, polygon repair; field lookup; distance lists;
+ * copying fields into result layers.
+ *
+ * Errors name the role ("control"), the layer and its source, the feature id
+ * and what to do, as one sentence. Repairs are warnings, not failures.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fl_prep.h"
+
+static const double default_dist_m[] = {5000.0, 10000.0, 20000.0, 40000.0};
+
+static unsigned geom_class(GEOSContextHandle_t h, const GEOSGeometry *g) {
+  switch (GEOSGeomTypeId_r(h, g)) {
+  case GEOS_POINT:
+  case GEOS_MULTIPOINT:
+    return FL__WANT_POINT;
+  case GEOS_LINESTRING:
+  case GEOS_LINEARRING:
+  case GEOS_MULTILINESTRING:
+    return FL__WANT_LINE;
+  case GEOS_POLYGON:
+  case GEOS_MULTIPOLYGON:
+    return FL__WANT_POLYGON;
+  default: {
+    unsigned c = 0;
+    int n = GEOSGetNumGeometries_r(h, g);
+    for (int i = 0; i < n; i++) c |= geom_class(h, GEOSGetGeometryN_r(h, g, i));
+    return c;
+  }
+  }
+}
+
+static const char *want_text(unsigned want) {
+  switch (want) {
+  case FL__WANT_POINT: return "points";
+  case FL__WANT_LINE: return "lines";
+  case FL__WANT_POLYGON: return "polygons";
+  case FL__WANT_POINT | FL__WANT_POLYGON: return "points or polygons";
+  default: return "points, lines or polygons";
+  }
+}
+
+GEOSGeometry *fl__polygonal_part(GEOSContextHandle_t h, const GEOSGeometry *g) {
+  int type = GEOSGeomTypeId_r(h, g);
+  if (type == GEOS_MULTIPOLYGON) return GEOSGeom_clone_r(h, g);
+  if (type == GEOS_POLYGON) {
+    GEOSGeometry *one[1] = {GEOSGeom_clone_r(h, g)};
+    return one[0] ? GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, one, 1) : NULL;
+  }
+  int n = GEOSGetNumGeometries_r(h, g), m = 0, total = 0;
+  for (int i = 0; i < n; i++) {
+    const GEOSGeometry *p = GEOSGetGeometryN_r(h, g, i);
+    int t = GEOSGeomTypeId_r(h, p);
+    if (t == GEOS_POLYGON || t == GEOS_MULTIPOLYGON) total += GEOSGetNumGeometries_r(h, p);
+  }
+  GEOSGeometry **parts = malloc((total > 0 ? (size_t)total : 1) * sizeof *parts);
+  if (!parts) return NULL;
+  for (int i = 0; i < n; i++) {
+    const GEOSGeometry *p = GEOSGetGeometryN_r(h, g, i);
+    int t = GEOSGeomTypeId_r(h, p);
+    if (t == GEOS_POLYGON) parts[m++] = GEOSGeom_clone_r(h, p);
+    else if (t == GEOS_MULTIPOLYGON)
+      for (int k = 0; k < GEOSGetNumGeometries_r(h, p); k++)
+        parts[m++] = GEOSGeom_clone_r(h, GEOSGetGeometryN_r(h, p, k));
+  }
+  GEOSGeometry *r = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts, (unsigned)m);
+  free(parts);
+  return r;
+}
+
+fl_status fl__prep_layer(fl_ctx *ctx, const fl_layer *layer, const char *role, unsigned want,
+                         fl__prepped *out) {
+  GEOSContextHandle_t h = ctx->geos;
+  memset(out, 0, sizeof *out);
+  out->layer = layer;
+  out->role = role;
+  const char *src = layer->source && layer->source[0] ? layer->source : layer->name;
+  if (layer->n_features == 0)
+    return fl__fail(ctx, FL_E_LAYER, "%s layer '%s' (%s) has no features; give a layer with data",
+                    role, layer->name, src);
+  if (layer->srid <= 0)
+    return fl__fail(ctx, FL_E_SRID,
+                    "%s layer '%s' (%s) has no SRID; assign its CRS (e.g. EPSG:4326) first", role,
+                    layer->name, src);
+  fl_status st = fl_srid_check(ctx, layer->srid);
+  if (st)
+    return fl__fail(ctx, FL_E_SRID, "%s layer '%s' (%s): EPSG:%d is unknown to PROJ", role,
+                    layer->name, src, layer->srid);
+  out->lonlat = calloc(layer->n_features, sizeof *out->lonlat);
+  if (!out->lonlat) return fl__fail(ctx, FL_E_NOMEM, "out of memory reading %s", role);
+  out->n = layer->n_features;
+  size_t n_used = 0, n_repaired = 0;
+  for (size_t i = 0; i < layer->n_features; i++) {
+    const fl_feature *f = &layer->features[i];
+    if (!f->geom || GEOSisEmpty_r(h, f->geom) == 1) {
+      fl__warn(ctx, "%s layer '%s', feature %lld: no geometry; skipped", role, layer->name,
+               (long long)f->fid);
+      continue;
+    }
+    unsigned c = geom_class(h, f->geom);
+    if (c & ~want) {
+      fl__prep_free(ctx, out);
+      return fl__fail(ctx, FL_E_GEOM, "%s layer '%s' (%s), feature %lld: expected %s, got %s",
+                      role, layer->name, src, (long long)f->fid, want_text(want),
+                      GEOSGeomType_r(h, f->geom));
+    }
+    GEOSGeometry *ll = NULL;
+    st = fl_geom_to_lonlat(ctx, f->geom, layer->srid, &ll);
+    if (st) {
+      char msg[FL_ERRMSG_LEN];
+      snprintf(msg, sizeof msg, "%s", ctx->errmsg);
+      fl__prep_free(ctx, out);
+      return fl__fail(ctx, st, "%s layer '%s' (%s), feature %lld: %s", role, layer->name, src,
+                      (long long)f->fid, msg);
+    }
+    if ((c & FL__WANT_POLYGON) && GEOSisValid_r(h, ll) != 1) {
+      char *why = GEOSisValidReason_r(h, ll);
+      GEOSGeometry *fixed = GEOSMakeValid_r(h, ll);
+      GEOSGeometry *polys = fixed ? fl__polygonal_part(h, fixed) : NULL;
+      if (fixed) GEOSGeom_destroy_r(h, fixed);
+      GEOSGeom_destroy_r(h, ll);
+      if (!polys) {
+        if (why) GEOSFree_r(h, why);
+        fl__prep_free(ctx, out);
+        return fl__fail(ctx, FL_E_GEOM, "%s layer '%s' (%s), feature %lld: invalid polygon could "
+                        "not be repaired; fix it in a GIS", role, layer->name, src,
+                        (long long)f->fid);
+      }
+      fl__warn(ctx, "%s layer '%s', feature %lld: invalid polygon repaired (%s)", role,
+               layer->name, (long long)f->fid, why ? why : "invalid");
+      if (why) GEOSFree_r(h, why);
+      ll = polys;
+      n_repaired++;
+    }
+    GEOSSetSRID_r(h, ll, 4326);
+    out->lonlat[i] = ll;
+    n_used++;
+  }
+  if (n_repaired > 1)
+    fl__warn(ctx, "%s layer '%s': %zu invalid polygons repaired in all", role, layer->name,
+             n_repaired);
+  if (n_used == 0) {
+    fl__prep_free(ctx, out);
+    return fl__fail(ctx, FL_E_GEOM, "%s layer '%s' (%s): no feature has a geometry", role,
+                    layer->name, src);
+  }
+  return FL_OK;
+}
+
+void fl__prep_free(fl_ctx *ctx, fl__prepped *p) {
+  if (!p->lonlat) return;
+  for (size_t i = 0; i < p->n; i++)
+    if (p->lonlat[i]) GEOSGeom_destroy_r(ctx->geos, p->lonlat[i]);
+  free(p->lonlat);
+  p->lonlat = NULL;
+  p->n = 0;
+}
+
+int fl__field(fl_ctx *ctx, const fl_layer *layer, const char *role, const char *field,
+              const char *option, int optional) {
+  int i = field ? fl_layer_field_index(layer, field) : -1;
+  if (i >= 0 || optional) return i;
+  char have[512] = "";
+  size_t len = 0;
+  for (size_t k = 0; k < layer->n_fields && len + 40 < sizeof have; k++)
+    len += (size_t)snprintf(have + len, sizeof have - len, "%s'%s'", k ? ", " : "",
+                            layer->fields[k].name);
+  fl__fail(ctx, FL_E_FIELD, "%s layer '%s' has no field '%s' (it has: %s); name the right one "
+           "with %s", role, layer->name, field ? field : "(none)", len ? have : "no fields",
+           option);
+  return -1;
+}
+
+GEOSGeometry *fl__union_where(fl_ctx *ctx, GEOSGeometry *const *geoms, size_t n,
+                              int (*keep)(size_t i, void *user), void *user) {
+  GEOSContextHandle_t h = ctx->geos;
+  GEOSGeometry **parts = malloc((n ? n : 1) * sizeof *parts);
+  if (!parts) {
+    fl__fail(ctx, FL_E_NOMEM, "out of memory");
+    return NULL;
+  }
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!geoms[i] || (keep && !keep(i, user))) continue;
+    parts[m] = GEOSGeom_clone_r(h, geoms[i]);
+    if (!parts[m]) {
+      for (size_t k = 0; k < m; k++) GEOSGeom_destroy_r(h, parts[k]);
+      free(parts);
+      fl__fail_geos(ctx, "copying a geometry");
+      return NULL;
+    }
+    m++;
+  }
+  GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)m);
+  free(parts);
+  if (!coll) {
+    fl__fail_geos(ctx, "collecting geometries");
+    return NULL;
+  }
+  if (m == 0) return coll;
+  GEOSGeometry *u = GEOSUnaryUnion_r(h, coll);
+  GEOSGeom_destroy_r(h, coll);
+  if (!u) fl__fail_geos(ctx, "dissolving geometries");
+  else GEOSSetSRID_r(h, u, 4326);
+  return u;
+}
+
+fl_status fl__to_layer_crs(fl_ctx *ctx, GEOSGeometry *lonlat, int srid, GEOSGeometry **out) {
+  *out = NULL;
+  if (srid == 4326) {
+    GEOSSetSRID_r(ctx->geos, lonlat, 4326);
+    *out = lonlat;
+    return FL_OK;
+  }
+  fl_status st = fl_geom_from_lonlat(ctx, lonlat, srid, out);
+  GEOSGeom_destroy_r(ctx->geos, lonlat);
+  return st;
+}
+
+fl_status fl__distances(fl_ctx *ctx, const fl_options *opts, const double **dist, size_t *n) {
+  if (!opts->dist_m || opts->n_dist == 0) {
+    *dist = default_dist_m;
+    *n = sizeof default_dist_m / sizeof default_dist_m[0];
+    return FL_OK;
+  }
+  for (size_t i = 0; i < opts->n_dist; i++) {
+    double d = opts->dist_m[i];
+    if (!isfinite(d) || d <= 0)
+      return fl__fail(ctx, FL_E_ARG, "distance %zu of the band list is %g; every distance must "
+                      "be a number of metres > 0", i + 1, d);
+    if (i > 0 && d <= opts->dist_m[i - 1])
+      return fl__fail(ctx, FL_E_ARG, "band distances must increase: %g m follows %g m",
+                      d, opts->dist_m[i - 1]);
+  }
+  *dist = opts->dist_m;
+  *n = opts->n_dist;
+  return FL_OK;
+}
+
+fl_status fl__copy_fields(fl_layer *dst, const fl_layer *src, const char *const *reserved,
+                          int *map) {
+  for (size_t i = 0; i < src->n_fields; i++) {
+    const char *name = src->fields[i].name;
+    char buf[256];
+    int clash = 0;
+    for (size_t r = 0; reserved && reserved[r]; r++)
+      if (strcasecmp(reserved[r], name) == 0) clash = 1;
+    if (clash || fl_layer_field_index(dst, name) >= 0) {
+      snprintf(buf, sizeof buf, "in_%s", name);
+      name = buf;
+    }
+    map[i] = fl_layer_add_field(dst, name, src->fields[i].type);
+    if (map[i] < 0) return FL_E_NOMEM;
+  }
+  return FL_OK;
+}
+
+fl_status fl__copy_values(fl_layer *dst, fl_feature *df, const fl_layer *src,
+                          const fl_feature *sf, const int *map) {
+  for (size_t i = 0; i < src->n_fields; i++) {
+    const fl_value *v = &sf->values[i];
+    if (v->is_null) continue;
+    fl_status st = FL_OK;
+    switch (src->fields[i].type) {
+    case FL_FIELD_INTEGER: st = fl_feature_set_int(dst, df, map[i], v->i); break;
+    case FL_FIELD_REAL: st = fl_feature_set_real(dst, df, map[i], v->d); break;
+    case FL_FIELD_TEXT: st = fl_feature_set_text(dst, df, map[i], v->s ? v->s : ""); break;
+    }
+    if (st) return st;
+  }
+  return FL_OK;
+}

@@ -1,0 +1,366 @@
+/*
+ * route_exposure.c - how much of each supply route lies within reach of the
+ * front, band by band.
+ *
+ * Rules, cited below as (R1)..(R4):
+ *   (R1) a point of a route is in band k when its geodesic distance to the
+ *        front (or, with held_by, to that side's ground) lies in
+ *        [inner_k, outer_k); the km of a band is the geodesic length of the
+ *        route's parts in it;
+ *   (R2) the distance d along a route changes no faster than the distance
+ *        walked (1-Lipschitz), so an edge AB of length L can cross the
+ *        threshold b only if |d(A) - b| + |d(B) - b| <= L; edges that
+ *        cannot are assigned whole, the others are halved (on the geodesic)
+ *        until they can't or are shorter than RESOLUTION_M, whose length is
+ *        then split between the two ends' bands;
+ *   (R3) min_dist_to_front_m is the shortest distance of any point of the
+ *        route (0 where it crosses the front);
+ *   (R4) exposed = within the outermost band; exposed_share = exposed km /
+ *        length km; the exposed parts are the result geometry.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fl_geodesy.h"
+#include "fl_prep.h"
+
+#define RESOLUTION_M 2.0
+#define MAX_DEPTH 40
+
+typedef struct piece_buf {
+  double *xy;       /* lon, lat pairs; NAN, NAN separates pieces */
+  size_t n, cap;    /* doubles */
+  int open;         /* the last piece is still being extended */
+} piece_buf;
+
+typedef struct row {
+  double length_m, min_m;
+  double *band_m;   /* n_dist + 1 (last: beyond) */
+  piece_buf exposed;
+} row;
+
+typedef struct job {
+  const fl__prepped *routes;
+  fl_dist_index **idx;   /* per group */
+  size_t n_groups;
+  const double *dist;
+  size_t n_dist;
+  row *rows;             /* [route * n_groups + group] */
+} job;
+
+typedef struct walker {
+  fl_ctx *ctx;
+  const fl_dist_index *idx;
+  const double *dist;
+  size_t n_dist;
+  row *r;
+  int loose;             /* some edge might pass closer than its ends (R3) */
+  fl_status st;
+} walker;
+
+static int band_of(const walker *w, double d) {
+  for (size_t k = 0; k < w->n_dist; k++)
+    if (d < w->dist[k]) return (int)k;
+  return (int)w->n_dist;
+}
+
+static int push_xy(piece_buf *p, double x, double y) {
+  if (p->n + 2 > p->cap) {
+    size_t cap = p->cap ? p->cap * 2 : 64;
+    double *g = realloc(p->xy, cap * sizeof *g);
+    if (!g) return -1;
+    p->xy = g;
+    p->cap = cap;
+  }
+  p->xy[p->n++] = x;
+  p->xy[p->n++] = y;
+  return 0;
+}
+
+static void exposed_edge(walker *w, double alon, double alat, double blon, double blat, int on) {
+  piece_buf *p = &w->r->exposed;
+  if (!on) {
+    if (p->open && push_xy(p, NAN, NAN)) w->st = FL_E_NOMEM;
+    p->open = 0;
+    return;
+  }
+  if (!p->open && push_xy(p, alon, alat)) w->st = FL_E_NOMEM;
+  if (push_xy(p, blon, blat)) w->st = FL_E_NOMEM;
+  p->open = 1;
+}
+
+static double dist_at(walker *w, double lon, double lat) {
+  fl_nearest nr;
+  fl_status st = fl_dist_index_nearest_xy(w->ctx, w->idx, lon, lat, NULL, NULL, &nr);
+  if (st) { w->st = st; return 0; }
+  if (nr.dist_m < w->r->min_m) w->r->min_m = nr.dist_m;
+  return nr.dist_m;
+}
+
+static int may_cross(const walker *w, double da, double db, double len) {
+  for (size_t k = 0; k < w->n_dist; k++)
+    if (fabs(da - w->dist[k]) + fabs(db - w->dist[k]) <= len + 0.01) return 1; /* (R2) */
+  return 0;
+}
+
+static void walk(walker *w, double alon, double alat, double da, double blon, double blat,
+                 double db, double len, int depth) {
+  if (w->st) return;
+  if (!may_cross(w, da, db, len)) {
+    int b = band_of(w, da);
+    w->r->band_m[b] += len;
+    exposed_edge(w, alon, alat, blon, blat, b < (int)w->n_dist);
+    if (0.5 * (da + db - len) < w->r->min_m - 0.5) w->loose = 1;
+    return;
+  }
+  if (len <= RESOLUTION_M || depth >= MAX_DEPTH) {
+    int ba = band_of(w, da), bb = band_of(w, db);
+    w->r->band_m[ba] += 0.5 * len;
+    w->r->band_m[bb] += 0.5 * len;
+    exposed_edge(w, alon, alat, blon, blat, ba < (int)w->n_dist || bb < (int)w->n_dist);
+    return;
+  }
+  double s12, az1, az2, mlat, mlon;
+  geod_inverse(&w->ctx->geod, alat, alon, blat, blon, &s12, &az1, &az2);
+  geod_direct(&w->ctx->geod, alat, alon, az1, 0.5 * s12, &mlat, &mlon, &az2);
+  double dm = dist_at(w, mlon, mlat);
+  walk(w, alon, alat, da, mlon, mlat, dm, 0.5 * len, depth + 1);
+  walk(w, mlon, mlat, dm, blon, blat, db, 0.5 * len, depth + 1);
+}
+
+static int walk_seq(const GEOSCoordSequence *cs, int is_ring, int ring_index, void *user) {
+  (void)is_ring;
+  (void)ring_index;
+  walker *w = user;
+  GEOSContextHandle_t h = w->ctx->geos;
+  unsigned int n = 0;
+  GEOSCoordSeq_getSize_r(h, cs, &n);
+  double plon = 0, plat = 0, pd = 0;
+  w->r->exposed.open = 0;
+  if (w->r->exposed.n && push_xy(&w->r->exposed, NAN, NAN)) w->st = FL_E_NOMEM;
+  for (unsigned int i = 0; i < n && !w->st; i++) {
+    double lon, lat;
+    GEOSCoordSeq_getXY_r(h, cs, i, &lon, &lat);
+    double d = dist_at(w, lon, lat);
+    if (i > 0) {
+      double len = fl__geod_dist(&w->ctx->geod, plon, plat, lon, lat);
+      w->r->length_m += len;
+      walk(w, plon, plat, pd, lon, lat, d, len, 0);
+    }
+    plon = lon; plat = lat; pd = d;
+  }
+  return w->st != FL_OK;
+}
+
+static fl_status one_route(fl_ctx *wctx, size_t i, void *shared, void *scratch) {
+  (void)scratch;
+  job *j = shared;
+  const GEOSGeometry *g = j->routes->lonlat[i];
+  if (!g) return FL_OK;
+  for (size_t k = 0; k < j->n_groups; k++) {
+    row *r = &j->rows[i * j->n_groups + k];
+    r->min_m = INFINITY;
+    walker w = {wctx, j->idx[k], j->dist, j->n_dist, r, 0, FL_OK};
+    fl__each_seq(wctx->geos, g, walk_seq, &w);
+    if (w.st == FL_E_NOMEM) return fl__fail(wctx, FL_E_NOMEM, "out of memory");
+    if (w.st) return w.st;
+    if (w.loose) { /* (R3): an edge may pass closer than its ends */
+      fl_nearest nr;
+      fl_status st = fl_dist_index_nearest(wctx, j->idx[k], g, NULL, NULL, &nr);
+      if (st) return st;
+      if (nr.dist_m < r->min_m) r->min_m = nr.dist_m;
+    }
+  }
+  return FL_OK;
+}
+
+/* Exposed parts as a MULTILINESTRING (lon/lat); NULL when there are none. */
+static GEOSGeometry *exposed_geometry(fl_ctx *ctx, const piece_buf *p) {
+  GEOSContextHandle_t h = ctx->geos;
+  size_t n_lines = 0, cap = 4;
+  GEOSGeometry **lines = malloc(cap * sizeof *lines);
+  if (!lines) return NULL;
+  size_t start = 0;
+  for (size_t i = 0; i <= p->n; i += 2) {
+    int end = i == p->n || isnan(p->xy[i]);
+    if (!end) continue;
+    size_t n_pts = (i - start) / 2;
+    if (n_pts >= 2) {
+      GEOSCoordSequence *cs = GEOSCoordSeq_copyFromBuffer_r(h, p->xy + start, (unsigned)n_pts, 0, 0);
+      GEOSGeometry *l = cs ? GEOSGeom_createLineString_r(h, cs) : NULL;
+      if (l) {
+        if (n_lines == cap) {
+          cap *= 2;
+          GEOSGeometry **g = realloc(lines, cap * sizeof *g);
+          if (!g) { GEOSGeom_destroy_r(h, l); break; }
+          lines = g;
+        }
+        lines[n_lines++] = l;
+      }
+    }
+    start = i + 2;
+  }
+  GEOSGeometry *m = NULL;
+  if (n_lines) {
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, lines,
+                                                     (unsigned)n_lines);
+    m = coll ? GEOSLineMerge_r(h, coll) : NULL;
+    if (coll) GEOSGeom_destroy_r(h, coll);
+    if (m && GEOSGeomTypeId_r(h, m) == GEOS_LINESTRING) { /* keep one declared type */
+      GEOSGeometry *one[1] = {m};
+      m = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, one, 1);
+    }
+  }
+  free(lines);
+  return m;
+}
+
+typedef struct ground_pick {
+  const fl__groups *gr;
+  int group;
+  const fl__prepped *p;
+} ground_pick;
+
+static int keep_group(size_t i, void *user) {
+  ground_pick *gp = user;
+  return gp->gr->of_feature[i] == gp->group;
+}
+
+fl_status fl_route_exposure(fl_ctx *ctx, const fl_layer *routes, const fl_layer *front,
+                            const fl_layer *control, const fl_options *opts, fl_layer **out) {
+  *out = NULL;
+  const double *dist;
+  size_t n_dist;
+  fl_status st = fl__distances(ctx, opts, &dist, &n_dist);
+  if (st) return st;
+  if (opts->held_by && !control)
+    return fl__fail(ctx, FL_E_ARG, "held_by '%s' needs a control layer (--control)", opts->held_by);
+  if (!opts->held_by && !front)
+    return fl__fail(ctx, FL_E_ARG, "route exposure needs a front layer (--front), or a control "
+                    "layer with --held-by");
+  fl__prepped rp, gp;
+  memset(&rp, 0, sizeof rp);
+  memset(&gp, 0, sizeof gp);
+  fl__groups gr;
+  memset(&gr, 0, sizeof gr);
+  job j;
+  memset(&j, 0, sizeof j);
+  fl_layer *res = NULL;
+  const fl_layer *ground = opts->held_by ? control : front;
+  st = fl__prep_layer(ctx, routes, "routes", FL__WANT_LINE, &rp);
+  if (!st)
+    st = fl__prep_layer(ctx, ground, opts->held_by ? "control" : "front",
+                        opts->held_by ? FL__WANT_POLYGON : FL__WANT_LINE, &gp);
+  if (!st) st = fl__groups_build(ctx, ground, opts, &gr);
+  if (!st) {
+    j.routes = &rp;
+    j.n_groups = gr.n;
+    j.dist = dist;
+    j.n_dist = n_dist;
+    j.idx = calloc(gr.n, sizeof *j.idx);
+    j.rows = calloc(routes->n_features * gr.n + 1, sizeof *j.rows);
+    if (!j.idx || !j.rows) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  }
+  for (size_t k = 0; !st && k < gr.n; k++) {
+    GEOSGeometry *g = NULL;
+    if (opts->held_by) {
+      fl__control_group cg;
+      st = fl__control_group_build(ctx, &gp, &gr, (int)k, opts, &cg);
+      if (st) break;
+      int s = fl__control_side(&cg, opts->held_by);
+      if (s < 0)
+        st = fl__fail(ctx, FL_E_ARG, "control layer '%s' has no ground held by '%s'%s%s; check "
+                      "--held-by", control->name, opts->held_by, gr.g[k].source[0] ? " in " : "",
+                      gr.g[k].source);
+      else
+        g = GEOSGeom_clone_r(ctx->geos, cg.area[s]);
+      fl__control_group_free(ctx, &cg);
+    } else {
+      ground_pick pick = {&gr, (int)k, &gp};
+      g = fl__union_where(ctx, gp.lonlat, gp.n, keep_group, &pick);
+      if (!g) st = ctx->status;
+    }
+    if (!st) {
+      const GEOSGeometry *items[1] = {g};
+      st = fl_dist_index_create(ctx, items, 1, &j.idx[k]);
+    }
+    if (g) GEOSGeom_destroy_r(ctx->geos, g);
+  }
+  double *band_store = NULL;
+  if (!st) {
+    size_t n_rows = routes->n_features * gr.n;
+    band_store = calloc(n_rows * (n_dist + 1) + 1, sizeof *band_store);
+    if (!band_store) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
+    for (size_t r = 0; !st && r < n_rows; r++) j.rows[r].band_m = band_store + r * (n_dist + 1);
+  }
+  if (!st) st = fl__parallel_for(ctx, routes->n_features, one_route, &j, NULL, NULL, 0.05, 0.95);
+
+  /* result layer (R4) */
+  if (!st) {
+    res = fl_layer_new("route_exposure", routes->srid, "MULTILINESTRING");
+    if (!res) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  }
+  int *map = NULL, *f_band = NULL;
+  if (!st) {
+    static const char *reserved[] = {"source", "date", "length_km", "min_dist_to_front_m",
+                                     "exposed_km", "exposed_share", NULL};
+    map = malloc((routes->n_fields + 1) * sizeof *map);
+    f_band = malloc((n_dist + 1) * sizeof *f_band);
+    if (!map || !f_band) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
+    else st = fl__copy_fields(res, routes, reserved, map);
+  }
+  int f_source = -1, f_date = -1, f_len = -1, f_min = -1, f_exp = -1, f_share = -1;
+  if (!st) {
+    if (gr.source_field >= 0) f_source = fl_layer_add_field(res, "source", FL_FIELD_TEXT);
+    if (gr.date_field >= 0) f_date = fl_layer_add_field(res, "date", FL_FIELD_TEXT);
+    f_len = fl_layer_add_field(res, "length_km", FL_FIELD_REAL);
+    f_min = fl_layer_add_field(res, opts->held_by ? "min_dist_to_ground_m" : "min_dist_to_front_m",
+                               FL_FIELD_REAL);
+    for (size_t b = 0; b < n_dist; b++) {
+      char name[64];
+      snprintf(name, sizeof name, "km_%.0f_%.0f", b ? dist[b - 1] : 0.0, dist[b]);
+      f_band[b] = fl_layer_add_field(res, name, FL_FIELD_REAL);
+    }
+    f_exp = fl_layer_add_field(res, "exposed_km", FL_FIELD_REAL);
+    f_share = fl_layer_add_field(res, "exposed_share", FL_FIELD_REAL);
+  }
+  for (size_t i = 0; !st && i < routes->n_features; i++) {
+    if (!rp.lonlat[i]) continue;
+    for (size_t k = 0; !st && k < gr.n; k++) {
+      row *r = &j.rows[i * gr.n + k];
+      GEOSGeometry *ll = exposed_geometry(ctx, &r->exposed), *geom = NULL;
+      if (ll) st = fl__to_layer_crs(ctx, ll, routes->srid, &geom);
+      if (st) break;
+      fl_feature *f = fl_layer_append(ctx, res, routes->features[i].fid, geom);
+      if (!f) { st = fl__fail(ctx, FL_E_NOMEM, "out of memory"); break; }
+      st = fl__copy_values(res, f, routes, &routes->features[i], map);
+      if (f_source >= 0) fl_feature_set_text(res, f, f_source, gr.g[k].source);
+      if (f_date >= 0) fl_feature_set_text(res, f, f_date, gr.g[k].date);
+      double exposed = 0;
+      for (size_t b = 0; b < n_dist; b++) {
+        fl_feature_set_real(res, f, f_band[b], r->band_m[b] / 1000.0);
+        exposed += r->band_m[b];
+      }
+      fl_feature_set_real(res, f, f_len, r->length_m / 1000.0);
+      if (isfinite(r->min_m)) fl_feature_set_real(res, f, f_min, r->min_m);
+      fl_feature_set_real(res, f, f_exp, exposed / 1000.0);
+      fl_feature_set_real(res, f, f_share, r->length_m > 0 ? exposed / r->length_m : 0.0);
+    }
+  }
+  free(map);
+  free(f_band);
+  for (size_t r = 0; j.rows && r < routes->n_features * gr.n; r++) free(j.rows[r].exposed.xy);
+  for (size_t k = 0; j.idx && k < gr.n; k++) fl_dist_index_destroy(ctx, j.idx[k]);
+  free(j.idx);
+  free(j.rows);
+  free(band_store);
+  if (gr.of_feature) fl__groups_free(&gr);
+  fl__prep_free(ctx, &rp);
+  fl__prep_free(ctx, &gp);
+  if (st) {
+    fl_layer_destroy(ctx, res);
+    return st;
+  }
+  *out = res;
+  return fl__progress(ctx, 1.0);
+}
