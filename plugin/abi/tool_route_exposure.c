@@ -1,0 +1,117 @@
+/*
+ * tool_route_exposure.c - the `route-exposure` tool: which supply routes run
+ * within range of the front, for how many km, how close (DESIGN.md
+ * question 4).
+ *
+ * Reads the routes and the front (or, with held_by, the control polygons, to
+ * measure reach from a side's ground), calls fl_route_exposure() and writes
+ * one row per route to `route_exposure`, with the exposed parts as geometry.
+ * Not here: the measuring (core/route_exposure.c).
+ */
+#include <stdio.h>
+
+#include "plugin_internal.h"
+
+static const fl_param_desc params[] = {
+    FLP_P_LAYER("routes", "Routes",
+                "Line layer of the roads and railways to measure. Accepts lines.",
+                FL_GEOM_LINE, 0),
+    FLP_P_LAYER("front", "Front lines",
+                "Line layer of the front. May be left out when held_by is given. Accepts "
+                "lines.",
+                FL_GEOM_LINE, FL_PARAM_OPTIONAL),
+    FLP_P_LAYER("control", "Control areas",
+                "Polygon layer of the ground each side controls. Needed only with held_by. "
+                "Accepts polygons.",
+                FL_GEOM_POLYGON, FL_PARAM_OPTIONAL),
+    FLP_P_DISTANCES,
+    FLP_P_STRING("held_by", "Reach from ground held by",
+                 "Measure distances from the ground this side holds (a value of the side "
+                 "field of control, e.g. 'RU') instead of from the front line. Needs control.",
+                 NULL, FL_PARAM_OPTIONAL),
+    FLP_P_NAME_FIELD("routes", "route"),
+    FLP_P_CLASS_FIELD("routes"),
+    FLP_P_SIDE_FIELD("control"),
+    FLP_P_SOURCE_FIELD("front"),
+    FLP_P_DATE_FIELD("front"),
+    FLP_P_SOURCE_FILTER,
+    FLP_P_DATE_FILTER,
+    FLP_P_OUTPUT("the exposed routes (layer 'route_exposure')"),
+    FLP_P_OVERWRITE,
+};
+
+static fl_status run(flp_run *r) {
+  fl_layer *routes, *front, *control, *out = NULL;
+  fl_options o;
+  fl_status st;
+  const char *held_by = flp_arg_text(r, "held_by");
+
+  if (held_by && !flp_arg_text(r, "control"))
+    return flp_fail(r, FL_E_ARG,
+                    "held_by needs the control layer: pass control (the polygons of the "
+                    "ground each side holds)");
+  if (!held_by && !flp_arg_text(r, "front"))
+    return flp_fail(r, FL_E_ARG,
+                    "missing required parameter 'front' (Front lines): route-exposure "
+                    "measures from the front, or from a side's ground with held_by and "
+                    "control");
+  if ((st = flp_stage(r, "reading inputs", 0.0, 0.1))) return st;
+  if ((st = flp_load(r, "routes", &routes))) return st;
+  if ((st = flp_load(r, "front", &front))) return st;
+  if ((st = flp_load(r, "control", &control))) return st;
+  if (held_by && (st = flp_require_field(r, "side_field", control))) return st;
+
+  flp_options(r, &o);
+  if ((st = flp_stage(r, "measuring routes", 0.1, 0.9))) return st;
+  fl_ctx_clear_error(r->ctx);
+  st = fl_route_exposure(r->ctx, routes, front, control, &o, &out);
+  if (st) {
+    fl_layer_destroy(r->ctx, out);
+    return flp_fail_ctx(r, st, "route-exposure");
+  }
+  if ((st = flp_own(r, out))) return st;
+  if ((st = flp_write(r, &out, 1, "route-exposure"))) return st;
+
+  double total = flp_sum_field(out, "length_km"), exposed = flp_sum_field(out, "exposed_km");
+  int id = fl_layer_field_index(out, "min_dist_to_front_m"),
+      ie = fl_layer_field_index(out, "exposed_km");
+  size_t n_exposed = 0;
+  double closest = INFINITY;
+  for (size_t k = 0; k < out->n_features; k++) {
+    double d = flp_value_num(out, &out->features[k], id);
+    double e = flp_value_num(out, &out->features[k], ie);
+    if (isfinite(d) && d < closest) closest = d;
+    if (isfinite(e) && e > 0) n_exposed++;
+  }
+  flp_say(r, "%zu route row%s written to %s (layer route_exposure).", out->n_features,
+          out->n_features == 1 ? "" : "s", flp_arg_text(r, "output"));
+  if (isfinite(total)) flp_say(r, "Route length: %.3f km.", total);
+  if (isfinite(exposed))
+    flp_say(r, "Within the outermost band: %.3f km on %zu route%s.", exposed, n_exposed,
+            n_exposed == 1 ? "" : "s");
+  if (isfinite(closest)) flp_say(r, "Closest approach to the front: %.0f m.", closest);
+
+  static const char *const fields[] = {"name", "class", "length_km", "min_dist_to_front_m",
+                                       "exposed_km", "exposed_share", NULL};
+  flp_json_int(r, "features", (long long)out->n_features);
+  flp_json_num(r, "total_length_km", total);
+  flp_json_num(r, "exposed_km", exposed);
+  flp_json_int(r, "routes_exposed", (long long)n_exposed);
+  flp_json_num(r, "min_dist_to_front_m", closest);
+  flp_json_rows(r, "routes", out, fields, 200);
+  return FL_OK;
+}
+
+const flp_tool flp_tool_route_exposure = {
+    {.id = "route-exposure",
+     .title = "Route exposure",
+     .group = "Routes",
+     .help = "Which supply routes run within range of the front, for how many km, how "
+             "close? Per route: length_km, min_dist_to_front_m, km within each band "
+             "(km_0_5000, ...), exposed_km and exposed_share, with the parts within the "
+             "outermost band as geometry.",
+     .params = params,
+     .n_params = (int32_t)(sizeof params / sizeof params[0]),
+     .reserved = 0},
+    run,
+};
