@@ -201,3 +201,26 @@ fl_status fl_frontline(fl_ctx *ctx, const fl_layer *control, const fl_layer *mas
   *out = res;
   return FL_OK;
 }
+
+fl_status fl_contact_line(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b,
+                          const GEOSGeometry *edge, double snap_m, GEOSGeometry **out) {
+  *out = NULL;
+  if (!isfinite(snap_m) || snap_m < 0)
+    return fl__fail(ctx, FL_E_ARG, "snap distance must be metres >= 0, got %g", snap_m);
+  if (!a || GEOSisEmpty_r(ctx->geos, a) == 1 || (b && GEOSisEmpty_r(ctx->geos, b) == 1))
+    return fl__fail(ctx, FL_E_GEOM, "cannot trace a line of contact from an empty area");
+  if (GEOSGeom_getDimensions_r(ctx->geos, a) != 2 || (b && GEOSGeom_getDimensions_r(ctx->geos, b) != 2))
+    return fl__fail(ctx, FL_E_GEOM, "a line of contact needs polygons on both sides");
+  GEOSGeometry *box = NULL;
+  if (!b && !edge) {
+    double minx, miny, maxx, maxy;
+    fl_status st = fl__bounds(ctx, a, &minx, &miny, &maxx, &maxy);
+    if (st) return st;
+    box = GEOSGeom_createRectangle_r(ctx->geos, minx, miny, maxx, maxy);
+    if (!box) return fl__fail_geos(ctx, "building the data extent");
+    edge = box;
+  }
+  fl_status st = fl__contact_line(ctx, a, b, edge, snap_m, out);
+  if (box) GEOSGeom_destroy_r(ctx->geos, box);
+  return st;
+}

@@ -174,6 +174,29 @@ static fl_status one_route(fl_ctx *wctx, size_t i, void *shared, void *scratch) 
   return FL_OK;
 }
 
+fl_status fl_route_band_m(fl_ctx *ctx, const fl_dist_index *front, const GEOSGeometry *route,
+                          double inner_m, double outer_m, double *out_m) {
+  if (!isfinite(inner_m) || !isfinite(outer_m) || inner_m < 0 || outer_m <= inner_m)
+    return fl__fail(ctx, FL_E_ARG, "band distances must satisfy 0 <= inner < outer metres, got %g "
+                    "and %g", inner_m, outer_m);
+  if (!route || GEOSisEmpty_r(ctx->geos, route) == 1)
+    return fl__fail(ctx, FL_E_GEOM, "the route is empty");
+  double dist[2] = {inner_m, outer_m};
+  double band_m[3] = {0, 0, 0};
+  row r;
+  memset(&r, 0, sizeof r);
+  r.min_m = INFINITY;
+  r.band_m = band_m;
+  size_t n_dist = inner_m > 0 ? 2 : 1;
+  walker w = {ctx, front, inner_m > 0 ? dist : dist + 1, n_dist, &r, 0, FL_OK};
+  fl__each_seq(ctx->geos, route, walk_seq, &w);
+  free(r.exposed.xy);
+  if (w.st == FL_E_NOMEM) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  if (w.st) return w.st;
+  *out_m = inner_m > 0 ? band_m[1] : band_m[0]; /* (R1) */
+  return FL_OK;
+}
+
 /* Exposed parts as a MULTILINESTRING (lon/lat); NULL when there are none. */
 static GEOSGeometry *exposed_geometry(fl_ctx *ctx, const piece_buf *p) {
   GEOSContextHandle_t h = ctx->geos;

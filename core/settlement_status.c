@@ -378,3 +378,23 @@ fl_status fl_settlement_status(fl_ctx *ctx, const fl_layer *settlements, const f
   *out = res;
   return fl__progress(ctx, 1.0);
 }
+
+fl_status fl_share(fl_ctx *ctx, const GEOSGeometry *settlement, const GEOSGeometry *ground,
+                   double *out_share) {
+  if (!settlement || !ground || GEOSisEmpty_r(ctx->geos, settlement) == 1)
+    return fl__fail(ctx, FL_E_GEOM, "cannot take the share of an empty settlement");
+  if (GEOSisEmpty_r(ctx->geos, ground) == 1) {
+    *out_share = 0.0;
+    return FL_OK;
+  }
+  const GEOSPreparedGeometry *prep = GEOSPrepare_r(ctx->geos, ground);
+  if (!prep) return fl__fail_geos(ctx, "preparing the ground");
+  int is_point = GEOSGeom_getDimensions_r(ctx->geos, settlement) == 0;
+  double area = 0;
+  if (!is_point) fl_area_km2(ctx, settlement, &area);
+  double share = 0;
+  fl_status st = share_on(ctx, prep, ground, settlement, is_point, area, &share);
+  GEOSPreparedGeom_destroy_r(ctx->geos, prep);
+  if (!st) *out_share = share;
+  return st;
+}

@@ -119,6 +119,34 @@ FL_API fl_status fl_nearest_route(fl_ctx *ctx, const fl_layer *settlements,
                                   const fl_layer *routes, const fl_options *opts,
                                   fl_layer **out);
 
+/* ---- Building blocks on single geometries (lon/lat), e.g. for SQL ------- */
+
+/**
+ * Geodesic length in metres of the parts of a lon/lat route whose distance to
+ * the indexed front lies in [inner_m, outer_m) (rules R1-R2 of route exposure).
+ * @param front  borrowed index of the front (fl_dist_index_create()).
+ * @since 0.1
+ */
+FL_API fl_status fl_route_band_m(fl_ctx *ctx, const fl_dist_index *front,
+                                 const GEOSGeometry *route, double inner_m, double outer_m,
+                                 double *out_m);
+
+/**
+ * Line of contact (lon/lat) between ground a and ground b (rules F1-F2 of
+ * frontline); b NULL: a's boundary without its edges within snap_m of edge
+ * (edge NULL: a's bounding box). @param out [out] owned by caller.
+ * @since 0.1
+ */
+FL_API fl_status fl_contact_line(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b,
+                                 const GEOSGeometry *edge, double snap_m, GEOSGeometry **out);
+
+/**
+ * Share (0..1) of a settlement's geodesic area on some ground; a point gives
+ * 0 or 1 (boundary counts as inside). Both lon/lat. @since 0.1
+ */
+FL_API fl_status fl_share(fl_ctx *ctx, const GEOSGeometry *settlement, const GEOSGeometry *ground,
+                          double *out_share);
+
 /** Inputs of fl_analyze(); all borrowed; front, routes and mask may be NULL. */
 typedef struct fl_analyze_input {
   const fl_layer *settlements;
