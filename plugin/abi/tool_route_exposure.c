@@ -73,7 +73,7 @@ static fl_status run(flp_run *r) {
   if ((st = flp_write(r, &out, 1, "route-exposure"))) return st;
 
   double total = flp_sum_field(out, "length_km"), exposed = flp_sum_field(out, "exposed_km");
-  int id = fl_layer_field_index(out, "min_dist_to_front_m"),
+  int id = fl_layer_field_index(out, held_by ? "min_dist_to_ground_m" : "min_dist_to_front_m"),
       ie = fl_layer_field_index(out, "exposed_km");
   size_t n_exposed = 0;
   double closest = INFINITY;
@@ -89,10 +89,12 @@ static fl_status run(flp_run *r) {
   if (isfinite(exposed))
     flp_say(r, "Within the outermost band: %.3f km on %zu route%s.", exposed, n_exposed,
             n_exposed == 1 ? "" : "s");
-  if (isfinite(closest)) flp_say(r, "Closest approach to the front: %.0f m.", closest);
+  if (isfinite(closest))
+    flp_say(r, "Closest approach to the %s: %.0f m.", held_by ? "held ground" : "front", closest);
 
-  static const char *const fields[] = {"name", "class", "length_km", "min_dist_to_front_m",
-                                       "exposed_km", "exposed_share", NULL};
+  static const char *const fields[] = {"name",          "class",      "length_km",
+                                       "min_dist_to_front_m", "min_dist_to_ground_m",
+                                       "exposed_km",    "exposed_share", NULL};
   flp_json_int(r, "features", (long long)out->n_features);
   flp_json_num(r, "total_length_km", total);
   flp_json_num(r, "exposed_km", exposed);
