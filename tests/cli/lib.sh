@@ -73,6 +73,9 @@ layers() {
   ogrinfo -ro -q "$1" 2>/dev/null | sed -n 's/^[0-9]*: \([^ ]*\).*/\1/p' | sort
 }
 
+# layer1 FILE: the first layer's name (a GeoJSON layer is named by its "name" member).
+layer1() { layers "$1" | head -1; }
+
 # expect_eq ACTUAL EXPECTED WHAT
 expect_eq() {
   if [ "$1" = "$2" ]; then pass; else fail "$3: got '$1', expected '$2'"; fi
