@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/cli/lib.sh - helpers shared by the CLI tests (sourced, not run).
 #
 # Every test script is run as:  bash test_x.sh FRONTLINE SAMPLE_DATA [REAL_DATA]
@@ -10,6 +11,7 @@
 set -u
 FRONTLINE=${1:?usage: $0 FRONTLINE SAMPLE_DATA [REAL_DATA]}
 SAMPLE=${2:?usage: $0 FRONTLINE SAMPLE_DATA [REAL_DATA]}
+# shellcheck disable=SC2034  # REAL is used by test_real_data.sh
 REAL=${3:-}
 PY=/usr/bin/python3   # has pyproj and osgeo; the python3 first on PATH may not
 export LC_ALL=C
