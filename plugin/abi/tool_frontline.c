@@ -63,8 +63,9 @@ static fl_status run(flp_run *r) {
     const fl_feature *f = &out->features[k];
     const char *a = flp_value_str(out, f, ia), *b = flp_value_str(out, f, ib);
     const char *src = flp_value_str(out, f, is), *date = flp_value_str(out, f, id);
-    flp_say(r, "  %s / %s%s%s%s%s: %.3f km", a ? a : "?", b ? b : "?", src ? ", " : "",
-            src ? src : "", date ? ", " : "", date ? date : "", flp_value_num(out, f, il));
+    flp_say(r, "  %s %s%s%s%s%s%s: %.3f km", a ? a : "?", b ? "/ " : "(one side)", b ? b : "",
+            src ? ", " : "", src ? src : "", date ? ", " : "", date ? date : "",
+            flp_value_num(out, f, il));
   }
   if (isfinite(total)) flp_say(r, "Total length: %.3f km.", total);
 

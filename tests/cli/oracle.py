@@ -170,6 +170,12 @@ def main():
     inner = fl.Difference(outline.Buffer(750.0, 64))
     print("trimmed length: %.3f km" % (inner.Length() / 1000.0))
 
+    print("# one side (F3): front source_ru 2024-10-15 minus 500 m (snap_m) of the mask edge (km)")
+    fr = front_of("source_ru", "2024-10-15")
+    fwd2, _ = aeqd(sum(c[0] for c in fr) / len(fr), sum(c[1] for c in fr) / len(fr))
+    inner = line_geom(fr, fwd2).Difference(line_geom(ext, fwd2).Buffer(500.0, 64))
+    print("trimmed length: %.3f km" % (inner.Length() / 1000.0))
+
     print("# settlement holders, control source_ua 2024-10-15 (points > 300 m from any edge)")
     ctl = [f for f in load("control.geojson")
            if f["properties"]["source"] == "source_ua"

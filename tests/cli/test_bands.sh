@@ -14,7 +14,7 @@ expect_eq "$(layers "$out")" "bands" "layers of $out"
 expect_eq "$(count "$out" bands)" 16 "bands features"
 expect_in "$OUT" "16 band polygons written to $out (layer bands)"
 expect_eq "$(sql "$out" "SELECT count(DISTINCT band) FROM bands")" 4 "distinct bands"
-expect_eq "$(sql "$out" "SELECT max(outer_m) FROM bands")" 40000.0 "largest outer_m"
+expect_near "$(sql "$out" "SELECT max(outer_m) FROM bands")" 40000 0 0 "largest outer_m"
 expect_eq "$(sql "$out" "SELECT count(*) FROM bands WHERE side='both'")" 16 "side both"
 expect_empty "$ERR"   # stderr is not a terminal: no progress
 
@@ -26,20 +26,24 @@ expect_rc 0
 expect_eq "$(count "$out2" bands)" 2 "bands of one group"
 expect_near "$(sql "$out2" "SELECT area_km2 FROM bands WHERE band=0")" 948.951 0 0.005 "band 0 area km2"
 expect_near "$(sql "$out2" "SELECT area_km2 FROM bands WHERE band=1")" 1052.877 0 0.005 "band 1 area km2"
-expect_eq "$(sql "$out2" "SELECT inner_m FROM bands WHERE band=1")" 5000.0 "band 1 inner_m"
-expect_eq "$(sql "$out2" "SELECT outer_m FROM bands WHERE band=1")" 10000.0 "band 1 outer_m"
+expect_near "$(sql "$out2" "SELECT inner_m FROM bands WHERE band=1")" 5000 0 0 "band 1 inner_m"
+expect_near "$(sql "$out2" "SELECT outer_m FROM bands WHERE band=1")" 10000 0 0 "band 1 outer_m"
 # (B2) bands do not overlap: the union's area equals the sum of the areas.
 overlap=$($PY - "$out2" <<'PYEOF'
 import sys
 from osgeo import ogr
 ds = ogr.Open(sys.argv[1])
 g = [f.GetGeometryRef().Clone() for f in ds.GetLayer(0)]
-print(g[0].Intersection(g[1]).GetArea())
+inter = g[0].Intersection(g[1])
+print(inter.GetArea() if inter.GetDimension() == 2 else 0.0)  # touching edges only: no area
 PYEOF
 )
 expect_near "$overlap" 0 1e-9 0 "overlap of band 0 and band 1 (deg2)"
 
-# Left + right = both (areas add up, within 0.5 %).
+# Left + right = both less the two round end caps: one-sided buffers end
+# flat, so together they miss a half disc at each end of the line, pi r^2 in
+# all (hand geometry: 948.951 - pi x 5^2 = 948.951 - 78.540 = 870.411 km2;
+# tolerance 0.5 %).
 for s in left right; do
   run run bands --front "$SAMPLE/front.geojson" --source source_ua --date 2024-10-15 \
     --distances 5000 --side $s --output "$TMP/b_$s.geojson"
@@ -47,7 +51,7 @@ for s in left right; do
 done
 l=$(sql "$TMP/b_left.geojson" "SELECT area_km2 FROM \"$(layer1 "$TMP/b_left.geojson")\"")
 r=$(sql "$TMP/b_right.geojson" "SELECT area_km2 FROM \"$(layer1 "$TMP/b_right.geojson")\"")
-expect_near "$(awk -v a="$l" -v b="$r" 'BEGIN{print a+b}')" 948.951 0 0.005 "left + right band 0 area"
+expect_near "$(awk -v a="$l" -v b="$r" 'BEGIN{print a+b}')" 870.411 0 0.005 "left + right band 0 area"
 expect_eq "$(sql "$TMP/b_left.geojson" "SELECT side FROM \"$(layer1 "$TMP/b_left.geojson")\"")" left "side field"
 
 # Mask clips: every band inside the sector mask, total area below the unclipped one.
