@@ -51,7 +51,7 @@ static void count_by(flp_run *r, const fl_layer *l, const char *field, const cha
   if (fi < 0) return;
   for (size_t k = 0; k < l->n_features; k++) {
     const char *v = flp_value_str(l, &l->features[k], fi);
-    if (!v) v = "(none)";
+    if (!v) v = "none"; /* NULL: no holder */
     size_t j = 0;
     while (j < n && strcmp(keys[j], v) != 0) j++;
     if (j == n) {
