@@ -50,6 +50,19 @@ static void put(text *t, const char *fmt, ...) {
   }
 }
 
+/* Append s cut to `width` characters (UTF-8 aware, never splitting a
+ * character) and padded with spaces to that width. */
+static void put_cell(text *t, const char *s, int width) {
+  int chars = 0;
+  const unsigned char *p = (const unsigned char *)s, *end = p;
+  while (*end && chars < width) {
+    end++;
+    while ((*end & 0xC0) == 0x80) end++; /* continuation bytes */
+    chars++;
+  }
+  put(t, "%.*s%*s", (int)(end - p), s, width - chars, "");
+}
+
 static const char *val(const fl_layer *l, const fl_feature *f, const char *field) {
   int i = fl_layer_field_index(l, field);
   if (i < 0 || f->values[i].is_null) return NULL;
@@ -122,7 +135,7 @@ static void report_settlements(text *t, int md, const fl_layer *st, const fl_lay
     else put(t, "%-24s  ", "settlement");
     for (size_t s = 0; s < n_sources; s++) {
       if (md) put(t, "%s | ", sources[s][0] ? sources[s] : "holder");
-      else put(t, "%-30s  ", sources[s][0] ? sources[s] : "holder");
+      else { put_cell(t, sources[s][0] ? sources[s] : "holder", 30); put(t, "  "); }
     }
     if (md) put(t, "agree | nearest route |\n|---|");
     else put(t, "%-5s  %s\n", "agree", "nearest route");
@@ -134,7 +147,7 @@ static void report_settlements(text *t, int md, const fl_layer *st, const fl_lay
       const fl_feature *f = rows[r].f;
       const char *name = val(st, f, name_f);
       if (md) put(t, "| %s", name ? name : "?");
-      else put(t, "%-24.24s", name ? name : "?");
+      else put_cell(t, name ? name : "?", 24);
       cell_sep(t, md, 0);
       for (size_t s = 0; s < n_sources; s++) {
         /* the same settlement (same fid order) in this source's rows */
@@ -157,7 +170,7 @@ static void report_settlements(text *t, int md, const fl_layer *st, const fl_lay
                    band ? ")" : "");
         }
         if (md) put(t, "%s", cell);
-        else put(t, "%-30.30s", cell);
+        else put_cell(t, cell, 30);
         cell_sep(t, md, 0);
       }
       const char *agree = val(st, f, "sources_agree");
@@ -181,33 +194,82 @@ static void report_settlements(text *t, int md, const fl_layer *st, const fl_lay
   free(rows);
 }
 
+typedef struct rrow {
+  const fl_feature *f;
+  double near_km; /* km within the first two bands: the closest reach */
+} rrow;
+
+static int cmp_rrow(const void *a, const void *b) {
+  const rrow *x = a, *y = b;
+  return (x->near_km < y->near_km) - (x->near_km > y->near_km);
+}
+
+/* Routes of the newest claim, most exposed near the front first, with the
+ * km in each band. */
 static void report_routes(text *t, int md, const fl_layer *ex, const fl_options *opts) {
   if (!ex || !ex->n_features) return;
   const char *name_f = opts->name_field ? opts->name_field : "name";
   const char *d0 = val(ex, &ex->features[0], "date");
   const char *s0 = val(ex, &ex->features[0], "source");
-  /* newest claim: the last date, first source */
-  for (size_t i = 0; i < ex->n_features; i++) {
+  for (size_t i = 0; i < ex->n_features; i++) { /* the newest date, its first source */
     const char *d = val(ex, &ex->features[i], "date");
     if (d && d0 && strcmp(d, d0) > 0) { d0 = d; s0 = val(ex, &ex->features[i], "source"); }
   }
-  if (md) put(t, "\n## Routes within reach of the front%s%s%s%s\n\n| route | exposed km | of km | "
-              "closest |\n|---|---|---|---|\n", d0 ? " (" : "", d0 ? d0 : "", s0 ? ", " : "",
-              s0 ? s0 : "");
-  else put(t, "\nROUTES WITHIN REACH OF THE FRONT%s%s%s%s%s\n", d0 ? " (" : "", d0 ? d0 : "",
-           s0 ? ", " : "", s0 ? s0 : "", d0 ? ")" : "");
+  /* the band columns: every km_<inner>_<outer> field */
+  int band_field[32];
+  size_t n_band = 0;
+  for (size_t k = 0; k < ex->n_fields && n_band < 32; k++)
+    if (!strncmp(ex->fields[k].name, "km_", 3)) band_field[n_band++] = (int)k;
+  rrow *rows = malloc((ex->n_features + 1) * sizeof *rows);
+  if (!rows) { t->failed = 1; return; }
+  size_t n = 0;
   for (size_t i = 0; i < ex->n_features; i++) {
     const fl_feature *f = &ex->features[i];
     const char *d = val(ex, f, "date"), *s = val(ex, f, "source");
     if ((d0 && (!d || strcmp(d, d0))) || (s0 && (!s || strcmp(s, s0)))) continue;
+    rows[n].f = f;
+    rows[n].near_km = 0;
+    for (size_t b = 0; b < n_band && b < 2; b++) {
+      const fl_value *v = &f->values[band_field[b]];
+      if (!v->is_null) rows[n].near_km += v->d;
+    }
+    n++;
+  }
+  qsort(rows, n, sizeof *rows, cmp_rrow);
+  char claim[160] = "";
+  if (d0 || s0) snprintf(claim, sizeof claim, " (%s%s%s)", d0 ? d0 : "", d0 && s0 ? ", " : "", s0 ? s0 : "");
+  if (md) put(t, "\n## Routes within reach of the front%s\n\n| route |", claim);
+  else put(t, "\nROUTES WITHIN REACH OF THE FRONT%s, km by distance band\n%-40s", claim, "route");
+  for (size_t b = 0; b < n_band; b++) {
+    const char *name = ex->fields[band_field[b]].name + 3; /* "0_5000" */
+    double lo = 0, hi = 0;
+    sscanf(name, "%lf_%lf", &lo, &hi);
+    char head[32];
+    snprintf(head, sizeof head, "%g-%g", lo / 1000, hi / 1000);
+    if (md) put(t, " %s km |", head);
+    else put(t, " %7s", head);
+  }
+  if (md) {
+    put(t, " length km | closest km |\n|---|");
+    for (size_t b = 0; b < n_band; b++) put(t, "---|");
+    put(t, "---|---|\n");
+  } else {
+    put(t, " %7s %8s\n", "length", "closest");
+  }
+  for (size_t r = 0; r < n; r++) {
+    const fl_feature *f = rows[r].f;
     const char *name = val(ex, f, name_f);
-    double e = num(ex, f, "exposed_km"), l = num(ex, f, "length_km");
     double m = num(ex, f, "min_dist_to_front_m");
     if (isnan(m)) m = num(ex, f, "min_dist_to_ground_m");
-    if (md) put(t, "| %s | %.1f | %.1f | %.1f km |\n", name ? name : "?", e, l, m / 1000.0);
-    else put(t, "%-40.40s  %6.1f of %6.1f km exposed, closest %.1f km\n", name ? name : "?", e, l,
-             m / 1000.0);
+    if (md) put(t, "| %s |", name ? name : "?");
+    else put_cell(t, name ? name : "?", 40);
+    for (size_t b = 0; b < n_band; b++) {
+      const fl_value *v = &f->values[band_field[b]];
+      put(t, md ? " %.1f |" : " %7.1f", v->is_null ? 0.0 : v->d);
+    }
+    put(t, md ? " %.1f | %.1f |\n" : " %7.1f %8.1f\n", num(ex, f, "length_km"), m / 1000.0);
   }
+  free(rows);
 }
 
 static void report_front(text *t, int md, const fl_layer *fr, const fl_layer *bands) {
