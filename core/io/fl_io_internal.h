@@ -1,0 +1,164 @@
+/*
+ * fl_io_internal.h - what the files of core/io/ share: the JSON tree, the
+ * per-format readers and writers that source.c dispatches to, SQLite table
+ * helpers, and locale-proof number conversion.
+ *
+ * Writers write to a temporary path that source.c made; they never create or
+ * rename the final file. Readers get the final data-source string only for
+ * messages. Names carry the fl__ prefix.
+ */
+#ifndef FL_IO_INTERNAL_H
+#define FL_IO_INTERNAL_H
+
+#include <locale.h>
+#include <stdint.h>
+#include "fl_internal.h"
+
+/* Only a name here: layer.c is part of fl_core, which makes no SQLite calls
+ * (it also goes into the SQLite extension); the io files that talk to SQLite
+ * include <sqlite3.h> themselves. */
+typedef struct sqlite3 sqlite3;
+
+/* ---- Numbers, whatever the host's LC_NUMERIC (layer.c) ------------------ */
+
+/* The "C" locale, made once; NULL if it cannot be made (then the current
+ * locale is used, which is right unless a host changed LC_NUMERIC). */
+locale_t fl__c_locale(void);
+/* Shortest text that reads back to d ("%.15g" .. "%.17g"), '.' as decimal
+ * mark; "nan"/"inf" for non-finite values. Returns the length. */
+int fl__format_double(char *buf, size_t n, double d);
+
+/* ---- JSON (json.c) ------------------------------------------------------ */
+
+typedef enum fl__json_type {
+  FL__JSON_NULL,
+  FL__JSON_FALSE,
+  FL__JSON_TRUE,
+  FL__JSON_NUMBER,
+  FL__JSON_STRING,
+  FL__JSON_ARRAY,
+  FL__JSON_OBJECT
+} fl__json_type;
+
+typedef struct fl__json fl__json;
+struct fl__json {
+  fl__json_type type;
+  int is_int;          /* NUMBER: written without fraction or exponent, fits int64 */
+  size_t n;            /* STRING: bytes; NUMBER: length of the literal; ARRAY: items;
+                          OBJECT: members */
+  size_t pos;          /* byte offset of the value in the text */
+  double num;          /* NUMBER */
+  int64_t i;           /* NUMBER when is_int */
+  const char *str;     /* STRING: decoded UTF-8, NUL-terminated (may hold \0 if
+                          escaped); NUMBER: the literal inside the text (not
+                          terminated) */
+  fl__json *items;     /* ARRAY: n items; OBJECT: 2n nodes, key (STRING) then value */
+};
+
+typedef struct fl__json_doc fl__json_doc;
+
+/* Limit of nested arrays and objects. */
+#define FL__JSON_MAX_DEPTH 128
+
+/*
+ * Parse text (n bytes, UTF-8, an optional BOM) strictly as RFC 8259 JSON.
+ * @param out  [out] owned by caller, free with fl__json_free(); the tree
+ *             borrows text (number literals point into it).
+ * @param err  on FL_E_ARG: "at byte N (line L, column C): what is wrong".
+ * @return FL_OK, FL_E_ARG (syntax, depth, bad UTF-8), FL_E_NOMEM.
+ */
+fl_status fl__json_parse(const char *text, size_t n, fl__json_doc **out, char *err,
+                         size_t errlen);
+const fl__json *fl__json_root(const fl__json_doc *d);
+void fl__json_free(fl__json_doc *d);
+/* First member of an object with this key, or NULL (also when obj is not an object). */
+const fl__json *fl__json_get(const fl__json *obj, const char *key);
+/* "null", "false", "true", "number", "string", "array", "object". Static. */
+const char *fl__json_type_name(fl__json_type t);
+/* 1 when s (n bytes) is valid UTF-8. */
+int fl__utf8_valid(const char *s, size_t n);
+/* Length of the valid UTF-8 sequence at s (n >= 1 bytes left), or 0. */
+size_t fl__utf8_seq(const unsigned char *s, size_t n);
+
+/* ---- Formats ------------------------------------------------------------ */
+
+typedef enum fl__format {
+  FL__FMT_UNKNOWN = 0,
+  FL__FMT_GPKG,
+  FL__FMT_SPATIALITE,
+  FL__FMT_GEOJSON
+} fl__format;
+
+/* Format named by the extension of path (case-insensitive), or UNKNOWN. */
+fl__format fl__format_of_path(const char *path);
+
+/* GeoPackage (gpkg_read.c, gpkg_write.c). */
+fl_status fl__gpkg_list(fl_ctx *ctx, const char *path, char ***out);
+fl_status fl__gpkg_read(fl_ctx *ctx, const char *path, const char *layer, const char *source,
+                        fl_layer **out);
+fl_status fl__gpkg_write(fl_ctx *ctx, const char *tmp_path, const char *path,
+                         const fl_layer *const *layers, size_t n);
+
+/* SpatiaLite (spatialite_io.c). */
+fl_status fl__spatialite_list(fl_ctx *ctx, const char *path, char ***out);
+fl_status fl__spatialite_read(fl_ctx *ctx, const char *path, const char *table,
+                              const char *source, fl_layer **out);
+fl_status fl__spatialite_write(fl_ctx *ctx, const char *tmp_path, const char *path,
+                               const fl_layer *const *layers, size_t n);
+
+/* GeoJSON (geojson.c). */
+fl_status fl__geojson_read(fl_ctx *ctx, const char *path, const char *source, fl_layer **out);
+/* The layer name fl__geojson_read() would give (the "name" member or the file name). */
+fl_status fl__geojson_name(fl_ctx *ctx, const char *path, char **out);
+fl_status fl__geojson_write(fl_ctx *ctx, const char *tmp_path, const char *path,
+                            const fl_layer *layer);
+
+/* ---- Shared by the readers and writers (source.c) ----------------------- */
+
+/* FL_E_LAYER: "<what> '<path>' has no layer '<name>'; its layers are: a, b". */
+fl_status fl__fail_no_layer(fl_ctx *ctx, const char *what, const char *path, const char *name,
+                            char *const *layers);
+/* A NULL-terminated list builder: append a copy of s. FL_E_NOMEM on failure. */
+fl_status fl__strv_push(fl_ctx *ctx, char ***v, size_t *n, const char *s);
+/* The file name of path without directory and extension, malloc'd. */
+char *fl__path_stem(const char *path);
+
+/* ---- SQLite helpers (gpkg_read.c) --------------------------------------- */
+
+/* Identifier in double quotes with quotes doubled, sqlite3_malloc'd (sqlite3_free). */
+char *fl__sql_ident(const char *name);
+/* Open a database read-only; FL_E_IO/FL_E_LAYER with a message on failure. */
+fl_status fl__sql_open_ro(fl_ctx *ctx, const char *path, sqlite3 **db);
+/* 1 when the database has a table (or view) of that name. */
+int fl__sql_has_table(sqlite3 *db, const char *name);
+/* Field type from a declared SQL column type (see gpkg_read.c for the map). */
+fl_field_type fl__sql_field_type(const char *decl);
+
+/*
+ * Read a whole table into a new layer: the INTEGER PRIMARY KEY (or rowid) is
+ * the fid, geom_col is decoded as a blob of any kind (SpatiaLite, GPB, WKB),
+ * other columns become fields. Undecodable blobs fail with FL_E_GEOM naming
+ * the layer and fid. Empty geometries are read as no geometry (NULL).
+ */
+fl_status fl__sql_read_table(fl_ctx *ctx, sqlite3 *db, const char *table, const char *geom_col,
+                             int srid, const char *geom_type, const char *source,
+                             fl_layer **out);
+
+/* ---- Writer helpers (gpkg_write.c) -------------------------------------- */
+
+typedef struct fl__geom_summary {
+  char type[32];        /* declared type that every geometry fits, e.g. "MULTIPOLYGON" */
+  int z;                /* 0 no geometry has Z, 1 all have, 2 some have */
+  int has_extent;       /* 0 when no non-empty geometry */
+  double minx, miny, maxx, maxy;
+} fl__geom_summary;
+
+/* Declared type, Z flag and extent of a layer's geometries. */
+fl_status fl__geom_summarize(fl_ctx *ctx, const fl_layer *l, fl__geom_summary *s);
+/* Column names for the fields of l, NULL-terminated (fl_strv_free): a field
+ * named like the "fid" or "geom" column gets a suffix ("fid_1"), with a warning. */
+fl_status fl__field_columns(fl_ctx *ctx, const fl_layer *l, const char *path, char ***out);
+/* Progress over a write: features done of total; FL_E_CANCEL when asked. */
+fl_status fl__write_progress(fl_ctx *ctx, size_t done, size_t total);
+
+#endif
