@@ -103,10 +103,12 @@ fl_status fl__prep_layer(fl_ctx *ctx, const fl_layer *layer, const char *role, u
     }
     unsigned c = geom_class(h, f->geom);
     if (c & ~want) {
+      char *type = GEOSGeomType_r(h, f->geom); /* allocated by GEOS */
       fl__prep_free(ctx, out);
-      return fl__fail(ctx, FL_E_GEOM, "%s layer '%s' (%s), feature %lld: expected %s, got %s",
-                      role, layer->name, src, (long long)f->fid, want_text(want),
-                      GEOSGeomType_r(h, f->geom));
+      fl__fail(ctx, FL_E_GEOM, "%s layer '%s' (%s), feature %lld: expected %s, got %s", role,
+               layer->name, src, (long long)f->fid, want_text(want), type ? type : "?");
+      if (type) GEOSFree_r(h, type);
+      return FL_E_GEOM;
     }
     GEOSGeometry *ll = NULL;
     st = fl_geom_to_lonlat(ctx, f->geom, layer->srid, &ll);

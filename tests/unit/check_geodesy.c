@@ -200,6 +200,8 @@ START_TEST(test_band_area_of_point_ring) {
   double a = 0;
   fl_area_km2(ctx, band, &a);
   FL_ASSERT_NEAR(a, M_PI * (100.0 - 25.0), 0.002 * M_PI * 75.0, "km2");
+  GEOSGeom_destroy_r(h, band);
+  band = NULL;
   ck_assert_int_eq(fl_band(ctx, p, 10000.0, 5000.0, FL_SIDE_BOTH, &band), FL_E_ARG);
   FL_ASSERT_MSG_HAS(ctx, "inner < outer");
   GEOSGeom_destroy_r(h, p);
@@ -240,6 +242,7 @@ START_TEST(test_to_lonlat_from_utm) {
   GEOSGeomGetY_r(h, ll, &y);
   FL_ASSERT_NEAR(x, 37.8, 1e-7, "deg");
   FL_ASSERT_NEAR(y, 48.3, 1e-7, "deg");
+  GEOSGeom_destroy_r(h, ll);
   ck_assert_int_eq(fl_geom_to_lonlat(ctx, p, 0, &ll), FL_E_SRID);
   FL_ASSERT_MSG_HAS(ctx, "no SRID");
   ck_assert_int_eq(fl_geom_to_lonlat(ctx, p, 999999, &ll), FL_E_SRID);
