@@ -1,0 +1,969 @@
+/*
+ * geojson.c - read and write GeoJSON layers (RFC 7946).
+ *
+ * Reading: the file is parsed whole by json.c, then read as a
+ * FeatureCollection, a single Feature or a bare geometry. Rules, cited below:
+ *   (J1) SRID 4326 (an old-style "crs" member naming EPSG:n is honoured);
+ *   (J2) fields are the union of the properties' keys in first-seen order
+ *        (keys that differ only in case are one field); the type is
+ *        INTEGER when every value is an integer or a boolean (0/1), REAL
+ *        when every value is a number, else TEXT (numbers keep their
+ *        literal text, nested arrays and objects their JSON text); null
+ *        and absent values are NULL;
+ *   (J3) geometries are built from the coordinates (Point .. MultiPolygon,
+ *        GeometryCollection); "geometry": null and empty coordinates give
+ *        no geometry (NULL); a position has 2 or 3 numbers (more are
+ *        ignored); rings must be closed and have 4 positions or more;
+ *   (J4) the feature id is the "id" member when every feature has a
+ *        distinct integer "id", else the 1-based position;
+ *   (J5) every error names the file and the feature and says what is wrong.
+ * Writing: one FeatureCollection with a "name" member, coordinates in
+ * lon/lat (layers in another CRS go through fl_geom_to_lonlat(); SRID 0 is
+ * taken as lon/lat, with a warning), at most 9 decimals (1e-9 degree, about
+ * 0.1 mm), exterior rings counterclockwise and holes clockwise, properties
+ * in field order with JSON escaping.
+ * Not here: the JSON grammar (json.c), the temporary file (source.c).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <sys/stat.h>
+#include "fl_io_internal.h"
+
+/* ---- Reading the file --------------------------------------------------- */
+
+static fl_status read_file(fl_ctx *ctx, const char *path, char **out, size_t *n) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return fl__fail(ctx, FL_E_IO, "cannot open '%s' (%s)", path, strerror(errno));
+  struct stat st;
+  size_t cap = fstat(fileno(f), &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
+  size_t len = 0;
+  char *buf = malloc(cap);
+  while (buf) {
+    len += fread(buf + len, 1, cap - len, f);
+    if (len < cap) break;
+    char *nb = cap < SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+    if (!nb) {
+      free(buf);
+      buf = NULL;
+      break;
+    }
+    buf = nb;
+    cap *= 2;
+  }
+  int err = ferror(f);
+  fclose(f);
+  if (!buf) return fl__fail(ctx, FL_E_NOMEM, "out of memory reading '%s'", path);
+  if (err) {
+    free(buf);
+    return fl__fail(ctx, FL_E_IO, "reading '%s' failed", path);
+  }
+  *out = buf;
+  *n = len;
+  return FL_OK;
+}
+
+static fl_status parse_file(fl_ctx *ctx, const char *path, char **text, fl__json_doc **doc) {
+  size_t n = 0;
+  char err[400];
+  fl_status st = read_file(ctx, path, text, &n);
+  if (st) return st;
+  st = fl__json_parse(*text, n, doc, err, sizeof err);
+  if (st == FL_E_NOMEM) {
+    free(*text);
+    *text = NULL;
+    return fl__fail(ctx, FL_E_NOMEM, "out of memory parsing '%s'", path);
+  }
+  if (st) {
+    free(*text);
+    *text = NULL;
+    return fl__fail(ctx, FL_E_LAYER, "GeoJSON '%s' is not valid JSON %s", path, err);
+  }
+  return FL_OK;
+}
+
+static const char *type_member(const fl__json *o) {
+  const fl__json *t = fl__json_get(o, "type");
+  return t && t->type == FL__JSON_STRING ? t->str : NULL;
+}
+
+static int is_geometry_type(const char *t) {
+  static const char *const names[] = {"Point",        "LineString",      "Polygon",
+                                      "MultiPoint",   "MultiLineString", "MultiPolygon",
+                                      "GeometryCollection", NULL};
+  for (int i = 0; t && names[i]; i++)
+    if (strcmp(t, names[i]) == 0) return 1;
+  return 0;
+}
+
+static char *layer_name(const fl__json *root, const char *path) {
+  const fl__json *name = fl__json_get(root, "name");
+  if (name && name->type == FL__JSON_STRING && name->n > 0 && strlen(name->str) == name->n)
+    return fl__strdup(name->str);
+  return fl__path_stem(path);
+}
+
+fl_status fl__geojson_name(fl_ctx *ctx, const char *path, char **out) {
+  char *text = NULL;
+  fl__json_doc *doc = NULL;
+  fl_status st = parse_file(ctx, path, &text, &doc);
+  if (st) return st;
+  *out = layer_name(fl__json_root(doc), path);
+  fl__json_free(doc);
+  free(text);
+  return *out ? FL_OK : fl__fail(ctx, FL_E_NOMEM, "out of memory");
+}
+
+/* ---- Fields (J2) -------------------------------------------------------- */
+
+enum { SEEN_INT = 1, SEEN_REAL = 2, SEEN_BOOL = 4, SEEN_OTHER = 8 };
+
+typedef struct keymap {
+  const char **keys;   /* borrowed from the JSON tree */
+  int *flags;
+  size_t n, cap;
+  int *slots;          /* open addressing: index + 1, 0 empty */
+  size_t nslots;
+} keymap;
+
+static uint64_t hash_key(const char *s) {
+  uint64_t h = 1469598103934665603ull; /* FNV-1a over the ASCII-lowercased key */
+  for (; *s; s++) h = (h ^ (unsigned char)tolower((unsigned char)*s)) * 1099511628211ull;
+  return h;
+}
+
+/* Index of key (case-insensitive), adding it when new; -1 when out of memory. */
+static long keymap_find(keymap *m, const char *key) {
+  if (m->n * 2 >= m->nslots) {
+    size_t ns = m->nslots ? m->nslots * 2 : 64;
+    int *slots = calloc(ns, sizeof *slots);
+    if (!slots) return -1;
+    for (size_t i = 0; i < m->n; i++) {
+      size_t j = hash_key(m->keys[i]) & (ns - 1);
+      while (slots[j]) j = (j + 1) & (ns - 1);
+      slots[j] = (int)i + 1;
+    }
+    free(m->slots);
+    m->slots = slots;
+    m->nslots = ns;
+  }
+  size_t j = hash_key(key) & (m->nslots - 1);
+  while (m->slots[j]) {
+    if (strcasecmp(m->keys[m->slots[j] - 1], key) == 0) return m->slots[j] - 1;
+    j = (j + 1) & (m->nslots - 1);
+  }
+  if (m->n == m->cap) {
+    size_t cap = m->cap ? m->cap * 2 : 16;
+    const char **k = realloc(m->keys, cap * sizeof *k);
+    if (!k) return -1;
+    m->keys = k;
+    int *f = realloc(m->flags, cap * sizeof *f);
+    if (!f) return -1;
+    m->flags = f;
+    m->cap = cap;
+  }
+  m->keys[m->n] = key;
+  m->flags[m->n] = 0;
+  m->slots[j] = (int)m->n + 1;
+  return (long)m->n++;
+}
+
+static void keymap_free(keymap *m) {
+  free(m->keys);
+  free(m->flags);
+  free(m->slots);
+}
+
+static fl_field_type field_type(int flags) {
+  if (flags & SEEN_OTHER) return FL_FIELD_TEXT;
+  if (flags & SEEN_REAL) return FL_FIELD_REAL;
+  if (flags & (SEEN_INT | SEEN_BOOL)) return FL_FIELD_INTEGER;
+  return FL_FIELD_TEXT; /* only nulls */
+}
+
+/* ---- JSON text of a value (TEXT fields holding arrays or objects) ------- */
+
+typedef struct sbuf {
+  char *p;
+  size_t n, cap;
+  int oom;
+} sbuf;
+
+static void sb_put(sbuf *b, const char *s, size_t n) {
+  if (b->oom) return;
+  if (b->cap - b->n < n + 1) {
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap - b->n < n + 1) cap *= 2;
+    char *p = realloc(b->p, cap);
+    if (!p) {
+      b->oom = 1;
+      return;
+    }
+    b->p = p;
+    b->cap = cap;
+  }
+  memcpy(b->p + b->n, s, n);
+  b->n += n;
+  b->p[b->n] = '\0';
+}
+
+static void sb_str(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
+
+/* A JSON string literal of s (n bytes): escapes, and U+FFFD for invalid UTF-8. */
+static void sb_json_string(sbuf *b, const char *s, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  sb_put(b, "\"", 1);
+  for (size_t i = 0; i < n;) {
+    unsigned c = u[i];
+    size_t run = i;
+    while (run < n && u[run] >= 0x20 && u[run] < 0x80 && u[run] != '"' && u[run] != '\\') run++;
+    if (run > i) {
+      sb_put(b, s + i, run - i);
+      i = run;
+      continue;
+    }
+    char esc[8];
+    switch (c) {
+    case '"': sb_put(b, "\\\"", 2); i++; continue;
+    case '\\': sb_put(b, "\\\\", 2); i++; continue;
+    case '\n': sb_put(b, "\\n", 2); i++; continue;
+    case '\r': sb_put(b, "\\r", 2); i++; continue;
+    case '\t': sb_put(b, "\\t", 2); i++; continue;
+    case '\b': sb_put(b, "\\b", 2); i++; continue;
+    case '\f': sb_put(b, "\\f", 2); i++; continue;
+    default: break;
+    }
+    if (c < 0x20) {
+      snprintf(esc, sizeof esc, "\\u%04x", c);
+      sb_put(b, esc, 6);
+      i++;
+      continue;
+    }
+    size_t k = fl__utf8_seq(u + i, n - i);
+    if (k) {
+      sb_put(b, s + i, k);
+      i += k;
+    } else {
+      sb_put(b, "\xEF\xBF\xBD", 3);
+      i++;
+    }
+  }
+  sb_put(b, "\"", 1);
+}
+
+static void sb_json(sbuf *b, const fl__json *v) {
+  switch (v->type) {
+  case FL__JSON_NULL: sb_str(b, "null"); break;
+  case FL__JSON_FALSE: sb_str(b, "false"); break;
+  case FL__JSON_TRUE: sb_str(b, "true"); break;
+  case FL__JSON_NUMBER: sb_put(b, v->str, v->n); break;
+  case FL__JSON_STRING: sb_json_string(b, v->str, v->n); break;
+  case FL__JSON_ARRAY:
+    sb_put(b, "[", 1);
+    for (size_t i = 0; i < v->n; i++) {
+      if (i) sb_put(b, ",", 1);
+      sb_json(b, &v->items[i]);
+    }
+    sb_put(b, "]", 1);
+    break;
+  case FL__JSON_OBJECT:
+    sb_put(b, "{", 1);
+    for (size_t i = 0; i < v->n; i++) {
+      if (i) sb_put(b, ",", 1);
+      sb_json(b, &v->items[2 * i]);
+      sb_put(b, ":", 1);
+      sb_json(b, &v->items[2 * i + 1]);
+    }
+    sb_put(b, "}", 1);
+    break;
+  }
+}
+
+/* ---- Geometry (J3) ------------------------------------------------------ */
+
+typedef struct reader {
+  fl_ctx *ctx;
+  GEOSContextHandle_t h;
+  const char *path;
+  int64_t feature;       /* 1-based position, for messages */
+  double *buf;           /* coordinate scratch */
+  size_t cap;
+} reader;
+
+static fl_status geom_fail(reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static fl_status geom_fail(reader *r, const char *fmt, ...) {
+  char what[400];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof what, fmt, ap);
+  va_end(ap);
+  return fl__fail(r->ctx, FL_E_GEOM, "GeoJSON '%s', feature %lld: %s", r->path,
+                  (long long)r->feature, what);
+}
+
+/* A position: an array of 2 or more numbers. Returns 2 or 3 (dimensions) or 0. */
+static int position(const fl__json *p, double xyz[3]) {
+  if (p->type != FL__JSON_ARRAY || p->n < 2) return 0;
+  for (size_t k = 0; k < p->n && k < 3; k++) {
+    if (p->items[k].type != FL__JSON_NUMBER) return 0;
+    xyz[k] = p->items[k].num;
+  }
+  return p->n >= 3 ? 3 : 2;
+}
+
+/* A coordinate sequence from an array of positions; Z when all have it. */
+static fl_status sequence(reader *r, const fl__json *a, const char *what, GEOSCoordSequence **out) {
+  size_t n = a->n;
+  if (a->type != FL__JSON_ARRAY)
+    return geom_fail(r, "%s must be an array of positions, found %s", what,
+                     fl__json_type_name(a->type));
+  if (n * 3 > r->cap) {
+    size_t cap = n * 3 < 48 ? 48 : n * 3;
+    double *b = realloc(r->buf, cap * sizeof *b);
+    if (!b) return fl__fail(r->ctx, FL_E_NOMEM, "out of memory reading '%s'", r->path);
+    r->buf = b;
+    r->cap = cap;
+  }
+  int all_z = 1;
+  for (size_t i = 0; i < n; i++) {
+    double xyz[3] = {0, 0, 0};
+    int d = position(&a->items[i], xyz);
+    if (!d)
+      return geom_fail(r, "position %zu of %s is not an array of 2 or 3 numbers", i + 1, what);
+    if (d < 3) all_z = 0;
+    memcpy(r->buf + 3 * i, xyz, sizeof xyz);
+  }
+  if (!all_z)
+    for (size_t i = 0; i < n; i++) { /* pack x,y,z to x,y */
+      r->buf[2 * i] = r->buf[3 * i];
+      r->buf[2 * i + 1] = r->buf[3 * i + 1];
+    }
+  *out = GEOSCoordSeq_copyFromBuffer_r(r->h, r->buf, (unsigned)n, all_z, 0);
+  if (!*out) return fl__fail_geos(r->ctx, "building coordinates");
+  return FL_OK;
+}
+
+static fl_status ring(reader *r, const fl__json *a, size_t k, GEOSGeometry **out) {
+  char what[48];
+  snprintf(what, sizeof what, "ring %zu", k);
+  if (a->type == FL__JSON_ARRAY && a->n < 4)
+    return geom_fail(r, "ring %zu has %zu positions; a ring needs at least 4", k, a->n);
+  GEOSCoordSequence *s = NULL;
+  fl_status st = sequence(r, a, what, &s);
+  if (st) return st;
+  double x0, y0, x1, y1;
+  unsigned n = (unsigned)a->n;
+  GEOSCoordSeq_getXY_r(r->h, s, 0, &x0, &y0);
+  GEOSCoordSeq_getXY_r(r->h, s, n - 1, &x1, &y1);
+  if (x0 != x1 || y0 != y1) {
+    GEOSCoordSeq_destroy_r(r->h, s);
+    return geom_fail(r, "ring %zu is not closed: its first and last positions differ", k);
+  }
+  *out = GEOSGeom_createLinearRing_r(r->h, s);
+  return *out ? FL_OK : fl__fail_geos(r->ctx, "building a ring");
+}
+
+static fl_status polygon(reader *r, const fl__json *c, GEOSGeometry **out) {
+  if (c->type != FL__JSON_ARRAY)
+    return geom_fail(r, "Polygon coordinates must be an array of rings, found %s",
+                     fl__json_type_name(c->type));
+  if (c->n == 0) {
+    *out = GEOSGeom_createEmptyPolygon_r(r->h);
+    return *out ? FL_OK : fl__fail_geos(r->ctx, "building a polygon");
+  }
+  GEOSGeometry *shell = NULL, **holes = calloc(c->n, sizeof *holes);
+  if (!holes) return fl__fail(r->ctx, FL_E_NOMEM, "out of memory reading '%s'", r->path);
+  fl_status st = ring(r, &c->items[0], 1, &shell);
+  size_t nh = 0;
+  for (size_t i = 1; i < c->n && !st; i++)
+    if ((st = ring(r, &c->items[i], i + 1, &holes[nh])) == FL_OK) nh++;
+  if (!st) {
+    *out = GEOSGeom_createPolygon_r(r->h, shell, holes, (unsigned)nh); /* takes the rings */
+    if (!*out) st = fl__fail_geos(r->ctx, "building a polygon");
+    shell = NULL;
+    nh = 0;
+  }
+  if (shell) GEOSGeom_destroy_r(r->h, shell);
+  for (size_t i = 0; i < nh; i++) GEOSGeom_destroy_r(r->h, holes[i]);
+  free(holes);
+  return st;
+}
+
+static fl_status geometry(reader *r, const fl__json *g, int depth, GEOSGeometry **out);
+
+/* One part of a multi geometry, from its coordinates. */
+static fl_status part(reader *r, int type, const fl__json *c, GEOSGeometry **out) {
+  GEOSCoordSequence *s = NULL;
+  fl_status st;
+  double xyz[3];
+  int d;
+  switch (type) {
+  case GEOS_POINT:
+    if (c->type == FL__JSON_ARRAY && c->n == 0) {
+      *out = GEOSGeom_createEmptyPoint_r(r->h);
+      return *out ? FL_OK : fl__fail_geos(r->ctx, "building a point");
+    }
+    if (!(d = position(c, xyz))) return geom_fail(r, "a Point position must be an array of 2 or 3 numbers");
+    *out = d == 3 ? NULL : GEOSGeom_createPointFromXY_r(r->h, xyz[0], xyz[1]);
+    if (d == 3) {
+      s = GEOSCoordSeq_create_r(r->h, 1, 3);
+      if (s) GEOSCoordSeq_setXYZ_r(r->h, s, 0, xyz[0], xyz[1], xyz[2]);
+      *out = s ? GEOSGeom_createPoint_r(r->h, s) : NULL;
+    }
+    return *out ? FL_OK : fl__fail_geos(r->ctx, "building a point");
+  case GEOS_LINESTRING:
+    if (c->type == FL__JSON_ARRAY && c->n == 1)
+      return geom_fail(r, "a LineString needs at least 2 positions, found 1");
+    if ((st = sequence(r, c, "a LineString", &s)) != FL_OK) return st;
+    *out = c->n == 0 ? (GEOSCoordSeq_destroy_r(r->h, s), GEOSGeom_createEmptyLineString_r(r->h))
+                     : GEOSGeom_createLineString_r(r->h, s);
+    return *out ? FL_OK : fl__fail_geos(r->ctx, "building a line");
+  default:
+    return polygon(r, c, out);
+  }
+}
+
+static fl_status collection(reader *r, int type, int part_type, const fl__json *items, int depth,
+                            int from_geometries, GEOSGeometry **out) {
+  if (items->type != FL__JSON_ARRAY)
+    return geom_fail(r, "%s must be an array, found %s",
+                     from_geometries ? "'geometries'" : "coordinates",
+                     fl__json_type_name(items->type));
+  GEOSGeometry **parts = calloc(items->n ? items->n : 1, sizeof *parts);
+  if (!parts) return fl__fail(r->ctx, FL_E_NOMEM, "out of memory reading '%s'", r->path);
+  fl_status st = FL_OK;
+  size_t k = 0;
+  for (size_t i = 0; i < items->n && !st; i++) {
+    GEOSGeometry *g = NULL;
+    st = from_geometries ? geometry(r, &items->items[i], depth + 1, &g)
+                         : part(r, part_type, &items->items[i], &g);
+    if (!st && !g && from_geometries)
+      st = geom_fail(r, "member %zu of 'geometries' is null", i + 1);
+    if (!st) parts[k++] = g;
+  }
+  if (!st) {
+    *out = GEOSGeom_createCollection_r(r->h, type, parts, (unsigned)k); /* takes the parts */
+    if (*out) k = 0;
+    else st = fl__fail_geos(r->ctx, "building a collection");
+  }
+  for (size_t i = 0; i < k; i++) GEOSGeom_destroy_r(r->h, parts[i]);
+  free(parts);
+  return st;
+}
+
+/* A geometry object (or null: *out = NULL). */
+static fl_status geometry(reader *r, const fl__json *g, int depth, GEOSGeometry **out) {
+  *out = NULL;
+  if (g->type == FL__JSON_NULL) return FL_OK;
+  if (g->type != FL__JSON_OBJECT)
+    return geom_fail(r, "'geometry' must be an object or null, found %s",
+                     fl__json_type_name(g->type));
+  if (depth > 16) return geom_fail(r, "GeometryCollections are nested more than 16 deep");
+  const char *t = type_member(g);
+  if (!t) return geom_fail(r, "the geometry has no \"type\" string");
+  if (strcmp(t, "GeometryCollection") == 0) {
+    const fl__json *gs = fl__json_get(g, "geometries");
+    if (!gs) return geom_fail(r, "a GeometryCollection has no 'geometries' member");
+    return collection(r, GEOS_GEOMETRYCOLLECTION, 0, gs, depth, 1, out);
+  }
+  const fl__json *c = fl__json_get(g, "coordinates");
+  if (!is_geometry_type(t))
+    return geom_fail(r, "geometry type '%.40s' is not a GeoJSON type (Point, LineString, "
+                     "Polygon, Multi..., GeometryCollection)", t);
+  if (!c) return geom_fail(r, "the %s has no 'coordinates' member", t);
+  if (c->type != FL__JSON_ARRAY)
+    return geom_fail(r, "the coordinates of the %s must be an array, found %s", t,
+                     fl__json_type_name(c->type));
+  if (strcmp(t, "Point") == 0) return part(r, GEOS_POINT, c, out);
+  if (strcmp(t, "LineString") == 0) return part(r, GEOS_LINESTRING, c, out);
+  if (strcmp(t, "Polygon") == 0) return part(r, GEOS_POLYGON, c, out);
+  if (strcmp(t, "MultiPoint") == 0)
+    return collection(r, GEOS_MULTIPOINT, GEOS_POINT, c, depth, 0, out);
+  if (strcmp(t, "MultiLineString") == 0)
+    return collection(r, GEOS_MULTILINESTRING, GEOS_LINESTRING, c, depth, 0, out);
+  return collection(r, GEOS_MULTIPOLYGON, GEOS_POLYGON, c, depth, 0, out);
+}
+
+/* ---- Reading the layer -------------------------------------------------- */
+
+static int cmp_i64(const void *a, const void *b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* (J4): 1 when every feature has a distinct integer "id". */
+static int ids_usable(const fl__json *const *feats, size_t n) {
+  if (n == 0) return 0;
+  int64_t *ids = malloc(n * sizeof *ids);
+  if (!ids) return 0;
+  int ok = 1;
+  for (size_t i = 0; i < n && ok; i++) {
+    const fl__json *id = fl__json_get(feats[i], "id");
+    ok = id && id->type == FL__JSON_NUMBER && id->is_int;
+    if (ok) ids[i] = id->i;
+  }
+  if (ok) {
+    qsort(ids, n, sizeof *ids, cmp_i64);
+    for (size_t i = 1; i < n && ok; i++) ok = ids[i] != ids[i - 1];
+  }
+  free(ids);
+  return ok;
+}
+
+/* (J1): EPSG code named by an old-style "crs" member, or 4326. */
+static int crs_srid(const fl__json *root) {
+  const fl__json *crs = fl__json_get(root, "crs");
+  const fl__json *props = fl__json_get(crs, "properties");
+  const fl__json *name = fl__json_get(props, "name");
+  if (!name || name->type != FL__JSON_STRING) return 4326;
+  const char *s = name->str;
+  if (strstr(s, "CRS84") || strstr(s, "crs84")) return 4326;
+  if (!strstr(s, "EPSG") && !strstr(s, "epsg")) return 4326;
+  const char *colon = strrchr(s, ':');
+  if (!colon || !isdigit((unsigned char)colon[1])) return 4326;
+  long code = strtol(colon + 1, NULL, 10);
+  return code > 0 && code < 1000000 ? (int)code : 4326;
+}
+
+static const char *gpkg_type_name(int geos_type) {
+  switch (geos_type) {
+  case GEOS_POINT: return "POINT";
+  case GEOS_LINESTRING:
+  case GEOS_LINEARRING: return "LINESTRING";
+  case GEOS_POLYGON: return "POLYGON";
+  case GEOS_MULTIPOINT: return "MULTIPOINT";
+  case GEOS_MULTILINESTRING: return "MULTILINESTRING";
+  case GEOS_MULTIPOLYGON: return "MULTIPOLYGON";
+  default: return "GEOMETRYCOLLECTION";
+  }
+}
+
+static fl_status set_value(fl_layer *l, fl_feature *f, int field, const fl__json *v, sbuf *sb) {
+  if (v->type == FL__JSON_NULL) return FL_OK;
+  switch (l->fields[field].type) {
+  case FL_FIELD_INTEGER:
+    return fl_feature_set_int(l, f, field, v->type == FL__JSON_TRUE    ? 1
+                                           : v->type == FL__JSON_FALSE ? 0
+                                                                       : v->i);
+  case FL_FIELD_REAL:
+    return fl_feature_set_real(l, f, field, v->type == FL__JSON_TRUE    ? 1.0
+                                            : v->type == FL__JSON_FALSE ? 0.0
+                                                                        : v->num);
+  default:
+    if (v->type == FL__JSON_STRING) return fl_feature_set_text(l, f, field, v->str);
+    sb->n = 0;
+    sb->oom = 0;
+    sb_json(sb, v);
+    if (sb->oom) return FL_E_NOMEM;
+    return fl_feature_set_text(l, f, field, sb->p ? sb->p : "");
+  }
+}
+
+fl_status fl__geojson_read(fl_ctx *ctx, const char *path, const char *source, fl_layer **out) {
+  char *text = NULL;
+  fl__json_doc *doc = NULL;
+  const fl__json **feats = NULL;
+  keymap km = {0};
+  sbuf sb = {0};
+  fl_layer *l = NULL;
+  reader r = {.ctx = ctx, .h = fl_ctx_geos(ctx), .path = path};
+  size_t nf = 0;
+  *out = NULL;
+  fl_status st = parse_file(ctx, path, &text, &doc);
+  if (st) return st;
+  const fl__json *root = fl__json_root(doc);
+  const char *t = root->type == FL__JSON_OBJECT ? type_member(root) : NULL;
+
+  /* The features. */
+  if (root->type != FL__JSON_OBJECT) {
+    st = fl__fail(ctx, FL_E_LAYER,
+                  "GeoJSON '%s' holds a JSON %s, not a FeatureCollection, Feature or geometry "
+                  "object",
+                  path, fl__json_type_name(root->type));
+    goto done;
+  }
+  if (!t) {
+    st = fl__fail(ctx, FL_E_LAYER, "GeoJSON '%s': the top object has no \"type\" string", path);
+    goto done;
+  }
+  if (strcmp(t, "FeatureCollection") == 0) {
+    const fl__json *fs = fl__json_get(root, "features");
+    if (!fs || fs->type != FL__JSON_ARRAY) {
+      st = fl__fail(ctx, FL_E_LAYER,
+                    "GeoJSON '%s': the FeatureCollection's 'features' must be an array, found %s",
+                    path, fs ? fl__json_type_name(fs->type) : "nothing");
+      goto done;
+    }
+    nf = fs->n;
+    feats = malloc((nf ? nf : 1) * sizeof *feats);
+    if (!feats) goto nomem;
+    for (size_t i = 0; i < nf; i++) {
+      const fl__json *f = &fs->items[i];
+      const char *ft = type_member(f);
+      if (f->type != FL__JSON_OBJECT || !ft || strcmp(ft, "Feature") != 0) {
+        if (f->type != FL__JSON_OBJECT)
+          st = fl__fail(ctx, FL_E_LAYER, "GeoJSON '%s', feature %zu: a JSON %s, not a Feature "
+                        "object", path, i + 1, fl__json_type_name(f->type));
+        else if (!ft)
+          st = fl__fail(ctx, FL_E_LAYER, "GeoJSON '%s', feature %zu: the object has no "
+                        "\"type\": \"Feature\" member", path, i + 1);
+        else
+          st = fl__fail(ctx, FL_E_LAYER, "GeoJSON '%s', feature %zu: type '%.40s' where "
+                        "'Feature' was expected", path, i + 1, ft);
+        goto done;
+      }
+      feats[i] = f;
+    }
+  } else if (strcmp(t, "Feature") == 0 || is_geometry_type(t)) {
+    nf = 1;
+    feats = malloc(sizeof *feats);
+    if (!feats) goto nomem;
+    feats[0] = root;
+  } else {
+    st = fl__fail(ctx, FL_E_LAYER,
+                  "GeoJSON '%s': type '%.40s' is not FeatureCollection, Feature or a geometry type",
+                  path, t);
+    goto done;
+  }
+  int bare = strcmp(t, "FeatureCollection") != 0 && strcmp(t, "Feature") != 0;
+
+  /* Pass 1: fields and their types (J2). */
+  for (size_t i = 0; i < nf && !bare; i++) {
+    const fl__json *p = fl__json_get(feats[i], "properties");
+    if (!p || p->type == FL__JSON_NULL) continue;
+    if (p->type != FL__JSON_OBJECT) {
+      st = fl__fail(ctx, FL_E_LAYER,
+                    "GeoJSON '%s', feature %zu: 'properties' must be an object or null, found %s",
+                    path, i + 1, fl__json_type_name(p->type));
+      goto done;
+    }
+    for (size_t k = 0; k < p->n; k++) {
+      const fl__json *key = &p->items[2 * k], *v = &p->items[2 * k + 1];
+      if (key->n == 0 || strlen(key->str) != key->n) continue; /* "" or "\u0000" names */
+      long idx = keymap_find(&km, key->str);
+      if (idx < 0) goto nomem;
+      switch (v->type) {
+      case FL__JSON_NULL: break;
+      case FL__JSON_TRUE:
+      case FL__JSON_FALSE: km.flags[idx] |= SEEN_BOOL; break;
+      case FL__JSON_NUMBER: km.flags[idx] |= v->is_int ? SEEN_INT : SEEN_REAL; break;
+      default: km.flags[idx] |= SEEN_OTHER; break;
+      }
+    }
+  }
+
+  char *name = layer_name(root, path);
+  if (!name) goto nomem;
+  l = fl_layer_new(name, crs_srid(root), "GEOMETRY");
+  free(name);
+  if (!l) goto nomem;
+  for (size_t k = 0; k < km.n; k++)
+    if (fl_layer_add_field(l, km.keys[k], field_type(km.flags[k])) < 0) goto nomem;
+
+  /* Pass 2: features. */
+  int use_ids = !bare && ids_usable(feats, nf);
+  int common = -1, mixed = 0;
+  for (size_t i = 0; i < nf; i++) {
+    const fl__json *f = feats[i];
+    GEOSGeometry *g = NULL;
+    r.feature = (int64_t)i + 1;
+    const fl__json *gj = bare ? f : fl__json_get(f, "geometry");
+    if (gj && (st = geometry(&r, gj, 0, &g)) != FL_OK) goto done;
+    if (g && GEOSisEmpty_r(r.h, g) == 1) { /* (J3) */
+      GEOSGeom_destroy_r(r.h, g);
+      g = NULL;
+    }
+    if (g) {
+      GEOSSetSRID_r(r.h, g, l->srid);
+      int gt = GEOSGeomTypeId_r(r.h, g);
+      if (common < 0) common = gt;
+      else if (common != gt) mixed = 1;
+    }
+    int64_t fid = use_ids ? fl__json_get(f, "id")->i : (int64_t)i + 1;
+    fl_feature *feat = fl_layer_append(ctx, l, fid, g);
+    if (!feat) goto nomem;
+    const fl__json *p = bare ? NULL : fl__json_get(f, "properties");
+    for (size_t k = 0; p && p->type == FL__JSON_OBJECT && k < p->n; k++) {
+      const fl__json *key = &p->items[2 * k];
+      if (key->n == 0 || strlen(key->str) != key->n) continue;
+      int field = fl_layer_field_index(l, key->str);
+      if (field >= 0 && set_value(l, feat, field, &p->items[2 * k + 1], &sb) != FL_OK) goto nomem;
+    }
+  }
+  if (common >= 0 && !mixed) {
+    char *gt = fl__strdup(gpkg_type_name(common));
+    if (!gt) goto nomem;
+    free(l->geom_type);
+    l->geom_type = gt;
+  }
+  goto done;
+nomem:
+  st = fl__fail(ctx, FL_E_NOMEM, "out of memory reading '%s'", path);
+done:
+  (void)source;
+  free(feats);
+  free(sb.p);
+  free(r.buf);
+  keymap_free(&km);
+  fl__json_free(doc);
+  free(text);
+  if (st) {
+    fl_layer_destroy(ctx, l);
+    return st;
+  }
+  *out = l;
+  return FL_OK;
+}
+
+/* ---- Writing ------------------------------------------------------------ */
+
+typedef struct writer {
+  fl_ctx *ctx;
+  GEOSContextHandle_t h;
+  sbuf sb;          /* the output, flushed to the file every so often */
+  FILE *f;
+  double *buf;
+  size_t cap;
+} writer;
+
+static void flush_if_big(writer *w, int force) {
+  if (w->sb.n && (force || w->sb.n > (1u << 20))) {
+    if (fwrite(w->sb.p, 1, w->sb.n, w->f) != w->sb.n) w->sb.oom = 2;
+    w->sb.n = 0;
+  }
+}
+
+/* A coordinate: at most 9 decimals, trailing zeros dropped, never "-0". */
+static void put_coord(writer *w, double v) {
+  char b[48];
+  int n = snprintf(b, sizeof b, "%.9f", v);
+  if (n <= 0 || n >= (int)sizeof b) n = snprintf(b, sizeof b, "%.17g", v);
+  else {
+    while (n > 1 && b[n - 1] == '0') n--;
+    if (b[n - 1] == '.') n--;
+    b[n] = '\0';
+    if (strcmp(b, "-0") == 0) b[0] = '0', b[1] = '\0', n = 1;
+  }
+  sb_put(&w->sb, b, (size_t)n);
+}
+
+/* Copy a sequence into w->buf (x,y or x,y,z); *n gets its size. */
+static fl_status load_seq(writer *w, const GEOSCoordSequence *s, int has_z, unsigned *n) {
+  if (!s || !GEOSCoordSeq_getSize_r(w->h, s, n)) return fl__fail_geos(w->ctx, "reading coordinates");
+  if ((size_t)*n * 3 > w->cap) {
+    size_t cap = (size_t)*n * 3;
+    double *b = realloc(w->buf, cap * sizeof *b);
+    if (!b) return fl__fail(w->ctx, FL_E_NOMEM, "out of memory writing GeoJSON");
+    w->buf = b;
+    w->cap = cap;
+  }
+  if (*n && !GEOSCoordSeq_copyToBuffer_r(w->h, s, w->buf, has_z, 0))
+    return fl__fail_geos(w->ctx, "reading coordinates");
+  return FL_OK;
+}
+
+static fl_status put_position(writer *w, const double *c, int has_z) {
+  if (!isfinite(c[0]) || !isfinite(c[1]))
+    return fl__fail(w->ctx, FL_E_GEOM, "a coordinate is not a finite number");
+  sb_put(&w->sb, "[", 1);
+  put_coord(w, c[0]);
+  sb_put(&w->sb, ",", 1);
+  put_coord(w, c[1]);
+  if (has_z && isfinite(c[2])) {
+    sb_put(&w->sb, ",", 1);
+    put_coord(w, c[2]);
+  }
+  sb_put(&w->sb, "]", 1);
+  return FL_OK;
+}
+
+/* Positions of a sequence. ring_role 1: exterior ring, written counterclockwise;
+ * 2: hole, written clockwise (RFC 7946 section 3.1.6); 0: as it is. */
+static fl_status put_seq(writer *w, const GEOSCoordSequence *s, int has_z, int ring_role) {
+  unsigned n = 0;
+  fl_status st = load_seq(w, s, has_z, &n);
+  if (st) return st;
+  int dims = has_z ? 3 : 2, reverse = 0;
+  if (ring_role && n >= 3) {
+    double a = 0; /* twice the signed area: > 0 counterclockwise */
+    for (unsigned i = 0; i + 1 < n; i++)
+      a += w->buf[dims * i] * w->buf[dims * (i + 1) + 1] -
+           w->buf[dims * (i + 1)] * w->buf[dims * i + 1];
+    reverse = ring_role == 1 ? a < 0 : a > 0;
+  }
+  sb_put(&w->sb, "[", 1);
+  for (unsigned k = 0; k < n && !st; k++) {
+    unsigned i = reverse ? n - 1 - k : k;
+    if (k) sb_put(&w->sb, ",", 1);
+    st = put_position(w, w->buf + (size_t)dims * i, has_z);
+  }
+  sb_put(&w->sb, "]", 1);
+  return st;
+}
+
+static fl_status put_polygon_rings(writer *w, const GEOSGeometry *g, int has_z) {
+  if (GEOSisEmpty_r(w->h, g) == 1) {
+    sb_str(&w->sb, "[]");
+    return FL_OK;
+  }
+  int nh = GEOSGetNumInteriorRings_r(w->h, g);
+  sb_put(&w->sb, "[", 1);
+  fl_status st = put_seq(w, GEOSGeom_getCoordSeq_r(w->h, GEOSGetExteriorRing_r(w->h, g)), has_z, 1);
+  for (int i = 0; i < nh && !st; i++) {
+    sb_put(&w->sb, ",", 1);
+    st = put_seq(w, GEOSGeom_getCoordSeq_r(w->h, GEOSGetInteriorRingN_r(w->h, g, i)), has_z, 2);
+  }
+  sb_put(&w->sb, "]", 1);
+  return st;
+}
+
+/* Coordinates of a single (non-collection) geometry. */
+static fl_status put_coords(writer *w, const GEOSGeometry *g, int has_z) {
+  switch (GEOSGeomTypeId_r(w->h, g)) {
+  case GEOS_POINT: {
+    unsigned n = 0;
+    if (GEOSisEmpty_r(w->h, g) == 1) {
+      sb_str(&w->sb, "[]");
+      return FL_OK;
+    }
+    fl_status st = load_seq(w, GEOSGeom_getCoordSeq_r(w->h, g), has_z, &n);
+    return st ? st : put_position(w, w->buf, has_z);
+  }
+  case GEOS_LINESTRING:
+  case GEOS_LINEARRING:
+    return put_seq(w, GEOSGeom_getCoordSeq_r(w->h, g), has_z, 0);
+  default:
+    return put_polygon_rings(w, g, has_z);
+  }
+}
+
+static fl_status put_geometry(writer *w, const GEOSGeometry *g, int depth) {
+  static const char *const names[] = {"Point",        "LineString",      "LineString",
+                                      "Polygon",      "MultiPoint",      "MultiLineString",
+                                      "MultiPolygon", "GeometryCollection"};
+  int t = GEOSGeomTypeId_r(w->h, g);
+  if (t < 0 || t > 7) return fl__fail_geos(w->ctx, "reading a geometry type");
+  int has_z = GEOSHasZ_r(w->h, g) == 1;
+  fl_status st = FL_OK;
+  sb_str(&w->sb, "{\"type\":\"");
+  sb_str(&w->sb, names[t]);
+  if (t == GEOS_GEOMETRYCOLLECTION) {
+    if (depth > 16) return fl__fail(w->ctx, FL_E_GEOM, "collections are nested too deep");
+    sb_str(&w->sb, "\",\"geometries\":[");
+    int n = GEOSGetNumGeometries_r(w->h, g);
+    for (int i = 0; i < n && !st; i++) {
+      if (i) sb_put(&w->sb, ",", 1);
+      st = put_geometry(w, GEOSGetGeometryN_r(w->h, g, i), depth + 1);
+    }
+    sb_str(&w->sb, "]}");
+    return st;
+  }
+  sb_str(&w->sb, "\",\"coordinates\":");
+  if (t >= GEOS_MULTIPOINT) {
+    int n = GEOSGetNumGeometries_r(w->h, g), k = 0;
+    sb_put(&w->sb, "[", 1);
+    for (int i = 0; i < n && !st; i++) {
+      const GEOSGeometry *p = GEOSGetGeometryN_r(w->h, g, i);
+      if (t == GEOS_MULTIPOINT && GEOSisEmpty_r(w->h, p) == 1) continue; /* not expressible */
+      if (k++) sb_put(&w->sb, ",", 1);
+      st = put_coords(w, p, has_z);
+    }
+    sb_put(&w->sb, "]", 1);
+  } else {
+    st = put_coords(w, g, has_z);
+  }
+  sb_put(&w->sb, "}", 1);
+  return st;
+}
+
+fl_status fl__geojson_write(fl_ctx *ctx, const char *tmp_path, const char *path,
+                            const fl_layer *l) {
+  writer w = {.ctx = ctx, .h = fl_ctx_geos(ctx)};
+  fl_status st = FL_OK;
+  w.f = fopen(tmp_path, "wb");
+  if (!w.f) return fl__fail(ctx, FL_E_IO, "cannot write '%s' (%s)", path, strerror(errno));
+  if (l->srid != 4326 && l->srid <= 0)
+    fl__warn(ctx, "layer '%s' has no CRS; its coordinates are written to GeoJSON '%s' as "
+             "lon/lat unchanged", l->name, path);
+  locale_t c = fl__c_locale(), old = c ? uselocale(c) : (locale_t)0;
+
+  sb_str(&w.sb, "{\n\"type\": \"FeatureCollection\",\n\"name\": ");
+  sb_json_string(&w.sb, l->name, strlen(l->name));
+  sb_str(&w.sb, ",\n\"features\": [\n");
+  for (size_t i = 0; i < l->n_features && !st; i++) {
+    const fl_feature *f = &l->features[i];
+    char num[64];
+    if ((st = fl__write_progress(ctx, i + 1, l->n_features)) != FL_OK) break;
+    snprintf(num, sizeof num, "%" PRId64, f->fid);
+    sb_str(&w.sb, i ? ",\n{\"type\":\"Feature\",\"id\":" : "{\"type\":\"Feature\",\"id\":");
+    sb_str(&w.sb, num);
+    sb_str(&w.sb, ",\"properties\":{");
+    for (size_t j = 0; j < l->n_fields; j++) {
+      const fl_value *v = &f->values[j];
+      if (j) sb_put(&w.sb, ",", 1);
+      sb_json_string(&w.sb, l->fields[j].name, strlen(l->fields[j].name));
+      sb_put(&w.sb, ":", 1);
+      if (v->is_null) {
+        sb_str(&w.sb, "null");
+        continue;
+      }
+      switch (l->fields[j].type) {
+      case FL_FIELD_INTEGER:
+        snprintf(num, sizeof num, "%" PRId64, v->i);
+        sb_str(&w.sb, num);
+        break;
+      case FL_FIELD_REAL:
+        if (isfinite(v->d)) {
+          fl__format_double(num, sizeof num, v->d);
+          sb_str(&w.sb, num);
+        } else {
+          sb_str(&w.sb, "null");
+        }
+        break;
+      default:
+        if (v->s) sb_json_string(&w.sb, v->s, strlen(v->s));
+        else sb_str(&w.sb, "null");
+        break;
+      }
+    }
+    sb_str(&w.sb, "},\"geometry\":");
+    const GEOSGeometry *g = f->geom;
+    GEOSGeometry *ll = NULL;
+    if (g && GEOSisEmpty_r(w.h, g) == 1) g = NULL;
+    if (g && l->srid > 0 && l->srid != 4326) {
+      if ((st = fl_geom_to_lonlat(ctx, g, l->srid, &ll)) != FL_OK) {
+        char why[FL_ERRMSG_LEN];
+        snprintf(why, sizeof why, "%s", fl_ctx_errmsg(ctx));
+        st = fl__fail(ctx, st, "layer '%s', feature %lld: %s", l->name, (long long)f->fid, why);
+        break;
+      }
+      g = ll;
+    }
+    if (g) st = put_geometry(&w, g, 0);
+    else sb_str(&w.sb, "null");
+    if (ll) GEOSGeom_destroy_r(w.h, ll);
+    if (st) {
+      char why[FL_ERRMSG_LEN];
+      snprintf(why, sizeof why, "%s", fl_ctx_errmsg(ctx));
+      st = fl__fail(ctx, st, "layer '%s', feature %lld: %s", l->name, (long long)f->fid, why);
+      break;
+    }
+    sb_put(&w.sb, "}", 1);
+    flush_if_big(&w, 0);
+  }
+  if (c) uselocale(old);
+  if (!st) {
+    sb_str(&w.sb, "\n]\n}\n");
+    flush_if_big(&w, 1);
+  }
+  if (!st && w.sb.oom == 1) st = fl__fail(ctx, FL_E_NOMEM, "out of memory writing '%s'", path);
+  int bad_write = w.sb.oom == 2 || ferror(w.f);
+  if (fclose(w.f) != 0) bad_write = 1;
+  if (!st && bad_write)
+    st = fl__fail(ctx, FL_E_IO, "writing GeoJSON '%s' failed (%s)", path, strerror(errno));
+  free(w.sb.p);
+  free(w.buf);
+  return st;
+}

@@ -1,0 +1,471 @@
+/*
+ * gpkg_write.c - write layers as a GeoPackage 1.2 file through the SQLite C
+ * API (no SpatiaLite needed), and the geometry summary that the SpatiaLite
+ * writer shares.
+ *
+ * The file (a temporary path given by source.c) gets:
+ *   application_id 'GPKG' (0x47504B47), user_version 10200;
+ *   gpkg_spatial_ref_sys with the three mandatory rows (4326, -1, 0) and one
+ *   row per layer SRID, defined by PROJ's WKT1 (GDAL flavour) of EPSG:n;
+ *   gpkg_contents (with each layer's extent), gpkg_geometry_columns,
+ *   gpkg_extensions;
+ *   per layer a table ("fid" INTEGER PRIMARY KEY AUTOINCREMENT, "geom", the
+ *   fields with their types) and an R*Tree index rtree_<table>_geom.
+ * Rules, cited below:
+ *   (P1) everything is filled in one transaction;
+ *   (P2) the R*Tree rows are inserted here, and the spec's seven triggers
+ *        are created only after the table is full: they call ST_IsEmpty,
+ *        ST_MinX... which plain SQLite lacks, but GDAL, QGIS and SpatiaLite
+ *        provide when they edit the file later;
+ *   (P3) feature ids are kept when they are all positive and distinct,
+ *        else the table numbers the rows 1, 2, ...;
+ *   (P4) the declared geometry type is the layer's when every geometry fits
+ *        it, else the one type all geometries share, else GEOMETRY;
+ *   (P5) a field named like the "fid" or "geom" column gets a suffix
+ *        ("fid_1"), with a warning.
+ * Not here: reading (gpkg_read.c), the temporary file and rename (source.c).
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <math.h>
+#include <sqlite3.h>
+#include "fl_io_internal.h"
+
+/* ---- Geometry summary --------------------------------------------------- */
+
+static const char *const gpkg_types[] = {"GEOMETRY",        "POINT",        "LINESTRING",
+                                         "POLYGON",         "MULTIPOINT",   "MULTILINESTRING",
+                                         "MULTIPOLYGON",    "GEOMETRYCOLLECTION", NULL};
+
+static const char *type_of(GEOSContextHandle_t h, const GEOSGeometry *g) {
+  switch (GEOSGeomTypeId_r(h, g)) {
+  case GEOS_POINT: return "POINT";
+  case GEOS_LINESTRING:
+  case GEOS_LINEARRING: return "LINESTRING";
+  case GEOS_POLYGON: return "POLYGON";
+  case GEOS_MULTIPOINT: return "MULTIPOINT";
+  case GEOS_MULTILINESTRING: return "MULTILINESTRING";
+  case GEOS_MULTIPOLYGON: return "MULTIPOLYGON";
+  default: return "GEOMETRYCOLLECTION";
+  }
+}
+
+fl_status fl__geom_summarize(fl_ctx *ctx, const fl_layer *l, fl__geom_summary *s) {
+  GEOSContextHandle_t h = fl_ctx_geos(ctx);
+  char declared[32] = "GEOMETRY";
+  memset(s, 0, sizeof *s);
+  if (l->geom_type) {
+    char up[32];
+    size_t k = 0;
+    for (; l->geom_type[k] && k < sizeof up - 1; k++)
+      up[k] = (char)toupper((unsigned char)l->geom_type[k]);
+    up[k] = '\0';
+    for (int i = 0; gpkg_types[i]; i++)
+      if (strcmp(up, gpkg_types[i]) == 0) snprintf(declared, sizeof declared, "%s", up);
+  }
+  const char *common = NULL;
+  int fits = 1, mixed = 0, with_z = 0, without_z = 0;
+  for (size_t i = 0; i < l->n_features; i++) {
+    const GEOSGeometry *g = l->features[i].geom;
+    if (!g || GEOSisEmpty_r(h, g) != 0) continue;
+    const char *t = type_of(h, g);
+    if (strcmp(declared, "GEOMETRY") != 0 && strcmp(declared, t) != 0) fits = 0;
+    if (!common) common = t;
+    else if (strcmp(common, t) != 0) mixed = 1;
+    if (GEOSHasZ_r(h, g) == 1) with_z = 1;
+    else without_z = 1;
+    double x0, y0, x1, y1;
+    if (!GEOSGeom_getXMin_r(h, g, &x0) || !GEOSGeom_getYMin_r(h, g, &y0) ||
+        !GEOSGeom_getXMax_r(h, g, &x1) || !GEOSGeom_getYMax_r(h, g, &y1))
+      return fl__fail_geos(ctx, "computing the extent of a layer");
+    if (!s->has_extent) {
+      s->minx = x0, s->miny = y0, s->maxx = x1, s->maxy = y1;
+      s->has_extent = 1;
+    } else {
+      s->minx = fmin(s->minx, x0), s->miny = fmin(s->miny, y0);
+      s->maxx = fmax(s->maxx, x1), s->maxy = fmax(s->maxy, y1);
+    }
+  }
+  /* (P4) */
+  const char *type = fits ? declared : !mixed && common ? common : "GEOMETRY";
+  snprintf(s->type, sizeof s->type, "%s", type);
+  s->z = with_z && without_z ? 2 : with_z ? 1 : 0;
+  return FL_OK;
+}
+
+/* ---- SQL plumbing ------------------------------------------------------- */
+
+typedef struct writer {
+  fl_ctx *ctx;
+  sqlite3 *db;
+  const char *path;     /* final path, for messages */
+  int *srids;           /* SRS rows written so far */
+  size_t n_srids;
+} writer;
+
+static fl_status db_fail(writer *w, const char *what) {
+  return fl__fail(w->ctx, FL_E_IO, "writing GeoPackage '%s' failed while %s (%s)", w->path, what,
+                  sqlite3_errmsg(w->db));
+}
+
+static fl_status exec(writer *w, const char *sql, const char *what) {
+  if (!sql) return fl__fail(w->ctx, FL_E_NOMEM, "out of memory writing '%s'", w->path);
+  if (sqlite3_exec(w->db, sql, NULL, NULL, NULL) != SQLITE_OK) return db_fail(w, what);
+  return FL_OK;
+}
+
+/* exec() of an sqlite3_mprintf result, which it frees. */
+static fl_status execf(writer *w, char *sql, const char *what) {
+  fl_status st = exec(w, sql, what);
+  sqlite3_free(sql);
+  return st;
+}
+
+static const char *const schema_sql =
+    "CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL "
+    "PRIMARY KEY, organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL, "
+    "definition TEXT NOT NULL, description TEXT);"
+    "CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT "
+    "NULL, identifier TEXT UNIQUE, description TEXT DEFAULT '', last_change DATETIME NOT NULL "
+    "DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, "
+    "max_y DOUBLE, srs_id INTEGER, CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES "
+    "gpkg_spatial_ref_sys(srs_id));"
+    "CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, "
+    "geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT "
+    "NOT NULL, CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name), CONSTRAINT "
+    "uk_gc_table_name UNIQUE (table_name), CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) "
+    "REFERENCES gpkg_contents(table_name), CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) "
+    "REFERENCES gpkg_spatial_ref_sys (srs_id));"
+    "CREATE TABLE gpkg_extensions (table_name TEXT, column_name TEXT, extension_name TEXT NOT "
+    "NULL, definition TEXT NOT NULL, scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE "
+    "(table_name, column_name, extension_name));"
+    "INSERT INTO gpkg_spatial_ref_sys VALUES ('Undefined cartesian SRS', -1, 'NONE', -1, "
+    "'undefined', 'undefined cartesian coordinate reference system');"
+    "INSERT INTO gpkg_spatial_ref_sys VALUES ('Undefined geographic SRS', 0, 'NONE', 0, "
+    "'undefined', 'undefined geographic coordinate reference system');";
+
+/* The mandatory 4326 row if PROJ cannot give its WKT (GeoPackage 1.2, Table 17). */
+static const char *const wgs84_wkt =
+    "GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257223563,"
+    "AUTHORITY[\"EPSG\",\"7030\"]],AUTHORITY[\"EPSG\",\"6326\"]],PRIMEM[\"Greenwich\",0,"
+    "AUTHORITY[\"EPSG\",\"8901\"]],UNIT[\"degree\",0.0174532925199433,AUTHORITY[\"EPSG\","
+    "\"9122\"]],AXIS[\"Latitude\",NORTH],AXIS[\"Longitude\",EAST],AUTHORITY[\"EPSG\",\"4326\"]]";
+
+/* One gpkg_spatial_ref_sys row for EPSG:srid, once. */
+static fl_status srs_row(writer *w, int srid) {
+  if (srid <= 0) return FL_OK;
+  for (size_t i = 0; i < w->n_srids; i++)
+    if (w->srids[i] == srid) return FL_OK;
+  int *v = realloc(w->srids, (w->n_srids + 1) * sizeof *v);
+  if (!v) return fl__fail(w->ctx, FL_E_NOMEM, "out of memory writing '%s'", w->path);
+  w->srids = v;
+  w->srids[w->n_srids++] = srid;
+
+  PJ_CONTEXT *pc = fl_ctx_proj(w->ctx);
+  char code[32];
+  snprintf(code, sizeof code, "EPSG:%d", srid);
+  PJ *crs = proj_create(pc, code);
+  const char *wkt = crs ? proj_as_wkt(pc, crs, PJ_WKT1_GDAL, NULL) : NULL;
+  const char *name = crs ? proj_get_name(crs) : NULL;
+  if (!wkt && srid == 4326) wkt = wgs84_wkt, name = "WGS 84";
+  if (!wkt)
+    fl__warn(w->ctx,
+             "GeoPackage '%s': PROJ has no WKT1 definition of EPSG:%d, so the file records the "
+             "code but no definition",
+             w->path, srid);
+  char *sql = sqlite3_mprintf("INSERT INTO gpkg_spatial_ref_sys VALUES (%Q, %d, 'EPSG', %d, %Q, %Q)",
+                              name ? name : code, srid, srid, wkt ? wkt : "undefined",
+                              srid == 4326 ? "longitude/latitude coordinates in decimal degrees "
+                                             "on the WGS 84 spheroid"
+                                           : NULL);
+  proj_destroy(crs);
+  return execf(w, sql, "writing the coordinate system");
+}
+
+/* (P3) */
+static int fids_usable(const fl_layer *l) {
+  size_t n = l->n_features;
+  if (n == 0) return 1;
+  int64_t *f = malloc(n * sizeof *f);
+  if (!f) return 0;
+  for (size_t i = 0; i < n; i++) {
+    if (l->features[i].fid <= 0) {
+      free(f);
+      return 0;
+    }
+    f[i] = l->features[i].fid;
+  }
+  /* Sorted copy, then look for neighbours that are equal. */
+  for (size_t gap = n / 2; gap > 0; gap /= 2) /* shell sort: no comparator plumbing */
+    for (size_t i = gap; i < n; i++)
+      for (size_t j = i; j >= gap && f[j - gap] > f[j]; j -= gap) {
+        int64_t t = f[j];
+        f[j] = f[j - gap];
+        f[j - gap] = t;
+      }
+  int ok = 1;
+  for (size_t i = 1; i < n && ok; i++) ok = f[i] != f[i - 1];
+  free(f);
+  return ok;
+}
+
+fl_status fl__field_columns(fl_ctx *ctx, const fl_layer *l, const char *path, char ***out) {
+  char **names = calloc(l->n_fields + 1, sizeof *names);
+  if (!names) return fl__fail(ctx, FL_E_NOMEM, "out of memory writing '%s'", path);
+  for (size_t j = 0; j < l->n_fields; j++) {
+    const char *base = l->fields[j].name;
+    char *name = fl__strdup(base);
+    for (int k = 1; name; k++) {
+      int clash = strcasecmp(name, "fid") == 0 || strcasecmp(name, "geom") == 0;
+      for (size_t i = 0; i < l->n_fields && !clash; i++)
+        clash = i != j && k > 1 && strcasecmp(name, l->fields[i].name) == 0;
+      for (size_t i = 0; i < j && !clash; i++) clash = strcasecmp(name, names[i]) == 0;
+      if (!clash) break;
+      free(name);
+      name = malloc(strlen(base) + 24);
+      if (name) sprintf(name, "%s_%d", base, k);
+    }
+    if (!name) {
+      fl_strv_free(names);
+      return fl__fail(ctx, FL_E_NOMEM, "out of memory writing '%s'", path);
+    }
+    if (strcmp(name, base) != 0)
+      fl__warn(ctx, "layer '%s': field '%s' is written to '%s' as '%s', apart from the table's "
+               "own fid and geom columns", l->name, base, path, name);
+    names[j] = name;
+  }
+  *out = names;
+  return FL_OK;
+}
+
+static const char *sql_type(fl_field_type t) {
+  return t == FL_FIELD_INTEGER ? "INTEGER" : t == FL_FIELD_REAL ? "REAL" : "TEXT";
+}
+
+/* (P2): the triggers of GeoPackage 1.2, Annex F.3 (rtree_index). */
+static fl_status create_triggers(writer *w, const char *t) {
+  static const char *const fmt[] = {
+      "CREATE TRIGGER \"rtree_%w_geom_insert\" AFTER INSERT ON \"%w\" WHEN (new.\"geom\" NOT "
+      "NULL AND NOT ST_IsEmpty(NEW.\"geom\")) BEGIN INSERT OR REPLACE INTO \"rtree_%w_geom\" "
+      "VALUES (NEW.\"fid\", ST_MinX(NEW.\"geom\"), ST_MaxX(NEW.\"geom\"), ST_MinY(NEW.\"geom\"), "
+      "ST_MaxY(NEW.\"geom\")); END",
+      "CREATE TRIGGER \"rtree_%w_geom_update1\" AFTER UPDATE OF \"geom\" ON \"%w\" WHEN "
+      "OLD.\"fid\" = NEW.\"fid\" AND (NEW.\"geom\" NOTNULL AND NOT ST_IsEmpty(NEW.\"geom\")) "
+      "BEGIN INSERT OR REPLACE INTO \"rtree_%w_geom\" VALUES (NEW.\"fid\", "
+      "ST_MinX(NEW.\"geom\"), ST_MaxX(NEW.\"geom\"), ST_MinY(NEW.\"geom\"), "
+      "ST_MaxY(NEW.\"geom\")); END",
+      "CREATE TRIGGER \"rtree_%w_geom_update2\" AFTER UPDATE OF \"geom\" ON \"%w\" WHEN "
+      "OLD.\"fid\" = NEW.\"fid\" AND (NEW.\"geom\" ISNULL OR ST_IsEmpty(NEW.\"geom\")) BEGIN "
+      "DELETE FROM \"rtree_%w_geom\" WHERE id = OLD.\"fid\"; END",
+      "CREATE TRIGGER \"rtree_%w_geom_update3\" AFTER UPDATE ON \"%w\" WHEN OLD.\"fid\" != "
+      "NEW.\"fid\" AND (NEW.\"geom\" NOTNULL AND NOT ST_IsEmpty(NEW.\"geom\")) BEGIN DELETE "
+      "FROM \"rtree_%w_geom\" WHERE id = OLD.\"fid\"; INSERT OR REPLACE INTO \"rtree_%w_geom\" "
+      "VALUES (NEW.\"fid\", ST_MinX(NEW.\"geom\"), ST_MaxX(NEW.\"geom\"), ST_MinY(NEW.\"geom\"), "
+      "ST_MaxY(NEW.\"geom\")); END",
+      "CREATE TRIGGER \"rtree_%w_geom_update4\" AFTER UPDATE ON \"%w\" WHEN OLD.\"fid\" != "
+      "NEW.\"fid\" AND (NEW.\"geom\" ISNULL OR ST_IsEmpty(NEW.\"geom\")) BEGIN DELETE FROM "
+      "\"rtree_%w_geom\" WHERE id IN (OLD.\"fid\", NEW.\"fid\"); END",
+      "CREATE TRIGGER \"rtree_%w_geom_delete\" AFTER DELETE ON \"%w\" WHEN old.\"geom\" NOT "
+      "NULL BEGIN DELETE FROM \"rtree_%w_geom\" WHERE id = OLD.\"fid\"; END",
+  };
+  for (size_t i = 0; i < sizeof fmt / sizeof fmt[0]; i++) {
+    /* Every format uses the table name three or four times; extra arguments are ignored. */
+    fl_status st = execf(w, sqlite3_mprintf(fmt[i], t, t, t, t), "creating the index triggers");
+    if (st) return st;
+  }
+  return FL_OK;
+}
+
+static fl_status write_layer(writer *w, const fl_layer *l, size_t *done, size_t total) {
+  fl_ctx *ctx = w->ctx;
+  GEOSContextHandle_t h = fl_ctx_geos(ctx);
+  const char *t = l->name;
+  sqlite3_stmt *ins = NULL, *idx = NULL;
+  char **cols = NULL;
+  char *sql = NULL;
+  fl_status st;
+  fl__geom_summary sum;
+
+  if (strncasecmp(t, "gpkg_", 5) == 0 || strncasecmp(t, "sqlite_", 7) == 0 ||
+      strncasecmp(t, "rtree_", 6) == 0)
+    return fl__fail(ctx, FL_E_ARG,
+                    "layer name '%s' starts with a prefix GeoPackage reserves (gpkg_, sqlite_, "
+                    "rtree_); rename the layer",
+                    t);
+  if ((st = fl__geom_summarize(ctx, l, &sum)) != FL_OK) return st;
+  int srs_id = l->srid > 0 ? l->srid : -1;
+  if ((st = srs_row(w, l->srid)) != FL_OK) return st;
+  if ((st = fl__field_columns(ctx, l, w->path, &cols)) != FL_OK) return st;
+
+  /* The table. */
+  sql = sqlite3_mprintf("CREATE TABLE \"%w\" (\"fid\" INTEGER PRIMARY KEY AUTOINCREMENT NOT "
+                        "NULL, \"geom\" %s",
+                        t, sum.type);
+  for (size_t j = 0; j < l->n_fields && sql; j++) {
+    char *more = sqlite3_mprintf("%s, \"%w\" %s", sql, cols[j], sql_type(l->fields[j].type));
+    sqlite3_free(sql);
+    sql = more;
+  }
+  if (sql) {
+    char *more = sqlite3_mprintf("%s)", sql);
+    sqlite3_free(sql);
+    sql = more;
+  }
+  if ((st = execf(w, sql, "creating the layer table")) != FL_OK) goto done;
+  sql = NULL;
+
+  /* Its metadata; the extent is bound, not printed, so it stays exact. */
+  if (sqlite3_prepare_v2(w->db,
+                         "INSERT INTO gpkg_contents (table_name, data_type, identifier, "
+                         "description, min_x, min_y, max_x, max_y, srs_id) VALUES (?1, "
+                         "'features', ?1, '', ?2, ?3, ?4, ?5, ?6)",
+                         -1, &ins, NULL) != SQLITE_OK) {
+    st = db_fail(w, "registering the layer");
+    goto done;
+  }
+  sqlite3_bind_text(ins, 1, t, -1, SQLITE_STATIC);
+  if (sum.has_extent) {
+    sqlite3_bind_double(ins, 2, sum.minx);
+    sqlite3_bind_double(ins, 3, sum.miny);
+    sqlite3_bind_double(ins, 4, sum.maxx);
+    sqlite3_bind_double(ins, 5, sum.maxy);
+  }
+  sqlite3_bind_int(ins, 6, srs_id);
+  if (sqlite3_step(ins) != SQLITE_DONE) {
+    st = db_fail(w, "registering the layer");
+    goto done;
+  }
+  sqlite3_finalize(ins);
+  ins = NULL;
+  sql = sqlite3_mprintf("INSERT INTO gpkg_geometry_columns VALUES (%Q, 'geom', %Q, %d, %d, 0)", t,
+                        sum.type, srs_id, sum.z);
+  if ((st = execf(w, sql, "registering the geometry column")) != FL_OK) goto done;
+  sql = sqlite3_mprintf("CREATE VIRTUAL TABLE \"rtree_%w_geom\" USING rtree(id, minx, maxx, "
+                        "miny, maxy)",
+                        t);
+  if ((st = execf(w, sql, "creating the spatial index")) != FL_OK) goto done;
+  sql = sqlite3_mprintf("INSERT INTO gpkg_extensions VALUES (%Q, 'geom', 'gpkg_rtree_index', "
+                        "'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')",
+                        t);
+  if ((st = execf(w, sql, "registering the spatial index")) != FL_OK) goto done;
+  sql = NULL;
+
+  /* The rows. */
+  sql = sqlite3_mprintf("INSERT INTO \"%w\" VALUES (?, ?", t);
+  for (size_t j = 0; j < l->n_fields && sql; j++) {
+    char *more = sqlite3_mprintf("%s, ?", sql);
+    sqlite3_free(sql);
+    sql = more;
+  }
+  if (sql) {
+    char *more = sqlite3_mprintf("%s)", sql);
+    sqlite3_free(sql);
+    sql = more;
+  }
+  if (!sql) {
+    st = fl__fail(ctx, FL_E_NOMEM, "out of memory writing '%s'", w->path);
+    goto done;
+  }
+  if (sqlite3_prepare_v2(w->db, sql, -1, &ins, NULL) != SQLITE_OK) {
+    st = db_fail(w, "preparing the rows");
+    goto done;
+  }
+  sqlite3_free(sql);
+  sql = sqlite3_mprintf("INSERT INTO \"rtree_%w_geom\" VALUES (?, ?, ?, ?, ?)", t);
+  if (!sql || sqlite3_prepare_v2(w->db, sql, -1, &idx, NULL) != SQLITE_OK) {
+    st = db_fail(w, "preparing the spatial index");
+    goto done;
+  }
+  int keep_fids = fids_usable(l);
+  for (size_t i = 0; i < l->n_features; i++) {
+    const fl_feature *f = &l->features[i];
+    if ((st = fl__write_progress(ctx, ++*done, total)) != FL_OK) goto done;
+    sqlite3_reset(ins);
+    sqlite3_clear_bindings(ins);
+    if (keep_fids) sqlite3_bind_int64(ins, 1, f->fid);
+    int empty = 1;
+    if (f->geom) {
+      unsigned char *blob = NULL;
+      size_t nb = 0;
+      if ((st = fl_geom_to_blob(ctx, f->geom, srs_id, FL_BLOB_GPKG, &blob, &nb)) != FL_OK) {
+        char why[FL_ERRMSG_LEN];
+        snprintf(why, sizeof why, "%s", fl_ctx_errmsg(ctx));
+        st = fl__fail(ctx, st, "layer '%s', feature %lld: %s", t, (long long)f->fid, why);
+        goto done;
+      }
+      sqlite3_bind_blob64(ins, 2, blob, nb, free);
+      empty = GEOSisEmpty_r(h, f->geom) != 0;
+    }
+    for (size_t j = 0; j < l->n_fields; j++) {
+      const fl_value *v = &f->values[j];
+      int col = (int)j + 3;
+      if (v->is_null) continue;
+      switch (l->fields[j].type) {
+      case FL_FIELD_INTEGER: sqlite3_bind_int64(ins, col, v->i); break;
+      case FL_FIELD_REAL:
+        if (isfinite(v->d)) sqlite3_bind_double(ins, col, v->d);
+        break;
+      default:
+        if (v->s) sqlite3_bind_text(ins, col, v->s, -1, SQLITE_STATIC);
+        break;
+      }
+    }
+    if (sqlite3_step(ins) != SQLITE_DONE) {
+      st = db_fail(w, "inserting a feature");
+      goto done;
+    }
+    if (!empty) {
+      double x0, y0, x1, y1;
+      if (!GEOSGeom_getXMin_r(h, f->geom, &x0) || !GEOSGeom_getYMin_r(h, f->geom, &y0) ||
+          !GEOSGeom_getXMax_r(h, f->geom, &x1) || !GEOSGeom_getYMax_r(h, f->geom, &y1)) {
+        st = fl__fail_geos(ctx, "computing a feature's extent");
+        goto done;
+      }
+      sqlite3_reset(idx);
+      sqlite3_bind_int64(idx, 1, sqlite3_last_insert_rowid(w->db));
+      sqlite3_bind_double(idx, 2, x0);
+      sqlite3_bind_double(idx, 3, x1);
+      sqlite3_bind_double(idx, 4, y0);
+      sqlite3_bind_double(idx, 5, y1);
+      if (sqlite3_step(idx) != SQLITE_DONE) {
+        st = db_fail(w, "filling the spatial index");
+        goto done;
+      }
+    }
+  }
+  st = create_triggers(w, t); /* (P2): after the rows */
+done:
+  sqlite3_finalize(ins);
+  sqlite3_finalize(idx);
+  sqlite3_free(sql);
+  fl_strv_free(cols);
+  return st;
+}
+
+fl_status fl__gpkg_write(fl_ctx *ctx, const char *tmp_path, const char *path,
+                         const fl_layer *const *layers, size_t n) {
+  writer w = {.ctx = ctx, .path = path};
+  fl_status st;
+  if (sqlite3_open_v2(tmp_path, &w.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+      SQLITE_OK) {
+    st = fl__fail(ctx, FL_E_IO, "cannot create GeoPackage '%s' (%s)", path,
+                  w.db ? sqlite3_errmsg(w.db) : "out of memory");
+    sqlite3_close(w.db);
+    return st;
+  }
+  size_t total = 0, done = 0;
+  for (size_t i = 0; i < n; i++) total += layers[i]->n_features;
+  /* The file is a temporary one: durability comes from fsync and rename in source.c. */
+  st = exec(&w,
+            "PRAGMA application_id = 1196444487; PRAGMA user_version = 10200; "
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; BEGIN",
+            "setting up the file");
+  if (!st) st = exec(&w, schema_sql, "creating the GeoPackage tables");
+  if (!st) st = srs_row(&w, 4326);
+  for (size_t i = 0; i < n && !st; i++) st = write_layer(&w, layers[i], &done, total);
+  if (!st) st = exec(&w, "COMMIT", "committing"); /* (P1) */
+  if (sqlite3_close(w.db) != SQLITE_OK && !st)
+    st = fl__fail(ctx, FL_E_IO, "closing GeoPackage '%s' failed", path);
+  free(w.srids);
+  return st;
+}

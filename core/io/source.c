@@ -1,0 +1,455 @@
+/*
+ * source.c - data-source strings, and the dispatch of fl_layer_read(),
+ * fl_layer_list() and fl_layers_write() to the format files.
+ *
+ * Data sources: "path.gpkg:layer", "path.gpkg" (when it has exactly one
+ * layer), "path.sqlite:table" (also .db, .spatialite, .sqlite3),
+ * "path.geojson" / "path.json"; QGIS's "path|layername=x" is accepted too.
+ * A file with another extension is recognised by its first bytes. Rules for
+ * writing, cited below:
+ *   (W1) the output is built under a temporary name beside the target
+ *        (path + ".tmp-XXXXXX") and moved into place only when complete;
+ *   (W2) on any failure (or cancel) the temporary file is removed;
+ *   (W3) an existing target is refused with FL_E_EXISTS unless overwrite;
+ *        without overwrite the move is a link(), which cannot replace a file
+ *        that appeared meanwhile;
+ *   (W4) a missing directory is FL_E_IO naming the directory.
+ * Not here: the formats themselves (gpkg_*.c, spatialite_io.c, geojson.c).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <sqlite3.h>
+#include "fl_io_internal.h"
+
+/* ---- Small helpers shared by the io files ------------------------------- */
+
+static const char *ext_of(const char *path) {
+  const char *slash = strrchr(path, '/');
+  const char *base = slash ? slash + 1 : path;
+  const char *dot = strrchr(base, '.');
+  return dot && dot != base ? dot + 1 : "";
+}
+
+fl__format fl__format_of_path(const char *path) {
+  const char *e = ext_of(path);
+  if (strcasecmp(e, "gpkg") == 0) return FL__FMT_GPKG;
+  if (strcasecmp(e, "sqlite") == 0 || strcasecmp(e, "db") == 0 ||
+      strcasecmp(e, "spatialite") == 0 || strcasecmp(e, "sqlite3") == 0)
+    return FL__FMT_SPATIALITE;
+  if (strcasecmp(e, "geojson") == 0 || strcasecmp(e, "json") == 0) return FL__FMT_GEOJSON;
+  return FL__FMT_UNKNOWN;
+}
+
+char *fl__path_stem(const char *path) {
+  const char *slash = strrchr(path, '/');
+  const char *base = slash ? slash + 1 : path;
+  const char *dot = strrchr(base, '.');
+  size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+  char *s = malloc(n + 1);
+  if (!s) return NULL;
+  memcpy(s, base, n);
+  s[n] = '\0';
+  return s;
+}
+
+fl_status fl__strv_push(fl_ctx *ctx, char ***v, size_t *n, const char *s) {
+  char **nv = realloc(*v, (*n + 2) * sizeof *nv);
+  if (!nv) return fl__fail(ctx, FL_E_NOMEM, "out of memory listing layers");
+  *v = nv;
+  nv[*n] = fl__strdup(s);
+  if (!nv[*n]) {
+    nv[*n] = NULL;
+    return fl__fail(ctx, FL_E_NOMEM, "out of memory listing layers");
+  }
+  nv[++*n] = NULL;
+  return FL_OK;
+}
+
+fl_status fl__fail_no_layer(fl_ctx *ctx, const char *what, const char *path, const char *name,
+                            char *const *layers) {
+  char list[600] = "";
+  size_t used = 0, k = 0;
+  for (; layers && layers[k]; k++) {
+    int w = snprintf(list + used, sizeof list - used, "%s'%s'", k ? ", " : "", layers[k]);
+    if (w < 0 || (size_t)w >= sizeof list - used) {
+      snprintf(list + (sizeof list > 5 ? sizeof list - 5 : 0), 5, "...");
+      break;
+    }
+    used += (size_t)w;
+  }
+  if (k == 0)
+    return fl__fail(ctx, FL_E_LAYER, "%s '%s' has no layer '%s'; it has no layers at all", what,
+                    path, name);
+  return fl__fail(ctx, FL_E_LAYER, "%s '%s' has no layer '%s'; its layers are: %s", what, path,
+                  name, list);
+}
+
+fl_status fl__write_progress(fl_ctx *ctx, size_t done, size_t total) {
+  return fl__progress(ctx, total ? (double)done / (double)total : 1.0);
+}
+
+/* ---- Reading ------------------------------------------------------------ */
+
+static int file_exists(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Split a data-source string into a path and an optional layer name. */
+static fl_status split_source(fl_ctx *ctx, const char *source, char **path, char **layer) {
+  const char *bar = strstr(source, "|layername=");
+  size_t plen = strlen(source);
+  const char *lname = NULL;
+  if (bar) {
+    plen = (size_t)(bar - source);
+    lname = bar + strlen("|layername=");
+  } else if (!file_exists(source)) {
+    /* The last ':' whose left part names a database file. */
+    for (size_t i = plen; i-- > 0;) {
+      if (source[i] != ':') continue;
+      char *prefix = malloc(i + 1);
+      if (!prefix) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+      memcpy(prefix, source, i);
+      prefix[i] = '\0';
+      fl__format f = fl__format_of_path(prefix);
+      free(prefix);
+      if (f == FL__FMT_GPKG || f == FL__FMT_SPATIALITE) {
+        plen = i;
+        lname = source + i + 1;
+        break;
+      }
+    }
+  }
+  *path = malloc(plen + 1);
+  *layer = lname ? fl__strdup(lname) : NULL;
+  if (!*path || (lname && !*layer)) {
+    free(*path);
+    free(*layer);
+    *path = *layer = NULL;
+    return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  }
+  memcpy(*path, source, plen);
+  (*path)[plen] = '\0';
+  if (lname && !*lname) {
+    free(*layer);
+    *layer = NULL;
+  }
+  return FL_OK;
+}
+
+/* Format of an existing file: GeoPackage or SpatiaLite by its tables, GeoJSON
+ * by a leading '{'. The extension decides only between the two SQLite kinds
+ * when the content does not. */
+static fl__format sniff(const char *path) {
+  unsigned char head[16] = {0};
+  FILE *f = fopen(path, "rb");
+  if (!f) return FL__FMT_UNKNOWN;
+  size_t got = fread(head, 1, sizeof head, f);
+  fclose(f);
+  if (got == 16 && memcmp(head, "SQLite format 3", 16) == 0) {
+    sqlite3 *db = NULL;
+    fl__format r = fl__format_of_path(path) == FL__FMT_GPKG ? FL__FMT_GPKG : FL__FMT_SPATIALITE;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+      int gpkg = fl__sql_has_table(db, "gpkg_contents");
+      int spl = fl__sql_has_table(db, "geometry_columns");
+      if (gpkg && !spl) r = FL__FMT_GPKG;
+      if (spl && !gpkg) r = FL__FMT_SPATIALITE;
+    }
+    sqlite3_close(db);
+    return r;
+  }
+  for (size_t i = 0; i < got; i++) {
+    if (head[i] == ' ' || head[i] == '\t' || head[i] == '\n' || head[i] == '\r') continue;
+    if (head[i] == '{' || (head[i] == 0xEF && i + 2 < got && head[i + 1] == 0xBB))
+      return FL__FMT_GEOJSON;
+    break;
+  }
+  return fl__format_of_path(path);
+}
+
+static fl_status list_path(fl_ctx *ctx, const char *path, fl__format f, char ***out) {
+  switch (f) {
+  case FL__FMT_GPKG: return fl__gpkg_list(ctx, path, out);
+  case FL__FMT_SPATIALITE: return fl__spatialite_list(ctx, path, out);
+  case FL__FMT_GEOJSON: {
+    char *name = NULL;
+    fl_status st = fl__geojson_name(ctx, path, &name);
+    if (st) return st;
+    char **v = NULL;
+    size_t n = 0;
+    st = fl__strv_push(ctx, &v, &n, name);
+    free(name);
+    if (st) {
+      fl_strv_free(v);
+      return st;
+    }
+    *out = v;
+    return FL_OK;
+  }
+  default:
+    return fl__fail(ctx, FL_E_LAYER,
+                    "'%s' is neither a GeoPackage, a SpatiaLite database nor GeoJSON; use a .gpkg, "
+                    ".sqlite or .geojson file",
+                    path);
+  }
+}
+
+static fl_status check_file(fl_ctx *ctx, const char *path) {
+  struct stat st;
+  if (stat(path, &st) != 0)
+    return fl__fail(ctx, FL_E_LAYER, "file '%s' does not exist (%s)", path, strerror(errno));
+  if (!S_ISREG(st.st_mode))
+    return fl__fail(ctx, FL_E_LAYER, "'%s' is not a regular file", path);
+  if (access(path, R_OK) != 0)
+    return fl__fail(ctx, FL_E_IO, "file '%s' cannot be read (%s)", path, strerror(errno));
+  return FL_OK;
+}
+
+fl_status fl_layer_read(fl_ctx *ctx, const char *source, fl_layer **out) {
+  if (!out) return fl__fail(ctx, FL_E_ARG, "fl_layer_read() needs an output pointer");
+  *out = NULL;
+  if (!source || !*source) return fl__fail(ctx, FL_E_ARG, "the data-source string is empty");
+  char *path = NULL, *layer = NULL;
+  fl_status st = split_source(ctx, source, &path, &layer);
+  if (st) return st;
+  fl_layer *l = NULL;
+  if ((st = check_file(ctx, path)) != FL_OK) goto done;
+  fl__format f = sniff(path);
+  if (f == FL__FMT_GEOJSON) {
+    st = fl__geojson_read(ctx, path, source, &l);
+    goto done;
+  }
+  if (f != FL__FMT_GPKG && f != FL__FMT_SPATIALITE) {
+    st = list_path(ctx, path, f, NULL); /* fails with the message */
+    goto done;
+  }
+  if (!layer) { /* path alone: only when the file has exactly one layer */
+    char **names = NULL;
+    if ((st = list_path(ctx, path, f, &names)) != FL_OK) goto done;
+    size_t k = 0;
+    while (names[k]) k++;
+    if (k == 1) {
+      layer = fl__strdup(names[0]);
+      if (!layer) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
+    } else if (k == 0) {
+      st = fl__fail(ctx, FL_E_LAYER, "%s '%s' has no layers",
+                    f == FL__FMT_GPKG ? "GeoPackage" : "SpatiaLite database", path);
+    } else {
+      char list[600] = "";
+      size_t used = 0;
+      for (size_t i = 0; i < k && used < sizeof list - 8; i++) {
+        int w = snprintf(list + used, sizeof list - used, "%s'%s'", i ? ", " : "", names[i]);
+        if (w > 0) used += (size_t)w;
+      }
+      if (used >= sizeof list) snprintf(list + sizeof list - 5, 5, "...");
+      st = fl__fail(ctx, FL_E_LAYER,
+                    "%s '%s' has %zu layers (%s); name one, as in '%s:%s'",
+                    f == FL__FMT_GPKG ? "GeoPackage" : "SpatiaLite database", path, k, list, path,
+                    names[0]);
+    }
+    fl_strv_free(names);
+    if (st) goto done;
+  }
+  if (f == FL__FMT_GPKG)
+    st = fl__gpkg_read(ctx, path, layer, source, &l);
+  else
+    st = fl__spatialite_read(ctx, path, layer, source, &l);
+done:
+  free(path);
+  free(layer);
+  if (st == FL_OK && l) {
+    char *src = fl__strdup(source);
+    if (!src) {
+      fl_layer_destroy(ctx, l);
+      return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+    }
+    free(l->source);
+    l->source = src;
+    *out = l;
+  } else if (l) {
+    fl_layer_destroy(ctx, l);
+  }
+  return st;
+}
+
+fl_status fl_layer_list(fl_ctx *ctx, const char *path, char ***out) {
+  if (!out) return fl__fail(ctx, FL_E_ARG, "fl_layer_list() needs an output pointer");
+  *out = NULL;
+  if (!path || !*path) return fl__fail(ctx, FL_E_ARG, "the path is empty");
+  fl_status st = check_file(ctx, path);
+  if (st) return st;
+  return list_path(ctx, path, sniff(path), out);
+}
+
+/* ---- Writing ------------------------------------------------------------ */
+
+/* (W4): the directory of path must exist. */
+static fl_status check_dir(fl_ctx *ctx, const char *path) {
+  const char *slash = strrchr(path, '/');
+  if (!slash) return FL_OK; /* the current directory */
+  size_t n = slash == path ? 1 : (size_t)(slash - path);
+  char *dir = malloc(n + 1);
+  if (!dir) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  memcpy(dir, path, n);
+  dir[n] = '\0';
+  struct stat st;
+  fl_status r = FL_OK;
+  if (stat(dir, &st) != 0)
+    r = fl__fail(ctx, FL_E_IO, "directory '%s' of output '%s' does not exist; create it first",
+                 dir, path);
+  else if (!S_ISDIR(st.st_mode))
+    r = fl__fail(ctx, FL_E_IO, "'%s' in output '%s' is not a directory", dir, path);
+  free(dir);
+  return r;
+}
+
+/* (W1): create path + ".tmp-XXXXXX" exclusively, mode 0666 less the umask. */
+static fl_status make_temp(fl_ctx *ctx, const char *path, char **tmp) {
+  static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  static _Thread_local uint64_t counter;
+  size_t n = strlen(path) + 12;
+  char *t = malloc(n);
+  if (!t) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ ((uint64_t)getpid() << 40) ^
+               (uint64_t)(uintptr_t)t;
+  for (int attempt = 0; attempt < 100; attempt++) {
+    x += 0x9E3779B97F4A7C15ull * ++counter;
+    uint64_t r = x;
+    char suffix[7];
+    for (int i = 0; i < 6; i++) {
+      r ^= r >> 33;
+      r *= 0xFF51AFD7ED558CCDull;
+      r ^= r >> 29;
+      suffix[i] = alphabet[r % 36];
+    }
+    suffix[6] = '\0';
+    snprintf(t, n, "%s.tmp-%s", path, suffix);
+    int fd = open(t, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0) {
+      close(fd);
+      *tmp = t;
+      return FL_OK;
+    }
+    if (errno != EEXIST) {
+      int e = errno;
+      free(t);
+      return fl__fail(ctx, FL_E_IO, "cannot create a temporary file beside '%s' (%s)", path,
+                      strerror(e));
+    }
+  }
+  free(t);
+  return fl__fail(ctx, FL_E_IO, "cannot find a free temporary name beside '%s'", path);
+}
+
+/* (W2) */
+static void remove_temp(const char *tmp) {
+  static const char *const extra[] = {"-journal", "-wal", "-shm"};
+  unlink(tmp);
+  size_t n = strlen(tmp) + 10;
+  char *s = malloc(n);
+  if (!s) return;
+  for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
+    snprintf(s, n, "%s%s", tmp, extra[i]);
+    unlink(s);
+  }
+  free(s);
+}
+
+static void sync_path(const char *path, int directory) {
+  int fd = open(path, (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+  if (fd < 0) return;
+  (void)fsync(fd);
+  close(fd);
+}
+
+static fl_status check_layers(fl_ctx *ctx, const char *path, fl__format f,
+                              const fl_layer *const *layers, size_t n) {
+  if (n == 0 || !layers)
+    return fl__fail(ctx, FL_E_ARG, "no layers to write to '%s'", path);
+  if (f == FL__FMT_GEOJSON && n != 1)
+    return fl__fail(ctx, FL_E_ARG,
+                    "GeoJSON output '%s' holds exactly one layer, but %zu were given; write a "
+                    ".gpkg instead",
+                    path, n);
+  for (size_t i = 0; i < n; i++) {
+    const fl_layer *l = layers[i];
+    if (!l) return fl__fail(ctx, FL_E_ARG, "layer %zu of %zu to write to '%s' is NULL", i + 1, n, path);
+    if (!l->name || !*l->name)
+      return fl__fail(ctx, FL_E_ARG, "layer %zu of %zu to write to '%s' has no name", i + 1, n,
+                      path);
+    for (size_t k = 0; k < l->n_fields; k++)
+      if (!l->fields[k].name || !*l->fields[k].name)
+        return fl__fail(ctx, FL_E_ARG, "layer '%s': field %zu has no name", l->name, k + 1);
+    for (size_t j = 0; j < i; j++)
+      if (strcasecmp(layers[j]->name, l->name) == 0)
+        return fl__fail(ctx, FL_E_ARG,
+                        "two layers to write to '%s' are both named '%s'; names must differ "
+                        "(case-insensitively)",
+                        path, l->name);
+  }
+  return FL_OK;
+}
+
+fl_status fl_layers_write(fl_ctx *ctx, const char *path, const fl_layer *const *layers, size_t n,
+                          const fl_write_opts *opts) {
+  int overwrite = opts && opts->overwrite;
+  if (!path || !*path) return fl__fail(ctx, FL_E_ARG, "the output path is empty");
+  fl__format f = fl__format_of_path(path);
+  if (f == FL__FMT_UNKNOWN)
+    return fl__fail(ctx, FL_E_ARG,
+                    "output '%s' has an unknown extension; use .gpkg, .sqlite or .geojson", path);
+  fl_status st = check_layers(ctx, path, f, layers, n);
+  if (st) return st;
+  if ((st = check_dir(ctx, path)) != FL_OK) return st;
+  struct stat sb;
+  if (stat(path, &sb) == 0) {
+    if (S_ISDIR(sb.st_mode))
+      return fl__fail(ctx, FL_E_IO, "output '%s' is a directory", path);
+    if (!overwrite) /* (W3) */
+      return fl__fail(ctx, FL_E_EXISTS, "output '%s' exists; pass --overwrite to replace it",
+                      path);
+  }
+  char *tmp = NULL;
+  if ((st = make_temp(ctx, path, &tmp)) != FL_OK) return st;
+  switch (f) {
+  case FL__FMT_GPKG: st = fl__gpkg_write(ctx, tmp, path, layers, n); break;
+  case FL__FMT_SPATIALITE: st = fl__spatialite_write(ctx, tmp, path, layers, n); break;
+  default: st = fl__geojson_write(ctx, tmp, path, layers[0]); break;
+  }
+  if (st == FL_OK) st = fl__progress(ctx, 1.0); /* a last chance to cancel */
+  if (st == FL_OK) {
+    sync_path(tmp, 0);
+    if (overwrite) {
+      if (rename(tmp, path) != 0)
+        st = fl__fail(ctx, FL_E_IO, "cannot move the finished output into place as '%s' (%s)",
+                      path, strerror(errno));
+    } else if (link(tmp, path) == 0) { /* (W3): fails if the target appeared meanwhile */
+      unlink(tmp);
+    } else if (errno == EEXIST) {
+      st = fl__fail(ctx, FL_E_EXISTS, "output '%s' exists; pass --overwrite to replace it", path);
+    } else if (stat(path, &sb) == 0) {
+      st = fl__fail(ctx, FL_E_EXISTS, "output '%s' exists; pass --overwrite to replace it", path);
+    } else if (rename(tmp, path) != 0) { /* file systems without hard links */
+      st = fl__fail(ctx, FL_E_IO, "cannot move the finished output into place as '%s' (%s)",
+                    path, strerror(errno));
+    }
+  }
+  if (st) {
+    remove_temp(tmp); /* (W2) */
+  } else {
+    char *slash = strrchr(tmp, '/');
+    if (slash) {
+      *slash = '\0';
+      sync_path(slash == tmp ? "/" : tmp, 1);
+    } else {
+      sync_path(".", 1);
+    }
+  }
+  free(tmp);
+  return st;
+}
