@@ -158,6 +158,9 @@ fl_status fl__geom_summarize(fl_ctx *ctx, const fl_layer *l, fl__geom_summary *s
 /* Column names for the fields of l, NULL-terminated (fl_strv_free): a field
  * named like the "fid" or "geom" column gets a suffix ("fid_1"), with a warning. */
 fl_status fl__field_columns(fl_ctx *ctx, const fl_layer *l, const char *path, char ***out);
+/* 1 when every feature id is positive and no two are equal: writers keep
+ * them; otherwise the table numbers the rows. */
+int fl__fids_usable(const fl_layer *l);
 /* Progress over a write: features done of total; FL_E_CANCEL when asked. */
 fl_status fl__write_progress(fl_ctx *ctx, size_t done, size_t total);
 

@@ -182,29 +182,26 @@ static fl_status srs_row(writer *w, int srid) {
   return execf(w, sql, "writing the coordinate system");
 }
 
+static int cmp_i64(const void *a, const void *b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
 /* (P3) */
-static int fids_usable(const fl_layer *l) {
+int fl__fids_usable(const fl_layer *l) {
   size_t n = l->n_features;
   if (n == 0) return 1;
   int64_t *f = malloc(n * sizeof *f);
   if (!f) return 0;
-  for (size_t i = 0; i < n; i++) {
-    if (l->features[i].fid <= 0) {
-      free(f);
-      return 0;
-    }
-    f[i] = l->features[i].fid;
-  }
-  /* Sorted copy, then look for neighbours that are equal. */
-  for (size_t gap = n / 2; gap > 0; gap /= 2) /* shell sort: no comparator plumbing */
-    for (size_t i = gap; i < n; i++)
-      for (size_t j = i; j >= gap && f[j - gap] > f[j]; j -= gap) {
-        int64_t t = f[j];
-        f[j] = f[j - gap];
-        f[j - gap] = t;
-      }
   int ok = 1;
-  for (size_t i = 1; i < n && ok; i++) ok = f[i] != f[i - 1];
+  for (size_t i = 0; i < n && ok; i++) {
+    f[i] = l->features[i].fid;
+    ok = f[i] > 0;
+  }
+  if (ok) {
+    qsort(f, n, sizeof *f, cmp_i64);
+    for (size_t i = 1; i < n && ok; i++) ok = f[i] != f[i - 1];
+  }
   free(f);
   return ok;
 }
@@ -376,7 +373,7 @@ static fl_status write_layer(writer *w, const fl_layer *l, size_t *done, size_t 
     st = db_fail(w, "preparing the spatial index");
     goto done;
   }
-  int keep_fids = fids_usable(l);
+  int keep_fids = fl__fids_usable(l);
   for (size_t i = 0; i < l->n_features; i++) {
     const fl_feature *f = &l->features[i];
     if ((st = fl__write_progress(ctx, ++*done, total)) != FL_OK) goto done;

@@ -15,7 +15,9 @@
  *   (L1) SpatiaLite has no empty geometries: an empty one is written as NULL;
  *   (L2) the column is XYZ only when every geometry has Z; in a layer that
  *        mixes, Z is dropped (SpatiaLite's triggers refuse mixed dimensions);
- *   (L3) everything is filled in one transaction.
+ *   (L3) everything is filled in one transaction;
+ *   (L4) table names with quotes are refused up front (geometry_columns'
+ *        own triggers would refuse them with a message on stderr).
  * Not here: the temporary file and rename (source.c).
  */
 #include <ctype.h>
@@ -226,6 +228,11 @@ static fl_status write_layer(writer *w, const fl_layer *l, size_t *done, size_t 
     fl__warn(ctx, "layer '%s' mixes 2D and 3D geometries; SpatiaLite output '%s' keeps only X "
              "and Y", t, w->path);
 
+  if (strchr(t, '"') || strchr(t, '\'')) /* (L4) */
+    return fl__fail(ctx, FL_E_ARG,
+                    "layer name '%s' holds a quote, which SpatiaLite's geometry_columns refuses; "
+                    "rename the layer or write a .gpkg",
+                    t);
   char **cols = NULL;
   if ((st = fl__field_columns(ctx, l, w->path, &cols)) != FL_OK) return st;
   sql = sqlite3_mprintf("CREATE TABLE \"%w\" (\"fid\" INTEGER PRIMARY KEY AUTOINCREMENT", t);
@@ -283,24 +290,7 @@ static fl_status write_layer(writer *w, const fl_layer *l, size_t *done, size_t 
   }
   sqlite3_free(sql);
   sql = NULL;
-  /* Feature ids are kept when positive and distinct: a clash fails the insert, so check. */
-  int keep = 1;
-  for (size_t i = 0; i < l->n_features && keep; i++) keep = l->features[i].fid > 0;
-  if (keep && l->n_features > 1) {
-    sqlite3_stmt *probe = NULL;
-    /* Distinctness through a temporary table is simpler than sorting here. */
-    keep = sqlite3_exec(w->db, "CREATE TEMP TABLE fl_fids (id INTEGER PRIMARY KEY)", NULL, NULL,
-                        NULL) == SQLITE_OK &&
-           sqlite3_prepare_v2(w->db, "INSERT INTO fl_fids VALUES (?)", -1, &probe, NULL) ==
-               SQLITE_OK;
-    for (size_t i = 0; i < l->n_features && keep; i++) {
-      sqlite3_reset(probe);
-      sqlite3_bind_int64(probe, 1, l->features[i].fid);
-      keep = sqlite3_step(probe) == SQLITE_DONE;
-    }
-    sqlite3_finalize(probe);
-    sqlite3_exec(w->db, "DROP TABLE IF EXISTS temp.fl_fids", NULL, NULL, NULL);
-  }
+  int keep = fl__fids_usable(l); /* positive and distinct fids are kept */
   for (size_t i = 0; i < l->n_features; i++) {
     const fl_feature *f = &l->features[i];
     if ((st = fl__write_progress(ctx, ++*done, total)) != FL_OK) goto done;

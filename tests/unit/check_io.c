@@ -1127,6 +1127,53 @@ START_TEST(test_gpkg_field_named_fid) {
 }
 END_TEST
 
+START_TEST(test_write_odd_names_mixed_z_empty) {
+  /* Quotes and spaces in names, 2D next to 3D, an empty geometry: every format
+   * writes it and reads it back. Empty geometries come back as none (NULL);
+   * SpatiaLite keeps X and Y only when dimensions are mixed (L2), GeoPackage
+   * keeps both (z = 2, "optional"). */
+  fl_layer *l = fl_layer_new("my \"odd\" layer", 4326, "LINESTRING");
+  int f = fl_layer_add_field(l, "a b", FL_FIELD_TEXT);
+  fl_feature *ft = fl_layer_append(ctx, l, 1, wkt("LINESTRING Z (0 0 5, 1 1 6)", 4326));
+  fl_feature_set_text(l, ft, f, "it's");
+  fl_layer_append(ctx, l, 2, wkt("LINESTRING (2 2, 3 3)", 4326));
+  fl_layer_append(ctx, l, 3, wkt("LINESTRING EMPTY", 4326));
+  static const char *const files[] = {"odd.gpkg", "odd.geojson", "odd.sqlite"};
+  for (size_t i = 0; i < N(files); i++) {
+    if (i == 2 && !have_spatialite()) continue;
+    const char *p = tmp(files[i]);
+    const char *name = i == 2 ? "My odd Layer" : "my \"odd\" layer";
+    if (i == 2) { /* (L4): SpatiaLite refuses quotes in table names */
+      fl_ctx_clear_error(ctx);
+      ck_assert_int_eq(fl_layers_write(ctx, p, (const fl_layer *const *)&l, 1, NULL), FL_E_ARG);
+      FL_ASSERT_MSG_HAS(ctx, "holds a quote, which SpatiaLite's geometry_columns refuses");
+      ck_assert(!exists(p) && temp_files_left() == 0);
+      free(l->name);
+      l->name = strdup(name);
+    }
+    fl_ctx_clear_warnings(ctx);
+    write_ok(p, &l, 1, 0);
+    char src[600];
+    snprintf(src, sizeof src, "%s%s%s", p, i == 1 ? "" : ":", i == 1 ? "" : name);
+    fl_layer *b = read_ok(src);
+    ck_assert_str_eq(b->name, name);
+    ck_assert_int_eq(b->n_features, 3);
+    ck_assert_str_eq(text_of(b, 0, "a b"), "it's");
+    assert_geom_wkt(b->features[0].geom, i == 2 ? "LINESTRING (0 0, 1 1)" : "LINESTRING Z (0 0 5, 1 1 6)",
+                    files[i]);
+    assert_geom_wkt(b->features[1].geom, "LINESTRING (2 2, 3 3)", files[i]);
+    ck_assert_ptr_null(b->features[2].geom);
+    if (i == 2) {
+      ck_assert_int_eq(fl_ctx_warning_count(ctx), 1);
+      ck_assert_msg(strstr(fl_ctx_warning(ctx, 0), "mixes 2D and 3D"), "%s", fl_ctx_warning(ctx, 0));
+    }
+    fl_layer_destroy(ctx, b);
+    unlink(p);
+  }
+  fl_layer_destroy(ctx, l);
+}
+END_TEST
+
 /* ---- SpatiaLite --------------------------------------------------------- */
 
 START_TEST(test_spatialite_write_read) {
@@ -1291,6 +1338,7 @@ static Suite *io_suite(void) {
   ADD(tc, test_write_refuses_overwrite);
   ADD(tc, test_write_failure_leaves_nothing);
   ADD(tc, test_write_argument_errors);
+  ADD(tc, test_write_odd_names_mixed_z_empty);
   tc = tcase(s, "spatialite");
   ADD(tc, test_spatialite_write_read);
   ADD(tc, test_spatialite_read_made_by_spatialite);
