@@ -405,11 +405,12 @@ static fl_status part(reader *r, int type, const fl__json *c, GEOSGeometry **out
       *out = GEOSGeom_createEmptyPoint_r(r->h);
       return *out ? FL_OK : fl__fail_geos(r->ctx, "building a point");
     }
-    if (!(d = position(c, xyz))) return geom_fail(r, "a Point position must be an array of 2 or 3 numbers");
-    *out = d == 3 ? NULL : GEOSGeom_createPointFromXY_r(r->h, xyz[0], xyz[1]);
-    if (d == 3) {
-      s = GEOSCoordSeq_create_r(r->h, 1, 3);
-      if (s) GEOSCoordSeq_setXYZ_r(r->h, s, 0, xyz[0], xyz[1], xyz[2]);
+    if (!(d = position(c, xyz)))
+      return geom_fail(r, "a Point position must be an array of 2 or 3 numbers");
+    if (d == 2) {
+      *out = GEOSGeom_createPointFromXY_r(r->h, xyz[0], xyz[1]);
+    } else {
+      s = GEOSCoordSeq_copyFromBuffer_r(r->h, xyz, 1, 1, 0);
       *out = s ? GEOSGeom_createPoint_r(r->h, s) : NULL;
     }
     return *out ? FL_OK : fl__fail_geos(r->ctx, "building a point");

@@ -68,19 +68,26 @@ fl_status fl__strv_push(fl_ctx *ctx, char ***v, size_t *n, const char *s) {
   return FL_OK;
 }
 
-fl_status fl__fail_no_layer(fl_ctx *ctx, const char *what, const char *path, const char *name,
-                            char *const *layers) {
-  char list[600] = "";
+/* "'a', 'b', 'c'" into buf, cut with "..." when it does not fit; the count. */
+static size_t join_names(char *buf, size_t cap, char *const *names) {
   size_t used = 0, k = 0;
-  for (; layers && layers[k]; k++) {
-    int w = snprintf(list + used, sizeof list - used, "%s'%s'", k ? ", " : "", layers[k]);
-    if (w < 0 || (size_t)w >= sizeof list - used) {
-      snprintf(list + (sizeof list > 5 ? sizeof list - 5 : 0), 5, "...");
+  buf[0] = '\0';
+  for (; names && names[k]; k++) {
+    int w = snprintf(buf + used, cap - used, "%s'%s'", k ? ", " : "", names[k]);
+    if (w < 0 || (size_t)w >= cap - used) {
+      snprintf(buf + cap - 4, 4, "...");
+      while (names[k]) k++;
       break;
     }
     used += (size_t)w;
   }
-  if (k == 0)
+  return k;
+}
+
+fl_status fl__fail_no_layer(fl_ctx *ctx, const char *what, const char *path, const char *name,
+                            char *const *layers) {
+  char list[600];
+  if (join_names(list, sizeof list, layers) == 0)
     return fl__fail(ctx, FL_E_LAYER, "%s '%s' has no layer '%s'; it has no layers at all", what,
                     path, name);
   return fl__fail(ctx, FL_E_LAYER, "%s '%s' has no layer '%s'; its layers are: %s", what, path,
@@ -238,15 +245,9 @@ fl_status fl_layer_read(fl_ctx *ctx, const char *source, fl_layer **out) {
       st = fl__fail(ctx, FL_E_LAYER, "%s '%s' has no layers",
                     f == FL__FMT_GPKG ? "GeoPackage" : "SpatiaLite database", path);
     } else {
-      char list[600] = "";
-      size_t used = 0;
-      for (size_t i = 0; i < k && used < sizeof list - 8; i++) {
-        int w = snprintf(list + used, sizeof list - used, "%s'%s'", i ? ", " : "", names[i]);
-        if (w > 0) used += (size_t)w;
-      }
-      if (used >= sizeof list) snprintf(list + sizeof list - 5, 5, "...");
-      st = fl__fail(ctx, FL_E_LAYER,
-                    "%s '%s' has %zu layers (%s); name one, as in '%s:%s'",
+      char list[600];
+      join_names(list, sizeof list, names);
+      st = fl__fail(ctx, FL_E_LAYER, "%s '%s' has %zu layers (%s); name one, as in '%s:%s'",
                     f == FL__FMT_GPKG ? "GeoPackage" : "SpatiaLite database", path, k, list, path,
                     names[0]);
     }
