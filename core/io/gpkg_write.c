@@ -57,7 +57,7 @@ fl_status fl__geom_summarize(fl_ctx *ctx, const fl_layer *l, fl__geom_summary *s
   if (l->geom_type) {
     char up[32];
     size_t k = 0;
-    for (; l->geom_type[k] && k < sizeof up - 1; k++)
+    for (; k < sizeof up - 1 && l->geom_type[k]; k++)
       up[k] = (char)toupper((unsigned char)l->geom_type[k]);
     up[k] = '\0';
     for (int i = 0; gpkg_types[i]; i++)
