@@ -58,6 +58,7 @@ struct fl_dist_index {
   size_t root;
   size_t n_items;
   unsigned char *item_is_area;
+  int has_areas;                /* some item is a polygon */
 };
 
 /* ---- building -------------------------------------------------------------- */
@@ -263,6 +264,7 @@ fl_status fl_dist_index_create(fl_ctx *ctx, const GEOSGeometry *const *geoms, si
     if (!geoms[i] || GEOSisEmpty_r(ctx->geos, geoms[i]) == 1) continue;
     job.item = (uint32_t)i;
     area[i] = (unsigned char)has_area(ctx->geos, geoms[i]);
+    idx->has_areas |= area[i];
     fl__each_seq(ctx->geos, geoms[i], add_seq, &job);
     if (!job.failed) add_points(&job, geoms[i]);
   }
@@ -294,8 +296,8 @@ void fl_dist_index_destroy(fl_ctx *ctx, fl_dist_index *idx) {
 static double corrected(double px, double py, double qx, double qy) {
   double dx = qx - px, dy = qy - py;
   double mx = 0.5 * (px + qx), my = 0.5 * (py + qy);
-  double rho = hypot(mx, my);
-  if (rho < 1.0) return hypot(dx, dy);
+  double rho = sqrt(mx * mx + my * my);
+  if (rho < 1.0) return sqrt(dx * dx + dy * dy);
   double ux = mx / rho, uy = my / rho;
   double r = dx * ux + dy * uy;
   double t = (dx * uy - dy * ux) / fl__frame_stretch(rho);
@@ -311,13 +313,18 @@ static double seg_estimate(const seg *s, double px, double py) {
   return corrected(px, py, s->x0 + t * vx, s->y0 + t * vy);
 }
 
-static double box_lower_bound(const node *nd, double px, double py) {
+/* Lower bound of the true distance from P to anything in the node. The
+ * stretch is only worked out when the plain frame distance exceeds limit
+ * (below it the node is visited either way). */
+static double box_lower_bound(const node *nd, double px, double py, double limit) {
   double dx = px < nd->minx ? nd->minx - px : (px > nd->maxx ? px - nd->maxx : 0.0);
   double dy = py < nd->miny ? nd->miny - py : (py > nd->maxy ? py - nd->maxy : 0.0);
-  double d = hypot(dx, dy);
-  if (d == 0.0) return 0.0;
-  double far = hypot(fmax(fabs(nd->minx), fabs(nd->maxx)), fmax(fabs(nd->miny), fabs(nd->maxy)));
-  double rho = fmax(far, hypot(px, py));
+  double d2 = dx * dx + dy * dy;
+  if (d2 == 0.0) return 0.0;
+  double d = sqrt(d2);
+  if (d <= limit) return d / fl__frame_stretch(sqrt(px * px + py * py) + d);
+  double fx = fmax(fabs(nd->minx), fabs(nd->maxx)), fy = fmax(fabs(nd->miny), fabs(nd->maxy));
+  double rho = fmax(sqrt(fx * fx + fy * fy), sqrt(px * px + py * py));
   return d / fl__frame_stretch(rho);
 }
 
@@ -424,7 +431,7 @@ static fl_status nearest_point(fl_ctx *ctx, const fl_dist_index *idx, double lon
     } else {
       for (uint32_t k = 0; k < nd->count; k++) {
         uint32_t c = nd->first + k;
-        double lb = box_lower_bound(&idx->nodes[c], px, py);
+        double lb = box_lower_bound(&idx->nodes[c], px, py, limit);
         if (lb <= limit && heap_push(&h, lb, c)) {
           heap_free(&h);
           return fl__fail(ctx, FL_E_NOMEM, "out of memory");
@@ -531,7 +538,7 @@ fl_status fl_dist_index_nearest_xy(fl_ctx *ctx, const fl_dist_index *idx, double
                     lon, lat);
   double px, py;
   fl__frame_fwd(&idx->frame, lon, lat, &px, &py);
-  long inside = inside_area(idx, px, py, accept, user);
+  long inside = idx->has_areas ? inside_area(idx, px, py, accept, user) : -1;
   if (inside >= 0) {
     fl_nearest r = {0.0, (size_t)inside, lon, lat, lon, lat};
     *out = r;
