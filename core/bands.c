@@ -51,6 +51,21 @@ static GEOSGeometry *cut_band(fl_ctx *ctx, const GEOSGeometry *outer, const GEOS
   return b ? as_multipolygon(h, b) : NULL;
 }
 
+/* One buffer per distance, on every core (each worker has its own GEOS
+ * handle; GEOS geometries themselves are not tied to a handle). */
+typedef struct buffer_job {
+  const GEOSGeometry *lines;
+  const double *dist;
+  fl_side side;
+  GEOSGeometry **buf;
+} buffer_job;
+
+static fl_status buffer_one(fl_ctx *wctx, size_t k, void *shared, void *scratch) {
+  (void)scratch;
+  buffer_job *j = shared;
+  return fl_buffer(wctx, j->lines, j->dist[k], j->side, &j->buf[k]); /* (B2) */
+}
+
 fl_status fl_bands(fl_ctx *ctx, const fl_layer *front, const fl_layer *control,
                    const fl_layer *mask, const fl_options *opts, fl_layer **out) {
   GEOSContextHandle_t h = ctx->geos;
@@ -120,9 +135,12 @@ fl_status fl_bands(fl_ctx *ctx, const fl_layer *front, const fl_layer *control,
         fl__control_group_free(ctx, &cg);
       }
     }
-    for (size_t k = 0; !st && k < n_dist; k++) {
-      st = fl_buffer(ctx, lines, dist[k], opts->side, &buf[k]); /* (B2) */
-      if (!st) st = fl__progress(ctx, 0.9 * (double)(++step) / (double)(steps ? steps : 1));
+    if (!st) {
+      buffer_job bj = {lines, dist, opts->side, buf};
+      double p0 = 0.9 * (double)step / (double)(steps ? steps : 1);
+      step += n_dist;
+      st = fl__parallel_for(ctx, n_dist, buffer_one, &bj, NULL, NULL, p0,
+                            0.9 * (double)step / (double)(steps ? steps : 1));
     }
     for (size_t k = 0; !st && k < n_dist; k++) {
       GEOSGeometry *band = cut_band(ctx, buf[k], k ? buf[k - 1] : NULL, ground, mask_ll);

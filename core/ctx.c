@@ -103,7 +103,8 @@ int fl__threads_for(const fl_ctx *ctx, size_t n_items) {
   if (n == 0) n = sysconf(_SC_NPROCESSORS_ONLN);
   if (n < 1) n = 1;
   if (n > 64) n = 64;
-  if (n_items < 256) n = 1; /* thread start-up costs more than it saves */
+  if (n_items < 2) n = 1;
+  if ((size_t)n > n_items) n = (long)n_items;
   return (int)n;
 }
 

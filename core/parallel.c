@@ -13,7 +13,7 @@
 #include <string.h>
 #include "fl_prep.h"
 
-#define CHUNK 16
+#define CHUNK 16 /* items per hand-out; 1 when there are few, costly items */
 
 typedef struct pool {
   size_t n;
@@ -44,9 +44,10 @@ static void work(pool *p, fl_ctx *wctx, void *scratch, fl_ctx *main_ctx, double 
                  double prog1) {
   for (;;) {
     if (atomic_load(&p->stop)) return;
-    size_t begin = atomic_fetch_add(&p->next, CHUNK);
+    size_t chunk = p->n < 64 ? 1 : CHUNK;
+    size_t begin = atomic_fetch_add(&p->next, chunk);
     if (begin >= p->n) return;
-    size_t end = begin + CHUNK < p->n ? begin + CHUNK : p->n;
+    size_t end = begin + chunk < p->n ? begin + chunk : p->n;
     for (size_t i = begin; i < end; i++) {
       fl_status st = p->fn(wctx, i, p->shared, scratch);
       if (st) {
