@@ -20,6 +20,7 @@ import math
 import os
 import re
 import sys
+import threading
 import time
 
 from qgis.core import (QgsProcessing, QgsProcessingAlgorithm, QgsProcessingContext,
@@ -188,10 +189,13 @@ class FrontlineAlgorithm(QgsProcessingAlgorithm):
                 qp = QgsProcessingParameterDistance(p.name, p.title, _number(p.default), "",
                                                     opt, lo, hi)
                 qp.setDefaultUnit(QgsUnitTypes.DistanceMeters)
+                qp.setMetadata({"widget_wrapper": {"decimals": 1}})
                 return qp
             title = "%s [%s]" % (p.title, p.unit) if p.unit else p.title
-            return QgsProcessingParameterNumber(p.name, title, QgsProcessingParameterNumber.Double,
-                                                _number(p.default), opt, lo, hi)
+            qp = QgsProcessingParameterNumber(p.name, title, QgsProcessingParameterNumber.Double,
+                                              _number(p.default), opt, lo, hi)
+            qp.setMetadata({"widget_wrapper": {"decimals": 3}})
+            return qp
         if p.type == abi.PARAM_DISTANCES:
             title = "%s [%s, comma-separated]" % (p.title, p.unit or "m")
             return QgsProcessingParameterString(p.name, title, p.default or "", False, opt)
@@ -302,11 +306,21 @@ class FrontlineAlgorithm(QgsProcessingAlgorithm):
         return results
 
     def _run(self, args, feedback):
+        """Run the tool through the ABI. Cancel reaches the library two ways:
+        the progress callback returns 1 once feedback.isCanceled(), and a
+        watcher thread sets the int32 cancel flag the library polls between
+        features, so Cancel works even in stretches without progress reports
+        (a Qt signal would not do: its slot would be queued to this worker
+        thread, which is busy inside the library)."""
         cancel = ctypes.c_int32(1 if feedback.isCanceled() else 0)
         state = {"last": -1.0, "message": None, "t": 0.0}
+        done = threading.Event()
 
-        def on_cancel():
-            cancel.value = 1
+        def watch():
+            while not done.wait(0.05):
+                if feedback.isCanceled():
+                    cancel.value = 1
+                    return
 
         def on_progress(fraction, message):
             if message and message != state["message"]:
@@ -322,14 +336,13 @@ class FrontlineAlgorithm(QgsProcessingAlgorithm):
                 return 1
             return 0
 
-        feedback.canceled.connect(on_cancel)
+        watcher = threading.Thread(target=watch, name="frontline-cancel", daemon=True)
+        watcher.start()
         try:
             return self._library.run(self._tool.id, args, on_progress, cancel)
         finally:
-            try:
-                feedback.canceled.disconnect(on_cancel)
-            except (TypeError, RuntimeError):
-                pass
+            done.set()
+            watcher.join()
 
     def _load_on_completion(self, p, path, parameters, context):
         """Style the output layers QGIS will load. An output file holding several
