@@ -298,6 +298,30 @@ def step_dialog_cancel_done():
     report["dialog_cancel_output_exists"] = os.path.exists(
         os.path.join(WORK, "gui_stopped.gpkg"))
     dlg.close()
+    # analyze writes one GeoPackage of several layers (a file destination):
+    # each should come into the project as its own styled layer.
+    import processing
+    out = os.path.join(WORK, "gui_analyze.gpkg")
+    dlg = processing.createAlgorithmDialog("frontline:analyze", {
+        "settlements": os.path.join(SAMPLE, "settlements.geojson"),
+        "control": os.path.join(SAMPLE, "control.geojson"),
+        "front": os.path.join(SAMPLE, "front.geojson"),
+        "routes": os.path.join(SAMPLE, "routes.geojson"), "output": out})
+    state["dlg"] = dlg
+    dlg.show()
+    dlg.runButton().click()
+    wait_for(lambda: "finished" in dialog_log(dlg).splitlines()[-1:][0] if dialog_log(dlg)
+             else False, step_dialog_analyze_done, 60, "dialog_analyze")
+
+
+def step_dialog_analyze_done():
+    dlg = state.pop("dlg")
+    out = os.path.join(WORK, "gui_analyze.gpkg")
+    report["dialog_analyze_layers"] = sorted(
+        (l.name(), l.renderer().type()) for l in QgsProject.instance().mapLayers().values()
+        if out in l.source())
+    report["dialog_analyze_log"] = dialog_log(dlg)[-3000:]
+    dlg.close()
     finish()
 
 

@@ -7,7 +7,7 @@ inside QGIS). Checks what a user would see:
   - results run from the GUI land in the project styled: bands graded by
     distance, settlements categorised by holder;
   - the algorithm dialog's Run button runs in QGIS's worker thread and loads
-    the result; its Cancel button stops a long run within seconds, with the
+    the result (analyze's GeoPackage as one layer per table); its Cancel button stops a long run within seconds, with the
     cancel message in the log and no output file;
   - the screenshots are written, as PNGs under 500 KB."""
 import json
@@ -67,6 +67,12 @@ T.check("was cancelled" in log and "Execution failed" in log,
 T.check(r.get("cancel_to_stop_s", 99) < 5.0, "and within 5 s of the click (%s s, during %s)"
         % (r.get("cancel_to_stop_s"), r.get("cancel_clicked_during")))
 T.check(not r.get("dialog_cancel_output_exists"), "a cancelled run leaves no output")
+T.check(r.get("dialog_analyze_layers") == [
+    ["bands", "graduatedSymbol"], ["frontline", "singleSymbol"],
+    ["nearest_route", "singleSymbol"], ["route_exposure", "graduatedSymbol"],
+    ["settlement_status", "categorizedSymbol"]],
+    "analyze run from its dialog loads one styled layer per table: %s"
+    % r.get("dialog_analyze_layers"))
 
 for name in ("qgis-result.png", "qgis-toolbox.png", "qgis-dialog.png"):
     path = os.path.join(shots, name)

@@ -79,5 +79,6 @@ T.check(side.get("raw_definition", {}).get("parameter_type") == "enum"
         "bands side is an enum both/left/right: %r" % side)
 rc, js, _, _ = T.qgis_process(env, "help", "frontline:analyze")
 T.check((js or {}).get("parameters", {}).get("output", {}).get("raw_definition", {})
-        .get("parameter_type") == "fileDestination", "analyze writes a GeoPackage (file destination)")
+        .get("parameter_type") == "vectorDestination",
+        "analyze's GeoPackage is a vector destination too (QGIS offers to open it)")
 T.finish()

@@ -24,13 +24,13 @@ import threading
 import time
 
 from qgis.core import (QgsProcessing, QgsProcessingAlgorithm, QgsProcessingContext,
-                       QgsProcessingException, QgsProcessingOutputLayerDefinition,
+                       QgsProcessingException,
                        QgsProcessingOutputString, QgsProcessingParameterBoolean,
                        QgsProcessingParameterDefinition, QgsProcessingParameterDistance,
                        QgsProcessingParameterEnum, QgsProcessingParameterFeatureSource,
-                       QgsProcessingParameterField, QgsProcessingParameterFileDestination,
+                       QgsProcessingParameterField,
                        QgsProcessingParameterNumber, QgsProcessingParameterString,
-                       QgsProcessingParameterVectorDestination, QgsProcessingUtils,
+                       QgsProcessingParameterVectorDestination,
                        QgsUnitTypes)
 
 from . import abi
@@ -40,8 +40,6 @@ from .styles import StylePostProcessor
 READABLE_FORMATS = ["gpkg", "sqlite", "db", "spatialite", "geojson", "json"]
 SINGLE_FILE_FORMATS = ("geojson", "json")
 SUMMARY_OUTPUT = "summary"
-# A single-layer output says which layer it writes: "... (layer 'bands')".
-LAYER_IN_HELP = re.compile(r"\(layer '([A-Za-z0-9_]+)'\)")
 # The provider always lets the library replace an output: QGIS has already
 # asked the user (file dialog), as it does for its own algorithms.
 OVERWRITE_PARAM = "overwrite"
@@ -79,13 +77,6 @@ def _number(text):
 
 def _bool(text):
     return str(text).strip().lower() in ("1", "true", "yes", "on")
-
-
-def output_layer_name(param):
-    """The layer a single-layer output writes, from its help text, or None for
-    an output holding several layers (analyze's GeoPackage)."""
-    m = LAYER_IN_HELP.search(param.help)
-    return m.group(1) if m else None
 
 
 def data_source(path, layer_name):
@@ -212,11 +203,11 @@ class FrontlineAlgorithm(QgsProcessingAlgorithm):
         if p.type == abi.PARAM_STRING:
             return QgsProcessingParameterString(p.name, p.title, p.default, False, opt)
         if p.type == abi.PARAM_OUTPUT:
-            if output_layer_name(p):
-                return QgsProcessingParameterVectorDestination(
-                    p.name, p.title, QgsProcessing.TypeVectorAnyGeometry, None, opt)
-            return QgsProcessingParameterFileDestination(
-                p.name, p.title, "GeoPackage (*.gpkg *.GPKG)", None, opt)
+            # Also for an output of several layers (analyze's GeoPackage): a
+            # vector destination gets QGIS's "Open output file after running"
+            # and temporary outputs, and the layers are split on loading.
+            return QgsProcessingParameterVectorDestination(
+                p.name, p.title, QgsProcessing.TypeVectorAnyGeometry, None, opt)
         # A type this plugin does not know yet (a newer library): plain text.
         return QgsProcessingParameterString(p.name, p.title, p.default, False, True)
 
@@ -253,10 +244,7 @@ class FrontlineAlgorithm(QgsProcessingAlgorithm):
         outputs = []     # (param, path)
         for p in self._tool.params:
             if p.type == abi.PARAM_OUTPUT:
-                if self.parameterDefinition(p.name).type() == "vectorDestination":
-                    path = self.parameterAsOutputLayer(parameters, p.name, context)
-                else:
-                    path = self.parameterAsFileOutput(parameters, p.name, context)
+                path = self.parameterAsOutputLayer(parameters, p.name, context)
                 if not path:
                     if p.optional:
                         continue
@@ -302,7 +290,7 @@ class FrontlineAlgorithm(QgsProcessingAlgorithm):
         results = {SUMMARY_OUTPUT: summary or ""}
         for p, path in outputs:
             results[p.name] = path
-            self._load_on_completion(p, path, parameters, context)
+            self._load_on_completion(p, path, context)
         return results
 
     def _run(self, args, feedback):
@@ -344,31 +332,25 @@ class FrontlineAlgorithm(QgsProcessingAlgorithm):
             done.set()
             watcher.join()
 
-    def _load_on_completion(self, p, path, parameters, context):
-        """Style the output layers QGIS will load. An output file holding several
-        layers (analyze's GeoPackage) is loaded as one project layer per table."""
+    def _load_on_completion(self, p, path, context):
+        """Style the output layers QGIS will load (when the user asked for it:
+        "Open output file after running"). A file holding several layers
+        (analyze's GeoPackage) is loaded as one project layer per table."""
+        if not context.willLoadLayerOnCompletion(path):
+            return
         layers = list_layers(path)
-        loading = context.willLoadLayerOnCompletion(path)
-        if loading:
-            project = context.layerToLoadOnCompletionDetails(path).project
-        else:
-            definition = parameters.get(p.name)
-            project = (definition.destinationProject
-                       if isinstance(definition, QgsProcessingOutputLayerDefinition) else None)
-            if project is None or output_layer_name(p):
-                return
-        if loading and len(layers) <= 1:
-            details = context.layerToLoadOnCompletionDetails(path)
+        details = context.layerToLoadOnCompletionDetails(path)
+        if len(layers) <= 1:
             if layers:
                 details.name = layers[0]
             details.setPostProcessor(StylePostProcessor.create())
             return
-        if loading:
-            pending = context.layersToLoadOnCompletion()
-            pending.pop(path, None)
-            context.setLayersToLoadOnCompletion(pending)
+        project = details.project
+        pending = context.layersToLoadOnCompletion()
+        pending.pop(path, None)
+        context.setLayersToLoadOnCompletion(pending)
         for name in layers:
-            details = QgsProcessingContext.LayerDetails(name, project, p.name)
-            details.forceName = True  # one file, several layers: name each by its table
-            details.setPostProcessor(StylePostProcessor.create())
-            context.addLayerToLoadOnCompletion("%s|layername=%s" % (path, name), details)
+            each = QgsProcessingContext.LayerDetails(name, project, p.name)
+            each.forceName = True  # one file, several layers: name each by its table
+            each.setPostProcessor(StylePostProcessor.create())
+            context.addLayerToLoadOnCompletion("%s|layername=%s" % (path, name), each)
