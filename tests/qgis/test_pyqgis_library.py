@@ -29,7 +29,7 @@ T.check(prov is not None and len(prov.algorithms()) == 0, "and has no algorithms
 err = prov.warningMessage() if prov else ""
 T.check(missing in err and "FRONTLINE_PLUGIN" in err and "does not exist" in err,
         "the warning names the path, where it came from and why: %r" % err)
-T.check("Processing > Options > Providers > Frontline" in err,
+T.check("Settings > Options > Processing > Providers > Frontline" in err,
         "and says where to set the path: %r" % err)
 print("missing library: %s" % err)
 

@@ -3,8 +3,8 @@
 Finds and loads the plugin library, and adds one algorithm per tool it
 describes. The library is looked for, first match wins:
   1. the environment variable FRONTLINE_PLUGIN (a path to the .so);
-  2. the provider setting "Frontline plugin library" (Processing > Options >
-     Providers > Frontline);
+  2. the provider setting "Frontline plugin library" (Settings > Options >
+     Processing > Providers > Frontline);
   3. lib/libfrontline_plugin.so inside this plugin folder (the plugin zip
      ships it there).
 When the chosen library cannot be loaded the provider still loads, with no
@@ -54,10 +54,10 @@ def load_library():
     try:
         return abi.load(path), None
     except abi.AbiError as e:
-        return None, ("Frontline: no algorithms, the plugin library could not be loaded (%s): "
-                      "%s. Set its path in Processing > Options > Providers > Frontline > "
-                      "Frontline plugin library, or in the environment variable %s, or "
-                      "reinstall the plugin zip, which ships it as lib/%s."
+        return None, ("Frontline has no algorithms: its plugin library could not be loaded "
+                      "(%s): %s. Set the library's path in Settings > Options > Processing > "
+                      "Providers > Frontline > Frontline plugin library, or in the environment "
+                      "variable %s, or reinstall the plugin zip, which ships it as lib/%s."
                       % (how, e, ENV_VAR, LIBRARY_NAME))
 
 
