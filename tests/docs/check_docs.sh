@@ -15,4 +15,11 @@ for f in $(grep -ho 'FL_API [^(]*(' "$root"/include/frontline/*.h | grep -o 'fl_
   grep -q "\`$f\`" "$root/docs/c-api.md" || { echo "no reference for $f in docs/c-api.md" >&2; missing=1; }
 done
 [ $missing -eq 0 ] && echo "docs: every public function documented"
+# Every relative link and image in README.md and docs/ points at a file that exists.
+for page in "$root"/README.md "$root"/docs/*.md "$root"/docs/tools/*.md; do
+  dir=$(dirname "$page")
+  for target in $(grep -o '](\([^)#]*\)' "$page" | sed 's/^](//' | grep -v '^[a-z]*:' || true); do
+    [ -e "$dir/$target" ] || { echo "${page#$root/}: link to missing file $target" >&2; missing=1; }
+  done
+done
 exit $missing
