@@ -18,6 +18,7 @@
  * (it also goes into the SQLite extension); the io files that talk to SQLite
  * include <sqlite3.h> themselves. */
 typedef struct sqlite3 sqlite3;
+typedef struct sqlite3_stmt sqlite3_stmt;
 
 /* ---- Numbers, whatever the host's LC_NUMERIC (layer.c) ------------------ */
 
@@ -144,7 +145,7 @@ fl_status fl__sql_read_table(fl_ctx *ctx, sqlite3 *db, const char *table, const 
                              int srid, const char *geom_type, const char *source,
                              fl_layer **out);
 
-/* ---- Writer helpers (gpkg_write.c) -------------------------------------- */
+/* ---- Writer helpers (sql_write.c) --------------------------------------- */
 
 typedef struct fl__geom_summary {
   char type[32];        /* declared type that every geometry fits, e.g. "MULTIPOLYGON" */
@@ -153,6 +154,9 @@ typedef struct fl__geom_summary {
   double minx, miny, maxx, maxy;
 } fl__geom_summary;
 
+/* GeoPackage / SpatiaLite name of a GEOS type id ("MULTIPOLYGON"; a ring is
+ * a "LINESTRING"; anything unknown a "GEOMETRYCOLLECTION"). */
+const char *fl__geom_type_name(int geos_type);
 /* Declared type, Z flag and extent of a layer's geometries. */
 fl_status fl__geom_summarize(fl_ctx *ctx, const fl_layer *l, fl__geom_summary *s);
 /* Column names for the fields of l, NULL-terminated (fl_strv_free): a field
@@ -161,6 +165,20 @@ fl_status fl__field_columns(fl_ctx *ctx, const fl_layer *l, const char *path, ch
 /* 1 when every feature id is positive and no two are equal: writers keep
  * them; otherwise the table numbers the rows. */
 int fl__fids_usable(const fl_layer *l);
+/* SQL (sqlite3_free; NULL when out of memory) creating the layer's table:
+ * "fid" INTEGER PRIMARY KEY AUTOINCREMENT followed by fid_extra, then
+ * geom_decl when not NULL (e.g. "\"geom\" POINT"), then one column per field
+ * named cols[j] of type type_name(field type). */
+char *fl__sql_create_table(const char *table, const char *fid_extra, const char *geom_decl,
+                           const fl_layer *l, char *const *cols,
+                           const char *(*type_name)(fl_field_type));
+/* SQL (sqlite3_free; NULL when out of memory) inserting one row: parameter 1
+ * the fid, 2 the geometry, 3... the fields in order. */
+char *fl__sql_insert(const char *table, const fl_layer *l, char *const *cols);
+/* Binds f's attribute values to parameters first, first+1, ...; NULLs and
+ * non-finite reals stay unbound (NULL). Text is bound SQLITE_STATIC: step
+ * before f changes. */
+void fl__sql_bind_fields(sqlite3_stmt *ins, int first, const fl_layer *l, const fl_feature *f);
 /* Progress over a write: features done of total; FL_E_CANCEL when asked. */
 fl_status fl__write_progress(fl_ctx *ctx, size_t done, size_t total);
 

@@ -528,19 +528,6 @@ static int crs_srid(const fl__json *root) {
   return code > 0 && code < 1000000 ? (int)code : 4326;
 }
 
-static const char *gpkg_type_name(int geos_type) {
-  switch (geos_type) {
-  case GEOS_POINT: return "POINT";
-  case GEOS_LINESTRING:
-  case GEOS_LINEARRING: return "LINESTRING";
-  case GEOS_POLYGON: return "POLYGON";
-  case GEOS_MULTIPOINT: return "MULTIPOINT";
-  case GEOS_MULTILINESTRING: return "MULTILINESTRING";
-  case GEOS_MULTIPOLYGON: return "MULTIPOLYGON";
-  default: return "GEOMETRYCOLLECTION";
-  }
-}
-
 static fl_status set_value(fl_layer *l, fl_feature *f, int field, const fl__json *v, sbuf *sb) {
   if (v->type == FL__JSON_NULL) return FL_OK;
   switch (l->fields[field].type) {
@@ -694,7 +681,7 @@ fl_status fl__geojson_read(fl_ctx *ctx, const char *path, const char *source, fl
     }
   }
   if (common >= 0 && !mixed) {
-    char *gt = fl__strdup(gpkg_type_name(common));
+    char *gt = fl__strdup(fl__geom_type_name(common));
     if (!gt) goto nomem;
     free(l->geom_type);
     l->geom_type = gt;

@@ -1,7 +1,6 @@
 /*
  * gpkg_write.c - write layers as a GeoPackage 1.2 file through the SQLite C
- * API (no SpatiaLite needed), and the geometry summary that the SpatiaLite
- * writer shares.
+ * API (no SpatiaLite needed).
  *
  * The file (a temporary path given by source.c) gets:
  *   application_id 'GPKG' (0x47504B47), user_version 10200;
@@ -17,81 +16,15 @@
  *        are created only after the table is full: they call ST_IsEmpty,
  *        ST_MinX... which plain SQLite lacks, but GDAL, QGIS and SpatiaLite
  *        provide when they edit the file later;
- *   (P3) feature ids are kept when they are all positive and distinct,
- *        else the table numbers the rows 1, 2, ...;
- *   (P4) the declared geometry type is the layer's when every geometry fits
- *        it, else the one type all geometries share, else GEOMETRY;
- *   (P5) a field named like the "fid" or "geom" column gets a suffix
- *        ("fid_1"), with a warning.
- * Not here: reading (gpkg_read.c), the temporary file and rename (source.c).
+ *   (P3)-(P5) feature ids, declared type and column names: see sql_write.c.
+ * Not here: reading (gpkg_read.c), what the SpatiaLite writer shares
+ * (sql_write.c), the temporary file and rename (source.c).
  */
 #include <ctype.h>
 #include <inttypes.h>
 #include <math.h>
 #include <sqlite3.h>
 #include "fl_io_internal.h"
-
-/* ---- Geometry summary --------------------------------------------------- */
-
-static const char *const gpkg_types[] = {"GEOMETRY",        "POINT",        "LINESTRING",
-                                         "POLYGON",         "MULTIPOINT",   "MULTILINESTRING",
-                                         "MULTIPOLYGON",    "GEOMETRYCOLLECTION", NULL};
-
-static const char *type_of(GEOSContextHandle_t h, const GEOSGeometry *g) {
-  switch (GEOSGeomTypeId_r(h, g)) {
-  case GEOS_POINT: return "POINT";
-  case GEOS_LINESTRING:
-  case GEOS_LINEARRING: return "LINESTRING";
-  case GEOS_POLYGON: return "POLYGON";
-  case GEOS_MULTIPOINT: return "MULTIPOINT";
-  case GEOS_MULTILINESTRING: return "MULTILINESTRING";
-  case GEOS_MULTIPOLYGON: return "MULTIPOLYGON";
-  default: return "GEOMETRYCOLLECTION";
-  }
-}
-
-fl_status fl__geom_summarize(fl_ctx *ctx, const fl_layer *l, fl__geom_summary *s) {
-  GEOSContextHandle_t h = fl_ctx_geos(ctx);
-  char declared[32] = "GEOMETRY";
-  memset(s, 0, sizeof *s);
-  if (l->geom_type) {
-    char up[32];
-    size_t k = 0;
-    for (; k < sizeof up - 1 && l->geom_type[k]; k++)
-      up[k] = (char)toupper((unsigned char)l->geom_type[k]);
-    up[k] = '\0';
-    for (int i = 0; gpkg_types[i]; i++)
-      if (strcmp(up, gpkg_types[i]) == 0) snprintf(declared, sizeof declared, "%s", up);
-  }
-  const char *common = NULL;
-  int fits = 1, mixed = 0, with_z = 0, without_z = 0;
-  for (size_t i = 0; i < l->n_features; i++) {
-    const GEOSGeometry *g = l->features[i].geom;
-    if (!g || GEOSisEmpty_r(h, g) != 0) continue;
-    const char *t = type_of(h, g);
-    if (strcmp(declared, "GEOMETRY") != 0 && strcmp(declared, t) != 0) fits = 0;
-    if (!common) common = t;
-    else if (strcmp(common, t) != 0) mixed = 1;
-    if (GEOSHasZ_r(h, g) == 1) with_z = 1;
-    else without_z = 1;
-    double x0, y0, x1, y1;
-    if (!GEOSGeom_getXMin_r(h, g, &x0) || !GEOSGeom_getYMin_r(h, g, &y0) ||
-        !GEOSGeom_getXMax_r(h, g, &x1) || !GEOSGeom_getYMax_r(h, g, &y1))
-      return fl__fail_geos(ctx, "computing the extent of a layer");
-    if (!s->has_extent) {
-      s->minx = x0, s->miny = y0, s->maxx = x1, s->maxy = y1;
-      s->has_extent = 1;
-    } else {
-      s->minx = fmin(s->minx, x0), s->miny = fmin(s->miny, y0);
-      s->maxx = fmax(s->maxx, x1), s->maxy = fmax(s->maxy, y1);
-    }
-  }
-  /* (P4) */
-  const char *type = fits ? declared : !mixed && common ? common : "GEOMETRY";
-  snprintf(s->type, sizeof s->type, "%s", type);
-  s->z = with_z && without_z ? 2 : with_z ? 1 : 0;
-  return FL_OK;
-}
 
 /* ---- SQL plumbing ------------------------------------------------------- */
 
@@ -182,59 +115,6 @@ static fl_status srs_row(writer *w, int srid) {
   return execf(w, sql, "writing the coordinate system");
 }
 
-static int cmp_i64(const void *a, const void *b) {
-  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-  return x < y ? -1 : x > y;
-}
-
-/* (P3) */
-int fl__fids_usable(const fl_layer *l) {
-  size_t n = l->n_features;
-  if (n == 0) return 1;
-  int64_t *f = malloc(n * sizeof *f);
-  if (!f) return 0;
-  int ok = 1;
-  for (size_t i = 0; i < n && ok; i++) {
-    f[i] = l->features[i].fid;
-    ok = f[i] > 0;
-  }
-  if (ok) {
-    qsort(f, n, sizeof *f, cmp_i64);
-    for (size_t i = 1; i < n && ok; i++) ok = f[i] != f[i - 1];
-  }
-  free(f);
-  return ok;
-}
-
-fl_status fl__field_columns(fl_ctx *ctx, const fl_layer *l, const char *path, char ***out) {
-  char **names = calloc(l->n_fields + 1, sizeof *names);
-  if (!names) return fl__fail(ctx, FL_E_NOMEM, "out of memory writing '%s'", path);
-  for (size_t j = 0; j < l->n_fields; j++) {
-    const char *base = l->fields[j].name;
-    char *name = fl__strdup(base);
-    for (int k = 1; name; k++) {
-      int clash = strcasecmp(name, "fid") == 0 || strcasecmp(name, "geom") == 0;
-      for (size_t i = 0; i < l->n_fields && !clash; i++)
-        clash = i != j && k > 1 && strcasecmp(name, l->fields[i].name) == 0;
-      for (size_t i = 0; i < j && !clash; i++) clash = strcasecmp(name, names[i]) == 0;
-      if (!clash) break;
-      free(name);
-      name = malloc(strlen(base) + 24);
-      if (name) sprintf(name, "%s_%d", base, k);
-    }
-    if (!name) {
-      fl_strv_free(names);
-      return fl__fail(ctx, FL_E_NOMEM, "out of memory writing '%s'", path);
-    }
-    if (strcmp(name, base) != 0)
-      fl__warn(ctx, "layer '%s': field '%s' is written to '%s' as '%s', apart from the table's "
-               "own fid and geom columns", l->name, base, path, name);
-    names[j] = name;
-  }
-  *out = names;
-  return FL_OK;
-}
-
 static const char *sql_type(fl_field_type t) {
   return t == FL_FIELD_INTEGER ? "INTEGER" : t == FL_FIELD_REAL ? "REAL" : "TEXT";
 }
@@ -295,19 +175,9 @@ static fl_status write_layer(writer *w, const fl_layer *l, size_t *done, size_t 
   if ((st = fl__field_columns(ctx, l, w->path, &cols)) != FL_OK) return st;
 
   /* The table. */
-  sql = sqlite3_mprintf("CREATE TABLE \"%w\" (\"fid\" INTEGER PRIMARY KEY AUTOINCREMENT NOT "
-                        "NULL, \"geom\" %s",
-                        t, sum.type);
-  for (size_t j = 0; j < l->n_fields && sql; j++) {
-    char *more = sqlite3_mprintf("%s, \"%w\" %s", sql, cols[j], sql_type(l->fields[j].type));
-    sqlite3_free(sql);
-    sql = more;
-  }
-  if (sql) {
-    char *more = sqlite3_mprintf("%s)", sql);
-    sqlite3_free(sql);
-    sql = more;
-  }
+  char geom_decl[48];
+  snprintf(geom_decl, sizeof geom_decl, "\"geom\" %s", sum.type);
+  sql = fl__sql_create_table(t, " NOT NULL", geom_decl, l, cols, sql_type);
   if ((st = execf(w, sql, "creating the layer table")) != FL_OK) goto done;
   sql = NULL;
 
@@ -348,17 +218,7 @@ static fl_status write_layer(writer *w, const fl_layer *l, size_t *done, size_t 
   sql = NULL;
 
   /* The rows. */
-  sql = sqlite3_mprintf("INSERT INTO \"%w\" VALUES (?, ?", t);
-  for (size_t j = 0; j < l->n_fields && sql; j++) {
-    char *more = sqlite3_mprintf("%s, ?", sql);
-    sqlite3_free(sql);
-    sql = more;
-  }
-  if (sql) {
-    char *more = sqlite3_mprintf("%s)", sql);
-    sqlite3_free(sql);
-    sql = more;
-  }
+  sql = fl__sql_insert(t, l, cols);
   if (!sql) {
     st = fl__fail(ctx, FL_E_NOMEM, "out of memory writing '%s'", w->path);
     goto done;
@@ -393,20 +253,7 @@ static fl_status write_layer(writer *w, const fl_layer *l, size_t *done, size_t 
       sqlite3_bind_blob64(ins, 2, blob, nb, free);
       empty = GEOSisEmpty_r(h, f->geom) != 0;
     }
-    for (size_t j = 0; j < l->n_fields; j++) {
-      const fl_value *v = &f->values[j];
-      int col = (int)j + 3;
-      if (v->is_null) continue;
-      switch (l->fields[j].type) {
-      case FL_FIELD_INTEGER: sqlite3_bind_int64(ins, col, v->i); break;
-      case FL_FIELD_REAL:
-        if (isfinite(v->d)) sqlite3_bind_double(ins, col, v->d);
-        break;
-      default:
-        if (v->s) sqlite3_bind_text(ins, col, v->s, -1, SQLITE_STATIC);
-        break;
-      }
-    }
+    fl__sql_bind_fields(ins, 3, l, f);
     if (sqlite3_step(ins) != SQLITE_DONE) {
       st = db_fail(w, "inserting a feature");
       goto done;

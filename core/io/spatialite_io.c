@@ -197,6 +197,10 @@ static fl_status run(writer *w, char *sql, int want_one, const char *what) {
 }
 
 /* A copy of g without Z (L2): through 2D WKB. */
+static const char *sql_type(fl_field_type t) {
+  return t == FL_FIELD_INTEGER ? "INTEGER" : t == FL_FIELD_REAL ? "DOUBLE" : "TEXT";
+}
+
 static GEOSGeometry *drop_z(GEOSContextHandle_t h, const GEOSGeometry *g) {
   GEOSWKBWriter *wr = GEOSWKBWriter_create_r(h);
   GEOSWKBReader *rd = GEOSWKBReader_create_r(h);
@@ -235,21 +239,7 @@ static fl_status write_layer(writer *w, const fl_layer *l, size_t *done, size_t 
                     t);
   char **cols = NULL;
   if ((st = fl__field_columns(ctx, l, w->path, &cols)) != FL_OK) return st;
-  sql = sqlite3_mprintf("CREATE TABLE \"%w\" (\"fid\" INTEGER PRIMARY KEY AUTOINCREMENT", t);
-  for (size_t j = 0; j < l->n_fields && sql; j++) {
-    fl_field_type ft = l->fields[j].type;
-    char *more = sqlite3_mprintf("%s, \"%w\" %s", sql, cols[j],
-                                 ft == FL_FIELD_INTEGER ? "INTEGER"
-                                 : ft == FL_FIELD_REAL  ? "DOUBLE"
-                                                        : "TEXT");
-    sqlite3_free(sql);
-    sql = more;
-  }
-  if (sql) {
-    char *more = sqlite3_mprintf("%s)", sql);
-    sqlite3_free(sql);
-    sql = more;
-  }
+  sql = fl__sql_create_table(t, "", NULL, l, cols, sql_type);
   st = run(w, sql, 0, "creating the table"); /* run() frees sql */
   sql = NULL;
   if (st) goto done;
@@ -259,27 +249,7 @@ static fl_status write_layer(writer *w, const fl_layer *l, size_t *done, size_t 
            1, "adding the geometry column");
   if (st) goto done;
 
-  sql = sqlite3_mprintf("INSERT INTO \"%w\" (\"fid\", \"geom\"", t);
-  for (size_t j = 0; j < l->n_fields && sql; j++) {
-    char *more = sqlite3_mprintf("%s, \"%w\"", sql, cols[j]);
-    sqlite3_free(sql);
-    sql = more;
-  }
-  if (sql) {
-    char *more = sqlite3_mprintf("%s) VALUES (?, ?", sql);
-    sqlite3_free(sql);
-    sql = more;
-  }
-  for (size_t j = 0; j < l->n_fields && sql; j++) {
-    char *more = sqlite3_mprintf("%s, ?", sql);
-    sqlite3_free(sql);
-    sql = more;
-  }
-  if (sql) {
-    char *more = sqlite3_mprintf("%s)", sql);
-    sqlite3_free(sql);
-    sql = more;
-  }
+  sql = fl__sql_insert(t, l, cols);
   if (!sql) {
     st = fl__fail(ctx, FL_E_NOMEM, "out of memory writing '%s'", w->path);
     goto done;
@@ -311,20 +281,7 @@ static fl_status write_layer(writer *w, const fl_layer *l, size_t *done, size_t 
       }
       sqlite3_bind_blob64(ins, 2, blob, nb, free);
     }
-    for (size_t j = 0; j < l->n_fields; j++) {
-      const fl_value *v = &f->values[j];
-      int col = (int)j + 3;
-      if (v->is_null) continue;
-      switch (l->fields[j].type) {
-      case FL_FIELD_INTEGER: sqlite3_bind_int64(ins, col, v->i); break;
-      case FL_FIELD_REAL:
-        if (isfinite(v->d)) sqlite3_bind_double(ins, col, v->d);
-        break;
-      default:
-        if (v->s) sqlite3_bind_text(ins, col, v->s, -1, SQLITE_STATIC);
-        break;
-      }
-    }
+    fl__sql_bind_fields(ins, 3, l, f);
     if (sqlite3_step(ins) != SQLITE_DONE) {
       char why[FL_ERRMSG_LEN];
       snprintf(why, sizeof why, "inserting feature %lld of layer '%s'", (long long)f->fid, t);

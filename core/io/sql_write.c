@@ -1,0 +1,186 @@
+/*
+ * sql_write.c - what the GeoPackage and SpatiaLite writers share: the summary
+ * of a layer's geometries (declared type, Z, extent), the column names of its
+ * fields, whether its feature ids can be kept, and the SQL that creates its
+ * table, inserts a row and binds a feature's attribute values.
+ * Rules, cited below (the writers cite them too):
+ *   (P3) feature ids are kept when they are all positive and distinct,
+ *        else the table numbers the rows 1, 2, ...;
+ *   (P4) the declared geometry type is the layer's when every geometry fits
+ *        it, else the one type all geometries share, else GEOMETRY;
+ *   (P5) a field named like the "fid" or "geom" column gets a suffix
+ *        ("fid_1"), with a warning.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <sqlite3.h>
+#include "fl_io_internal.h"
+
+/* ---- Geometry summary --------------------------------------------------- */
+
+static const char *const gpkg_types[] = {"GEOMETRY",        "POINT",        "LINESTRING",
+                                         "POLYGON",         "MULTIPOINT",   "MULTILINESTRING",
+                                         "MULTIPOLYGON",    "GEOMETRYCOLLECTION", NULL};
+
+const char *fl__geom_type_name(int geos_type) {
+  switch (geos_type) {
+  case GEOS_POINT: return "POINT";
+  case GEOS_LINESTRING:
+  case GEOS_LINEARRING: return "LINESTRING";
+  case GEOS_POLYGON: return "POLYGON";
+  case GEOS_MULTIPOINT: return "MULTIPOINT";
+  case GEOS_MULTILINESTRING: return "MULTILINESTRING";
+  case GEOS_MULTIPOLYGON: return "MULTIPOLYGON";
+  default: return "GEOMETRYCOLLECTION";
+  }
+}
+
+fl_status fl__geom_summarize(fl_ctx *ctx, const fl_layer *l, fl__geom_summary *s) {
+  GEOSContextHandle_t h = fl_ctx_geos(ctx);
+  char declared[32] = "GEOMETRY";
+  memset(s, 0, sizeof *s);
+  if (l->geom_type) {
+    char up[32];
+    size_t k = 0;
+    for (; k < sizeof up - 1 && l->geom_type[k]; k++)
+      up[k] = (char)toupper((unsigned char)l->geom_type[k]);
+    up[k] = '\0';
+    for (int i = 0; gpkg_types[i]; i++)
+      if (strcmp(up, gpkg_types[i]) == 0) snprintf(declared, sizeof declared, "%s", up);
+  }
+  const char *common = NULL;
+  int fits = 1, mixed = 0, with_z = 0, without_z = 0;
+  for (size_t i = 0; i < l->n_features; i++) {
+    const GEOSGeometry *g = l->features[i].geom;
+    if (!g || GEOSisEmpty_r(h, g) != 0) continue;
+    const char *t = fl__geom_type_name(GEOSGeomTypeId_r(h, g));
+    if (strcmp(declared, "GEOMETRY") != 0 && strcmp(declared, t) != 0) fits = 0;
+    if (!common) common = t;
+    else if (strcmp(common, t) != 0) mixed = 1;
+    if (GEOSHasZ_r(h, g) == 1) with_z = 1;
+    else without_z = 1;
+    double x0, y0, x1, y1;
+    if (!GEOSGeom_getXMin_r(h, g, &x0) || !GEOSGeom_getYMin_r(h, g, &y0) ||
+        !GEOSGeom_getXMax_r(h, g, &x1) || !GEOSGeom_getYMax_r(h, g, &y1))
+      return fl__fail_geos(ctx, "computing the extent of a layer");
+    if (!s->has_extent) {
+      s->minx = x0, s->miny = y0, s->maxx = x1, s->maxy = y1;
+      s->has_extent = 1;
+    } else {
+      s->minx = fmin(s->minx, x0), s->miny = fmin(s->miny, y0);
+      s->maxx = fmax(s->maxx, x1), s->maxy = fmax(s->maxy, y1);
+    }
+  }
+  /* (P4) */
+  const char *type = fits ? declared : !mixed && common ? common : "GEOMETRY";
+  snprintf(s->type, sizeof s->type, "%s", type);
+  s->z = with_z && without_z ? 2 : with_z ? 1 : 0;
+  return FL_OK;
+}
+
+/* ---- Feature ids and column names ---------------------------------------- */
+
+static int cmp_i64(const void *a, const void *b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* (P3) */
+int fl__fids_usable(const fl_layer *l) {
+  size_t n = l->n_features;
+  if (n == 0) return 1;
+  int64_t *f = malloc(n * sizeof *f);
+  if (!f) return 0;
+  int ok = 1;
+  for (size_t i = 0; i < n && ok; i++) {
+    f[i] = l->features[i].fid;
+    ok = f[i] > 0;
+  }
+  if (ok) {
+    qsort(f, n, sizeof *f, cmp_i64);
+    for (size_t i = 1; i < n && ok; i++) ok = f[i] != f[i - 1];
+  }
+  free(f);
+  return ok;
+}
+
+fl_status fl__field_columns(fl_ctx *ctx, const fl_layer *l, const char *path, char ***out) {
+  char **names = calloc(l->n_fields + 1, sizeof *names);
+  if (!names) return fl__fail(ctx, FL_E_NOMEM, "out of memory writing '%s'", path);
+  for (size_t j = 0; j < l->n_fields; j++) {
+    const char *base = l->fields[j].name;
+    char *name = fl__strdup(base);
+    for (int k = 1; name; k++) {
+      int clash = strcasecmp(name, "fid") == 0 || strcasecmp(name, "geom") == 0;
+      for (size_t i = 0; i < l->n_fields && !clash; i++)
+        clash = i != j && k > 1 && strcasecmp(name, l->fields[i].name) == 0;
+      for (size_t i = 0; i < j && !clash; i++) clash = strcasecmp(name, names[i]) == 0;
+      if (!clash) break;
+      free(name);
+      name = malloc(strlen(base) + 24);
+      if (name) sprintf(name, "%s_%d", base, k);
+    }
+    if (!name) {
+      fl_strv_free(names);
+      return fl__fail(ctx, FL_E_NOMEM, "out of memory writing '%s'", path);
+    }
+    if (strcmp(name, base) != 0)
+      fl__warn(ctx, "layer '%s': field '%s' is written to '%s' as '%s', apart from the table's "
+               "own fid and geom columns", l->name, base, path, name);
+    names[j] = name;
+  }
+  *out = names;
+  return FL_OK;
+}
+
+/* ---- Table and row SQL -------------------------------------------------- */
+
+/* sql + the formatted text; frees sql; NULL (and sql freed) when out of memory. */
+static char *append(char *sql, const char *fmt, ...) {
+  if (!sql) return NULL;
+  va_list ap;
+  va_start(ap, fmt);
+  char *more = sqlite3_vmprintf(fmt, ap);
+  va_end(ap);
+  char *joined = more ? sqlite3_mprintf("%s%s", sql, more) : NULL;
+  sqlite3_free(more);
+  sqlite3_free(sql);
+  return joined;
+}
+
+char *fl__sql_create_table(const char *table, const char *fid_extra, const char *geom_decl,
+                           const fl_layer *l, char *const *cols,
+                           const char *(*type_name)(fl_field_type)) {
+  char *sql = sqlite3_mprintf("CREATE TABLE \"%w\" (\"fid\" INTEGER PRIMARY KEY AUTOINCREMENT%s",
+                              table, fid_extra);
+  if (geom_decl) sql = append(sql, ", %s", geom_decl);
+  for (size_t j = 0; j < l->n_fields; j++)
+    sql = append(sql, ", \"%w\" %s", cols[j], type_name(l->fields[j].type));
+  return append(sql, ")");
+}
+
+char *fl__sql_insert(const char *table, const fl_layer *l, char *const *cols) {
+  char *sql = sqlite3_mprintf("INSERT INTO \"%w\" (\"fid\", \"geom\"", table);
+  for (size_t j = 0; j < l->n_fields; j++) sql = append(sql, ", \"%w\"", cols[j]);
+  sql = append(sql, ") VALUES (?, ?");
+  for (size_t j = 0; j < l->n_fields; j++) sql = append(sql, ", ?");
+  return append(sql, ")");
+}
+
+void fl__sql_bind_fields(sqlite3_stmt *ins, int first, const fl_layer *l, const fl_feature *f) {
+  for (size_t j = 0; j < l->n_fields; j++) {
+    const fl_value *v = &f->values[j];
+    int col = (int)j + first;
+    if (v->is_null) continue;
+    switch (l->fields[j].type) {
+    case FL_FIELD_INTEGER: sqlite3_bind_int64(ins, col, v->i); break;
+    case FL_FIELD_REAL:
+      if (isfinite(v->d)) sqlite3_bind_double(ins, col, v->d);
+      break;
+    default:
+      if (v->s) sqlite3_bind_text(ins, col, v->s, -1, SQLITE_STATIC);
+      break;
+    }
+  }
+}
