@@ -6,7 +6,7 @@ PACKAGES=(
   build-essential cmake pkg-config
   libgeos-dev libproj-dev proj-data
   libsqlite3-dev sqlite3 libsqlite3-mod-spatialite spatialite-bin
-  check
+  check valgrind
   gdal-bin python3-gdal python3-pyproj
   clang libclang-rt-14-dev
   qgis qgis-providers python3-qgis xvfb xauth

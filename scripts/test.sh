@@ -2,6 +2,7 @@
 # Quick start, step 2: run every test (ctest) on a fresh build.
 #   scripts/test.sh              normal build in build/
 #   scripts/test.sh --sanitize   AddressSanitizer + UndefinedBehaviorSanitizer build in build-asan/
+#   scripts/test.sh --valgrind   the tests labelled "valgrind" (memcheck) on the build in build/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -10,8 +11,11 @@ if [ "${1:-}" = "--sanitize" ]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1
   export FL_SANITIZE=1
   cd build-asan
-else
-  scripts/build.sh build
-  cd build
+  exec ctest --output-on-failure --no-tests=error -j2 --timeout 900 -LE valgrind
 fi
-ctest --output-on-failure --no-tests=error -j2 --timeout 900
+scripts/build.sh build
+cd build
+if [ "${1:-}" = "--valgrind" ]; then
+  exec ctest --output-on-failure --no-tests=error -j2 --timeout 1500 -L valgrind
+fi
+ctest --output-on-failure --no-tests=error -j2 --timeout 900 -LE valgrind
