@@ -10,6 +10,7 @@ PACKAGES=(
   gdal-bin python3-gdal python3-pyproj
   clang libclang-rt-14-dev
   qgis qgis-providers python3-qgis xvfb xauth
+  postgresql-15-postgis-3 postgresql-client-15
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
