@@ -1,0 +1,48 @@
+/*
+ * fn_distance.c - FL_Distance(a, b): metres on the WGS84 ellipsoid between
+ * any two geometries (0 when they touch or one contains the other).
+ *
+ * Rules:
+ *   (D1) both arguments are SpatiaLite or GeoPackage blobs with the same SRID;
+ *        NULL or empty in gives NULL out.
+ *   (D2) the argument that repeats (the front on every row) is indexed once
+ *        (fl_dist_index, kept in its cache entry) and the other one queried
+ *        against it; when neither repeats, the one with more vertices is
+ *        indexed.
+ * Not here: the geodesy (core/dist_index.c), argument reading (sql_geom_arg.c).
+ */
+#include "sql_internal.h"
+
+static int vertices(const flsql_geom *g) {
+  return GEOSGetNumCoordinates_r(fl_ctx_geos(g->state->ctx), g->lonlat);
+}
+
+static void fn_distance(sqlite3_context *c, int argc, sqlite3_value **argv) {
+  static const char fn[] = "FL_Distance";
+  flsql_state *st = sqlite3_user_data(c);
+  flsql_geom *a = NULL, *b = NULL;
+  (void)argc;
+  if (flsql_geom_arg(c, argv, 0, fn, "a", &a) != FLSQL_OK) return;
+  if (flsql_geom_arg(c, argv, 1, fn, "b", &b) != FLSQL_OK) goto done;
+  if (flsql_same_srid(c, fn, 0, a, 1, b) != FLSQL_OK) goto done;
+  /* (D2) index the geometry that repeats, or the larger one */
+  flsql_geom *indexed = b, *query = a;
+  if (a->uses > b->uses || (a->uses == b->uses && vertices(a) > vertices(b))) {
+    indexed = a;
+    query = b;
+  }
+  const fl_dist_index *idx = flsql_geom_index(indexed);
+  fl_nearest r;
+  if (!idx || fl_dist_index_nearest(st->ctx, idx, query->lonlat, NULL, NULL, &r) != FL_OK) {
+    flsql_error_ctx(c, st, fn, "cannot measure the distance");
+    goto done;
+  }
+  sqlite3_result_double(c, r.dist_m);
+done:
+  flsql_geom_release(a);
+  flsql_geom_release(b);
+}
+
+int flsql_register_distance(sqlite3 *db, flsql_state *st) {
+  return flsql_create_function(db, st, "FL_Distance", 2, FLSQL_PURE, fn_distance, NULL, NULL);
+}

@@ -1,0 +1,56 @@
+/*
+ * fn_route.c - FL_RouteExposure(route, front, inner_m, outer_m): metres of
+ * the route (geodesic length) lying between inner_m and outer_m from the
+ * front, on the WGS84 ellipsoid.
+ *
+ * Rules:
+ *   (E1) a part of the route counts when its distance d to the front is in
+ *        [inner_m, outer_m) (rules R1-R2 of core/route_exposure.c);
+ *   (E2) distances are metres >= 0 with inner_m <= outer_m (equal gives 0);
+ *        route and front share an SRID; NULL in gives NULL out;
+ *   (E3) the front is indexed once per distinct front (its cache entry keeps
+ *        the index), so one front against every route costs one index.
+ * Not here: the measuring walk along the route (core/route_exposure.c).
+ */
+#include "sql_internal.h"
+
+static void fn_route_exposure(sqlite3_context *c, int argc, sqlite3_value **argv) {
+  static const char fn[] = "FL_RouteExposure";
+  flsql_state *st = sqlite3_user_data(c);
+  double inner = 0, outer = 0;
+  (void)argc;
+  if (flsql_metres_arg(c, argv, 2, fn, "inner_m", &inner) != FLSQL_OK) return;
+  if (flsql_metres_arg(c, argv, 3, fn, "outer_m", &outer) != FLSQL_OK) return;
+  if (inner > outer) {
+    flsql_error(c, fn, "argument 3 (inner_m) must not exceed argument 4 (outer_m), got %g > %g",
+                inner, outer);
+    return;
+  }
+  flsql_geom *route = NULL, *front = NULL;
+  if (flsql_geom_arg(c, argv, 0, fn, "route", &route) != FLSQL_OK) return;
+  if (flsql_geom_arg(c, argv, 1, fn, "front", &front) != FLSQL_OK) goto done;
+  if (flsql_same_srid(c, fn, 0, route, 1, front) != FLSQL_OK) goto done;
+  if (route->dim != 1) {
+    flsql_error(c, fn, "argument 1 (route) must be a line or multiline");
+    goto done;
+  }
+  if (inner == outer) { /* (E2) */
+    sqlite3_result_double(c, 0.0);
+    goto done;
+  }
+  const fl_dist_index *idx = flsql_geom_index(front); /* (E3) */
+  double m = 0;
+  if (!idx || fl_route_band_m(st->ctx, idx, route->lonlat, inner, outer, &m) != FL_OK) {
+    flsql_error_ctx(c, st, fn, "cannot measure the route");
+    goto done;
+  }
+  sqlite3_result_double(c, m);
+done:
+  flsql_geom_release(route);
+  flsql_geom_release(front);
+}
+
+int flsql_register_route(sqlite3 *db, flsql_state *st) {
+  return flsql_create_function(db, st, "FL_RouteExposure", 4, FLSQL_PURE, fn_route_exposure,
+                               NULL, NULL);
+}

@@ -1,0 +1,218 @@
+/*
+ * fn_share_status.c - who holds a settlement:
+ *   FL_Share(settlement, control)       0..1, share of the settlement's
+ *                                       geodesic area inside the control
+ *                                       polygon (points: 0 or 1)
+ *   FL_ControlStatus(settlement, control, side [, split_share])
+ *                                       aggregate over the candidate control
+ *                                       rows of one settlement: the holder's
+ *                                       side, 'contested', or NULL (unknown)
+ *
+ * The rules are those of the settlement-status tool
+ * (docs/tools/settlement-status.md), applied to the rows the query gives:
+ *   (S1) a point is held by the side whose ground contains it (boundary
+ *        included); inside two sides' ground it is contested; inside none,
+ *        NULL;
+ *   (S2) a polygon is held by the side with the largest share of its area,
+ *        and is contested when that share is below split_share (0.75);
+ *   (S4) rows whose side is 'contested' are contested ground: a point on it,
+ *        or a polygon with more than 1 - split_share of its area on it, is
+ *        contested.
+ * A side's share is the sum over its rows, so each side's polygons must not
+ * overlap each other (dissolve them first if they do). Rows with a NULL
+ * settlement, control or side are skipped.
+ * The control polygon of each row is prepared once per distinct polygon (its
+ * cache entry keeps the prepared form).
+ */
+#include "sql_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_SPLIT_SHARE 0.75
+#define CONTESTED "contested"
+
+/* (S1, S2) share of settlement s on ground g; mirrors core/settlement_status.c. */
+static fl_status share_of(flsql_state *st, flsql_geom *s, flsql_geom *g, double *out) {
+  GEOSContextHandle_t h = fl_ctx_geos(st->ctx);
+  *out = 0;
+  const GEOSPreparedGeometry *prep = flsql_geom_prepared(g);
+  if (!prep) return FL_E_GEOS;
+  char hit = GEOSPreparedIntersects_r(h, prep, s->lonlat);
+  if (hit == 2) return FL_E_GEOS;
+  if (!hit) return FL_OK;
+  double area = s->dim == 2 ? flsql_geom_area_km2(s) : 0;
+  if (area <= 0) {
+    *out = 1;
+    return FL_OK;
+  }
+  char inside = GEOSPreparedContains_r(h, prep, s->lonlat);
+  if (inside == 2) return FL_E_GEOS;
+  if (inside) {
+    *out = 1;
+    return FL_OK;
+  }
+  GEOSGeometry *part = GEOSIntersection_r(h, s->lonlat, g->lonlat);
+  if (!part) return FL_E_GEOS;
+  double a = 0;
+  fl_status rc = fl_area_km2(st->ctx, part, &a);
+  GEOSGeom_destroy_r(h, part);
+  if (rc) return rc;
+  *out = fmin(1.0, a / area);
+  return FL_OK;
+}
+
+static void fn_share(sqlite3_context *c, int argc, sqlite3_value **argv) {
+  static const char fn[] = "FL_Share";
+  flsql_state *st = sqlite3_user_data(c);
+  flsql_geom *s = NULL, *g = NULL;
+  (void)argc;
+  if (flsql_geom_arg(c, argv, 0, fn, "settlement", &s) != FLSQL_OK) return;
+  int rc = flsql_geom_arg(c, argv, 1, fn, "control", &g);
+  if (rc == FLSQL_OK && flsql_same_srid(c, fn, 0, s, 1, g) == FLSQL_OK) {
+    double share = 0;
+    if (g->dim != 2)
+      flsql_error(c, fn, "argument 2 (control) must be a polygon or multipolygon");
+    else if (share_of(st, s, g, &share) != FL_OK)
+      flsql_error_ctx(c, st, fn, "cannot intersect the settlement with the control polygon");
+    else
+      sqlite3_result_double(c, share);
+  }
+  flsql_geom_release(s);
+  flsql_geom_release(g);
+}
+
+/* ---- FL_ControlStatus ------------------------------------------------------ */
+
+typedef struct side_share {
+  char *side;            /* owned (sqlite3_malloc)                   */
+  double share;          /* sum of the shares of its rows, 0..1      */
+} side_share;
+
+typedef struct status_agg {
+  flsql_geom *settlement; /* reference held; the group's settlement   */
+  double split_share;
+  side_share *sides;      /* sqlite3_realloc'd                         */
+  int n_sides;
+  double contested;       /* share on contested ground (S4)           */
+  int failed;
+} status_agg;
+
+static int add_share(status_agg *a, const char *side, double share) {
+  if (sqlite3_stricmp(side, CONTESTED) == 0) {
+    a->contested += share;
+    return 0;
+  }
+  for (int k = 0; k < a->n_sides; k++)
+    if (strcmp(a->sides[k].side, side) == 0) {
+      a->sides[k].share += share;
+      return 0;
+    }
+  side_share *p = sqlite3_realloc64(a->sides, (sqlite3_uint64)(a->n_sides + 1) * sizeof *p);
+  if (!p) return -1;
+  a->sides = p;
+  p[a->n_sides].side = sqlite3_mprintf("%s", side);
+  if (!p[a->n_sides].side) return -1;
+  p[a->n_sides++].share = share;
+  return 0;
+}
+
+static void status_step(sqlite3_context *c, int argc, sqlite3_value **argv) {
+  static const char fn[] = "FL_ControlStatus";
+  flsql_state *st = sqlite3_user_data(c);
+  status_agg *a = sqlite3_aggregate_context(c, sizeof *a);
+  if (!a) {
+    sqlite3_result_error_nomem(c);
+    return;
+  }
+  if (a->failed) return;
+  a->failed = 1; /* until this row is done */
+  double split = DEFAULT_SPLIT_SHARE;
+  if (argc > 3 && sqlite3_value_type(argv[3]) != SQLITE_NULL) {
+    int t = sqlite3_value_type(argv[3]);
+    split = sqlite3_value_double(argv[3]);
+    if ((t != SQLITE_INTEGER && t != SQLITE_FLOAT) || !(split > 0.5 && split <= 1)) {
+      flsql_error(c, fn, "argument 4 (split_share) must be a number in (0.5, 1], got '%.40s'",
+                  (const char *)sqlite3_value_text(argv[3]));
+      return;
+    }
+  }
+  a->split_share = split;
+  int t = sqlite3_value_type(argv[2]);
+  if (t != SQLITE_NULL && t != SQLITE_TEXT) {
+    flsql_error(c, fn, "argument 3 (side) must be text, e.g. 'UA', got a %s",
+                t == SQLITE_BLOB ? "blob" : "number");
+    return;
+  }
+  flsql_geom *s = NULL, *g = NULL;
+  int rs = flsql_geom_arg(c, argv, 0, fn, "settlement", &s);
+  if (rs == FLSQL_ERR) return;
+  int rg = flsql_geom_arg(c, argv, 1, fn, "control", &g);
+  if (rg == FLSQL_ERR) goto done;
+  if (rs == FLSQL_OK && a->settlement && s != a->settlement &&
+      (s->n != a->settlement->n || s->hash != a->settlement->hash)) {
+    flsql_error(c, fn, "argument 1 (settlement) must be the same on every row of a group; "
+                "GROUP BY the settlement");
+    goto done;
+  }
+  if (rs == FLSQL_OK && !a->settlement) {
+    a->settlement = s;
+    s->refs++;
+  }
+  if (rs != FLSQL_OK || rg != FLSQL_OK || t == SQLITE_NULL) { /* skipped row */
+    a->failed = 0;
+    goto done;
+  }
+  if (flsql_same_srid(c, fn, 0, s, 1, g) != FLSQL_OK) goto done;
+  if (g->dim != 2) {
+    flsql_error(c, fn, "argument 2 (control) must be a polygon or multipolygon");
+    goto done;
+  }
+  double share = 0;
+  if (share_of(st, s, g, &share) != FL_OK) {
+    flsql_error_ctx(c, st, fn, "cannot intersect the settlement with the control polygon");
+    goto done;
+  }
+  if (share > 0 && add_share(a, (const char *)sqlite3_value_text(argv[2]), share) != 0) {
+    sqlite3_result_error_nomem(c);
+    goto done;
+  }
+  a->failed = 0;
+done:
+  flsql_geom_release(s);
+  flsql_geom_release(g);
+}
+
+static void status_final(sqlite3_context *c) {
+  status_agg *a = sqlite3_aggregate_context(c, 0);
+  if (!a) return; /* no rows: NULL */
+  if (!a->failed && a->settlement) {
+    int best = -1, n_in = 0;
+    for (int k = 0; k < a->n_sides; k++) {
+      n_in++;
+      if (best < 0 || a->sides[k].share > a->sides[best].share) best = k;
+    }
+    int is_point = a->settlement->dim == 0 || !(flsql_geom_area_km2(a->settlement) > 0);
+    int contested = 0;
+    if (best >= 0) {
+      if (is_point) contested = n_in > 1;                                      /* S1 */
+      else contested = a->sides[best].share < a->split_share;                  /* S2 */
+    }
+    if (a->contested > 0 && (is_point || a->contested > 1.0 - a->split_share)) /* S4 */
+      contested = 1;
+    if (contested) sqlite3_result_text(c, CONTESTED, -1, SQLITE_STATIC);
+    else if (best >= 0) sqlite3_result_text(c, a->sides[best].side, -1, SQLITE_TRANSIENT);
+  }
+  for (int k = 0; k < a->n_sides; k++) sqlite3_free(a->sides[k].side);
+  sqlite3_free(a->sides);
+  flsql_geom_release(a->settlement);
+}
+
+int flsql_register_share_status(sqlite3 *db, flsql_state *st) {
+  int rc = flsql_create_function(db, st, "FL_Share", 2, FLSQL_PURE, fn_share, NULL, NULL);
+  for (int n = 3; rc == SQLITE_OK && n <= 4; n++)
+    rc = flsql_create_function(db, st, "FL_ControlStatus", n, FLSQL_PURE, NULL, status_step,
+                               status_final);
+  return rc;
+}

@@ -1,0 +1,155 @@
+/*
+ * sql_internal.h - what the files of mod_frontline share: the per-connection
+ * state, the cached geometry argument, argument readers and result writers.
+ *
+ * Every file that calls sqlite3_* includes this header, which includes
+ * sqlite3ext.h and SQLITE_EXTENSION_INIT3 (the api pointer itself is defined
+ * once, in ext_init.c). Nothing here is exported: the module's only visible
+ * symbol is sqlite3_modfrontline_init.
+ */
+#ifndef FL_SQL_INTERNAL_H
+#define FL_SQL_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sqlite3ext.h>
+#include "frontline/frontline.h"
+
+#ifndef FL_SQL_MAIN
+SQLITE_EXTENSION_INIT3
+#endif
+
+typedef struct flsql_geom flsql_geom;
+
+/* ---- ext_init.c: per-connection state ------------------------------------ */
+
+/* One per connection, shared by every function and module registered on it.
+ * SQLite runs one connection's callbacks one at a time, so the fl_ctx (GEOS
+ * and PROJ handles) and the cache need no lock. */
+typedef struct flsql_state {
+  fl_ctx *ctx;           /* owned                                              */
+  int refs;              /* registrations still holding the state             */
+  /* sql_cache.c: most recently used first. */
+  flsql_geom *mru;       /* head of the cache list                             */
+  size_t n_entries;      /* entries in the list                                */
+  size_t n_bytes;        /* blob bytes held by the entries                     */
+} flsql_state;
+
+void flsql_state_unref(void *state);
+
+/* ---- sql_cache.c: a parsed geometry argument ----------------------------- */
+
+/* Cached result of one operation on a geometry (FL_Buffer, FL_Band): a
+ * constant front buffered on every row is buffered once. */
+typedef struct flsql_memo {
+  int op;                /* 0: empty; else an FLSQL_MEMO_* code                 */
+  double a, b;           /* distances, metres                                  */
+  int side;              /* fl_side                                             */
+  unsigned char *blob;   /* owned (fl_free); NULL with n 0 means a NULL result */
+  size_t n;
+} flsql_memo;
+
+enum { FLSQL_MEMO_BUFFER = 1, FLSQL_MEMO_BAND = 2 };
+
+/* A geometry argument decoded once: the blob's kind and SRID, the geometry
+ * in lon/lat, and what is built from it on demand (index, prepared form,
+ * area). Reference counted: the cache holds one reference while the entry
+ * is listed, every user (a call, an auxdata slot, an aggregate) one more. */
+struct flsql_geom {
+  int refs;
+  flsql_state *state;       /* borrowed                                       */
+  uint64_t hash;            /* sampled hash of the blob                       */
+  unsigned char *bytes;     /* owned copy of the blob (key); NULL if uncached */
+  size_t n;                 /* blob length, bytes                             */
+  int srid;                 /* SRID of the blob                               */
+  fl_blob_kind kind;        /* FL_BLOB_SPATIALITE or FL_BLOB_GPKG             */
+  GEOSGeometry *lonlat;     /* owned; NULL when the geometry is empty         */
+  int dim;                  /* 0 points, 1 lines, 2 polygons (-1 empty)       */
+  unsigned uses;            /* times it was looked up                         */
+  fl_dist_index *index;     /* lazy: flsql_geom_index()                       */
+  const GEOSPreparedGeometry *prep; /* lazy: flsql_geom_prepared()            */
+  double area_km2;          /* lazy: flsql_geom_area_km2(); < 0 not yet       */
+  flsql_memo memo;          /* last buffer/band result                        */
+  flsql_geom *prev, *next;  /* cache list                                     */
+};
+
+/* Decode a blob, or find it decoded already (content-keyed: hash, length and
+ * a full byte compare). On success *out holds a new reference (release it).
+ * On failure the fl_ctx holds the reason: FL_E_GEOM (not a blob), FL_E_SRID,
+ * FL_E_ARG (plain WKB, no SRID), ... *srid is the blob's SRID when read. */
+fl_status flsql_cache_get(flsql_state *st, const unsigned char *blob, size_t n,
+                          flsql_geom **out, int *srid);
+void flsql_geom_release(flsql_geom *g);
+/* Same signature as an SQLite destructor (auxdata). */
+void flsql_geom_release_v(void *g);
+/* Free every entry (connection closing). */
+void flsql_cache_clear(flsql_state *st);
+
+/* Lazy parts; NULL / negative with the reason in the fl_ctx on failure. */
+const fl_dist_index *flsql_geom_index(flsql_geom *g);
+const GEOSPreparedGeometry *flsql_geom_prepared(flsql_geom *g);
+double flsql_geom_area_km2(flsql_geom *g);
+
+/* ---- sql_geom_arg.c: arguments and results ------------------------------- */
+
+/* Outcome of reading an argument. */
+enum { FLSQL_OK = 0, FLSQL_NULL = 1, FLSQL_ERR = -1 };
+
+/* Raise an SQL error "FN: <formatted text>". */
+void flsql_error(sqlite3_context *c, const char *fn, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* Same, with the fl_ctx's last message appended after ": ". */
+void flsql_error_ctx(sqlite3_context *c, flsql_state *st, const char *fn, const char *what);
+
+/* Geometry argument i (0-based) named `name`: auxdata first, then the cache.
+ * FLSQL_OK: *out holds a reference; FLSQL_NULL: SQL NULL or an empty
+ * geometry (nothing set); FLSQL_ERR: the SQL error is set. */
+int flsql_geom_arg(sqlite3_context *c, sqlite3_value **argv, int i, const char *fn,
+                   const char *name, flsql_geom **out);
+/* Same for code without an sqlite3_context (virtual tables): the error text
+ * goes to *err (sqlite3_mprintf, free with sqlite3_free). */
+int flsql_geom_value(flsql_state *st, sqlite3_value *v, int i, const char *fn,
+                     const char *name, flsql_geom **out, char **err);
+
+/* Two geometries of one call must share an SRID: FLSQL_OK or FLSQL_ERR. */
+int flsql_same_srid(sqlite3_context *c, const char *fn, int ia, const flsql_geom *a, int ib,
+                    const flsql_geom *b);
+
+/* Distance argument in metres: finite and >= 0 (integer or real). */
+int flsql_metres_arg(sqlite3_context *c, sqlite3_value **argv, int i, const char *fn,
+                     const char *name, double *out);
+/* Optional side argument: 'both', 'left' or 'right' (any case). */
+int flsql_side_arg(sqlite3_context *c, sqlite3_value **argv, int argc, int i, const char *fn,
+                   fl_side *out);
+int flsql_side_parse(const char *text, fl_side *out);
+
+/* A lon/lat geometry (taken) back to srid and kind as a blob; *blob NULL for
+ * an empty geometry. FL_OK or a status with the reason in the fl_ctx. */
+fl_status flsql_encode(flsql_state *st, GEOSGeometry *lonlat, int srid, fl_blob_kind kind,
+                       unsigned char **blob, size_t *n);
+/* flsql_encode() then the result of c (NULL when empty); errors name fn. */
+void flsql_result_geom(sqlite3_context *c, const char *fn, GEOSGeometry *lonlat, int srid,
+                       fl_blob_kind kind);
+
+/* ---- registrations (one per file) ----------------------------------------- */
+
+int flsql_register_distance(sqlite3 *db, flsql_state *st);
+int flsql_register_buffer_band(sqlite3 *db, flsql_state *st);
+int flsql_register_share_status(sqlite3 *db, flsql_state *st);
+int flsql_register_route(sqlite3 *db, flsql_state *st);
+int flsql_register_frontline(sqlite3 *db, flsql_state *st);
+int flsql_register_vtab_bands(sqlite3 *db, flsql_state *st);
+int flsql_register_vtab_nearest_route(sqlite3 *db, flsql_state *st);
+
+/* Register a scalar or aggregate function holding a reference on st. */
+int flsql_create_function(sqlite3 *db, flsql_state *st, const char *name, int n_arg,
+                          int flags, void (*xFunc)(sqlite3_context *, int, sqlite3_value **),
+                          void (*xStep)(sqlite3_context *, int, sqlite3_value **),
+                          void (*xFinal)(sqlite3_context *));
+
+#define FLSQL_PURE (SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS)
+
+#endif

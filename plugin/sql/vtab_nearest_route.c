@@ -1,0 +1,343 @@
+/*
+ * vtab_nearest_route.c - FL_NearestRoute(geom, routes_table [, geom_column]):
+ * a table-valued function (eponymous virtual table) giving the route of a
+ * table nearest to a geometry, through an index built once per statement:
+ *
+ *   SELECT s.name, r.name AS route, n.dist_m
+ *   FROM settlements s, FL_NearestRoute(s.geom, 'routes') n
+ *   JOIN routes r ON r.rowid = n.route_rowid;
+ *
+ * Rules:
+ *   (N1) one row: route_rowid (the rowid of the nearest route; a GeoPackage
+ *        fid), dist_m (geodesic metres, 0 when touching) and geometry (the
+ *        line from the closest point of geom to the closest point of the
+ *        route, in geom's SRID and blob kind);
+ *   (N2) geom_column defaults to the table's column registered in
+ *        gpkg_geometry_columns or geometry_columns; routes with a NULL or
+ *        empty geometry are skipped; every route has geom's SRID;
+ *   (N3) the routes are read and indexed when the cursor first needs them
+ *        and reused for every row of the statement (a join calls xFilter
+ *        once per outer row on the same cursor); a new statement reads the
+ *        table again, so edits to it are seen;
+ *   (N4) a NULL or empty geom, or a table without routes, gives no row.
+ * Not here: the nearest search (core/dist_index.c).
+ */
+#include "sql_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { COL_ROWID, COL_DIST, COL_GEOMETRY, COL_GEOM, COL_TABLE, COL_COLUMN };
+
+typedef struct nr_vtab {
+  sqlite3_vtab base;
+  sqlite3 *db;
+  flsql_state *state; /* borrowed: the module holds a reference */
+} nr_vtab;
+
+typedef struct nr_cursor {
+  sqlite3_vtab_cursor base;
+  /* the routes index of this statement (N3) */
+  char *table, *column;      /* sqlite3_malloc'd key of the index        */
+  fl_dist_index *index;
+  sqlite3_int64 *rowids;     /* rowid of each indexed item               */
+  size_t n_routes;
+  int srid;                  /* SRID of the routes                       */
+  /* the current row */
+  int has_row;
+  sqlite3_int64 rowid;
+  double dist_m;
+  unsigned char *blob;       /* fl_free */
+  size_t n;
+} nr_cursor;
+
+static int n_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+                     sqlite3_vtab **out, char **err) {
+  (void)argc;
+  (void)argv;
+  (void)err;
+  int rc = sqlite3_declare_vtab(db, "CREATE TABLE x(route_rowid INTEGER, dist_m REAL, "
+                                    "geometry BLOB, geom HIDDEN, routes_table HIDDEN, "
+                                    "geom_column HIDDEN)");
+  if (rc != SQLITE_OK) return rc;
+  nr_vtab *v = sqlite3_malloc(sizeof *v);
+  if (!v) return SQLITE_NOMEM;
+  memset(v, 0, sizeof *v);
+  v->db = db;
+  v->state = aux;
+  *out = &v->base;
+  return SQLITE_OK;
+}
+
+static int n_disconnect(sqlite3_vtab *v) {
+  sqlite3_free(v);
+  return SQLITE_OK;
+}
+
+/* geom and routes_table must be given (argvIndex 1, 2); geom_column is
+ * optional (3). idxNum bit 0: geom_column given. */
+static int n_best_index(sqlite3_vtab *v, sqlite3_index_info *info) {
+  (void)v;
+  int where[3] = {-1, -1, -1};
+  for (int i = 0; i < info->nConstraint; i++) {
+    const struct sqlite3_index_constraint *k = &info->aConstraint[i];
+    if (k->iColumn < COL_GEOM) continue;
+    if (!k->usable || k->op != SQLITE_INDEX_CONSTRAINT_EQ) return SQLITE_CONSTRAINT;
+    where[k->iColumn - COL_GEOM] = i;
+  }
+  if (where[0] < 0 || where[1] < 0) return SQLITE_CONSTRAINT;
+  int n = 0;
+  for (int k = 0; k < 3; k++)
+    if (where[k] >= 0) {
+      info->aConstraintUsage[where[k]].argvIndex = ++n;
+      info->aConstraintUsage[where[k]].omit = 1;
+    }
+  info->idxNum = where[2] >= 0;
+  info->estimatedCost = 10;
+  info->estimatedRows = 1;
+  return SQLITE_OK;
+}
+
+static int n_open(sqlite3_vtab *v, sqlite3_vtab_cursor **out) {
+  (void)v;
+  nr_cursor *c = sqlite3_malloc(sizeof *c);
+  if (!c) return SQLITE_NOMEM;
+  memset(c, 0, sizeof *c);
+  *out = &c->base;
+  return SQLITE_OK;
+}
+
+static void clear_row(nr_cursor *c) {
+  fl_free(c->blob);
+  c->blob = NULL;
+  c->n = 0;
+  c->has_row = 0;
+}
+
+static void clear_index(nr_cursor *c, flsql_state *st) {
+  fl_dist_index_destroy(st->ctx, c->index);
+  c->index = NULL;
+  sqlite3_free(c->rowids);
+  sqlite3_free(c->table);
+  sqlite3_free(c->column);
+  c->rowids = NULL;
+  c->table = c->column = NULL;
+  c->n_routes = 0;
+}
+
+static int n_close(sqlite3_vtab_cursor *cur) {
+  nr_cursor *c = (nr_cursor *)cur;
+  clear_row(c);
+  clear_index(c, ((nr_vtab *)cur->pVtab)->state);
+  sqlite3_free(c);
+  return SQLITE_OK;
+}
+
+static int fail(sqlite3_vtab_cursor *cur, char *msg) {
+  sqlite3_free(cur->pVtab->zErrMsg);
+  cur->pVtab->zErrMsg = msg;
+  return msg ? SQLITE_ERROR : SQLITE_NOMEM;
+}
+
+/* (N2) the registered geometry column of a table, or NULL. */
+static char *registered_column(sqlite3 *db, const char *table) {
+  static const char *const queries[] = {
+      "SELECT column_name FROM gpkg_geometry_columns WHERE lower(table_name) = lower(?1)",
+      "SELECT f_geometry_column FROM geometry_columns WHERE lower(f_table_name) = lower(?1)"};
+  char *col = NULL;
+  for (size_t q = 0; !col && q < sizeof queries / sizeof queries[0]; q++) {
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(db, queries[q], -1, &s, NULL) == SQLITE_OK) {
+      sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+      if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+        col = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(s, 0));
+    }
+    sqlite3_finalize(s);
+  }
+  return col;
+}
+
+/* (N3) read and index the routes; returns an error text or NULL. */
+static char *build_index(nr_cursor *c, nr_vtab *v, const char *table, const char *column) {
+  flsql_state *st = v->state;
+  GEOSContextHandle_t h = fl_ctx_geos(st->ctx);
+  clear_index(c, st);
+  char *col = column ? sqlite3_mprintf("%s", column) : registered_column(v->db, table);
+  if (!col)
+    return column ? sqlite3_mprintf("FL_NearestRoute: out of memory")
+                  : sqlite3_mprintf("FL_NearestRoute: table '%s' has no geometry column "
+                                    "registered in gpkg_geometry_columns or geometry_columns; "
+                                    "pass it as argument 3 (geom_column)", table);
+  char *sql = sqlite3_mprintf("SELECT rowid, \"%w\" FROM \"%w\" WHERE \"%w\" IS NOT NULL", col,
+                              table, col);
+  sqlite3_stmt *s = NULL;
+  int rc = sql ? sqlite3_prepare_v2(v->db, sql, -1, &s, NULL) : SQLITE_NOMEM;
+  sqlite3_free(sql);
+  if (rc != SQLITE_OK) {
+    char *e = sqlite3_mprintf("FL_NearestRoute: cannot read column '%s' of table '%s' "
+                              "(arguments 2 and 3): %s", col, table, sqlite3_errmsg(v->db));
+    sqlite3_free(col);
+    return e;
+  }
+  GEOSGeometry **geoms = NULL;
+  size_t n = 0, cap = 0;
+  char *err = NULL;
+  c->srid = -1;
+  while (!err && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    const unsigned char *p = sqlite3_column_blob(s, 1);
+    size_t len = (size_t)sqlite3_column_bytes(s, 1);
+    sqlite3_int64 rowid = sqlite3_column_int64(s, 0);
+    GEOSGeometry *g = NULL, *ll = NULL;
+    int srid = 0;
+    if (sqlite3_column_type(s, 1) != SQLITE_BLOB ||
+        fl_geom_from_blob(st->ctx, p, len, &g, &srid, NULL) != FL_OK) {
+      err = sqlite3_mprintf("FL_NearestRoute: table '%s', rowid %lld: column '%s' is not a "
+                            "SpatiaLite or GeoPackage geometry blob", table, (long long)rowid, col);
+      break;
+    }
+    if (c->srid >= 0 && srid != c->srid)
+      err = sqlite3_mprintf("FL_NearestRoute: table '%s', rowid %lld: SRID %d differs from the "
+                            "other routes' SRID %d", table, (long long)rowid, srid, c->srid);
+    else if (GEOSisEmpty_r(h, g) != 1 && fl_geom_to_lonlat(st->ctx, g, srid, &ll) != FL_OK)
+      err = sqlite3_mprintf("FL_NearestRoute: table '%s', rowid %lld: %s", table,
+                            (long long)rowid, fl_ctx_errmsg(st->ctx));
+    c->srid = srid;
+    GEOSGeom_destroy_r(h, g);
+    if (!ll) continue;
+    if (n == cap) {
+      cap = cap ? 2 * cap : 64;
+      GEOSGeometry **ng = realloc(geoms, cap * sizeof *ng);
+      sqlite3_int64 *nr = sqlite3_realloc64(c->rowids, cap * sizeof *nr);
+      if (ng) geoms = ng;
+      if (nr) c->rowids = nr;
+      if (!ng || !nr) {
+        GEOSGeom_destroy_r(h, ll);
+        err = sqlite3_mprintf("FL_NearestRoute: out of memory");
+        break;
+      }
+    }
+    geoms[n] = ll;
+    c->rowids[n++] = rowid;
+  }
+  if (!err && rc != SQLITE_DONE)
+    err = sqlite3_mprintf("FL_NearestRoute: reading table '%s': %s", table,
+                          sqlite3_errmsg(v->db));
+  sqlite3_finalize(s);
+  if (!err && n &&
+      fl_dist_index_create(st->ctx, (const GEOSGeometry *const *)geoms, n, &c->index) != FL_OK)
+    err = sqlite3_mprintf("FL_NearestRoute: cannot index table '%s': %s", table,
+                          fl_ctx_errmsg(st->ctx));
+  for (size_t i = 0; i < n; i++) GEOSGeom_destroy_r(h, geoms[i]); /* the index copies them */
+  free(geoms);
+  c->n_routes = err ? 0 : n;
+  c->table = sqlite3_mprintf("%s", table);
+  c->column = column ? sqlite3_mprintf("%s", column) : NULL;
+  sqlite3_free(col);
+  if (!err && (!c->table || (column && !c->column)))
+    err = sqlite3_mprintf("FL_NearestRoute: out of memory");
+  if (err) clear_index(c, st);
+  return err;
+}
+
+static int same_text(const char *a, const char *b) {
+  return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static int n_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str, int argc,
+                    sqlite3_value **argv) {
+  (void)idx_str;
+  nr_cursor *c = (nr_cursor *)cur;
+  nr_vtab *v = (nr_vtab *)cur->pVtab;
+  flsql_state *st = v->state;
+  clear_row(c);
+  if (argc < 2 || sqlite3_value_type(argv[1]) == SQLITE_NULL) return SQLITE_OK;
+  if (sqlite3_value_type(argv[1]) != SQLITE_TEXT)
+    return fail(cur, sqlite3_mprintf("FL_NearestRoute: argument 2 (routes_table) must be the "
+                                     "name of a table, as text"));
+  const char *table = (const char *)sqlite3_value_text(argv[1]);
+  const char *column = NULL;
+  if (idx_num & 1) {
+    if (sqlite3_value_type(argv[2]) == SQLITE_NULL) return SQLITE_OK;
+    if (sqlite3_value_type(argv[2]) != SQLITE_TEXT)
+      return fail(cur, sqlite3_mprintf("FL_NearestRoute: argument 3 (geom_column) must be the "
+                                       "name of a column, as text"));
+    column = (const char *)sqlite3_value_text(argv[2]);
+  }
+  flsql_geom *g = NULL;
+  char *err = NULL;
+  int rc = flsql_geom_value(st, argv[0], 0, "FL_NearestRoute", "geom", &g, &err);
+  if (rc != FLSQL_OK) return rc == FLSQL_ERR ? fail(cur, err) : SQLITE_OK; /* (N4) */
+  if (!c->table || strcmp(c->table, table) != 0 || !same_text(c->column, column))
+    err = build_index(c, v, table, column);
+  if (!err && c->n_routes && g->srid != c->srid)
+    err = sqlite3_mprintf("FL_NearestRoute: argument 1 (geom) has SRID %d but the routes of "
+                          "'%s' have SRID %d; transform one first", g->srid, table, c->srid);
+  fl_nearest r;
+  if (!err && c->index) {
+    if (fl_dist_index_nearest(st->ctx, c->index, g->lonlat, NULL, NULL, &r) != FL_OK) {
+      err = sqlite3_mprintf("FL_NearestRoute: %s", fl_ctx_errmsg(st->ctx));
+    } else {
+      GEOSContextHandle_t h = fl_ctx_geos(st->ctx);
+      GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, 2, 2);
+      if (cs) {
+        GEOSCoordSeq_setXY_r(h, cs, 0, r.from_lon, r.from_lat);
+        GEOSCoordSeq_setXY_r(h, cs, 1, r.near_lon, r.near_lat);
+      }
+      GEOSGeometry *line = cs ? GEOSGeom_createLineString_r(h, cs) : NULL;
+      if (!line || flsql_encode(st, line, g->srid, g->kind, &c->blob, &c->n) != FL_OK)
+        err = sqlite3_mprintf("FL_NearestRoute: cannot write the connecting line: %s",
+                              fl_ctx_errmsg(st->ctx));
+      c->has_row = !err;
+      c->rowid = c->rowids[r.item];
+      c->dist_m = r.dist_m;
+    }
+  }
+  flsql_geom_release(g);
+  return err ? fail(cur, err) : SQLITE_OK;
+}
+
+static int n_next(sqlite3_vtab_cursor *cur) {
+  ((nr_cursor *)cur)->has_row = 0;
+  return SQLITE_OK;
+}
+
+static int n_eof(sqlite3_vtab_cursor *cur) { return !((nr_cursor *)cur)->has_row; }
+
+static int n_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col) {
+  nr_cursor *c = (nr_cursor *)cur;
+  switch (col) {
+    case COL_ROWID: sqlite3_result_int64(ctx, c->rowid); break;
+    case COL_DIST: sqlite3_result_double(ctx, c->dist_m); break;
+    case COL_GEOMETRY:
+      if (c->blob) sqlite3_result_blob64(ctx, c->blob, (sqlite3_uint64)c->n, SQLITE_TRANSIENT);
+      break;
+    default: break; /* hidden argument columns read back as NULL */
+  }
+  return SQLITE_OK;
+}
+
+static int n_rowid(sqlite3_vtab_cursor *cur, sqlite_int64 *rowid) {
+  *rowid = ((nr_cursor *)cur)->rowid;
+  return SQLITE_OK;
+}
+
+static const sqlite3_module nearest_module = {
+    .iVersion = 0,
+    .xCreate = NULL, /* eponymous only */
+    .xConnect = n_connect,
+    .xBestIndex = n_best_index,
+    .xDisconnect = n_disconnect,
+    .xDestroy = n_disconnect,
+    .xOpen = n_open,
+    .xClose = n_close,
+    .xFilter = n_filter,
+    .xNext = n_next,
+    .xEof = n_eof,
+    .xColumn = n_column,
+    .xRowid = n_rowid,
+};
+
+int flsql_register_vtab_nearest_route(sqlite3 *db, flsql_state *st) {
+  st->refs++; /* dropped by SQLite through the destructor, also on failure */
+  return sqlite3_create_module_v2(db, "FL_NearestRoute", &nearest_module, st, flsql_state_unref);
+}
