@@ -16,8 +16,9 @@
  *        geometry (ISO WKB byte for byte), and encoding that again gives the
  *        same bytes;
  *   (F4) what the SQL face does next with an argument does not crash: to
- *        lon/lat for a few SRIDs, validity, length, area, distance, and a
- *        buffer for small geometries.
+ *        lon/lat for a few SRIDs, validity, length, area, distance, and for
+ *        small geometries a buffer, brought back to the argument's SRID and
+ *        blob kind (round trip as in F3).
  * A violation prints what broke and aborts, so libFuzzer saves the input.
  * Without libFuzzer, replay.c calls LLVMFuzzerTestOneInput() for every file
  * of the corpus and of regressions/ (ctest: fuzz_blob_replay).
@@ -105,15 +106,26 @@ static int same_geom(const GEOSGeometry *a, const GEOSGeometry *b) {
   return same;
 }
 
-/* (F1) */
+/* (F1); the message names the blob's length ("... of 7 bytes", what the SQL
+ * face shows) and every "offset N" in it lies inside the blob. */
 static void check_failure(fl_status st, const GEOSGeometry *untouched, const void *sentinel,
-                          const char *reader) {
+                          const char *reader, size_t size) {
   CHECK(st == FL_E_GEOM || st == FL_E_NOMEM, "%s reader returned %s", reader,
         fl_status_name(st));
   CHECK((const void *)untouched == sentinel, "%s reader wrote its output on failure", reader);
   CHECK(fl_ctx_status(ctx) == st, "%s reader: context status %s, returned %s", reader,
         fl_status_name(fl_ctx_status(ctx)), fl_status_name(st));
-  CHECK(fl_ctx_errmsg(ctx)[0] != '\0', "%s reader failed without a message", reader);
+  const char *msg = fl_ctx_errmsg(ctx);
+  CHECK(msg[0] != '\0', "%s reader failed without a message", reader);
+  char len[48];
+  snprintf(len, sizeof len, " %zu bytes", size);
+  CHECK(strstr(msg, len) != NULL, "%s reader: the message does not give the length %zu", reader,
+        size);
+  for (const char *o = strstr(msg, "offset "); o; o = strstr(o + 1, "offset ")) {
+    unsigned long long at = strtoull(o + 7, NULL, 10);
+    CHECK(at <= size, "%s reader: the message points at offset %llu of a %zu-byte blob", reader,
+          at, size);
+  }
 }
 
 /* (F3): one kind. */
@@ -154,7 +166,7 @@ static void round_trip(const GEOSGeometry *g, int srid, fl_blob_kind kind) {
 }
 
 /* (F4): the SQL face's next steps, kept cheap. */
-static void exercise(const GEOSGeometry *g, int srid) {
+static void exercise(const GEOSGeometry *g, int srid, fl_blob_kind kind) {
   int npts = GEOSGetNumCoordinates_r(h, g);
   if (npts < 0 || npts > MAX_POINTS_MEASURE) return;
   char valid = GEOSisValid_r(h, g);
@@ -179,8 +191,16 @@ static void exercise(const GEOSGeometry *g, int srid) {
   if (npts <= MAX_POINTS_BUFFER) {
     GEOSGeometry *buf = NULL;
     st = fl_buffer(ctx, ll, 500.0, FL_SIDE_BOTH, &buf);
-    if (st == FL_OK) GEOSGeom_destroy_r(h, buf);
-    else CHECK(buf == NULL, "fl_buffer wrote its output on failure");
+    if (st == FL_OK) { /* back to the argument's SRID and kind, as the SQL face answers */
+      GEOSGeometry *res = NULL;
+      if (fl_geom_from_lonlat(ctx, buf, srid, &res) == FL_OK) {
+        round_trip(res, srid, kind);
+        GEOSGeom_destroy_r(h, res);
+      }
+      GEOSGeom_destroy_r(h, buf);
+    } else {
+      CHECK(buf == NULL, "fl_buffer wrote its output on failure");
+    }
   }
   GEOSGeom_destroy_r(h, pt);
   GEOSGeom_destroy_r(h, ll);
@@ -197,7 +217,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   fl_ctx_clear_error(ctx);
   fl_status st = fl_geom_from_blob(ctx, data, size, &g, &srid, &kind);
   if (st != FL_OK) {
-    check_failure(st, g, sentinel, "auto-detecting");
+    check_failure(st, g, sentinel, "auto-detecting", size);
     CHECK(srid == -12345 && kind == FL_BLOB_UNKNOWN, "outputs written on failure");
     g = NULL;
   } else {
@@ -215,7 +235,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (st != FL_OK) {
     /* This reader sets *out = NULL before it starts: not untouched, but NULL. */
     CHECK(gs == NULL || gs == sentinel, "SpatiaLite reader left a geometry on failure");
-    check_failure(st, sentinel, sentinel, "SpatiaLite");
+    check_failure(st, sentinel, sentinel, "SpatiaLite", size);
     CHECK(!(g && kind == FL_BLOB_SPATIALITE), "detected as SpatiaLite, but its reader fails");
     gs = NULL;
   } else {
@@ -230,7 +250,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   st = fl__wkb_to_geos(ctx, data, size, "WKB blob", size, 0, &gw);
   if (st != FL_OK) {
     CHECK(gw == NULL || gw == sentinel, "WKB reader left a geometry on failure");
-    check_failure(st, sentinel, sentinel, "WKB");
+    check_failure(st, sentinel, sentinel, "WKB", size);
     CHECK(!(g && kind == FL_BLOB_WKB), "detected as WKB, but its reader fails");
     gw = NULL;
   } else {
@@ -243,7 +263,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     round_trip(g, srid, FL_BLOB_SPATIALITE);
     round_trip(g, srid, FL_BLOB_GPKG);
     round_trip(g, srid, FL_BLOB_WKB);
-    exercise(g, srid);
+    exercise(g, srid, kind);
     GEOSGeom_destroy_r(h, g);
   }
   if (gs) {
