@@ -31,7 +31,7 @@ set +e
   "$work" tests/fuzz/corpus tests/fuzz/regressions >"$log" 2>&1
 rc=$?
 set -e
-grep -E '^#[0-9]+ +DONE|^stat::' "$log" || tail -n 5 "$log"
+grep -E '^#[0-9]+[[:space:]]+DONE|^stat::' "$log" || tail -n 5 "$log"
 if [ $rc -ne 0 ]; then
   echo "fuzz: FAILED (exit $rc); the input and the report:" >&2
   grep -E 'Test unit written to|ERROR:|fuzz_blob:|SUMMARY' "$log" >&2 || tail -n 40 "$log" >&2
