@@ -11,10 +11,16 @@
  *        the input within reach of it and clipped back to the tile, the
  *        pieces then dissolved (pieces meet exactly on the tile edges);
  *   (U3) arcs use QUAD_SEGS segments per quarter circle, so a chord strays
- *        at most 1 - cos(pi / (4 * QUAD_SEGS)) = 0.03 % inside the circle.
+ *        at most 1 - cos(pi / (4 * QUAD_SEGS)) = 0.03 % inside the circle;
+ *   (U4) no non-finite coordinate reaches GEOS's buffer: GEOS 3.11.1's
+ *        GEOSClipByRect can return NaN where a line runs along the tile's
+ *        edge (such a tile is cut again with GEOSIntersection), and its
+ *        buffer dereferences NULL on a line with no finite vertex (fuzz
+ *        finding tests/fuzz/regressions/gpkg_3857_world_line_buffer_clip_nan.bin).
  * Not here: frames (crs.c), bands of a whole front layer (bands.c).
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include "fl_internal.h"
 #include "fl_crs.h"
@@ -32,11 +38,35 @@ static void reach_degrees(double dist_m, double max_abs_lat, double *dlon, doubl
   *dlon = dist_m / (111320.0 * c) * 1.02 + 1e-6;
 }
 
+static int seq_has_nonfinite(const GEOSCoordSequence *s, int is_ring, int ring_index,
+                             void *user) {
+  (void)is_ring;
+  (void)ring_index;
+  GEOSContextHandle_t h = user;
+  unsigned int n = 0;
+  GEOSCoordSeq_getSize_r(h, s, &n);
+  for (unsigned int i = 0; i < n; i++) {
+    double x, y;
+    if (!GEOSCoordSeq_getXY_r(h, s, i, &x, &y) || !isfinite(x) || !isfinite(y)) return 1;
+  }
+  return 0;
+}
+
+/* (U4) Every vertex of every line and ring is finite (points carry no edges). */
+static int all_finite(GEOSContextHandle_t h, const GEOSGeometry *g) {
+  return !fl__each_seq(h, g, seq_has_nonfinite, h);
+}
+
 static GEOSGeometry *buffer_in_frame(fl_ctx *ctx, const fl__frame *f, const GEOSGeometry *lonlat,
                                      double dist_m, fl_side side) {
   GEOSContextHandle_t h = ctx->geos;
   GEOSGeometry *xy = fl__frame_project(ctx, f, lonlat);
   if (!xy) return NULL;
+  if (!all_finite(h, xy)) { /* (U4) */
+    GEOSGeom_destroy_r(h, xy);
+    snprintf(ctx->geos_msg, sizeof ctx->geos_msg, "a vertex is not a finite number");
+    return NULL;
+  }
   GEOSBufferParams *p = GEOSBufferParams_create_r(h);
   if (!p) { GEOSGeom_destroy_r(h, xy); return NULL; }
   GEOSBufferParams_setQuadrantSegments_r(h, p, QUAD_SEGS); /* (U3) */
@@ -116,6 +146,12 @@ fl_status fl_buffer(fl_ctx *ctx, const GEOSGeometry *lonlat, double dist_m, fl_s
         double rl, rt;
         reach_degrees(dist_m, fmax(fabs(y0), fabs(y1)), &rl, &rt);
         GEOSGeometry *near = GEOSClipByRect_r(h, dense, x0 - rl, y0 - rt, x1 + rl, y1 + rt);
+        if (near && !all_finite(h, near)) { /* (U4) */
+          GEOSGeom_destroy_r(h, near);
+          GEOSGeometry *box = rect(h, x0 - rl, y0 - rt, x1 + rl, y1 + rt);
+          near = box ? GEOSIntersection_r(h, dense, box) : NULL;
+          GEOSGeom_destroy_r(h, box);
+        }
         if (!near) { failed = 1; break; }
         if (GEOSisEmpty_r(h, near) == 1) { GEOSGeom_destroy_r(h, near); continue; }
         fl__frame f;

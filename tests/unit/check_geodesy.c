@@ -232,6 +232,42 @@ START_TEST(test_buffer_left_right_split) {
 }
 END_TEST
 
+static int flag_nonfinite(double *x, double *y, void *user) {
+  if (!isfinite(*x) || !isfinite(*y)) *(int *)user = 1;
+  return 1;
+}
+
+START_TEST(test_buffer_world_line_clip_nan) {
+  /* Fuzz finding tests/fuzz/regressions/gpkg_3857_world_line_buffer_clip_nan.bin:
+   * a GPB line in EPSG:3857 whose huge vertices go to the poles and the
+   * antimeridian. Its lon/lat form (below, the exact WKB from
+   * fl_geom_to_lonlat) made GEOS 3.11.1's GEOSClipByRect return NaN
+   * vertices for one tile, and GEOS's buffer then crashed (SIGSEGV) on a
+   * line without a finite vertex. Now: a buffer, every vertex finite (U4). */
+  static const char *hex =
+      "01020000000A00000086330E414E32363FAD47964A968B3C3FEE24000000000000CA2DECAB78248E3D"
+      "B1FDCF81DA31363F82D9562855603C3F000CDB260000000000000000008056C000000000008066C000"
+      "00000000805640000000000000000000000000008056C000000000008066C073B1800200000000A068"
+      "6D5A00000000792D010000000000A437967AF10F363F2BD2BACDF77C3C3FD0CC8FEB2C0C363F3D74EB"
+      "FA757B3C3F";
+  GEOSWKBReader *r = GEOSWKBReader_create_r(h);
+  GEOSGeometry *line = GEOSWKBReader_readHEX_r(h, r, (const unsigned char *)hex, strlen(hex));
+  GEOSWKBReader_destroy_r(h, r);
+  ck_assert_ptr_nonnull(line);
+  GEOSSetSRID_r(h, line, 4326);
+  GEOSGeometry *buf = NULL;
+  ck_assert_msg(fl_buffer(ctx, line, 500.0, FL_SIDE_BOTH, &buf) == FL_OK, "%s",
+                fl_ctx_errmsg(ctx));
+  ck_assert_int_eq(GEOSisEmpty_r(h, buf), 0);
+  int bad = 0;
+  GEOSGeometry *copy = GEOSGeom_transformXY_r(h, buf, flag_nonfinite, &bad);
+  ck_assert_msg(copy && !bad, "the buffer has a non-finite vertex");
+  GEOSGeom_destroy_r(h, copy);
+  GEOSGeom_destroy_r(h, buf);
+  GEOSGeom_destroy_r(h, line);
+}
+END_TEST
+
 START_TEST(test_to_lonlat_from_utm) {
   /* NOTES.md 2.1: (37.8 E, 48.3 N) -> EPSG:32637 E 411006.345 N 5350340.723 */
   GEOSGeometry *p = fl_test_wkt(ctx, "POINT(411006.345 5350340.723)");
@@ -268,6 +304,7 @@ int main(void) {
   tcase_add_test(tc, test_buffer_boundary_1200km_front);
   tcase_add_test(tc, test_band_area_of_point_ring);
   tcase_add_test(tc, test_buffer_left_right_split);
+  tcase_add_test(tc, test_buffer_world_line_clip_nan);
   tcase_add_test(tc, test_to_lonlat_from_utm);
   suite_add_tcase(s, tc);
   return fl_test_run(s);
