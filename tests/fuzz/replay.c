@@ -16,6 +16,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 void fuzz_blob_cleanup(void);
 void fuzz_blob_set_name(const char *name);
+void fuzz_blob_set_full(int on);
 
 static int run_file(const char *path) {
   FILE *f = fopen(path, "rb");
@@ -104,6 +105,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   long total = 0;
+  fuzz_blob_set_full(1); /* buffers of any extent: slower, but every regression stays covered */
   for (int i = 1; i < argc; i++) {
     long r = run_path(argv[i]);
     if (r < 0) return 1;
