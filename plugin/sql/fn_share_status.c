@@ -146,9 +146,9 @@ static void status_step(sqlite3_context *c, int argc, sqlite3_value **argv) {
     return;
   }
   flsql_geom *s = NULL, *g = NULL;
-  int rs = flsql_geom_arg(c, argv, 0, fn, "settlement", &s);
+  int rs = flsql_geom_arg_agg(c, argv, 0, fn, "settlement", &s);
   if (rs == FLSQL_ERR) return;
-  int rg = flsql_geom_arg(c, argv, 1, fn, "control", &g);
+  int rg = flsql_geom_arg_agg(c, argv, 1, fn, "control", &g);
   if (rg == FLSQL_ERR) goto done;
   if (rs == FLSQL_OK && a->settlement && s != a->settlement &&
       (s->n != a->settlement->n || s->hash != a->settlement->hash)) {

@@ -13,6 +13,9 @@
  *   (A3) a geometry argument is looked up in auxdata first (literal and bound
  *        arguments keep it between rows), then in the content-keyed cache of
  *        sql_cache.c (join columns, scalar subqueries), and only then decoded.
+ *        Aggregates skip auxdata: in an aggregate step SQLite keeps it from
+ *        row to row even when the argument changes (seen on 3.40.1), so
+ *        there it would hand back the first row's geometry.
  *   (A4) results go back as the kind of blob (SpatiaLite or GeoPackage) and
  *        the SRID of the geometry argument they come from; an empty result is
  *        NULL (SpatiaLite blobs cannot hold an empty geometry).
@@ -112,6 +115,17 @@ int flsql_geom_value(flsql_state *st, sqlite3_value *v, int i, const char *fn, c
     return FLSQL_NULL;
   }
   return FLSQL_OK;
+}
+
+int flsql_geom_arg_agg(sqlite3_context *c, sqlite3_value **argv, int i, const char *fn,
+                       const char *name, flsql_geom **out) {
+  char *err = NULL;
+  int rc = flsql_geom_value(sqlite3_user_data(c), argv[i], i, fn, name, out, &err);
+  if (rc == FLSQL_ERR) {
+    sqlite3_result_error(c, err, -1);
+    sqlite3_free(err);
+  }
+  return rc;
 }
 
 int flsql_geom_arg(sqlite3_context *c, sqlite3_value **argv, int i, const char *fn,

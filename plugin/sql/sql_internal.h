@@ -109,6 +109,9 @@ void flsql_error_ctx(sqlite3_context *c, flsql_state *st, const char *fn, const 
  * geometry (nothing set); FLSQL_ERR: the SQL error is set. */
 int flsql_geom_arg(sqlite3_context *c, sqlite3_value **argv, int i, const char *fn,
                    const char *name, flsql_geom **out);
+/* Same for the step of an aggregate: the cache only, no auxdata (A3). */
+int flsql_geom_arg_agg(sqlite3_context *c, sqlite3_value **argv, int i, const char *fn,
+                       const char *name, flsql_geom **out);
 /* Same for code without an sqlite3_context (virtual tables): the error text
  * goes to *err (sqlite3_mprintf, free with sqlite3_free). */
 int flsql_geom_value(flsql_state *st, sqlite3_value *v, int i, const char *fn,

@@ -75,6 +75,11 @@ q() {
   # load_extension prints one empty line per call
   sed -i '1,2{/^$/d}' "$OUT"
   LAST="sqlite3: $2"
+  # A sanitizer report fails the check even where an SQL error was expected.
+  if grep -qE "ERROR: (Leak|Address)Sanitizer|runtime error:" "$ERR"; then
+    fail "sanitizer report for: $2"
+    grep -E "Sanitizer|runtime error|#[0-9]+ " "$ERR" | head -20 | sed 's/^/  | /'
+  fi
 }
 
 # val DB SQL: the output of q (first line).
