@@ -50,7 +50,7 @@ static int b_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
   (void)argv;
   (void)err;
   int rc = sqlite3_declare_vtab(db, "CREATE TABLE x(band INTEGER, inner_m REAL, outer_m REAL, "
-                                    "geometry BLOB, area_km2 REAL, front HIDDEN, "
+                                    "geometry GEOMETRY, area_km2 REAL, front HIDDEN, "
                                     "distances HIDDEN, side HIDDEN)");
   if (rc != SQLITE_OK) return rc;
   bands_vtab *v = sqlite3_malloc(sizeof *v);

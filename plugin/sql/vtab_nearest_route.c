@@ -57,7 +57,7 @@ static int n_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
   (void)argv;
   (void)err;
   int rc = sqlite3_declare_vtab(db, "CREATE TABLE x(route_rowid INTEGER, dist_m REAL, "
-                                    "geometry BLOB, geom HIDDEN, routes_table HIDDEN, "
+                                    "geometry GEOMETRY, geom HIDDEN, routes_table HIDDEN, "
                                     "geom_column HIDDEN)");
   if (rc != SQLITE_OK) return rc;
   nr_vtab *v = sqlite3_malloc(sizeof *v);
