@@ -18,6 +18,8 @@ FRONTLINE=${3:-}
 SRC=${4:-$(cd "$(dirname "$0")/../.." && pwd)}
 PY=/usr/bin/python3   # has pyproj and osgeo; the python3 first on PATH may not
 export LC_ALL=C
+MOD=$(realpath -m "$MOD") SAMPLE=$(realpath -m "$SAMPLE")
+[ -n "$FRONTLINE" ] && FRONTLINE=$(realpath -m "$FRONTLINE")
 MODNOEXT=${MOD%.so}
 
 FAILS=0

@@ -36,7 +36,7 @@ def reexec_with_sanitizers():
 
 
 reexec_with_sanitizers()
-MOD, SAMPLE = sys.argv[1], sys.argv[2]
+MOD, SAMPLE = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 FRONTLINE = sys.argv[3] if len(sys.argv) > 3 else ""
 SRC = sys.argv[4] if len(sys.argv) > 4 else os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
