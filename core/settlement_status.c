@@ -10,7 +10,7 @@
  *        geodesic area; contested when that share is below split_share;
  *        unknown when no side's ground touches it;
  *   (S3) contested when closer than contested_dist_m to the front (rule off
- *        when 0);
+ *        when 0, and with skip_front_distance, which measures no distance);
  *   (S4) contested when on contested-status ground (a point inside it, a
  *        polygon with more than 1 - split_share of its area on it).
  * Distances to the front are geodesic (dist_index.c); the front is the front
@@ -142,7 +142,7 @@ static fl_status one_settlement(fl_ctx *wctx, size_t i, void *shared, void *scra
     if (on_contested > 0 && (is_point || on_contested > 1.0 - j->opts->split_share))
       r->status = 1;                                                          /* S4 */
     r->dist_m = NAN;
-    if (j->groups[g].front) {
+    if (j->groups[g].front) { /* NULL as well with skip_front_distance */
       fl_nearest nr;
       fl_status st = fl_dist_index_nearest(wctx, j->groups[g].front, geom, NULL, NULL, &nr);
       if (st) return st;
@@ -171,6 +171,7 @@ static fl_status build_groups(fl_ctx *ctx, const fl__prepped *ctl, const fl__gro
   for (size_t k = 0; k < gr->n; k++) {
     fl_status st = fl__control_group_build(ctx, ctl, gr, (int)k, opts, &groups[k].cg);
     if (st) return st;
+    if (opts->skip_front_distance) continue; /* containment only: no front to trace */
     GEOSGeometry *line = NULL;
     int fg = front ? fl__groups_match(fgr, &gr->g[k]) : -1;
     if (fg >= 0) {
@@ -328,6 +329,7 @@ fl_status fl_settlement_status(fl_ctx *ctx, const fl_layer *settlements, const f
   fl_layer *res = NULL;
   st = fl__prep_layer(ctx, settlements, "settlements", FL__WANT_POINT | FL__WANT_POLYGON, &sp);
   if (!st) st = fl__prep_layer(ctx, control, "control", FL__WANT_POLYGON, &cp);
+  if (opts->skip_front_distance) front = NULL;
   if (!st && front) st = fl__prep_layer(ctx, front, "front", FL__WANT_LINE, &fp);
   if (!st) st = fl__groups_build(ctx, control, opts, &gr);
   if (!st && front) {

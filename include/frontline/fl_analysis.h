@@ -47,6 +47,8 @@ typedef struct fl_options {
   double split_share;          /* S2: largest share below this is contested (0.75)  */
   double contested_dist_m;     /* S3: closer than this to the front is contested
                                   (0 = rule off, the default)                       */
+  int skip_front_distance;     /* nonzero: containment only, no dist_to_front_m,
+                                  band or S3 (0, the default: measure them)         */
 
   /* Nearest route: keep only routes whose class is one of these (n 0: all). */
   const char *const *classes;

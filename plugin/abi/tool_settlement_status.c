@@ -28,6 +28,10 @@ static const fl_param_desc params[] = {
                 FL_GEOM_LINE, FL_PARAM_OPTIONAL),
     FLP_P_SPLIT_SHARE,
     FLP_P_CONTESTED_DIST,
+    FLP_P_BOOL("front_distance", "Measure the distance to the front",
+               "Measure dist_to_front_m and band (and rule S3). false: containment only, no "
+               "front traced or measured; much faster on large layers (a million buildings).",
+               "true", FL_PARAM_OPTIONAL),
     FLP_P_DISTANCES,
     FLP_P_SNAP,
     FLP_P_NAME_FIELD("settlements", "settlement"),

@@ -192,6 +192,7 @@ void flp_options(flp_run *r, fl_options *o) {
   if ((s = flp_arg_text(r, "side_b"))) o->side_b = s;
   if ((a = flp_arg_get(r, "split_share")) && a->present) o->split_share = a->num;
   if ((a = flp_arg_get(r, "contested_dist_m")) && a->present) o->contested_dist_m = a->num;
+  if ((a = flp_arg_get(r, "front_distance")) && a->present) o->skip_front_distance = !a->boolean;
   if ((s = flp_arg_text(r, "classes"))) {
     o->n_classes = split_classes(r, s);
     o->classes = o->n_classes ? r->classes : NULL;

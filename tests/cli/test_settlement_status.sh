@@ -31,6 +31,14 @@ expect_eq "$(sql "$out" "SELECT band FROM settlement_status WHERE name='Kostiant
 expect_in "$OUT" "50 settlement rows written"
 expect_in "$OUT" "By status:"
 
+# front_distance false: containment only; the same holders, no distance or band.
+run run settlement-status --settlements "$SAMPLE/settlements.geojson" \
+  --control "$SAMPLE/control.geojson" --front "$SAMPLE/front.geojson" \
+  --source source_ua --date 2024-10-15 --front-distance false --output "$TMP/nodist.gpkg"
+expect_rc 0
+expect_eq "$(sql "$TMP/nodist.gpkg" "SELECT count(*) FROM settlement_status WHERE side='UA'")" 28 "held by UA, containment only"
+expect_eq "$(sql "$TMP/nodist.gpkg" "SELECT count(*) FROM settlement_status WHERE dist_to_front_m IS NOT NULL OR band IS NOT NULL")" 0 "no distances with front_distance false"
+
 # S3: contested within 5 km of the front: Toretsk (3.1 km) and Chasiv Yar
 # (2.9 km) become contested, Kostiantynivka (13.7 km) stays held.
 run run settlement-status --settlements "$SAMPLE/settlements.geojson" \
