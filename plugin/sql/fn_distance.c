@@ -5,17 +5,14 @@
  * Rules:
  *   (D1) both arguments are SpatiaLite or GeoPackage blobs with the same SRID;
  *        NULL or empty in gives NULL out.
- *   (D2) the argument that repeats (the front on every row) is indexed once
- *        (fl_dist_index, kept in its cache entry) and the other one queried
- *        against it; when neither repeats, the one with more vertices is
- *        indexed.
+ *   (D2) the argument with more vertices (the front) is indexed, once per
+ *        distinct geometry (fl_dist_index, kept in its cache entry), and the
+ *        other one queried against it; on a tie, the one that repeats more.
+ *        Indexing by use count alone could pick a settlement that repeats in
+ *        a nested loop and then walk the whole front on every row.
  * Not here: the geodesy (core/dist_index.c), argument reading (sql_geom_arg.c).
  */
 #include "sql_internal.h"
-
-static int vertices(const flsql_geom *g) {
-  return GEOSGetNumCoordinates_r(fl_ctx_geos(g->state->ctx), g->lonlat);
-}
 
 static void fn_distance(sqlite3_context *c, int argc, sqlite3_value **argv) {
   static const char fn[] = "FL_Distance";
@@ -25,9 +22,9 @@ static void fn_distance(sqlite3_context *c, int argc, sqlite3_value **argv) {
   if (flsql_geom_arg(c, argv, 0, fn, "a", &a) != FLSQL_OK) return;
   if (flsql_geom_arg(c, argv, 1, fn, "b", &b) != FLSQL_OK) goto done;
   if (flsql_same_srid(c, fn, 0, a, 1, b) != FLSQL_OK) goto done;
-  /* (D2) index the geometry that repeats, or the larger one */
+  /* (D2) index the larger geometry, or the one that repeats */
   flsql_geom *indexed = b, *query = a;
-  if (a->uses > b->uses || (a->uses == b->uses && vertices(a) > vertices(b))) {
+  if (a->n_coords > b->n_coords || (a->n_coords == b->n_coords && a->uses > b->uses)) {
     indexed = a;
     query = b;
   }

@@ -107,6 +107,7 @@ static fl_status decode(flsql_state *st, const unsigned char *blob, size_t n, fl
   GEOSGeom_destroy_r(h, native);
   if (rc) return rc;
   g->dim = GEOSGeom_getDimensions_r(h, g->lonlat);
+  g->n_coords = GEOSGetNumCoordinates_r(h, g->lonlat);
   return FL_OK;
 }
 

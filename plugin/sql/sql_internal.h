@@ -65,6 +65,7 @@ struct flsql_geom {
   fl_blob_kind kind;        /* FL_BLOB_SPATIALITE or FL_BLOB_GPKG             */
   GEOSGeometry *lonlat;     /* owned; NULL when the geometry is empty         */
   int dim;                  /* 0 points, 1 lines, 2 polygons (-1 empty)       */
+  int n_coords;             /* number of vertices                             */
   unsigned uses;            /* times it was looked up                         */
   fl_dist_index *index;     /* lazy: flsql_geom_index()                       */
   const GEOSPreparedGeometry *prep; /* lazy: flsql_geom_prepared()            */
