@@ -99,6 +99,11 @@ fl_status fl__gpkg_read(fl_ctx *ctx, const char *path, const char *layer, const 
                         fl_layer **out);
 fl_status fl__gpkg_write(fl_ctx *ctx, const char *tmp_path, const char *path,
                          const fl_layer *const *layers, size_t n);
+/* Packs the boxes (ext: minx, maxx, miny, maxy per id) into the empty R*Tree
+ * virtual table `name` (gpkg_rtree.c); 0 on success, -1 on an SQLite or
+ * memory failure (sqlite3_errmsg(db) may say which). */
+int fl__gpkg_rtree_load(sqlite3 *db, const char *name, const int64_t *ids, const double *ext,
+                        size_t n);
 
 /* SpatiaLite (spatialite_io.c). */
 fl_status fl__spatialite_list(fl_ctx *ctx, const char *path, char ***out);

@@ -12,7 +12,7 @@
  *   fields with their types) and an R*Tree index rtree_<table>_geom.
  * Rules, cited below:
  *   (P1) everything is filled in one transaction;
- *   (P2) the R*Tree rows are inserted here, and the spec's seven triggers
+ *   (P2) the R*Tree is packed here in one go (gpkg_rtree.c), and the spec's seven triggers
  *        are created only after the table is full: they call ST_IsEmpty,
  *        ST_MinX... which plain SQLite lacks, but GDAL, QGIS and SpatiaLite
  *        provide when they edit the file later;
@@ -157,7 +157,10 @@ static fl_status write_layer(writer *w, const fl_layer *l, size_t *done, size_t 
   fl_ctx *ctx = w->ctx;
   GEOSContextHandle_t h = fl_ctx_geos(ctx);
   const char *t = l->name;
-  sqlite3_stmt *ins = NULL, *idx = NULL;
+  sqlite3_stmt *ins = NULL;
+  int64_t *ids = NULL;
+  double *ext = NULL;
+  size_t n_boxes = 0;
   char **cols = NULL;
   char *sql = NULL;
   fl_status st;
@@ -228,9 +231,11 @@ static fl_status write_layer(writer *w, const fl_layer *l, size_t *done, size_t 
     goto done;
   }
   sqlite3_free(sql);
-  sql = sqlite3_mprintf("INSERT INTO \"rtree_%w_geom\" VALUES (?, ?, ?, ?, ?)", t);
-  if (!sql || sqlite3_prepare_v2(w->db, sql, -1, &idx, NULL) != SQLITE_OK) {
-    st = db_fail(w, "preparing the spatial index");
+  sql = NULL;
+  ids = malloc((l->n_features ? l->n_features : 1) * sizeof *ids);
+  ext = malloc((l->n_features ? l->n_features : 1) * 4 * sizeof *ext);
+  if (!ids || !ext) {
+    st = fl__fail(ctx, FL_E_NOMEM, "out of memory writing '%s'", w->path);
     goto done;
   }
   int keep_fids = fl__fids_usable(l);
@@ -265,22 +270,24 @@ static fl_status write_layer(writer *w, const fl_layer *l, size_t *done, size_t 
         st = fl__fail_geos(ctx, "computing a feature's extent");
         goto done;
       }
-      sqlite3_reset(idx);
-      sqlite3_bind_int64(idx, 1, sqlite3_last_insert_rowid(w->db));
-      sqlite3_bind_double(idx, 2, x0);
-      sqlite3_bind_double(idx, 3, x1);
-      sqlite3_bind_double(idx, 4, y0);
-      sqlite3_bind_double(idx, 5, y1);
-      if (sqlite3_step(idx) != SQLITE_DONE) {
-        st = db_fail(w, "filling the spatial index");
-        goto done;
-      }
+      ids[n_boxes] = sqlite3_last_insert_rowid(w->db);
+      double *e = ext + 4 * n_boxes++;
+      e[0] = x0;
+      e[1] = x1;
+      e[2] = y0;
+      e[3] = y1;
     }
+  }
+  sql = sqlite3_mprintf("rtree_%s_geom", t);
+  if (!sql || fl__gpkg_rtree_load(w->db, sql, ids, ext, n_boxes)) {
+    st = db_fail(w, "filling the spatial index");
+    goto done;
   }
   st = create_triggers(w, t); /* (P2): after the rows */
 done:
   sqlite3_finalize(ins);
-  sqlite3_finalize(idx);
+  free(ids);
+  free(ext);
   sqlite3_free(sql);
   fl_strv_free(cols);
   return st;
@@ -302,7 +309,8 @@ fl_status fl__gpkg_write(fl_ctx *ctx, const char *tmp_path, const char *path,
   /* The file is a temporary one: durability comes from fsync and rename in source.c. */
   st = exec(&w,
             "PRAGMA application_id = 1196444487; PRAGMA user_version = 10200; "
-            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; BEGIN",
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+            "PRAGMA cache_size = -65536; BEGIN", /* 64 MB: no spilling pages mid-write */
             "setting up the file");
   if (!st) st = exec(&w, schema_sql, "creating the GeoPackage tables");
   if (!st) st = srs_row(&w, 4326);
