@@ -153,6 +153,9 @@ static int32_t api_run(const char *tool_id, int32_t n, const char *const *keys,
       st = flp_fail(&r, FL_E_NOMEM,
                     "could not create a Frontline context (out of memory, or GEOS or PROJ "
                     "failed to start)");
+    /* FL_THREADS: worker threads of every host's runs (unset or 0: every core) */
+    const char *threads = getenv("FL_THREADS");
+    if (r.ctx && threads && *threads) fl_ctx_set_threads(r.ctx, atoi(threads));
   }
   if (st == FL_OK) {
     /* (R4): callbacks only from here on. */
