@@ -159,6 +159,18 @@ g = ogr.CreateGeometryFromWkt("LINESTRING (37.8 48.3, 37.9 48.4)")
 minx, maxx, miny, maxy = g.GetEnvelope()
 open(f"{out}/gpkgenv_1_bigendian_line.bin", "wb").write(
     b"GP\x00\x02" + struct.pack(">i4d", 4326, minx, maxx, miny, maxy) + g.ExportToWkb(ogr.wkbXDR))
+# A big-endian WKB line that carries SpatiaLite's marks by chance (0x00
+# first, 0x7C at offset 38, 0xFE last): detection must fall back to WKB.
+def with_byte(v, i, b):
+    raw = bytearray(struct.pack(">d", v))
+    raw[i] = b
+    return struct.unpack(">d", bytes(raw))[0]
+y2 = with_byte(48.4, 5, 0x7C)   # offset 9 + 3 * 8 + 5 = 38
+y3 = with_byte(48.5, 7, 0xFE)   # the last byte of the blob
+g = ogr.CreateGeometryFromWkt(f"LINESTRING (37.8 48.3, 37.9 {y2!r}, 38.0 {y3!r})")
+b = g.ExportToWkb(ogr.wkbXDR)
+assert b[0] == 0 and b[38] == 0x7C and b[-1] == 0xFE, "look-alike lost its marks"
+open(f"{out}/wkb_gdal_be_spatialite_lookalike.bin", "wb").write(b)
 # GDAL's WKB writers: old-style (0x80000000 Z) and ISO, both byte orders.
 for name, wkt in (("point_xyz", "POINT Z (37.8 48.3 1)"),
                   ("line_xyzm", "LINESTRING ZM (37.8 48.3 1 2, 37.9 48.4 3 4)"),
