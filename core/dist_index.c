@@ -756,6 +756,12 @@ static int cross_seq(const GEOSCoordSequence *cs, int is_ring, int ring_index, v
 
 fl_status fl_dist_index_nearest(fl_ctx *ctx, const fl_dist_index *idx, const GEOSGeometry *query,
                                 accept_fn accept, void *user, fl_nearest *out) {
+  return fl__dist_index_nearest_seeded(ctx, idx, query, accept, user, NULL, out);
+}
+
+fl_status fl__dist_index_nearest_seeded(fl_ctx *ctx, const fl_dist_index *idx,
+                                        const GEOSGeometry *query, accept_fn accept, void *user,
+                                        const fl_nearest *seed, fl_nearest *out) {
   GEOSContextHandle_t h = ctx->geos;
   if (!query || GEOSisEmpty_r(h, query) == 1)
     return fl__fail(ctx, FL_E_GEOM, "the query geometry is empty");
@@ -772,10 +778,16 @@ fl_status fl_dist_index_nearest(fl_ctx *ctx, const fl_dist_index *idx, const GEO
   q.idx = idx;
   q.accept = accept;
   q.user = user;
-  /* 1. vertices of the query (points of a multipoint included) */
-  fl__each_seq(h, query, query_vertices, &q);
+  /* 1. vertices of the query (points of a multipoint included), unless the
+   * caller measured them already (seed: their nearest) */
+  if (seed) {
+    q.best = *seed;
+    q.have = 1;
+  } else {
+    fl__each_seq(h, query, query_vertices, &q);
+  }
   if (q.st) return q.st;
-  if (type == GEOS_MULTIPOINT || type == GEOS_GEOMETRYCOLLECTION) {
+  if (!seed && (type == GEOS_MULTIPOINT || type == GEOS_GEOMETRYCOLLECTION)) {
     int n = GEOSGetNumGeometries_r(h, query);
     for (int i = 0; i < n; i++) {
       const GEOSGeometry *part = GEOSGetGeometryN_r(h, query, i);

@@ -26,4 +26,14 @@ GEOSGeometry *fl__densify_geodesic(fl_ctx *ctx, const GEOSGeometry *lonlat, doub
 typedef int (*fl__seq_fn)(const GEOSCoordSequence *seq, int is_ring, int ring_index, void *user);
 int fl__each_seq(GEOSContextHandle_t h, const GEOSGeometry *g, fl__seq_fn fn, void *user);
 
+/* fl_dist_index_nearest() for a caller that has measured the query's
+ * vertices already: seed (borrowed, NULL: measure them) is their nearest, and
+ * only crossings and closer points inside the query's segments are searched
+ * (dist_index.c). With a seed, out->dist_m is exact; the other fields are
+ * the seed's when no closer point is found. */
+fl_status fl__dist_index_nearest_seeded(fl_ctx *ctx, const fl_dist_index *idx,
+                                        const GEOSGeometry *query,
+                                        int (*accept)(size_t item, void *user), void *user,
+                                        const fl_nearest *seed, fl_nearest *out);
+
 #endif

@@ -165,8 +165,10 @@ static fl_status one_route(fl_ctx *wctx, size_t i, void *shared, void *scratch) 
     if (w.st == FL_E_NOMEM) return fl__fail(wctx, FL_E_NOMEM, "out of memory");
     if (w.st) return w.st;
     if (w.loose) { /* (R3): an edge may pass closer than its ends */
-      fl_nearest nr;
-      fl_status st = fl_dist_index_nearest(wctx, j->idx[k], g, NULL, NULL, &nr);
+      fl_nearest nr, seed; /* the vertices are measured: their minimum seeds the search */
+      memset(&seed, 0, sizeof seed);
+      seed.dist_m = r->min_m;
+      fl_status st = fl__dist_index_nearest_seeded(wctx, j->idx[k], g, NULL, NULL, &seed, &nr);
       if (st) return st;
       if (nr.dist_m < r->min_m) r->min_m = nr.dist_m;
     }
