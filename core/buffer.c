@@ -12,6 +12,12 @@
  *        pieces then dissolved (pieces meet exactly on the tile edges);
  *   (U3) arcs use QUAD_SEGS segments per quarter circle, so a chord strays
  *        at most 1 - cos(pi / (4 * QUAD_SEGS)) = 0.03 % inside the circle;
+ *   (U5) lines are simplified in the frame (Douglas-Peucker) by
+ *        SIMPLIFY_REL of the distance before buffering: every point of the
+ *        simplified line is within that of the line and back, so the
+ *        buffer's edge moves by at most 0.02 %; with (U2) and (U3) that stays
+ *        inside 0.1 %. A 100,000-vertex front buffered by 40 km keeps a few
+ *        thousand vertices, and GEOS's noding no longer dominates;
  *   (U4) no non-finite coordinate reaches GEOS's buffer: GEOS 3.11.1's
  *        GEOSClipByRect can return NaN where a line runs along the tile's
  *        edge (such a tile is cut again with GEOSIntersection), and its
@@ -29,6 +35,7 @@
 #define QUAD_SEGS 32
 #define TILE_RADIUS_M 300000.0
 #define DENSIFY_M 5000.0
+#define SIMPLIFY_REL 2e-4
 #define M_PER_DEG_LAT 110574.0
 
 /* Degrees of latitude and longitude that surely cover dist_m around lat. */
@@ -66,6 +73,12 @@ static GEOSGeometry *buffer_in_frame(fl_ctx *ctx, const fl__frame *f, const GEOS
     GEOSGeom_destroy_r(h, xy);
     snprintf(ctx->geos_msg, sizeof ctx->geos_msg, "a vertex is not a finite number");
     return NULL;
+  }
+  if (GEOSGeom_getDimensions_r(h, xy) == 1 && dist_m > 0) { /* (U5) */
+    GEOSGeometry *simple = GEOSSimplify_r(h, xy, SIMPLIFY_REL * dist_m);
+    if (!simple) { GEOSGeom_destroy_r(h, xy); return NULL; }
+    GEOSGeom_destroy_r(h, xy);
+    xy = simple;
   }
   GEOSBufferParams *p = GEOSBufferParams_create_r(h);
   if (!p) { GEOSGeom_destroy_r(h, xy); return NULL; }
