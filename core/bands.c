@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fl_geodesy.h"
 #include "fl_prep.h"
 
 typedef struct pick {
@@ -51,19 +52,60 @@ static GEOSGeometry *cut_band(fl_ctx *ctx, const GEOSGeometry *outer, const GEOS
   return b ? as_multipolygon(h, b) : NULL;
 }
 
-/* One buffer per distance, on every core (each worker has its own GEOS
- * handle; GEOS geometries themselves are not tied to a handle). */
-typedef struct buffer_job {
-  const GEOSGeometry *lines;
-  const double *dist;
-  fl_side side;
-  GEOSGeometry **buf;
-} buffer_job;
+/* The buffers run on every core (each worker has its own GEOS handle; GEOS
+ * geometries themselves are not tied to a handle). */
+/* The parts of every distance's buffer, flattened: item i is part i - first[k]
+ * of distance k. Tiles of all distances share the cores, not only distances. */
+typedef struct parts_job {
+  fl__buffer_plan *plans;
+  size_t n_dist;
+  size_t *first;              /* [n_dist + 1] */
+  GEOSGeometry **pieces;      /* [first[n_dist]] */
+  GEOSGeometry **buf;         /* [n_dist] results */
+} parts_job;
 
-static fl_status buffer_one(fl_ctx *wctx, size_t k, void *shared, void *scratch) {
+static fl_status part_one(fl_ctx *wctx, size_t i, void *shared, void *scratch) {
   (void)scratch;
-  buffer_job *j = shared;
-  return fl_buffer(wctx, j->lines, j->dist[k], j->side, &j->buf[k]); /* (B2) */
+  parts_job *j = shared;
+  size_t k = 0;
+  while (i >= j->first[k + 1]) k++;
+  return fl__buffer_part(wctx, &j->plans[k], i - j->first[k], &j->pieces[i]); /* (B2) */
+}
+
+static fl_status finish_one(fl_ctx *wctx, size_t k, void *shared, void *scratch) {
+  (void)scratch;
+  parts_job *j = shared;
+  return fl__buffer_finish(wctx, &j->plans[k], j->pieces + j->first[k],
+                           j->first[k + 1] - j->first[k], &j->buf[k]);
+}
+
+/* Buffers of lines at every distance into buf, on every core. */
+static fl_status buffer_all(fl_ctx *ctx, const GEOSGeometry *lines, const double *dist,
+                            size_t n_dist, fl_side side, GEOSGeometry **buf, double p0,
+                            double p1) {
+  parts_job j = {calloc(n_dist, sizeof(fl__buffer_plan)), n_dist,
+                 calloc(n_dist + 1, sizeof(size_t)), NULL, buf};
+  fl_status st = j.plans && j.first ? FL_OK : fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  size_t n_made = 0;
+  for (size_t k = 0; !st && k < n_dist; k++) {
+    st = fl__buffer_plan_init(ctx, lines, dist[k], side, &j.plans[k]);
+    if (!st) n_made++;
+    if (!st) j.first[k + 1] = j.first[k] + j.plans[k].n_parts;
+  }
+  if (!st) {
+    j.pieces = calloc(j.first[n_dist] ? j.first[n_dist] : 1, sizeof *j.pieces);
+    if (!j.pieces) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  }
+  if (!st) st = fl__parallel_for(ctx, j.first[n_dist], part_one, &j, NULL, NULL, p0,
+                                 p0 + 0.8 * (p1 - p0));
+  if (!st) st = fl__parallel_for(ctx, n_dist, finish_one, &j, NULL, NULL, p0 + 0.8 * (p1 - p0), p1);
+  for (size_t i = 0; j.pieces && i < j.first[n_dist]; i++)
+    if (j.pieces[i]) GEOSGeom_destroy_r(ctx->geos, j.pieces[i]);
+  for (size_t k = 0; k < n_made; k++) fl__buffer_plan_free(ctx, &j.plans[k]);
+  free(j.pieces);
+  free(j.plans);
+  free(j.first);
+  return st;
 }
 
 fl_status fl_bands(fl_ctx *ctx, const fl_layer *front, const fl_layer *control,
@@ -136,11 +178,10 @@ fl_status fl_bands(fl_ctx *ctx, const fl_layer *front, const fl_layer *control,
       }
     }
     if (!st) {
-      buffer_job bj = {lines, dist, opts->side, buf};
       double p0 = 0.9 * (double)step / (double)(steps ? steps : 1);
       step += n_dist;
-      st = fl__parallel_for(ctx, n_dist, buffer_one, &bj, NULL, NULL, p0,
-                            0.9 * (double)step / (double)(steps ? steps : 1));
+      st = buffer_all(ctx, lines, dist, n_dist, opts->side, buf, p0,
+                      0.9 * (double)step / (double)(steps ? steps : 1));
     }
     for (size_t k = 0; !st && k < n_dist; k++) {
       GEOSGeometry *band = cut_band(ctx, buf[k], k ? buf[k - 1] : NULL, ground, mask_ll);

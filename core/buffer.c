@@ -28,6 +28,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "fl_internal.h"
 #include "fl_crs.h"
 #include "fl_geodesy.h"
@@ -106,10 +107,10 @@ static GEOSGeometry *rect(GEOSContextHandle_t h, double x0, double y0, double x1
   return GEOSGeom_createRectangle_r(h, x0, y0, x1, y1);
 }
 
-fl_status fl_buffer(fl_ctx *ctx, const GEOSGeometry *lonlat, double dist_m, fl_side side,
-                    GEOSGeometry **out) {
+fl_status fl__buffer_plan_init(fl_ctx *ctx, const GEOSGeometry *lonlat, double dist_m,
+                               fl_side side, fl__buffer_plan *plan) {
   GEOSContextHandle_t h = ctx->geos;
-  *out = NULL;
+  memset(plan, 0, sizeof *plan);
   if (!isfinite(dist_m) || dist_m < 0)
     return fl__fail(ctx, FL_E_ARG, "buffer distance must be a finite number >= 0 metres, got %g",
                     dist_m);
@@ -118,8 +119,10 @@ fl_status fl_buffer(fl_ctx *ctx, const GEOSGeometry *lonlat, double dist_m, fl_s
   double minx, miny, maxx, maxy;
   fl_status st = fl__bounds(ctx, lonlat, &minx, &miny, &maxx, &maxy);
   if (st) return st;
-  GEOSGeometry *dense = fl__densify_geodesic(ctx, lonlat, DENSIFY_M);
-  if (!dense) return ctx->status;
+  plan->dense = fl__densify_geodesic(ctx, lonlat, DENSIFY_M);
+  if (!plan->dense) return ctx->status;
+  plan->dist_m = dist_m;
+  plan->side = side;
 
   double dlon, dlat;
   reach_degrees(dist_m, fmax(fabs(miny), fabs(maxy)), &dlon, &dlat);
@@ -130,12 +133,11 @@ fl_status fl_buffer(fl_ctx *ctx, const GEOSGeometry *lonlat, double dist_m, fl_s
                     fl__geod_dist(&ctx->geod, cx, cy, ex1, ey1));
   rho = fmax(rho, fmax(fl__geod_dist(&ctx->geod, cx, cy, ex0, ey1),
                        fl__geod_dist(&ctx->geod, cx, cy, ex1, ey0)));
-
-  GEOSGeometry *result = NULL;
+  plan->ex0 = ex0; plan->ey0 = ey0; plan->ex1 = ex1; plan->ey1 = ey1;
+  plan->cx = cx; plan->cy = cy;
   if (rho <= TILE_RADIUS_M) { /* (U2) one frame is enough */
-    fl__frame f;
-    fl__frame_init(&f, &ctx->geod, cx, cy);
-    result = buffer_in_frame(ctx, &f, dense, dist_m, side);
+    plan->nx = plan->ny = 1;
+    plan->tiled = 0;
   } else { /* (U2) tiles */
     double tile_lat = 2.0 * (TILE_RADIUS_M - dist_m > 60000 ? TILE_RADIUS_M - dist_m : 60000) /
                       M_PER_DEG_LAT / 1.5;
@@ -143,61 +145,106 @@ fl_status fl_buffer(fl_ctx *ctx, const GEOSGeometry *lonlat, double dist_m, fl_s
     int nx = (int)ceil((ex1 - ex0) / tile_lon), ny = (int)ceil((ey1 - ey0) / tile_lat);
     if (nx < 1) nx = 1;
     if (ny < 1) ny = 1;
-    tile_lon = (ex1 - ex0) / nx;
-    tile_lat = (ey1 - ey0) / ny;
-    size_t n_pieces = 0;
-    GEOSGeometry **pieces = calloc((size_t)nx * (size_t)ny, sizeof *pieces);
-    if (!pieces) {
-      GEOSGeom_destroy_r(h, dense);
-      return fl__fail(ctx, FL_E_NOMEM, "out of memory while buffering");
-    }
-    int failed = 0;
-    for (int j = 0; j < ny && !failed; j++) {
-      for (int i = 0; i < nx && !failed; i++) {
-        double x0 = ex0 + i * tile_lon, y0 = ey0 + j * tile_lat;
-        double x1 = i == nx - 1 ? ex1 : x0 + tile_lon, y1 = j == ny - 1 ? ey1 : y0 + tile_lat;
-        double rl, rt;
-        reach_degrees(dist_m, fmax(fabs(y0), fabs(y1)), &rl, &rt);
-        GEOSGeometry *near = GEOSClipByRect_r(h, dense, x0 - rl, y0 - rt, x1 + rl, y1 + rt);
-        if (near && !all_finite(h, near)) { /* (U4) */
-          GEOSGeom_destroy_r(h, near);
-          GEOSGeometry *box = rect(h, x0 - rl, y0 - rt, x1 + rl, y1 + rt);
-          near = box ? GEOSIntersection_r(h, dense, box) : NULL;
-          GEOSGeom_destroy_r(h, box);
-        }
-        if (!near) { failed = 1; break; }
-        if (GEOSisEmpty_r(h, near) == 1) { GEOSGeom_destroy_r(h, near); continue; }
-        fl__frame f;
-        fl__frame_init(&f, &ctx->geod, 0.5 * (x0 + x1), 0.5 * (y0 + y1));
-        GEOSGeometry *b = buffer_in_frame(ctx, &f, near, dist_m, side);
-        GEOSGeom_destroy_r(h, near);
-        if (!b) { failed = 1; break; }
-        GEOSGeometry *tile = rect(h, x0, y0, x1, y1);
-        GEOSGeometry *piece = tile ? GEOSIntersection_r(h, b, tile) : NULL;
-        GEOSGeom_destroy_r(h, b);
-        GEOSGeom_destroy_r(h, tile);
-        if (!piece) { failed = 1; break; }
-        if (GEOSisEmpty_r(h, piece) == 1) GEOSGeom_destroy_r(h, piece);
-        else pieces[n_pieces++] = piece;
-      }
-    }
-    if (!failed) {
-      GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, pieces,
-                                                       (unsigned int)n_pieces);
-      if (coll) {
-        n_pieces = 0; /* taken by the collection */
-        result = GEOSUnaryUnion_r(h, coll);
-        GEOSGeom_destroy_r(h, coll);
-      }
-    }
-    for (size_t k = 0; k < n_pieces; k++) GEOSGeom_destroy_r(h, pieces[k]);
-    free(pieces);
+    plan->nx = nx;
+    plan->ny = ny;
+    plan->tile_lon = (ex1 - ex0) / nx;
+    plan->tile_lat = (ey1 - ey0) / ny;
+    plan->tiled = 1;
   }
-  GEOSGeom_destroy_r(h, dense);
+  plan->n_parts = (size_t)plan->nx * (size_t)plan->ny;
+  return FL_OK;
+}
+
+fl_status fl__buffer_part(fl_ctx *ctx, const fl__buffer_plan *plan, size_t k,
+                          GEOSGeometry **piece) {
+  GEOSContextHandle_t h = ctx->geos;
+  *piece = NULL;
+  if (!plan->tiled) {
+    fl__frame f;
+    fl__frame_init(&f, &ctx->geod, plan->cx, plan->cy);
+    *piece = buffer_in_frame(ctx, &f, plan->dense, plan->dist_m, plan->side);
+    return *piece ? FL_OK : fl__fail_geos(ctx, "buffering");
+  }
+  int i = (int)(k % (size_t)plan->nx), j = (int)(k / (size_t)plan->nx);
+  double x0 = plan->ex0 + i * plan->tile_lon, y0 = plan->ey0 + j * plan->tile_lat;
+  double x1 = i == plan->nx - 1 ? plan->ex1 : x0 + plan->tile_lon;
+  double y1 = j == plan->ny - 1 ? plan->ey1 : y0 + plan->tile_lat;
+  double rl, rt;
+  reach_degrees(plan->dist_m, fmax(fabs(y0), fabs(y1)), &rl, &rt);
+  GEOSGeometry *near = GEOSClipByRect_r(h, plan->dense, x0 - rl, y0 - rt, x1 + rl, y1 + rt);
+  if (near && !all_finite(h, near)) { /* (U4) */
+    GEOSGeom_destroy_r(h, near);
+    GEOSGeometry *box = rect(h, x0 - rl, y0 - rt, x1 + rl, y1 + rt);
+    near = box ? GEOSIntersection_r(h, plan->dense, box) : NULL;
+    GEOSGeom_destroy_r(h, box);
+  }
+  if (!near) return fl__fail_geos(ctx, "buffering");
+  if (GEOSisEmpty_r(h, near) == 1) { GEOSGeom_destroy_r(h, near); return FL_OK; }
+  fl__frame f;
+  fl__frame_init(&f, &ctx->geod, 0.5 * (x0 + x1), 0.5 * (y0 + y1));
+  GEOSGeometry *b = buffer_in_frame(ctx, &f, near, plan->dist_m, plan->side);
+  GEOSGeom_destroy_r(h, near);
+  if (!b) return fl__fail_geos(ctx, "buffering");
+  GEOSGeometry *tile = rect(h, x0, y0, x1, y1);
+  GEOSGeometry *p = tile ? GEOSIntersection_r(h, b, tile) : NULL;
+  GEOSGeom_destroy_r(h, b);
+  GEOSGeom_destroy_r(h, tile);
+  if (!p) return fl__fail_geos(ctx, "buffering");
+  if (GEOSisEmpty_r(h, p) == 1) GEOSGeom_destroy_r(h, p);
+  else *piece = p;
+  return FL_OK;
+}
+
+fl_status fl__buffer_finish(fl_ctx *ctx, const fl__buffer_plan *plan, GEOSGeometry **pieces,
+                            size_t n, GEOSGeometry **out) {
+  GEOSContextHandle_t h = ctx->geos;
+  *out = NULL;
+  size_t m = 0;
+  for (size_t k = 0; k < n; k++)
+    if (pieces[k]) pieces[m++] = pieces[k];
+  GEOSGeometry *result = NULL;
+  if (!plan->tiled && m == 1) {
+    result = pieces[0];
+  } else {
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, pieces,
+                                                     (unsigned int)m);
+    if (coll) { /* pieces taken by the collection */
+      result = GEOSUnaryUnion_r(h, coll);
+      GEOSGeom_destroy_r(h, coll);
+    } else {
+      for (size_t k = 0; k < m; k++) GEOSGeom_destroy_r(h, pieces[k]);
+    }
+  }
+  for (size_t k = 0; k < n; k++) pieces[k] = NULL;
   if (!result) return fl__fail_geos(ctx, "buffering");
   GEOSSetSRID_r(h, result, 4326);
   *out = result;
   return FL_OK;
+}
+
+void fl__buffer_plan_free(fl_ctx *ctx, fl__buffer_plan *plan) {
+  if (plan->dense) GEOSGeom_destroy_r(ctx->geos, plan->dense);
+  plan->dense = NULL;
+}
+
+fl_status fl_buffer(fl_ctx *ctx, const GEOSGeometry *lonlat, double dist_m, fl_side side,
+                    GEOSGeometry **out) {
+  *out = NULL;
+  fl__buffer_plan plan;
+  fl_status st = fl__buffer_plan_init(ctx, lonlat, dist_m, side, &plan);
+  if (st) return st;
+  GEOSGeometry **pieces = calloc(plan.n_parts, sizeof *pieces);
+  if (!pieces) {
+    fl__buffer_plan_free(ctx, &plan);
+    return fl__fail(ctx, FL_E_NOMEM, "out of memory while buffering");
+  }
+  for (size_t k = 0; !st && k < plan.n_parts; k++) st = fl__buffer_part(ctx, &plan, k, &pieces[k]);
+  if (!st) st = fl__buffer_finish(ctx, &plan, pieces, plan.n_parts, out);
+  for (size_t k = 0; k < plan.n_parts; k++)
+    if (pieces[k]) GEOSGeom_destroy_r(ctx->geos, pieces[k]);
+  free(pieces);
+  fl__buffer_plan_free(ctx, &plan);
+  return st;
 }
 
 fl_status fl_band(fl_ctx *ctx, const GEOSGeometry *lonlat, double inner_m, double outer_m,

@@ -26,6 +26,27 @@ GEOSGeometry *fl__densify_geodesic(fl_ctx *ctx, const GEOSGeometry *lonlat, doub
 typedef int (*fl__seq_fn)(const GEOSCoordSequence *seq, int is_ring, int ring_index, void *user);
 int fl__each_seq(GEOSContextHandle_t h, const GEOSGeometry *g, fl__seq_fn fn, void *user);
 
+/* fl_buffer() in three steps, so that a caller can spread the parts (the
+ * tiles of (U2) in buffer.c) of several buffers over threads: init plans
+ * (single-threaded), fl__buffer_part(k) for k < n_parts (any thread, each
+ * with its own ctx; the plan is only read), finish unions the pieces (taken;
+ * NULL pieces are skipped). Free the plan with fl__buffer_plan_free(). */
+typedef struct fl__buffer_plan {
+  GEOSGeometry *dense;           /* the input densified along geodesics, lon/lat */
+  double dist_m;
+  fl_side side;
+  int tiled, nx, ny;
+  double ex0, ey0, ex1, ey1, cx, cy, tile_lon, tile_lat;
+  size_t n_parts;
+} fl__buffer_plan;
+fl_status fl__buffer_plan_init(fl_ctx *ctx, const GEOSGeometry *lonlat, double dist_m,
+                               fl_side side, fl__buffer_plan *plan);
+fl_status fl__buffer_part(fl_ctx *ctx, const fl__buffer_plan *plan, size_t k,
+                          GEOSGeometry **piece);
+fl_status fl__buffer_finish(fl_ctx *ctx, const fl__buffer_plan *plan, GEOSGeometry **pieces,
+                            size_t n, GEOSGeometry **out);
+void fl__buffer_plan_free(fl_ctx *ctx, fl__buffer_plan *plan);
+
 /* fl_dist_index_nearest() for a caller that has measured the query's
  * vertices already: seed (borrowed, NULL: measure them) is their nearest, and
  * only crossings and closer points inside the query's segments are searched
