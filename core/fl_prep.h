@@ -14,7 +14,10 @@
 typedef struct fl__prepped {
   const fl_layer *layer;   /* borrowed */
   const char *role;        /* "settlements", "control", ... (static) */
-  GEOSGeometry **lonlat;   /* one per feature; NULL for features skipped */
+  GEOSGeometry **lonlat;   /* one per feature; NULL for features skipped;
+                              read-only: points and lines already in EPSG:4326
+                              are the layer's own geometries, not copies */
+  unsigned char *borrowed; /* [n]: nonzero where lonlat[i] is the layer's; NULL: none */
   size_t n;
 } fl__prepped;
 

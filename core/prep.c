@@ -110,6 +110,17 @@ fl_status fl__prep_layer(fl_ctx *ctx, const fl_layer *layer, const char *role, u
       if (type) GEOSFree_r(h, type);
       return FL_E_GEOM;
     }
+    if (layer->srid == 4326 && !(c & FL__WANT_POLYGON) && GEOSGetSRID_r(h, f->geom) == 4326) {
+      /* nothing to transform or repair: borrow (a million points need no copy) */
+      if (!out->borrowed && !(out->borrowed = calloc(out->n, 1))) {
+        fl__prep_free(ctx, out);
+        return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+      }
+      out->borrowed[i] = 1;
+      out->lonlat[i] = f->geom;
+      n_used++;
+      continue;
+    }
     GEOSGeometry *ll = NULL;
     st = fl_geom_to_lonlat(ctx, f->geom, layer->srid, &ll);
     if (st) {
@@ -156,9 +167,11 @@ fl_status fl__prep_layer(fl_ctx *ctx, const fl_layer *layer, const char *role, u
 void fl__prep_free(fl_ctx *ctx, fl__prepped *p) {
   if (!p->lonlat) return;
   for (size_t i = 0; i < p->n; i++)
-    if (p->lonlat[i]) GEOSGeom_destroy_r(ctx->geos, p->lonlat[i]);
+    if (p->lonlat[i] && !(p->borrowed && p->borrowed[i])) GEOSGeom_destroy_r(ctx->geos, p->lonlat[i]);
   free(p->lonlat);
+  free(p->borrowed);
   p->lonlat = NULL;
+  p->borrowed = NULL;
   p->n = 0;
 }
 
