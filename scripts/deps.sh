@@ -11,6 +11,7 @@ PACKAGES=(
   clang libclang-rt-14-dev
   qgis qgis-providers python3-qgis xvfb xauth
   postgresql-15-postgis-3 postgresql-client-15
+  python3-numpy python3-scipy
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
