@@ -395,7 +395,7 @@ class Checker:
             near = [i for i in sorted(routes)
                     if front.tree.query(np.column_stack(truth._xy(routes[i][0], routes[i][1])))[0].min()
                     < 40000]
-            ids = random.Random(5).sample(near, min(max(20, self.n // 2), len(near)))
+            ids = random.Random(5).sample(near, min(max(20, self.n // 4), len(near)))
             self.cache["T5"] = {}
             for i in ids:
                 lo, la = routes[i]

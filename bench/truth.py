@@ -159,6 +159,20 @@ class FrontVerts:
         return best, 1
 
 
+def _within(self, lon, lat, limit_m):
+    """Distance to the line where it matters for a threshold: exact (by
+    vertices) within 10 % + 2 km of limit_m, else the planar estimate, whose
+    error (< 7 %) cannot move it across the threshold."""
+    x, y = _xy(lon, lat)
+    est, _ = self.tree.query([x, y], k=1)
+    if est * 0.93 > limit_m * 1.1 + 2000.0 or est * 1.07 < limit_m * 0.9 - 2000.0:
+        return float(est)
+    return self.nearest(lon, lat, refine=False)[0]
+
+
+FrontVerts.within = _within
+
+
 def route_km_within(lon, lat, front, limit_m, step_m=20.0):
     """Length (m) of a route (geodesic segments) closer than limit_m to the
     front (a FrontVerts: its vertices are ~12 m apart, so the distance by
@@ -169,7 +183,7 @@ def route_km_within(lon, lat, front, limit_m, step_m=20.0):
         n = max(1, int(math.ceil(L / step_m)))
         s = np.linspace(0, L, n + 1)
         pts = [GEOD.fwd(lon[i], lat[i], az, v)[:2] for v in s]
-        d = np.array([front.nearest(p[0], p[1], refine=False)[0] for p in pts])
+        d = np.array([front.within(p[0], p[1], limit_m) for p in pts])
         for k in range(n):
             da, db, h = d[k], d[k + 1], s[k + 1] - s[k]
             if da < limit_m and db < limit_m:
