@@ -19,6 +19,9 @@
 # runs as 'nobody' in a temporary cluster on 127.0.0.1:54329, stopped after.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+args="$*"
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)  # what was built and run
+export FL_BENCH_COMMIT=$commit
 quick=0 scale=1 budget=200 build=1 tools=frontline,sql,spatialite,postgis,qgis
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -58,5 +61,6 @@ $PY bench/tasks.py --scale $small --tools "$tools" --repeat 3 --out "$runs"
 $PY bench/tasks.py --scale "$scale" --tools "$tools" --repeat 3 --threads-check \
   --predict "$runs" --budget "$budget" --out "$runs"
 input_mb=$(du -m --apparent-size "bench/data/s$scale/donbas.gpkg" | cut -f1)
-$PY bench/report.py "$runs" --out bench/results.md --command "bench/run.sh $*" --input-mb "$input_mb"
+FL_BENCH_COMMIT=$commit $PY bench/report.py "$runs" --out bench/results.md --command "bench/run.sh${args:+ $args}" \
+  --input-mb "$input_mb"
 echo "bench: done: bench/results.md"

@@ -308,12 +308,14 @@ class PostGIS(Tool):
                   "4326)::geography) / 1000.0 ELSE 0 END AS v FROM z, routes r",
         }[task]
         rss_file = os.path.join(work, "pg_status")
-        script = ("DROP TABLE IF EXISTS r;\nSELECT pg_backend_pid() AS pid \\gset\n" + q + ";\n"
-                  f"\\! cat /proc/:pid/status > {rss_file}\n")
+        # \! takes its line verbatim (no :variables): pass the pid through the environment
+        script = ("DROP TABLE IF EXISTS r;\nSELECT pg_backend_pid() AS pid \\gset\n\\setenv PGPID :pid\n"
+                  + q + ";\n" f"\\! cat /proc/$PGPID/status > {rss_file}\n")
         if os.path.exists(rss_file):
             os.remove(rss_file)
         wall, rss, _ = timed(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1"] + self.dsn, stdin=script,
                              rss_file=rss_file)
+        self.rss_src = "backend" if os.path.exists(rss_file) and os.path.getsize(rss_file) else "client"
         sel = "SELECT k, r, v FROM r" if task == "T3" else "SELECT k, v FROM r"
         out = self.psql(f"COPY ({sel}) TO STDOUT")
         rows = []
@@ -552,7 +554,8 @@ def main():
                         ok, text = checker.check(task, ans, ref.get(task)) if (task in ref or task
                                                                                  in ("T2", "T3", "T5")) \
                             else (None, "no Frontline answer to compare with")
-                        rec.update({"wall": wall, "rss_kb": rss, "ok": ok, "check": text})
+                        rec.update({"wall": wall, "rss_kb": rss, "ok": ok, "check": text,
+                                    "rss_src": getattr(tool, "rss_src", "process")})
                         log(f"{tool.name} {task} scale {a.scale:g}: {wall:.2f} s, {rss / 1024:.0f} MB, {text}")
                     out.write(json.dumps(rec) + "\n")
                     out.flush()
