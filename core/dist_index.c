@@ -304,13 +304,18 @@ static double corrected(double px, double py, double qx, double qy) {
   return sqrt(r * r + t * t);
 }
 
-static double seg_estimate(const seg *s, double px, double py) {
-  double vx = s->x1 - s->x0, vy = s->y1 - s->y0;
+/* Estimated distance from P to the frame segment (x0,y0)-(x1,y1). */
+static double segment_estimate(double x0, double y0, double x1, double y1, double px, double py) {
+  double vx = x1 - x0, vy = y1 - y0;
   double len2 = vx * vx + vy * vy;
-  double t = len2 > 0 ? ((px - s->x0) * vx + (py - s->y0) * vy) / len2 : 0.0;
+  double t = len2 > 0 ? ((px - x0) * vx + (py - y0) * vy) / len2 : 0.0;
   if (t < 0) t = 0;
   if (t > 1) t = 1;
-  return corrected(px, py, s->x0 + t * vx, s->y0 + t * vy);
+  return corrected(px, py, x0 + t * vx, y0 + t * vy);
+}
+
+static double seg_estimate(const seg *s, double px, double py) {
+  return segment_estimate(s->x0, s->y0, s->x1, s->y1, px, py);
 }
 
 /* Lower bound of the true distance from P to anything in the node. The
@@ -547,6 +552,63 @@ fl_status fl_dist_index_nearest_xy(fl_ctx *ctx, const fl_dist_index *idx, double
   return nearest_point(ctx, idx, lon, lat, accept, user, out);
 }
 
+/* ---- estimates: the nearest distance without measuring it exactly ----------- */
+
+/* Best-first search for the smallest frame estimate (seg_estimate) up to
+ * limit; DBL_MAX when nothing is that near. -1 when out of memory. */
+static double estimate_point(const fl_dist_index *idx, double px, double py, double limit) {
+  double best = DBL_MAX;
+  heap h;
+  heap_init(&h);
+  if (heap_push(&h, 0.0, (uint32_t)idx->root)) return -1.0;
+  while (h.n) {
+    heap_entry e = heap_pop(&h);
+    double lim = fmin(limit, best);
+    if (e.key > lim) break;
+    const node *nd = &idx->nodes[e.node];
+    if (nd->leaf) {
+      for (uint32_t k = 0; k < nd->count; k++) {
+        double est = seg_estimate(&idx->segs[nd->first + k], px, py);
+        if (est < best) best = est;
+      }
+      continue;
+    }
+    for (uint32_t k = 0; k < nd->count; k++) {
+      uint32_t c = nd->first + k;
+      double lb = box_lower_bound(&idx->nodes[c], px, py, lim);
+      if (lb <= lim && heap_push(&h, lb, c)) {
+        heap_free(&h);
+        return -1.0;
+      }
+    }
+  }
+  heap_free(&h);
+  return best <= limit ? best : DBL_MAX;
+}
+
+fl_status fl__dist_index_estimate_xy(fl_ctx *ctx, const fl_dist_index *idx, double lon,
+                                     double lat, double limit, double *est, int *beyond) {
+  if (!isfinite(lon) || !isfinite(lat) || fabs(lon) > 180 || fabs(lat) > 90)
+    return fl__fail(ctx, FL_E_GEOM, "point (%.6f, %.6f) is outside lon -180..180 / lat -90..90",
+                    lon, lat);
+  double px, py;
+  fl__frame_fwd(&idx->frame, lon, lat, &px, &py);
+  *beyond = 0;
+  if (idx->has_areas && inside_area(idx, px, py, NULL, NULL) >= 0) {
+    *est = 0.0;
+    return FL_OK;
+  }
+  double e = estimate_point(idx, px, py, limit);
+  if (e < 0) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  if (e == DBL_MAX) {
+    *est = limit;
+    *beyond = 1;
+  } else {
+    *est = e;
+  }
+  return FL_OK;
+}
+
 /* ---- lines and polygons as queries ------------------------------------------- */
 
 typedef struct query_job {
@@ -674,6 +736,9 @@ static void back_segment(back_job *bj, const qseg *qs) {
       for (int end = 0; end < 2; end++) {
         double x = end ? s->x1 : s->x0, y = end ? s->y1 : s->y0;
         if (qseg_frame_dist(qs, x, y) * bj->inv_k - qs->margin >= q->best.dist_m) continue;
+        if (segment_estimate(qs->x0, qs->y0, qs->x1, qs->y1, x, y) * (1 - FL__EST_REL) - FL__EST_ABS_M - qs->margin >=
+            q->best.dist_m)
+          continue;
         double lon = end ? s->lon1 : s->lon0, lat = end ? s->lat1 : s->lat0, nl, nt;
         double d = fl__geod_point_segment(&q->ctx->geod, lon, lat, qs->lon0, qs->lat0, qs->lon1,
                                           qs->lat1, &nl, &nt);

@@ -57,4 +57,16 @@ fl_status fl__dist_index_nearest_seeded(fl_ctx *ctx, const fl_dist_index *idx,
                                         int (*accept)(size_t item, void *user), void *user,
                                         const fl_nearest *seed, fl_nearest *out);
 
+/* A frame estimate of the distance from a lon/lat point to the nearest
+ * indexed geometry, without the exact measures of fl_dist_index_nearest_xy()
+ * (dist_index.c), for callers that need exact values only near thresholds.
+ * When the nearest lies within limit metres, *est is within
+ * FL__EST_REL * d + FL__EST_ABS_M of the true distance d and *beyond is 0;
+ * otherwise *est = limit, *beyond = 1, and d > limit less that error. A
+ * point inside an indexed polygon: 0, exact. */
+#define FL__EST_REL 1e-4
+#define FL__EST_ABS_M 0.5
+fl_status fl__dist_index_estimate_xy(fl_ctx *ctx, const fl_dist_index *idx, double lon,
+                                     double lat, double limit, double *est, int *beyond);
+
 #endif

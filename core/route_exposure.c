@@ -14,9 +14,23 @@
  *        until they can't or are shorter than RESOLUTION_M, whose length is
  *        then split between the two ends' bands;
  *   (R3) min_dist_to_front_m is the shortest distance of any point of the
- *        route (0 where it crosses the front);
+ *        route (0 where it crosses the front): exact at the vertices, and
+ *        no point inside an edge is closer by more than max(0.5 m,
+ *        CLOSEST_REL of it), a tenth of the accuracy DESIGN.md asks;
  *   (R4) exposed = within the outermost band; exposed_share = exposed km /
  *        length km; the exposed parts are the result geometry.
+ *
+ * Speed, without changing the answers (E1)..(E2):
+ *   (E1) a vertex is first given the index's frame estimate (within
+ *        FL__EST_REL of its distance, fl_geodesy.h), not its exact distance;
+ *        the estimate's error widens (R2)'s test, and a vertex whose
+ *        estimate lies within that error of a band edge is measured
+ *        exactly; points inside halved edges are always exact;
+ *   (E2) the estimate stops at a cap beyond which a vertex only needs to be
+ *        "beyond": the outermost distance plus the sequence's longest edge
+ *        (so no edge with such an end can cross a band edge), or the best
+ *        closest approach so far if larger; (R3) then measures exactly
+ *        only the vertices whose lower bound is below the best distance.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -26,6 +40,7 @@
 
 #define RESOLUTION_M 2.0
 #define MAX_DEPTH 40
+#define CLOSEST_REL 1e-4 /* (R3) */
 
 typedef struct piece_buf {
   double *xy;       /* lon, lat pairs; NAN, NAN separates pieces */
@@ -48,13 +63,31 @@ typedef struct job {
   row *rows;             /* [route * n_groups + group] */
 } job;
 
+/* A route vertex measured by estimate only (E1): its position and a lower
+ * bound of its distance, for the exact closest approach (R3). */
+typedef struct pending {
+  double lon, lat, lb;
+} pending;
+
+/* An edge (or part of one) that may pass closer than its ends (R3). */
+typedef struct near_edge {
+  double alon, alat, blon, blat, lb;
+} near_edge;
+
 typedef struct walker {
   fl_ctx *ctx;
   const fl_dist_index *idx;
   const double *dist;
   size_t n_dist;
   row *r;
-  int loose;             /* some edge might pass closer than its ends (R3) */
+  double cap;            /* per sequence: estimates beyond this need no value (E2) */
+  double upper;          /* an upper bound of the route's closest approach */
+  near_edge *edges;      /* edges whose closest-approach bound is below upper */
+  size_t n_edges, cap_edges;
+  pending *pend;         /* vertices known by estimate only */
+  size_t n_pend, cap_pend;
+  double *len;           /* per sequence: edge lengths */
+  size_t cap_len;
   fl_status st;
 } walker;
 
@@ -89,28 +122,78 @@ static void exposed_edge(walker *w, double alon, double alat, double blon, doubl
   p->open = 1;
 }
 
+/* The exact distance of a point. */
 static double dist_at(walker *w, double lon, double lat) {
   fl_nearest nr;
   fl_status st = fl_dist_index_nearest_xy(w->ctx, w->idx, lon, lat, NULL, NULL, &nr);
   if (st) { w->st = st; return 0; }
   if (nr.dist_m < w->r->min_m) w->r->min_m = nr.dist_m;
+  if (nr.dist_m < w->upper) w->upper = nr.dist_m;
   return nr.dist_m;
 }
 
-static int may_cross(const walker *w, double da, double db, double len) {
+static void add_pending(walker *w, double lon, double lat, double lb) {
+  if (w->n_pend == w->cap_pend) {
+    size_t cap = w->cap_pend ? 2 * w->cap_pend : 128;
+    pending *g = realloc(w->pend, cap * sizeof *g);
+    if (!g) { w->st = FL_E_NOMEM; return; }
+    w->pend = g;
+    w->cap_pend = cap;
+  }
+  pending *p = &w->pend[w->n_pend++];
+  p->lon = lon;
+  p->lat = lat;
+  p->lb = lb;
+}
+
+/* Keep an edge whose closest approach, at least lb, might beat the best. */
+static void note_edge(walker *w, double alon, double alat, double blon, double blat, double lb) {
+  if (lb >= w->upper - 0.5) return;
+  if (w->n_edges == w->cap_edges) {
+    size_t cap = w->cap_edges ? 2 * w->cap_edges : 16;
+    near_edge *g = realloc(w->edges, cap * sizeof *g);
+    if (!g) { w->st = FL_E_NOMEM; return; }
+    w->edges = g;
+    w->cap_edges = cap;
+  }
+  near_edge e = {alon, alat, blon, blat, lb};
+  w->edges[w->n_edges++] = e;
+}
+
+/* A vertex's distance d as a value v with |v - d| <= *err (E1, E2). */
+static double vertex_value(walker *w, double lon, double lat, double *err) {
+  double limit = fmax(w->cap, w->upper * (1 + 2 * FL__EST_REL) + 2 * FL__EST_ABS_M);
+  double est;
+  int beyond;
+  *err = 0;
+  fl_status st = fl__dist_index_estimate_xy(w->ctx, w->idx, lon, lat, limit, &est, &beyond);
+  if (st) { w->st = st; return 0; }
+  if (beyond && !isfinite(limit)) { *err = 0; return dist_at(w, lon, lat); }
+  double e = FL__EST_REL * est + FL__EST_ABS_M;
+  if (!beyond)
+    for (size_t k = 0; k < w->n_dist; k++)
+      if (fabs(est - w->dist[k]) <= e) { *err = 0; return dist_at(w, lon, lat); } /* (E1) */
+  if (!beyond && est + e < w->upper) w->upper = est + e;
+  add_pending(w, lon, lat, est - e);
+  *err = e;
+  return est; /* beyond: the limit, a lower bound up to e (E2) */
+}
+
+/* (R2), with the ends' errors: conservative, it may halve an edge needlessly. */
+static int may_cross(const walker *w, double da, double ea, double db, double eb, double len) {
   for (size_t k = 0; k < w->n_dist; k++)
-    if (fabs(da - w->dist[k]) + fabs(db - w->dist[k]) <= len + 0.01) return 1; /* (R2) */
+    if (fabs(da - w->dist[k]) + fabs(db - w->dist[k]) <= len + ea + eb + 0.01) return 1;
   return 0;
 }
 
-static void walk(walker *w, double alon, double alat, double da, double blon, double blat,
-                 double db, double len, int depth) {
+static void walk(walker *w, double alon, double alat, double da, double ea, double blon,
+                 double blat, double db, double eb, double len, int depth) {
   if (w->st) return;
-  if (!may_cross(w, da, db, len)) {
+  if (!may_cross(w, da, ea, db, eb, len)) {
     int b = band_of(w, da);
     w->r->band_m[b] += len;
     exposed_edge(w, alon, alat, blon, blat, b < (int)w->n_dist);
-    if (0.5 * (da + db - len) < w->r->min_m - 0.5) w->loose = 1;
+    note_edge(w, alon, alat, blon, blat, 0.5 * (da - ea + db - eb - len));
     return;
   }
   if (len <= RESOLUTION_M || depth >= MAX_DEPTH) {
@@ -118,14 +201,15 @@ static void walk(walker *w, double alon, double alat, double da, double blon, do
     w->r->band_m[ba] += 0.5 * len;
     w->r->band_m[bb] += 0.5 * len;
     exposed_edge(w, alon, alat, blon, blat, ba < (int)w->n_dist || bb < (int)w->n_dist);
+    note_edge(w, alon, alat, blon, blat, 0.5 * (da - ea + db - eb - len));
     return;
   }
   double s12, az1, az2, mlat, mlon;
   geod_inverse(&w->ctx->geod, alat, alon, blat, blon, &s12, &az1, &az2);
   geod_direct(&w->ctx->geod, alat, alon, az1, 0.5 * s12, &mlat, &mlon, &az2);
   double dm = dist_at(w, mlon, mlat);
-  walk(w, alon, alat, da, mlon, mlat, dm, 0.5 * len, depth + 1);
-  walk(w, mlon, mlat, dm, blon, blat, db, 0.5 * len, depth + 1);
+  walk(w, alon, alat, da, ea, mlon, mlat, dm, 0.0, 0.5 * len, depth + 1);
+  walk(w, mlon, mlat, dm, 0.0, blon, blat, db, eb, 0.5 * len, depth + 1);
 }
 
 static int walk_seq(const GEOSCoordSequence *cs, int is_ring, int ring_index, void *user) {
@@ -135,21 +219,101 @@ static int walk_seq(const GEOSCoordSequence *cs, int is_ring, int ring_index, vo
   GEOSContextHandle_t h = w->ctx->geos;
   unsigned int n = 0;
   GEOSCoordSeq_getSize_r(h, cs, &n);
-  double plon = 0, plat = 0, pd = 0;
+  if (n > w->cap_len) {
+    double *g = realloc(w->len, n * sizeof *g);
+    if (!g) { w->st = FL_E_NOMEM; return 1; }
+    w->len = g;
+    w->cap_len = n;
+  }
+  double plon = 0, plat = 0, longest = 0;
+  for (unsigned int i = 0; i < n; i++) {
+    double lon, lat;
+    GEOSCoordSeq_getXY_r(h, cs, i, &lon, &lat);
+    if (i > 0) {
+      w->len[i] = fl__geod_dist(&w->ctx->geod, plon, plat, lon, lat);
+      if (w->len[i] > longest) longest = w->len[i];
+    }
+    plon = lon; plat = lat;
+  }
+  /* (E2) */
+  w->cap = (w->dist[w->n_dist - 1] + longest) * (1 + 4 * FL__EST_REL) + 4 * FL__EST_ABS_M + 1.0;
+  double pd = 0, pe = 0;
   w->r->exposed.open = 0;
   if (w->r->exposed.n && push_xy(&w->r->exposed, NAN, NAN)) w->st = FL_E_NOMEM;
   for (unsigned int i = 0; i < n && !w->st; i++) {
-    double lon, lat;
+    double lon, lat, e;
     GEOSCoordSeq_getXY_r(h, cs, i, &lon, &lat);
-    double d = dist_at(w, lon, lat);
+    double d = vertex_value(w, lon, lat, &e);
     if (i > 0) {
-      double len = fl__geod_dist(&w->ctx->geod, plon, plat, lon, lat);
-      w->r->length_m += len;
-      walk(w, plon, plat, pd, lon, lat, d, len, 0);
+      w->r->length_m += w->len[i];
+      walk(w, plon, plat, pd, pe, lon, lat, d, e, w->len[i], 0);
     }
-    plon = lon; plat = lat; pd = d;
+    plon = lon; plat = lat; pd = d; pe = e;
   }
   return w->st != FL_OK;
+}
+
+static void walker_init(walker *w, fl_ctx *ctx, const fl_dist_index *idx, const double *dist,
+                        size_t n_dist, row *r) {
+  memset(w, 0, sizeof *w);
+  w->ctx = ctx;
+  w->idx = idx;
+  w->dist = dist;
+  w->n_dist = n_dist;
+  w->r = r;
+  w->upper = INFINITY;
+  r->min_m = INFINITY;
+}
+
+static void walker_free(walker *w) {
+  free(w->edges);
+  free(w->pend);
+  free(w->len);
+}
+
+static int cmp_pending(const void *a, const void *b) {
+  double x = ((const pending *)a)->lb, y = ((const pending *)b)->lb;
+  return x < y ? -1 : x > y;
+}
+
+static int cmp_edge(const void *a, const void *b) {
+  double x = ((const near_edge *)a)->lb, y = ((const near_edge *)b)->lb;
+  return x < y ? -1 : x > y;
+}
+
+/* (R3): the exact closest approach, after the walk. The vertices known by
+ * estimate only are measured in order of their lower bounds until the bound
+ * passes the best distance; then each edge that might pass closer than that
+ * is searched (crossings included), again in order of its bound. */
+static fl_status closest_approach(walker *w) {
+  qsort(w->pend, w->n_pend, sizeof *w->pend, cmp_pending);
+  for (size_t i = 0; i < w->n_pend && !w->st; i++) {
+    if (w->pend[i].lb >= fmin(w->upper, w->r->min_m)) break;
+    dist_at(w, w->pend[i].lon, w->pend[i].lat);
+  }
+  if (w->st) return w->st;
+  qsort(w->edges, w->n_edges, sizeof *w->edges, cmp_edge);
+  GEOSContextHandle_t h = w->ctx->geos;
+  for (size_t i = 0; i < w->n_edges; i++) {
+    const near_edge *e = &w->edges[i];
+    double goal = w->r->min_m - fmax(0.5, CLOSEST_REL * w->r->min_m); /* (R3) */
+    if (e->lb >= goal) break;
+    double xy[4] = {e->alon, e->alat, e->blon, e->blat};
+    GEOSCoordSequence *cs = GEOSCoordSeq_copyFromBuffer_r(h, xy, 2, 0, 0);
+    GEOSGeometry *line = cs ? GEOSGeom_createLineString_r(h, cs) : NULL;
+    if (!line) return fl__fail_geos(w->ctx, "making a route edge");
+    /* only points closer than the goal are searched for: the seed (within
+     * 0.5 m of the front, any closer point, a crossing included) */
+    if (goal <= 0) goal = w->r->min_m;
+    fl_nearest nr, seed;
+    memset(&seed, 0, sizeof seed);
+    seed.dist_m = goal;
+    fl_status st = fl__dist_index_nearest_seeded(w->ctx, w->idx, line, NULL, NULL, &seed, &nr);
+    GEOSGeom_destroy_r(h, line);
+    if (st) return st;
+    if (nr.dist_m < goal) w->r->min_m = nr.dist_m;
+  }
+  return FL_OK;
 }
 
 static fl_status one_route(fl_ctx *wctx, size_t i, void *shared, void *scratch) {
@@ -158,20 +322,13 @@ static fl_status one_route(fl_ctx *wctx, size_t i, void *shared, void *scratch) 
   const GEOSGeometry *g = j->routes->lonlat[i];
   if (!g) return FL_OK;
   for (size_t k = 0; k < j->n_groups; k++) {
-    row *r = &j->rows[i * j->n_groups + k];
-    r->min_m = INFINITY;
-    walker w = {wctx, j->idx[k], j->dist, j->n_dist, r, 0, FL_OK};
+    walker w;
+    walker_init(&w, wctx, j->idx[k], j->dist, j->n_dist, &j->rows[i * j->n_groups + k]);
     fl__each_seq(wctx->geos, g, walk_seq, &w);
-    if (w.st == FL_E_NOMEM) return fl__fail(wctx, FL_E_NOMEM, "out of memory");
-    if (w.st) return w.st;
-    if (w.loose) { /* (R3): an edge may pass closer than its ends */
-      fl_nearest nr, seed; /* the vertices are measured: their minimum seeds the search */
-      memset(&seed, 0, sizeof seed);
-      seed.dist_m = r->min_m;
-      fl_status st = fl__dist_index_nearest_seeded(wctx, j->idx[k], g, NULL, NULL, &seed, &nr);
-      if (st) return st;
-      if (nr.dist_m < r->min_m) r->min_m = nr.dist_m;
-    }
+    fl_status st = w.st ? w.st : closest_approach(&w);
+    walker_free(&w);
+    if (st == FL_E_NOMEM) return fl__fail(wctx, FL_E_NOMEM, "out of memory");
+    if (st) return st;
   }
   return FL_OK;
 }
@@ -187,11 +344,12 @@ fl_status fl_route_band_m(fl_ctx *ctx, const fl_dist_index *front, const GEOSGeo
   double band_m[3] = {0, 0, 0};
   row r;
   memset(&r, 0, sizeof r);
-  r.min_m = INFINITY;
   r.band_m = band_m;
   size_t n_dist = inner_m > 0 ? 2 : 1;
-  walker w = {ctx, front, inner_m > 0 ? dist : dist + 1, n_dist, &r, 0, FL_OK};
+  walker w;
+  walker_init(&w, ctx, front, inner_m > 0 ? dist : dist + 1, n_dist, &r);
   fl__each_seq(ctx->geos, route, walk_seq, &w);
+  walker_free(&w);
   free(r.exposed.xy);
   if (w.st == FL_E_NOMEM) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
   if (w.st) return w.st;

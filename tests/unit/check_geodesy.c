@@ -5,6 +5,7 @@
  */
 #include <geodesic.h>
 #include "fl_test.h"
+#include "fl_geodesy.h" /* internal: the estimate query */
 
 static fl_ctx *ctx;
 static GEOSContextHandle_t h;
@@ -161,6 +162,64 @@ static double brute_dist(const struct geod_geodesic *g, double lon, double lat, 
 
 /* (U1): every vertex of a 20 km buffer of the 1,200 km front lies 20 km from
  * it within max(1 m, 0.1 %). The buffer spans several tiles. */
+/* The frame estimate that route-exposure uses away from its thresholds
+ * (fl__dist_index_estimate_xy) keeps its stated bound against the exact
+ * query over an area 1,500 km across: a meandering 1,200-vertex front from
+ * (28 E, 43 N) to (45 E, 54 N), 3,000 points from a fixed linear
+ * congruential sequence over lon 28-46, lat 42-55. With a limit, a point
+ * reported beyond it is truly farther than the limit less the bound. */
+START_TEST(test_dist_index_estimate_bound_1500km) {
+  enum { NV = 1200, NP = 3000 };
+  unsigned long long r = 20241008ULL;
+#define NEXT_UNIT() ((r = r * 6364136223846793005ULL + 1442695040888963407ULL), \
+                     (double)(r >> 11) / 9007199254740992.0)
+  GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, NV, 2);
+  for (int i = 0; i < NV; i++) {
+    double t = (double)i / (NV - 1);
+    double lon = 28.0 + 17.0 * t + 0.4 * sin(40.0 * t) + 0.05 * (NEXT_UNIT() - 0.5);
+    double lat = 43.0 + 11.0 * t + 0.6 * sin(23.0 * t) + 0.05 * (NEXT_UNIT() - 0.5);
+    GEOSCoordSeq_setXY_r(h, cs, (unsigned)i, lon, lat);
+  }
+  GEOSGeometry *front = GEOSGeom_createLineString_r(h, cs);
+  const GEOSGeometry *items[1] = {front};
+  fl_dist_index *idx = NULL;
+  ck_assert_int_eq(fl_dist_index_create(ctx, items, 1, &idx), FL_OK);
+  double worst_rel = 0;
+  int n_beyond = 0;
+  for (int i = 0; i < NP; i++) {
+    double lon = 28.0 + 18.0 * NEXT_UNIT(), lat = 42.0 + 13.0 * NEXT_UNIT();
+    fl_nearest nr;
+    ck_assert_int_eq(fl_dist_index_nearest_xy(ctx, idx, lon, lat, NULL, NULL, &nr), FL_OK);
+    double est = 0;
+    int beyond = 1;
+    ck_assert_int_eq(fl__dist_index_estimate_xy(ctx, idx, lon, lat, 1e12, &est, &beyond), FL_OK);
+    ck_assert_int_eq(beyond, 0);
+    double err = fabs(est - nr.dist_m), bound = FL__EST_REL * nr.dist_m + FL__EST_ABS_M;
+    ck_assert_msg(err <= bound, "point %d (%.5f, %.5f): estimate %.3f m, exact %.3f m, bound %.3f",
+                  i, lon, lat, est, nr.dist_m, bound);
+    if (nr.dist_m > 1000 && err / nr.dist_m > worst_rel) worst_rel = err / nr.dist_m;
+    double limit = 20000.0;
+    ck_assert_int_eq(fl__dist_index_estimate_xy(ctx, idx, lon, lat, limit, &est, &beyond), FL_OK);
+    if (beyond) {
+      n_beyond++;
+      ck_assert_double_eq(est, limit);
+      ck_assert_msg(nr.dist_m > limit - FL__EST_REL * limit - FL__EST_ABS_M,
+                    "point %d reported beyond %.0f m is %.3f m away", i, limit, nr.dist_m);
+    } else {
+      ck_assert_msg(fabs(est - nr.dist_m) <= bound, "point %d within the limit: %.3f vs %.3f", i,
+                    est, nr.dist_m);
+    }
+  }
+#undef NEXT_UNIT
+  /* the sample has points on both sides of the limit */
+  ck_assert_int_gt(n_beyond, 100);
+  ck_assert_int_lt(n_beyond, NP - 100);
+  fprintf(stderr, "estimate: worst relative error beyond 1 km %.2e\n", worst_rel);
+  fl_dist_index_destroy(ctx, idx);
+  GEOSGeom_destroy_r(h, front);
+}
+END_TEST
+
 START_TEST(test_buffer_boundary_1200km_front) {
   static const double xy[] = {37.9, 49.9, 35.5, 48.2, 33.0, 46.6};
   GEOSGeometry *front = fl_test_wkt(ctx, "LINESTRING(37.9 49.9, 35.5 48.2, 33.0 46.6)");
@@ -301,6 +360,7 @@ int main(void) {
   tcase_add_test(tc, test_distance_m_inside_and_crossing_is_zero);
   tcase_add_test(tc, test_distance_m_line_to_line);
   tcase_add_test(tc, test_dist_index_nearest_accept_filter);
+  tcase_add_test(tc, test_dist_index_estimate_bound_1500km);
   tcase_add_test(tc, test_buffer_boundary_1200km_front);
   tcase_add_test(tc, test_band_area_of_point_ring);
   tcase_add_test(tc, test_buffer_left_right_split);
