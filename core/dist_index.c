@@ -776,11 +776,33 @@ static int seg_cross(double ax, double ay, double bx, double by, double cx, doub
          ((d3 <= 0 && d4 >= 0) || (d3 >= 0 && d4 <= 0));
 }
 
+/* An accepted indexed segment that the frame segment AB crosses, or NULL. */
+static const seg *crossing_seg(const query_job *q, double ax, double ay, double bx, double by) {
+  const fl_dist_index *idx = q->idx;
+  double minx = fmin(ax, bx), maxx = fmax(ax, bx), miny = fmin(ay, by), maxy = fmax(ay, by);
+  uint32_t stack[512];
+  size_t top = 0;
+  stack[top++] = (uint32_t)idx->root;
+  while (top) {
+    const node *nd = &idx->nodes[stack[--top]];
+    if (nd->maxx < minx || nd->minx > maxx || nd->maxy < miny || nd->miny > maxy) continue;
+    if (!nd->leaf) {
+      for (uint32_t k = 0; k < nd->count && top < 512; k++) stack[top++] = nd->first + k;
+      continue;
+    }
+    for (uint32_t k = 0; k < nd->count; k++) {
+      const seg *s = &idx->segs[nd->first + k];
+      if (q->accept && !q->accept(s->item, q->user)) continue;
+      if (seg_cross(ax, ay, bx, by, s->x0, s->y0, s->x1, s->y1)) return s;
+    }
+  }
+  return NULL;
+}
+
 static int cross_seq(const GEOSCoordSequence *cs, int is_ring, int ring_index, void *user) {
   (void)is_ring;
   (void)ring_index;
   cross_job *cj = user;
-  const fl_dist_index *idx = cj->q->idx;
   GEOSContextHandle_t h = cj->q->ctx->geos;
   unsigned int n = 0;
   GEOSCoordSeq_getSize_r(h, cs, &n);
@@ -788,35 +810,53 @@ static int cross_seq(const GEOSCoordSequence *cs, int is_ring, int ring_index, v
   for (unsigned int i = 0; i < n; i++) {
     double lon, lat, bx, by;
     GEOSCoordSeq_getXY_r(h, cs, i, &lon, &lat);
-    fl__frame_fwd(&idx->frame, lon, lat, &bx, &by);
-    if (i > 0) {
-      double minx = fmin(ax, bx), maxx = fmax(ax, bx), miny = fmin(ay, by), maxy = fmax(ay, by);
-      uint32_t stack[512];
-      size_t top = 0;
-      stack[top++] = (uint32_t)idx->root;
-      while (top) {
-        const node *nd = &idx->nodes[stack[--top]];
-        if (nd->maxx < minx || nd->minx > maxx || nd->maxy < miny || nd->miny > maxy) continue;
-        if (!nd->leaf) {
-          for (uint32_t k = 0; k < nd->count && top < 512; k++) stack[top++] = nd->first + k;
-          continue;
-        }
-        for (uint32_t k = 0; k < nd->count; k++) {
-          const seg *s = &idx->segs[nd->first + k];
-          if (cj->q->accept && !cj->q->accept(s->item, cj->q->user)) continue;
-          if (seg_cross(ax, ay, bx, by, s->x0, s->y0, s->x1, s->y1)) {
-            cj->crossed = 1;
-            cj->item = s->item;
-            cj->lon = alon;
-            cj->lat = alat;
-            return 1;
-          }
-        }
-      }
+    fl__frame_fwd(&cj->q->idx->frame, lon, lat, &bx, &by);
+    const seg *s = i > 0 ? crossing_seg(cj->q, ax, ay, bx, by) : NULL;
+    if (s) {
+      cj->crossed = 1;
+      cj->item = s->item;
+      cj->lon = alon;
+      cj->lat = alat;
+      return 1;
     }
     ax = bx; ay = by; alon = lon; alat = lat;
   }
   return 0;
+}
+
+/* 1 / the largest stretch within a frame box (1 + 1e-4: the stretch is the
+ * sphere's, series good to 2e-6; the ellipsoid differs by less). */
+static double inverse_stretch_bound(double minx, double miny, double maxx, double maxy) {
+  double fx = fmax(fabs(minx), fabs(maxx)), fy = fmax(fabs(miny), fabs(maxy));
+  return 1.0 / (fl__frame_stretch(sqrt(fx * fx + fy * fy)) * (1.0 + 1e-4));
+}
+
+fl_status fl__dist_index_edge_nearer(fl_ctx *ctx, const fl_dist_index *idx, double alon,
+                                     double alat, double blon, double blat, double goal_m,
+                                     fl_nearest *out) {
+  query_job q;
+  memset(&q, 0, sizeof q);
+  q.ctx = ctx;
+  q.idx = idx;
+  q.best.dist_m = goal_m;
+  q.have = 1;
+  double ax, ay, bx, by;
+  fl__frame_fwd(&idx->frame, alon, alat, &ax, &ay);
+  fl__frame_fwd(&idx->frame, blon, blat, &bx, &by);
+  const seg *c = crossing_seg(&q, ax, ay, bx, by);
+  if (c) {
+    fl_nearest r = {0.0, c->item, alon, alat, alon, alat};
+    *out = r;
+    return FL_OK;
+  }
+  qseg qs = {ax, ay, bx, by, alon, alat, blon, blat, 1.0 + 1e-3 * hypot(bx - ax, by - ay)};
+  double reach = goal_m * 1.01 + 1.0;
+  back_job bj = {&q, 0, 0, 0, 0, NULL, 0, 0, 1.0, 0};
+  bj.inv_k = inverse_stretch_bound(fmin(ax, bx) - reach, fmin(ay, by) - reach,
+                                   fmax(ax, bx) + reach, fmax(ay, by) + reach);
+  back_segment(&bj, &qs);
+  *out = q.best;
+  return FL_OK;
 }
 
 fl_status fl_dist_index_nearest(fl_ctx *ctx, const fl_dist_index *idx, const GEOSGeometry *query,
@@ -913,9 +953,7 @@ fl_status fl__dist_index_nearest_seeded(fl_ctx *ctx, const fl_dist_index *idx,
     }
     double reach = q.best.dist_m * 1.01 + 1.0;
     bj.minx -= reach; bj.miny -= reach; bj.maxx += reach; bj.maxy += reach;
-    double fx = fmax(fabs(bj.minx), fabs(bj.maxx)), fy = fmax(fabs(bj.miny), fabs(bj.maxy));
-    /* 1 + 1e-4: the stretch is the sphere's (series good to 2e-6); the ellipsoid differs by less */
-    bj.inv_k = 1.0 / (fl__frame_stretch(sqrt(fx * fx + fy * fy)) * (1.0 + 1e-4));
+    bj.inv_k = inverse_stretch_bound(bj.minx, bj.miny, bj.maxx, bj.maxy);
     fl__each_seq(h, query, collect_qseg, &bj);
     if (!bj.failed) back_measure(&bj);
     free(bj.segs);

@@ -69,4 +69,12 @@ fl_status fl__dist_index_nearest_seeded(fl_ctx *ctx, const fl_dist_index *idx,
 fl_status fl__dist_index_estimate_xy(fl_ctx *ctx, const fl_dist_index *idx, double lon,
                                      double lat, double limit, double *est, int *beyond);
 
+/* Whether a point of the geodesic edge AB (lon/lat) lies nearer to the
+ * indexed geometries than goal_m metres (dist_index.c): if so, out holds the
+ * nearest such found (dist_m 0 where AB crosses an indexed part), else
+ * out->dist_m = goal_m. The edge's ends are not measured: the caller has. */
+fl_status fl__dist_index_edge_nearer(fl_ctx *ctx, const fl_dist_index *idx, double alon,
+                                     double alat, double blon, double blat, double goal_m,
+                                     fl_nearest *out);
+
 #endif

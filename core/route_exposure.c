@@ -293,23 +293,16 @@ static fl_status closest_approach(walker *w) {
   }
   if (w->st) return w->st;
   qsort(w->edges, w->n_edges, sizeof *w->edges, cmp_edge);
-  GEOSContextHandle_t h = w->ctx->geos;
   for (size_t i = 0; i < w->n_edges; i++) {
     const near_edge *e = &w->edges[i];
     double goal = w->r->min_m - fmax(0.5, CLOSEST_REL * w->r->min_m); /* (R3) */
     if (e->lb >= goal) break;
-    double xy[4] = {e->alon, e->alat, e->blon, e->blat};
-    GEOSCoordSequence *cs = GEOSCoordSeq_copyFromBuffer_r(h, xy, 2, 0, 0);
-    GEOSGeometry *line = cs ? GEOSGeom_createLineString_r(h, cs) : NULL;
-    if (!line) return fl__fail_geos(w->ctx, "making a route edge");
-    /* only points closer than the goal are searched for: the seed (within
-     * 0.5 m of the front, any closer point, a crossing included) */
+    /* only points closer than the goal are searched for (within 0.5 m of
+     * the front: any closer point, a crossing included) */
     if (goal <= 0) goal = w->r->min_m;
-    fl_nearest nr, seed;
-    memset(&seed, 0, sizeof seed);
-    seed.dist_m = goal;
-    fl_status st = fl__dist_index_nearest_seeded(w->ctx, w->idx, line, NULL, NULL, &seed, &nr);
-    GEOSGeom_destroy_r(h, line);
+    fl_nearest nr;
+    fl_status st = fl__dist_index_edge_nearer(w->ctx, w->idx, e->alon, e->alat, e->blon, e->blat,
+                                              goal, &nr);
     if (st) return st;
     if (nr.dist_m < goal) w->r->min_m = nr.dist_m;
   }
