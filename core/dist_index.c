@@ -736,9 +736,8 @@ static void back_segment(back_job *bj, const qseg *qs) {
       for (int end = 0; end < 2; end++) {
         double x = end ? s->x1 : s->x0, y = end ? s->y1 : s->y0;
         if (qseg_frame_dist(qs, x, y) * bj->inv_k - qs->margin >= q->best.dist_m) continue;
-        if (segment_estimate(qs->x0, qs->y0, qs->x1, qs->y1, x, y) * (1 - FL__EST_REL) - FL__EST_ABS_M - qs->margin >=
-            q->best.dist_m)
-          continue;
+        double est = segment_estimate(qs->x0, qs->y0, qs->x1, qs->y1, x, y);
+        if (est * (1 - FL__EST_REL) - FL__EST_ABS_M - qs->margin >= q->best.dist_m) continue;
         double lon = end ? s->lon1 : s->lon0, lat = end ? s->lat1 : s->lat0, nl, nt;
         double d = fl__geod_point_segment(&q->ctx->geod, lon, lat, qs->lon0, qs->lat0, qs->lon1,
                                           qs->lat1, &nl, &nt);
