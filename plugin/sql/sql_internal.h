@@ -154,6 +154,14 @@ int flsql_create_function(sqlite3 *db, flsql_state *st, const char *name, int n_
                           void (*xStep)(sqlite3_context *, int, sqlite3_value **),
                           void (*xFinal)(sqlite3_context *));
 
+/* xBestIndex of a table-valued function with FLSQL_TVF_ARGS hidden argument
+ * columns from first_arg_col on: the first two must be given (argvIndex 1,
+ * 2), the third is optional (3; idxNum bit 0 says it was given). Any other
+ * constraint on them than a usable equality: SQLITE_CONSTRAINT. */
+#define FLSQL_TVF_ARGS 3
+int flsql_tvf_best_index(sqlite3_index_info *info, int first_arg_col, double cost,
+                         sqlite3_int64 rows);
+
 #define FLSQL_PURE (SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS)
 
 #endif

@@ -71,24 +71,7 @@ static int b_disconnect(sqlite3_vtab *v) {
  * idxNum bit 0: side given. */
 static int b_best_index(sqlite3_vtab *v, sqlite3_index_info *info) {
   (void)v;
-  int where[3] = {-1, -1, -1};
-  for (int i = 0; i < info->nConstraint; i++) {
-    const struct sqlite3_index_constraint *k = &info->aConstraint[i];
-    if (k->iColumn < COL_FRONT) continue;
-    if (!k->usable || k->op != SQLITE_INDEX_CONSTRAINT_EQ) return SQLITE_CONSTRAINT;
-    where[k->iColumn - COL_FRONT] = i;
-  }
-  if (where[0] < 0 || where[1] < 0) return SQLITE_CONSTRAINT;
-  int n = 0;
-  for (int k = 0; k < 3; k++)
-    if (where[k] >= 0) {
-      info->aConstraintUsage[where[k]].argvIndex = ++n;
-      info->aConstraintUsage[where[k]].omit = 1;
-    }
-  info->idxNum = where[2] >= 0;
-  info->estimatedCost = 1000;
-  info->estimatedRows = 4;
-  return SQLITE_OK;
+  return flsql_tvf_best_index(info, COL_FRONT, 1000, 4);
 }
 
 static int b_open(sqlite3_vtab *v, sqlite3_vtab_cursor **out) {

@@ -78,24 +78,7 @@ static int n_disconnect(sqlite3_vtab *v) {
  * optional (3). idxNum bit 0: geom_column given. */
 static int n_best_index(sqlite3_vtab *v, sqlite3_index_info *info) {
   (void)v;
-  int where[3] = {-1, -1, -1};
-  for (int i = 0; i < info->nConstraint; i++) {
-    const struct sqlite3_index_constraint *k = &info->aConstraint[i];
-    if (k->iColumn < COL_GEOM) continue;
-    if (!k->usable || k->op != SQLITE_INDEX_CONSTRAINT_EQ) return SQLITE_CONSTRAINT;
-    where[k->iColumn - COL_GEOM] = i;
-  }
-  if (where[0] < 0 || where[1] < 0) return SQLITE_CONSTRAINT;
-  int n = 0;
-  for (int k = 0; k < 3; k++)
-    if (where[k] >= 0) {
-      info->aConstraintUsage[where[k]].argvIndex = ++n;
-      info->aConstraintUsage[where[k]].omit = 1;
-    }
-  info->idxNum = where[2] >= 0;
-  info->estimatedCost = 10;
-  info->estimatedRows = 1;
-  return SQLITE_OK;
+  return flsql_tvf_best_index(info, COL_GEOM, 10, 1);
 }
 
 static int n_open(sqlite3_vtab *v, sqlite3_vtab_cursor **out) {
