@@ -117,7 +117,7 @@ fl_status fl_bands(fl_ctx *ctx, const fl_layer *front, const fl_layer *control,
   fl_status st = fl__distances(ctx, opts, &dist, &n_dist); /* (B1) */
   if (st) return st;
   if (opts->held_by && !control)
-    return fl__fail(ctx, FL_E_ARG, "held_by '%s' needs a control layer (--control)", opts->held_by);
+    return fl__fail(ctx, FL_E_ARG, "@{held_by} '%s' needs a control layer (@{control})", opts->held_by);
   fl__prepped fp, cp, mp;
   memset(&fp, 0, sizeof fp);
   memset(&cp, 0, sizeof cp);
@@ -166,12 +166,12 @@ fl_status fl_bands(fl_ctx *ctx, const fl_layer *front, const fl_layer *control,
       fl__control_group cg;
       if (cgi < 0) {
         st = fl__fail(ctx, FL_E_ARG, "control layer has no claim matching the front of %s %s; "
-                      "choose one with --source and --date", fgr.g[g].source, fgr.g[g].date);
+                      "choose one with @{source} and @{date}", fgr.g[g].source, fgr.g[g].date);
       } else if (!(st = fl__control_group_build(ctx, &cp, &cgr, cgi, opts, &cg))) {
         int s = fl__control_side(&cg, opts->held_by);
         if (s < 0)
           st = fl__fail(ctx, FL_E_ARG, "control layer '%s' has no ground held by '%s'; check "
-                        "--held-by", control->name, opts->held_by);
+                        "@{held_by}", control->name, opts->held_by);
         else
           ground = GEOSGeom_clone_r(h, cg.area[s]);
         fl__control_group_free(ctx, &cg);

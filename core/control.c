@@ -57,7 +57,7 @@ fl_status fl__control_group_build(fl_ctx *ctx, const fl__prepped *control, const
                                   int group, const fl_options *opts, fl__control_group *out) {
   memset(out, 0, sizeof *out);
   const fl_layer *layer = control->layer;
-  int side_field = fl__field(ctx, layer, "control", opts->side_field, "--side-field", 0);
+  int side_field = fl__field(ctx, layer, "control", opts->side_field, "@{side_field}", 0);
   if (side_field < 0) return FL_E_FIELD;
   int status_field = opts->status_field ? fl_layer_field_index(layer, opts->status_field) : -1;
   side_filter sf = {control, gr, group, side_field, status_field, opts->contested_value, NULL};
@@ -69,7 +69,7 @@ fl_status fl__control_group_build(fl_ctx *ctx, const fl__prepped *control, const
     if (f->values[side_field].is_null) {
       fl__control_group_free(ctx, out);
       return fl__fail(ctx, FL_E_FIELD, "control layer '%s', feature %lld: field '%s' is NULL; "
-                      "fill it, mark the polygon with status '%s', or pass --side-field",
+                      "fill it, mark the polygon with status '%s', or pass @{side_field}",
                       layer->name, (long long)f->fid, layer->fields[side_field].name,
                       opts->contested_value ? opts->contested_value : "contested");
     }

@@ -80,11 +80,13 @@ void fl_ctx_destroy(fl_ctx *ctx) {
 GEOSContextHandle_t fl_ctx_geos(fl_ctx *ctx) { return ctx->geos; }
 PJ_CONTEXT *fl_ctx_proj(fl_ctx *ctx) { return ctx->proj; }
 fl_status fl_ctx_status(const fl_ctx *ctx) { return ctx->status; }
-const char *fl_ctx_errmsg(const fl_ctx *ctx) { return ctx->errmsg; }
+const char *fl_ctx_errmsg(const fl_ctx *ctx) { return ctx->errtext; }
+const char *fl_ctx_errmsg_raw(const fl_ctx *ctx) { return ctx->errmsg; }
 
 void fl_ctx_clear_error(fl_ctx *ctx) {
   ctx->status = FL_OK;
   ctx->errmsg[0] = '\0';
+  ctx->errtext[0] = '\0';
   ctx->geos_msg[0] = '\0';
 }
 
@@ -110,8 +112,13 @@ int fl__threads_for(const fl_ctx *ctx, size_t n_items) {
 
 size_t fl_ctx_warning_count(const fl_ctx *ctx) { return ctx->n_warnings; }
 
-const char *fl_ctx_warning(const fl_ctx *ctx, size_t i) {
+const char *fl_ctx_warning_raw(const fl_ctx *ctx, size_t i) {
   return i < ctx->n_warnings ? ctx->warnings[i] : NULL;
+}
+
+const char *fl_ctx_warning(const fl_ctx *ctx, size_t i) {
+  const char *raw = fl_ctx_warning_raw(ctx, i);
+  return raw ? raw + strlen(raw) + 1 : NULL;
 }
 
 void fl_ctx_clear_warnings(fl_ctx *ctx) {
@@ -134,6 +141,7 @@ fl_status fl__fail(fl_ctx *ctx, fl_status st, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(ctx->errmsg, sizeof ctx->errmsg, fmt, ap);
   va_end(ap);
+  fl_msg_spell(ctx->errmsg, NULL, NULL, ctx->errtext, sizeof ctx->errtext);
   ctx->status = st;
   return st;
 }
@@ -157,8 +165,14 @@ void fl__warn(fl_ctx *ctx, const char *fmt, ...) {
     ctx->warnings = w;
     ctx->cap_warnings = cap;
   }
-  char *copy = fl__strdup(buf);
-  if (copy) ctx->warnings[ctx->n_warnings++] = copy;
+  char spelled[FL_ERRMSG_LEN];
+  size_t n_raw = strlen(buf) + 1, n_spelled = fl_msg_spell(buf, NULL, NULL, spelled, sizeof spelled);
+  if (n_spelled >= sizeof spelled) n_spelled = sizeof spelled - 1;
+  char *copy = malloc(n_raw + n_spelled + 1);
+  if (!copy) return;
+  memcpy(copy, buf, n_raw);
+  memcpy(copy + n_raw, spelled, n_spelled + 1);
+  ctx->warnings[ctx->n_warnings++] = copy;
 }
 
 fl_status fl__progress(fl_ctx *ctx, double fraction) {

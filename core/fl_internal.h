@@ -26,14 +26,15 @@ struct fl_ctx {
   PJ_CONTEXT *proj;
   struct geod_geodesic geod;          /* WGS84 */
   fl_status status;
-  char errmsg[FL_ERRMSG_LEN];
+  char errmsg[FL_ERRMSG_LEN];          /* raw: parameters as "@{name}" tokens */
+  char errtext[FL_ERRMSG_LEN];         /* errmsg with bare parameter names */
   char geos_msg[FL_ERRMSG_LEN];       /* last message from GEOS's error handler */
   fl_progress_fn progress;
   void *progress_user;
   const volatile int *cancel;
   double last_progress;
   int n_threads;
-  char **warnings;
+  char **warnings;                    /* each "raw\0spelled\0" */
   size_t n_warnings, cap_warnings;
   fl__pj_cache_entry pj_cache[8];
   size_t n_pj_cache;

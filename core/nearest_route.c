@@ -61,10 +61,10 @@ fl_status fl_nearest_route(fl_ctx *ctx, const fl_layer *settlements, const fl_la
   if (!st) st = fl__prep_layer(ctx, routes, "routes", FL__WANT_LINE, &rp);
   int f_class = -1, f_name = -1, f_id = -1;
   if (!st) {
-    f_class = fl__field(ctx, routes, "routes", opts->class_field, "--class-field",
+    f_class = fl__field(ctx, routes, "routes", opts->class_field, "@{class_field}",
                         !(opts->classes && opts->n_classes));
     if (opts->classes && opts->n_classes && f_class < 0) st = FL_E_FIELD;
-    f_name = fl__field(ctx, routes, "routes", opts->name_field, "--name-field", 1);
+    f_name = fl__field(ctx, routes, "routes", opts->name_field, "@{name_field}", 1);
     f_id = fl_layer_field_index(routes, "id");
   }
   if (!st) {
@@ -80,7 +80,7 @@ fl_status fl_nearest_route(fl_ctx *ctx, const fl_layer *settlements, const fl_la
     }
     if (!st && n_ok == 0)
       st = fl__fail(ctx, FL_E_ARG, "routes layer '%s' has no route of the classes asked for; "
-                    "check --classes against its '%s' values", routes->name,
+                    "check @{classes} against its '%s' values", routes->name,
                     opts->class_field ? opts->class_field : "class");
   }
   if (!st) st = fl_dist_index_create(ctx, (const GEOSGeometry *const *)rp.lonlat, rp.n, &idx);

@@ -135,9 +135,7 @@ fl_status fl__parallel_for(fl_ctx *ctx, size_t n, fl__item_fn fn, void *shared,
   free(workers);
   pthread_mutex_destroy(&p.lock);
   if (p.status) {
-    memcpy(ctx->errmsg, p.errmsg, sizeof ctx->errmsg);
-    ctx->status = p.status;
-    return p.status;
+    return fl__fail(ctx, p.status, "%s", p.errmsg);
   }
   return fl__progress(ctx, prog1);
 }

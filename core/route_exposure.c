@@ -410,10 +410,10 @@ fl_status fl_route_exposure(fl_ctx *ctx, const fl_layer *routes, const fl_layer 
   fl_status st = fl__distances(ctx, opts, &dist, &n_dist);
   if (st) return st;
   if (opts->held_by && !control)
-    return fl__fail(ctx, FL_E_ARG, "held_by '%s' needs a control layer (--control)", opts->held_by);
+    return fl__fail(ctx, FL_E_ARG, "@{held_by} '%s' needs a control layer (@{control})", opts->held_by);
   if (!opts->held_by && !front)
-    return fl__fail(ctx, FL_E_ARG, "route exposure needs a front layer (--front), or a control "
-                    "layer with --held-by");
+    return fl__fail(ctx, FL_E_ARG, "route exposure needs a front layer (@{front}), or a control "
+                    "layer with @{held_by}");
   fl__prepped rp, gp;
   memset(&rp, 0, sizeof rp);
   memset(&gp, 0, sizeof gp);
@@ -446,7 +446,7 @@ fl_status fl_route_exposure(fl_ctx *ctx, const fl_layer *routes, const fl_layer 
       int s = fl__control_side(&cg, opts->held_by);
       if (s < 0)
         st = fl__fail(ctx, FL_E_ARG, "control layer '%s' has no ground held by '%s'%s%s; check "
-                      "--held-by", control->name, opts->held_by, gr.g[k].source[0] ? " in " : "",
+                      "@{held_by}", control->name, opts->held_by, gr.g[k].source[0] ? " in " : "",
                       gr.g[k].source);
       else
         g = GEOSGeom_clone_r(ctx->geos, cg.area[s]);

@@ -412,7 +412,7 @@ fl_status fl_layers_write(fl_ctx *ctx, const char *path, const fl_layer *const *
     if (S_ISDIR(sb.st_mode))
       return fl__fail(ctx, FL_E_IO, "output '%s' is a directory", path);
     if (!overwrite) /* (W3) */
-      return fl__fail(ctx, FL_E_EXISTS, "output '%s' exists; pass --overwrite to replace it",
+      return fl__fail(ctx, FL_E_EXISTS, "output '%s' exists; pass @{overwrite} to replace it",
                       path);
   }
   char *tmp = NULL;
@@ -432,9 +432,9 @@ fl_status fl_layers_write(fl_ctx *ctx, const char *path, const fl_layer *const *
     } else if (link(tmp, path) == 0) { /* (W3): fails if the target appeared meanwhile */
       unlink(tmp);
     } else if (errno == EEXIST) {
-      st = fl__fail(ctx, FL_E_EXISTS, "output '%s' exists; pass --overwrite to replace it", path);
+      st = fl__fail(ctx, FL_E_EXISTS, "output '%s' exists; pass @{overwrite} to replace it", path);
     } else if (stat(path, &sb) == 0) {
-      st = fl__fail(ctx, FL_E_EXISTS, "output '%s' exists; pass --overwrite to replace it", path);
+      st = fl__fail(ctx, FL_E_EXISTS, "output '%s' exists; pass @{overwrite} to replace it", path);
     } else if (rename(tmp, path) != 0) { /* file systems without hard links */
       st = fl__fail(ctx, FL_E_IO, "cannot move the finished output into place as '%s' (%s)",
                     path, strerror(errno));

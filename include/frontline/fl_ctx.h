@@ -81,6 +81,32 @@ FL_API fl_status fl_ctx_status(const fl_ctx *ctx);
  */
 FL_API const char *fl_ctx_errmsg(const fl_ctx *ctx);
 
+/**
+ * The same message with parameter names still as tokens "@{name}" (see
+ * fl_msg_spell), for hosts that spell parameters their own way. Borrowed:
+ * valid until the next call on ctx. Never NULL. @since 0.2
+ */
+FL_API const char *fl_ctx_errmsg_raw(const fl_ctx *ctx);
+
+/** Longest parameter name a message token may carry, with its NUL. @since 0.2 */
+#define FL_PARAM_NAME_MAX 64
+
+/**
+ * A host's spelling of parameter `param` (e.g. "--side-field" for
+ * "side_field"), written into out (cap bytes, NUL-terminated). Return its
+ * length, or 0 to keep the bare name. @since 0.2
+ */
+typedef size_t (*fl_spell_fn)(const char *param, char *out, size_t cap, void *user);
+
+/**
+ * Copy message `raw` into out (cap bytes, always NUL-terminated when cap > 0),
+ * replacing each token "@{name}" with spell(name); spell NULL gives the bare
+ * name. Core messages, warnings and the plugin ABI's error and summary texts
+ * name parameters this way. Returns the length the full text needs (as
+ * snprintf does). @since 0.2
+ */
+FL_API size_t fl_msg_spell(const char *raw, fl_spell_fn spell, void *user, char *out, size_t cap);
+
 /** Reset the last status to FL_OK and the message to "". @since 0.1 */
 FL_API void fl_ctx_clear_error(fl_ctx *ctx);
 
@@ -109,6 +135,9 @@ FL_API size_t fl_ctx_warning_count(const fl_ctx *ctx);
  * @since 0.1
  */
 FL_API const char *fl_ctx_warning(const fl_ctx *ctx, size_t i);
+
+/** The i-th warning with parameter tokens kept (see fl_ctx_errmsg_raw). @since 0.2 */
+FL_API const char *fl_ctx_warning_raw(const fl_ctx *ctx, size_t i);
 
 /** Forget all warnings. @since 0.1 */
 FL_API void fl_ctx_clear_warnings(fl_ctx *ctx);

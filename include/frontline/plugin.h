@@ -13,6 +13,10 @@
  * a struct, never inserted. Hosts read a field only when its offset is below
  * struct_size. The *_size fields let a host check its mirror of the layout.
  *
+ * Messages: error and summary texts name a parameter as the token "@{name}"
+ * (its descriptor name); a host spells it its own way (the CLI "--name",
+ * QGIS its title). See fl_msg_spell() in fl_ctx.h.
+ *
  * Ownership: every pointer reachable from fl_plugin_api is static (lives as
  * long as the library is loaded). run() copies what it needs from its
  * arguments; its error text goes into the caller's buffer.

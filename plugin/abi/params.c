@@ -135,7 +135,7 @@ int flp_param_parse_value(const fl_param_desc *p, const char *text, flp_arg *out
     double v;
     describe_range(p, range, sizeof range);
     if (!parse_double(text, &v) || v < p->min_value || v > p->max_value) {
-      snprintf(err, err_len, "%s must be %s, got '%s'", p->name, range, text);
+      snprintf(err, err_len, "@{%s} must be %s, got '%s'", p->name, range, text);
       return 0;
     }
     out->num = v;
@@ -154,19 +154,19 @@ int flp_param_parse_value(const fl_param_desc *p, const char *text, flp_arg *out
       double v;
       if (!parse_double(item, &v) || v <= p->min_value || v > p->max_value) {
         snprintf(err, err_len,
-                 "%s must be a comma-separated list of numbers > %g in %s, got '%s' (bad "
+                 "@{%s} must be a comma-separated list of numbers > %g in %s, got '%s' (bad "
                  "item '%s')",
                  p->name, p->min_value, p->unit && *p->unit ? p->unit : "units", text, item);
         return 0;
       }
       if (v <= prev) {
         snprintf(err, err_len,
-                 "%s must be strictly increasing, got '%s' (%g does not exceed %g)", p->name,
+                 "@{%s} must be strictly increasing, got '%s' (%g does not exceed %g)", p->name,
                  text, v, prev);
         return 0;
       }
       if (n == FLP_MAX_DIST) {
-        snprintf(err, err_len, "%s holds more than %d distances, got '%s'", p->name,
+        snprintf(err, err_len, "@{%s} holds more than %d distances, got '%s'", p->name,
                  FLP_MAX_DIST, text);
         return 0;
       }
@@ -178,7 +178,7 @@ int flp_param_parse_value(const fl_param_desc *p, const char *text, flp_arg *out
       }
     }
     if (n == 0) {
-      snprintf(err, err_len, "%s must list at least one distance in %s, got '%s'", p->name,
+      snprintf(err, err_len, "@{%s} must list at least one distance in %s, got '%s'", p->name,
                p->unit && *p->unit ? p->unit : "units", text);
       return 0;
     }
@@ -193,11 +193,11 @@ int flp_param_parse_value(const fl_param_desc *p, const char *text, flp_arg *out
         return 1;
       }
     list_enum(p, range, sizeof range);
-    snprintf(err, err_len, "%s must be one of %s, got '%s'", p->name, range, text);
+    snprintf(err, err_len, "@{%s} must be one of %s, got '%s'", p->name, range, text);
     return 0;
   case FL_PARAM_BOOL:
     if (!parse_bool(text, &out->boolean)) {
-      snprintf(err, err_len, "%s must be true or false (also 1/0, yes/no), got '%s'", p->name,
+      snprintf(err, err_len, "@{%s} must be true or false (also 1/0, yes/no), got '%s'", p->name,
                text);
       return 0;
     }
@@ -207,7 +207,7 @@ int flp_param_parse_value(const fl_param_desc *p, const char *text, flp_arg *out
         !ends_with_ci(text, ".db") && !ends_with_ci(text, ".spatialite") &&
         !ends_with_ci(text, ".geojson") && !ends_with_ci(text, ".json")) {
       snprintf(err, err_len,
-               "%s must be a file name ending in .gpkg, .sqlite or .geojson, got '%s'",
+               "@{%s} must be a file name ending in .gpkg, .sqlite or .geojson, got '%s'",
                p->name, text);
       return 0;
     }
@@ -215,7 +215,7 @@ int flp_param_parse_value(const fl_param_desc *p, const char *text, flp_arg *out
   case FL_PARAM_FIELD:
     for (const char *c = text; *c; c++)
       if ((unsigned char)*c < 0x20) {
-        snprintf(err, err_len, "%s must be a field name, got a control character", p->name);
+        snprintf(err, err_len, "@{%s} must be a field name, got a control character", p->name);
         return 0;
       }
     return 1;
@@ -243,7 +243,7 @@ fl_status flp_params_parse(flp_run *r, int32_t n, const char *const *keys,
       for (int32_t j = 0; j < t->n_params && m < 128; j++) names[m++] = t->params[j].name;
       const char *near = flp_closest(key, names, m);
       if (near)
-        return flp_fail(r, FL_E_ARG, "unknown parameter '%s' for tool '%s'; did you mean '%s'?",
+        return flp_fail(r, FL_E_ARG, "unknown parameter '%s' for tool '%s'; did you mean @{%s}?",
                         key, t->id, near);
       return flp_fail(r, FL_E_ARG,
                       "unknown parameter '%s' for tool '%s'; see the tool's help for its "
@@ -252,13 +252,13 @@ fl_status flp_params_parse(flp_run *r, int32_t n, const char *const *keys,
     }
     const fl_param_desc *p = &t->params[i];
     if (r->args[i].given) /* (P2) */
-      return flp_fail(r, FL_E_ARG, "parameter '%s' is given twice", p->name);
-    if (!val) return flp_fail(r, FL_E_ARG, "parameter '%s' has no value", p->name);
+      return flp_fail(r, FL_E_ARG, "@{%s} is given twice", p->name);
+    if (!val) return flp_fail(r, FL_E_ARG, "@{%s} has no value", p->name);
     r->args[i].given = 1;
     if (!*val) {
       /* (P6): an optional string stays absent, anything else takes its default. */
       if (p->flags & FL_PARAM_OPTIONAL) continue;
-      return flp_fail(r, FL_E_ARG, "parameter '%s' (%s) is empty; give a value", p->name,
+      return flp_fail(r, FL_E_ARG, "@{%s} (%s) is empty; give a value", p->name,
                       p->title);
     }
     if (!flp_param_parse_value(p, val, &r->args[i], err, sizeof err))
@@ -279,7 +279,7 @@ fl_status flp_params_parse(flp_run *r, int32_t n, const char *const *keys,
       continue;
     }
     if (!(p->flags & FL_PARAM_OPTIONAL)) /* (P3) */
-      return flp_fail(r, FL_E_ARG, "missing required parameter '%s' (%s): %s", p->name,
+      return flp_fail(r, FL_E_ARG, "missing required parameter @{%s} (%s): %s", p->name,
                       p->title, p->help);
   }
   return FL_OK;

@@ -40,7 +40,7 @@ fl_status flp_fail(flp_run *r, fl_status st, const char *fmt, ...) {
 }
 
 fl_status flp_fail_ctx(flp_run *r, fl_status st, const char *prefix) {
-  const char *msg = r->ctx ? fl_ctx_errmsg(r->ctx) : "";
+  const char *msg = r->ctx ? fl_ctx_errmsg_raw(r->ctx) : "";
   if (!msg || !*msg) msg = fl_status_str(st);
   if (prefix && *prefix) return flp_fail(r, st, "%s: %s", prefix, msg);
   return flp_fail(r, st, "%s", msg);
@@ -79,7 +79,7 @@ static fl_status check_output(flp_run *r) {
   if (!path) return FL_OK;
   if (stat(path, &sb) == 0) {
     if (S_ISDIR(sb.st_mode))
-      return flp_fail(r, FL_E_ARG, "parameter 'output': '%s' is a directory; give a file name",
+      return flp_fail(r, FL_E_ARG, "@{output}: '%s' is a directory; give a file name",
                       path);
     if (!flp_arg_bool(r, "overwrite"))
       return flp_fail(r, FL_E_EXISTS,
@@ -91,12 +91,12 @@ static fl_status check_output(flp_run *r) {
   if (slash && slash != path) {
     char dir[4096];
     size_t n = (size_t)(slash - path);
-    if (n >= sizeof dir) return flp_fail(r, FL_E_ARG, "parameter 'output': path too long");
+    if (n >= sizeof dir) return flp_fail(r, FL_E_ARG, "@{output}: path too long");
     memcpy(dir, path, n);
     dir[n] = '\0';
     if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
       return flp_fail(r, FL_E_IO,
-                      "parameter 'output': directory '%s' does not exist; create it first",
+                      "@{output}: directory '%s' does not exist; create it first",
                       dir);
   }
   return FL_OK;

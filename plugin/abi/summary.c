@@ -134,7 +134,7 @@ static void build_json(const flp_run *r, flp_buf *b, int with_warnings) {
   if (with_warnings)
     for (size_t i = 0; i < nw; i++) {
       if (i) flp_buf_printf(b, ",");
-      flp_buf_json_string(b, fl_ctx_warning(r->ctx, i));
+      flp_buf_json_string(b, fl_ctx_warning_raw(r->ctx, i));
     }
   flp_buf_printf(b, "]");
   if (!with_warnings && nw) flp_buf_printf(b, ",\"warnings_omitted\":%zu", nw);
@@ -152,7 +152,7 @@ void flp_summary_finish(flp_run *r, char *out, size_t out_len) {
   } else {
     size_t nw = r->ctx ? fl_ctx_warning_count(r->ctx) : 0;
     if (r->text.len && !r->text.oom) flp_buf_printf(&b, "%s", r->text.p);
-    for (size_t i = 0; i < nw; i++) flp_buf_printf(&b, "Warning: %s\n", fl_ctx_warning(r->ctx, i));
+    for (size_t i = 0; i < nw; i++) flp_buf_printf(&b, "Warning: %s\n", fl_ctx_warning_raw(r->ctx, i));
   }
   copy_out(&b, out, out_len);
   flp_buf_free(&b);

@@ -82,11 +82,11 @@ static fl_status run(flp_run *r) {
   /* All layers go into one file, and only a GeoPackage holds several. */
   if (len < 5 || strcasecmp(out_path + len - 5, ".gpkg") != 0)
     return flp_fail(r, FL_E_ARG,
-                    "output must be a GeoPackage (.gpkg) for analyze, which writes several "
+                    "@{output} must be a GeoPackage (.gpkg) for analyze, which writes several "
                     "layers; got '%s'",
                     out_path);
   if (flp_arg_text(r, "held_by") && !flp_arg_text(r, "control"))
-    return flp_fail(r, FL_E_ARG, "held_by needs the control layer");
+    return flp_fail(r, FL_E_ARG, "@{held_by} needs the control layer: pass @{control}");
 
   if ((st = flp_stage(r, "reading inputs", 0.0, 0.1))) return st;
   if ((st = flp_load(r, "settlements", &settlements))) return st;

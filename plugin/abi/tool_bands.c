@@ -47,7 +47,7 @@ static fl_status run(flp_run *r) {
 
   if (flp_arg_text(r, "held_by") && !flp_arg_text(r, "control"))
     return flp_fail(r, FL_E_ARG,
-                    "held_by needs the control layer: pass control (the polygons of the "
+                    "@{held_by} needs the control layer: pass @{control} (the polygons of the "
                     "ground each side holds)");
   if ((st = flp_stage(r, "reading inputs", 0.0, 0.1))) return st;
   if ((st = flp_load(r, "front", &front))) return st;

@@ -48,13 +48,13 @@ static fl_status run(flp_run *r) {
 
   if (held_by && !flp_arg_text(r, "control"))
     return flp_fail(r, FL_E_ARG,
-                    "held_by needs the control layer: pass control (the polygons of the "
+                    "@{held_by} needs the control layer: pass @{control} (the polygons of the "
                     "ground each side holds)");
   if (!held_by && !flp_arg_text(r, "front"))
     return flp_fail(r, FL_E_ARG,
-                    "missing required parameter 'front' (Front lines): route-exposure "
-                    "measures from the front, or from a side's ground with held_by and "
-                    "control");
+                    "missing required parameter @{front} (Front lines): route-exposure "
+                    "measures from the front, or from a side's ground with @{held_by} and "
+                    "@{control}");
   if ((st = flp_stage(r, "reading inputs", 0.0, 0.1))) return st;
   if ((st = flp_load(r, "routes", &routes))) return st;
   if ((st = flp_load(r, "front", &front))) return st;

@@ -10,6 +10,7 @@
 #include "help.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define WIDTH 79
@@ -18,6 +19,38 @@ void fl_cli_option_name(const char *param, char *out, size_t n) {
   size_t i = 0;
   for (; param[i] && i + 1 < n; i++) out[i] = param[i] == '_' ? '-' : param[i];
   out[i] = '\0';
+}
+
+/* Length of the token "@{name}" at s, 0 when s does not start one. */
+static size_t token_len(const char *s) {
+  if (s[0] != '@' || s[1] != '{') return 0;
+  size_t n = strspn(s + 2, "abcdefghijklmnopqrstuvwxyz0123456789_");
+  return n && s[2 + n] == '}' ? n + 3 : 0;
+}
+
+void fl_cli_spell_params(char *text, size_t cap) {
+  char *copy = strdup(text);
+  if (!copy || !cap) {
+    free(copy);
+    return;
+  }
+  size_t at = 0;
+  for (const char *s = copy; *s && at + 1 < cap;) {
+    size_t n = token_len(s);
+    if (!n) {
+      text[at++] = *s++;
+      continue;
+    }
+    char opt[128] = "--";
+    size_t len = n - 3 < sizeof opt - 3 ? n - 3 : sizeof opt - 3;
+    memcpy(opt + 2, s + 2, len);
+    opt[2 + len] = '\0';
+    fl_cli_option_name(opt, opt, sizeof opt);
+    for (const char *o = opt; *o && at + 1 < cap;) text[at++] = *o++;
+    s += n;
+  }
+  text[at] = '\0';
+  free(copy);
 }
 
 /* Print text wrapped at WIDTH, every line indented by indent spaces. */

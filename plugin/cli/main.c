@@ -273,6 +273,8 @@ static int cmd_run(const fl_host *h, int argc, char **argv, cli_opts *o) {
                                sizeof errbuf);
       signal(SIGINT, SIG_DFL);
       if (ps.shown) fputc('\n', stderr);
+      fl_cli_spell_params(summary, SUMMARY_LEN);
+      fl_cli_spell_params(errbuf, sizeof errbuf);
       if (st == 0) {
         if (o->json)
           printf("%s\n", summary);

@@ -439,7 +439,7 @@ START_TEST(test_run_missing_required_names_it) {
       a.n--; /* drop the override: the parameter is simply absent */
       int32_t st = run_args(t, &a, &pl, NULL, err, sizeof err);
       ck_assert_int_eq(st, 2); /* FL_E_ARG (P3) */
-      snprintf(quoted, sizeof quoted, "'%s'", p->name);
+      snprintf(quoted, sizeof quoted, "@{%s}", p->name);
       ASSERT_HAS(err, quoted);
       ck_assert_int_eq(pl.calls, 0); /* (R4) */
     }
@@ -498,10 +498,10 @@ START_TEST(test_run_number_message_form) {
   temp_path(out, sizeof out, "num", ".gpkg");
   argset_required(&a, t, out, "snap_m", "abc");
   ck_assert_int_eq(run_args(t, &a, NULL, NULL, err, sizeof err), 2);
-  ck_assert_str_eq(err, "snap_m must be a number >= 0, got 'abc'");
+  ck_assert_str_eq(err, "@{snap_m} must be a number >= 0, got 'abc'");
   argset_required(&a, t, out, "snap_m", "-1");
   ck_assert_int_eq(run_args(t, &a, NULL, NULL, err, sizeof err), 2);
-  ck_assert_str_eq(err, "snap_m must be a number >= 0, got '-1'");
+  ck_assert_str_eq(err, "@{snap_m} must be a number >= 0, got '-1'");
 }
 END_TEST
 
@@ -513,7 +513,7 @@ START_TEST(test_run_unknown_parameter_suggests) {
   argset_required(&a, t, out, "snapm", "100");
   ck_assert_int_eq(run_args(t, &a, NULL, NULL, err, sizeof err), 2); /* (P1) */
   ASSERT_HAS(err, "'snapm'");
-  ASSERT_HAS(err, "did you mean 'snap_m'");
+  ASSERT_HAS(err, "did you mean @{snap_m}");
   argset_required(&a, t, out, "zzzzzzzzzz", "1");
   ck_assert_int_eq(run_args(t, &a, NULL, NULL, err, sizeof err), 2);
   ASSERT_HAS(err, "'zzzzzzzzzz'");
@@ -529,7 +529,7 @@ START_TEST(test_run_duplicate_parameter) {
   a.keys[a.n] = "front";
   a.values[a.n++] = "/nonexistent/c.geojson";
   ck_assert_int_eq(run_args(t, &a, NULL, NULL, err, sizeof err), 2); /* (P2) */
-  ASSERT_HAS(err, "'front'");
+  ASSERT_HAS(err, "@{front}");
   ASSERT_HAS(err, "twice");
 }
 END_TEST

@@ -64,7 +64,7 @@ expect_near "$(awk -v m="$m" 'BEGIN{print (m < 948.951 + 1052.877) ? 1 : 0}')" 1
 
 # held_by needs control; with it, only that side's ground.
 run run bands --front "$SAMPLE/front.geojson" --held-by UA --output "$TMP/h.gpkg"
-expect_rc 1; expect_in "$ERR" "held_by needs the control layer"
+expect_rc 1; expect_in "$ERR" "--held-by needs the control layer"
 run run bands --front "$SAMPLE/front.geojson" --control "$SAMPLE/control.geojson" \
   --held-by UA --source source_ua --date 2024-10-15 --distances 5000 --output "$TMP/h.gpkg"
 expect_rc 0

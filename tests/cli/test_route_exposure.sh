@@ -35,9 +35,9 @@ expect_near "$(awk -v k="$(byname km_0_5000 'T-0516%')" 'BEGIN{print (k > 1) ? 1
 
 # held_by: measure from a side's ground; needs control.
 run run route-exposure --routes "$SAMPLE/routes.geojson" --held-by RU --output "$TMP/x.gpkg"
-expect_rc 1; expect_in "$ERR" "held_by needs the control layer"
+expect_rc 1; expect_in "$ERR" "--held-by needs the control layer"
 run run route-exposure --routes "$SAMPLE/routes.geojson" --output "$TMP/x.gpkg"
-expect_rc 1; expect_in "$ERR" "missing required parameter 'front'"
+expect_rc 1; expect_in "$ERR" "missing required parameter --front"
 expect_no_file "$TMP/x.gpkg"
 run run route-exposure --routes "$SAMPLE/routes.geojson" --control "$SAMPLE/control.geojson" \
   --held-by RU --source source_ua --date 2024-10-15 --output "$TMP/held.gpkg"

@@ -349,7 +349,7 @@ START_TEST(test_errors_name_layer_feature_field) {
   o.side_field = "holder";
   ck_assert_int_eq(fl_settlement_status(ctx, st, ctl, NULL, &o, &out), FL_E_FIELD);
   FL_ASSERT_MSG_HAS(ctx, "no field 'holder'");
-  FL_ASSERT_MSG_HAS(ctx, "--side-field");
+  FL_ASSERT_MSG_HAS(ctx, "side_field");
   fl_options_init(&o);
   /* NULL side */
   fl_feature_set_null(ctl, &ctl->features[1], 0);

@@ -1042,7 +1042,7 @@ START_TEST(test_write_refuses_overwrite) {
     fl_ctx_clear_error(ctx);
     ck_assert_int_eq(fl_layers_write(ctx, p, (const fl_layer *const *)&pts, 1, &o), FL_E_EXISTS);
     char want[700];
-    snprintf(want, sizeof want, "output '%s' exists; pass --overwrite to replace it", p);
+    snprintf(want, sizeof want, "output '%s' exists; pass overwrite to replace it", p);
     ck_assert_str_eq(fl_ctx_errmsg(ctx), want);
     ck_assert_int_eq(fl_layers_write(ctx, p, (const fl_layer *const *)&pts, 1, NULL), FL_E_EXISTS);
     char *after = read_all(p, &n1);

@@ -16,6 +16,7 @@ what the C compiler computes.
 """
 import ctypes
 import os
+import re
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_double, c_int32, c_size_t,
                     c_uint32, c_void_p)
 
@@ -295,7 +296,23 @@ class Library:
         del callback  # the reference lived across the call
         if failure:
             raise failure[0]
-        return int(status), _text(summary.value), _text(errbuf.value)
+        tool = self.tool(tool_id)
+        return (int(status), spell_params(_text(summary.value), tool),
+                spell_params(_text(errbuf.value), tool))
+
+
+PARAM_TOKEN = re.compile(r"@\{([a-z0-9_]+)\}")
+
+
+def spell_params(text, tool):
+    """The library names parameters in its messages as "@{name}"
+    (plugin.h, "Messages"); QGIS shows them as the dialog does: 'Title' (name)."""
+    params = {p.name: p for p in tool.params} if tool else {}
+
+    def one(m):
+        p = params.get(m.group(1))
+        return "'%s' (%s)" % (p.title, p.name) if p and p.title else m.group(1)
+    return PARAM_TOKEN.sub(one, text or "")
 
 
 _loaded = {}
