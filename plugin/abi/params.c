@@ -279,8 +279,8 @@ fl_status flp_params_parse(flp_run *r, int32_t n, const char *const *keys,
       continue;
     }
     if (!(p->flags & FL_PARAM_OPTIONAL)) /* (P3) */
-      return flp_fail(r, FL_E_ARG, "missing required parameter @{%s} (%s): %s", p->name,
-                      p->title, p->help);
+      return flp_fail(r, FL_E_ARG, "missing required parameter @{%s}: %s", p->name,
+                      p->help);
   }
   return FL_OK;
 }

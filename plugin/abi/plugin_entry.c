@@ -83,7 +83,7 @@ static fl_status check_output(flp_run *r) {
                       path);
     if (!flp_arg_bool(r, "overwrite"))
       return flp_fail(r, FL_E_EXISTS,
-                      "output '%s' exists; pass overwrite=true (--overwrite) to replace it",
+                      "output '%s' exists; pass @{overwrite} to replace it",
                       path);
     return FL_OK;
   }

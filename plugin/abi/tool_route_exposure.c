@@ -52,7 +52,7 @@ static fl_status run(flp_run *r) {
                     "ground each side holds)");
   if (!held_by && !flp_arg_text(r, "front"))
     return flp_fail(r, FL_E_ARG,
-                    "missing required parameter @{front} (Front lines): route-exposure "
+                    "missing required parameter @{front}: route-exposure "
                     "measures from the front, or from a side's ground with @{held_by} and "
                     "@{control}");
   if ((st = flp_stage(r, "reading inputs", 0.0, 0.1))) return st;

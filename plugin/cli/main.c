@@ -174,7 +174,7 @@ static int cmd_run(const fl_host *h, int argc, char **argv, cli_opts *o) {
       break;
     }
     if (strncmp(arg, "--", 2) != 0 || !arg[2]) {
-      rc = usage_error("unexpected argument '%s'; give parameters as --name value (see "
+      rc = usage_error("unexpected argument '%s'; give parameters as --NAME VALUE (see "
                        "'frontline help %s')",
                        arg, t->id);
       break;

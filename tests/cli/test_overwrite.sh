@@ -9,7 +9,7 @@ printf 'not a geopackage, but mine\n' >"$f"
 cp "$f" "$TMP/orig"
 run run bands --front "$SAMPLE/front.geojson" --output "$f"
 expect_rc 1
-expect_in "$ERR" "frontline: error: output '$f' exists; pass overwrite=true (--overwrite) to replace it"
+expect_in "$ERR" "frontline: error: output '$f' exists; pass --overwrite to replace it"
 cmp -s "$f" "$TMP/orig" && pass || fail "refused run changed $f"
 run run bands --front "$SAMPLE/front.geojson" --output "$f" --overwrite=false
 expect_rc 1

@@ -269,11 +269,13 @@ class Library:
         return None
 
     def run(self, tool_id, args, progress=None, cancel=None, json=False,
-            summary_len=1 << 16, errbuf_len=1024):
+            summary_len=1 << 16, errbuf_len=1024, spell=True):
         """Run a tool. args: list of (name, value-string) pairs. progress:
         callable(fraction, message or None) -> truthy to cancel, or None.
         cancel: a ctypes.c_int32 the caller may set to nonzero from another
-        thread, or None. Returns (status, summary, error) with texts decoded."""
+        thread, or None. Returns (status, summary, error) with texts decoded
+        and parameter tokens spelled for QGIS (spell=False: as the library
+        wrote them, "@{name}")."""
         n = len(args)
         keys = (c_char_p * (n + 1))(*[k.encode("utf-8") for k, _ in args], None)
         values = (c_char_p * (n + 1))(*[str(v).encode("utf-8") for _, v in args], None)
@@ -297,6 +299,8 @@ class Library:
         if failure:
             raise failure[0]
         tool = self.tool(tool_id)
+        if not spell:
+            return int(status), _text(summary.value) or "", _text(errbuf.value) or ""
         return (int(status), spell_params(_text(summary.value), tool),
                 spell_params(_text(errbuf.value), tool))
 
