@@ -11,7 +11,8 @@ double fl__geod_dist(const struct geod_geodesic *g, double lon1, double lat1, do
                      double lat2);
 
 /* Shortest geodesic distance from P to the geodesic segment AB (metres),
- * and the closest point on AB. Accurate to ~1e-5 of the distance. */
+ * and the closest point on AB, found on the ellipsoid to 1 mm along AB (an
+ * edge under 1 km: to ~1e-5 of the distance, from the sphere's foot). */
 double fl__geod_point_segment(const struct geod_geodesic *g, double plon, double plat,
                               double alon, double alat, double blon, double blat,
                               double *near_lon, double *near_lat);

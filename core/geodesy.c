@@ -4,10 +4,11 @@
  *
  * Edges between vertices are geodesics. Lengths sum geod_inverse over edges;
  * areas use geod_polygon (exact geodesic polygon area). Point-to-segment:
- * the closest point is found on the sphere (great-circle projection), moved
- * to the same fraction of the ellipsoidal geodesic AB, and measured with
- * geod_inverse; an along-track error e there costs only e^2/(2d) in distance.
- * Not here: projections (crs.c), many-segment searches (dist_index.c).
+ * the foot of the perpendicular is found on the ellipsoid itself, by walking
+ * along the geodesic AB (geod_inverseline + geod_position) until the
+ * geodesic to P leaves it at a right angle (to 1 mm); a short edge (below
+ * SHORT_EDGE_M) starts from the sphere's answer and is done in one step.
+ * Not here: projections (crs.c), many-segment searches (dist_index*.c).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -64,24 +65,67 @@ static double sphere_fraction(double plon, double plat, double alon, double alat
   return aq / ab;
 }
 
+#define SHORT_EDGE_M 1000.0 /* below: the sphere's foot, moved onto AB, is within ~1e-5 */
+#define FOOT_TOL_M 1e-3      /* the foot is found to 1 mm along AB */
+#define FOOT_MAX_STEPS 30
+#define MEAN_RADIUS_M 6371008.8
+
+/* Along-track step from the point at arc length s of line l towards the foot
+ * of the perpendicular from P: the spherical right-triangle rule applied to
+ * the geodesic from there to P. *d gets that geodesic's length. */
+static double foot_step(const struct geod_geodesic *g, const struct geod_geodesicline *l,
+                        double s, double plon, double plat, double *lon, double *lat,
+                        double *d) {
+  double azl, s12, az1, az2;
+  geod_position(l, s, lat, lon, &azl);
+  geod_inverse(g, *lat, *lon, plat, plon, &s12, &az1, &az2);
+  *d = s12;
+  if (s12 == 0.0) return 0.0;
+  double sig = s12 / MEAN_RADIUS_M;
+  double c = cos((az1 - azl) * DEG);
+  if (sig >= M_PI / 2) return c > 0 ? 1e7 : (c < 0 ? -1e7 : 0.0);
+  return atan(tan(sig) * c) * MEAN_RADIUS_M;
+}
+
+/* Arc length along AB (0..s12) of the point nearest P, on the ellipsoid. */
+static double foot_on_line(const struct geod_geodesic *g, const struct geod_geodesicline *l,
+                           double s12, double s, double plon, double plat) {
+  for (int i = 0; i < FOOT_MAX_STEPS; i++) {
+    double lon, lat, d;
+    double step = foot_step(g, l, s, plon, plat, &lon, &lat, &d);
+    double next = fmin(fmax(s + step, 0.0), s12);
+    if (fabs(next - s) < FOOT_TOL_M) return next;
+    s = next;
+  }
+  return s;
+}
+
 double fl__geod_point_segment(const struct geod_geodesic *g, double plon, double plat,
                               double alon, double alat, double blon, double blat,
                               double *near_lon, double *near_lat) {
   double t = sphere_fraction(plon, plat, alon, alat, blon, blat);
-  double lon, lat;
-  if (t <= 0.0) {
-    lon = alon;
-    lat = alat;
-  } else if (t >= 1.0) {
+  double lon = alon, lat = alat;
+  int inner = 0;
+  if (t >= 1.0) {
     lon = blon;
     lat = blat;
-  } else {
-    double s12, az1, az2;
-    geod_inverse(g, alat, alon, blat, blon, &s12, &az1, &az2);
-    geod_direct(g, alat, alon, az1, t * s12, &lat, &lon, &az2);
+  }
+  if (alon != blon || alat != blat) {
+    struct geod_geodesicline l;
+    geod_inverseline(&l, g, alat, alon, blat, blon, GEOD_LATITUDE | GEOD_LONGITUDE |
+                     GEOD_AZIMUTH | GEOD_DISTANCE_IN);
+    double s12 = l.s13, s = t * s12, azl;
+    if (s12 >= SHORT_EDGE_M) s = foot_on_line(g, &l, s12, s, plon, plat);
+    if (s > 0.0 && s < s12) {
+      geod_position(&l, s, &lat, &lon, &azl);
+      inner = 1;
+    } else if (s12 >= SHORT_EDGE_M) {
+      lon = s > 0.0 ? blon : alon;
+      lat = s > 0.0 ? blat : alat;
+    }
   }
   double d = fl__geod_dist(g, plon, plat, lon, lat);
-  if (t > 0.0 && t < 1.0) { /* the endpoints can only be as close when t is off */
+  if (inner) { /* the endpoints can only be as close when the foot is off */
     double da = fl__geod_dist(g, plon, plat, alon, alat);
     double db = fl__geod_dist(g, plon, plat, blon, blat);
     if (da < d) { d = da; lon = alon; lat = alat; }

@@ -1,0 +1,92 @@
+/*
+ * check_edges.c - the exact closest point on a long geodesic edge
+ * (fl__geod_point_segment), the far-candidate ranking of the distance index
+ * and fl__centre_lon. Expected values: geometry reasoned by hand (the equator
+ * is a geodesic; a geodesic leaving an edge at a right angle meets it at its
+ * foot) and points put on an edge with geod_direct.
+ */
+#include <geodesic.h>
+#include "fl_test.h"
+#include "fl_geodesy.h"
+
+static struct geod_geodesic g;
+
+static void setup(void) { geod_init(&g, 6378137.0, 1 / 298.257223563); }
+
+static void teardown(void) {}
+
+/* The point at fraction frac of the geodesic AB, moved off_m at a right
+ * angle (left when positive). */
+static void point_off(double alon, double alat, double blon, double blat, double frac,
+                      double off_m, double *lon, double *lat) {
+  double s12, az1, az2, flon, flat, faz;
+  geod_inverse(&g, alat, alon, blat, blon, &s12, &az1, &az2);
+  geod_direct(&g, alat, alon, az1, frac * s12, &flat, &flon, &faz);
+  if (off_m == 0.0) {
+    *lon = flon;
+    *lat = flat;
+    return;
+  }
+  geod_direct(&g, flat, flon, faz - 90.0, off_m, lat, lon, &az2);
+}
+
+START_TEST(test_point_on_long_edge_is_zero) {
+  const double km[] = {10, 50, 150, 500, 1500};
+  const double start[][3] = {{30, 48, 70}, {20, 78, 100}, {150, -35, 60}};
+  for (size_t i = 0; i < sizeof km / sizeof km[0]; i++)
+    for (size_t j = 0; j < 3; j++) {
+      double blat, blon, az2;
+      geod_direct(&g, start[j][1], start[j][0], start[j][2], km[i] * 1000, &blat, &blon, &az2);
+      for (double f = 0.13; f < 1.0; f += 0.29) {
+        double lon, lat;
+        point_off(start[j][0], start[j][1], blon, blat, f, 0.0, &lon, &lat);
+        double d = fl__geod_point_segment(&g, lon, lat, start[j][0], start[j][1], blon, blat,
+                                          NULL, NULL);
+        FL_ASSERT_NEAR(d, 0.0, 0.002, "m");
+      }
+    }
+}
+END_TEST
+
+START_TEST(test_perpendicular_distances) {
+  const double km[] = {10, 150, 1500};
+  const double off[] = {500.0, -20000.0, 100000.0};
+  for (size_t i = 0; i < 3; i++)
+    for (size_t k = 0; k < 3; k++) {
+      double blat, blon, az2, lon, lat, nlon, nlat;
+      geod_direct(&g, 70.0, 25.0, 80.0, km[i] * 1000, &blat, &blon, &az2);
+      point_off(25.0, 70.0, blon, blat, 0.37, off[k], &lon, &lat);
+      double d = fl__geod_point_segment(&g, lon, lat, 25.0, 70.0, blon, blat, &nlon, &nlat);
+      FL_ASSERT_NEAR(d, fabs(off[k]), 0.002, "m");
+      double flon, flat; /* the closest point is the foot */
+      point_off(25.0, 70.0, blon, blat, 0.37, 0.0, &flon, &flat);
+      double s12, a1, a2;
+      geod_inverse(&g, nlat, nlon, flat, flon, &s12, &a1, &a2);
+      FL_ASSERT_NEAR(s12, 0.0, 0.002, "m");
+    }
+}
+END_TEST
+
+/* The equator is a geodesic: a point 1 degree north of a 2,000 km stretch of
+ * it is one meridian degree away, 110,574.389 m (WGS84 meridian arc 0-1 N). */
+START_TEST(test_equator_meridian_degree) {
+  double d = fl__geod_point_segment(&g, 7.3, 1.0, 0.0, 0.0, 18.0, 0.0, NULL, NULL);
+  FL_ASSERT_NEAR(d, 110574.389, 0.01, "m");
+  /* beyond the end: the distance to the end vertex */
+  double s12, a1, a2;
+  geod_inverse(&g, 1.0, 20.0, 0.0, 18.0, &s12, &a1, &a2);
+  d = fl__geod_point_segment(&g, 20.0, 1.0, 0.0, 0.0, 18.0, 0.0, NULL, NULL);
+  FL_ASSERT_NEAR(d, s12, 0.001, "m");
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("edges");
+  TCase *tc = tcase_create("edges");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, test_point_on_long_edge_is_zero);
+  tcase_add_test(tc, test_perpendicular_distances);
+  tcase_add_test(tc, test_equator_meridian_degree);
+  suite_add_tcase(s, tc);
+  return fl_test_run(s);
+}
