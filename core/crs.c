@@ -146,7 +146,7 @@ void fl__frame_inv(const fl__frame *f, double x, double y, double *lon, double *
 
 double fl__frame_stretch(double rho_m) {
   double t = rho_m / EARTH_R_M;
-  if (t > 1.5) t = 1.5;
+  if (t > 3.1) t = 3.1; /* 74: beyond, only the antipode of the centre */
   double t2 = t * t;
   if (t < 0.3) /* t / sin t by its series; the next term, 31 t^6 / 15120, is < 2e-6 */
     return 1.0 + t2 * (1.0 / 6.0 + t2 * (7.0 / 360.0));

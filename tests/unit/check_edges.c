@@ -7,7 +7,7 @@
  */
 #include <geodesic.h>
 #include "fl_test.h"
-#include "fl_geodesy.h"
+#include "fl_dist_index.h"
 
 static struct geod_geodesic g;
 
@@ -80,6 +80,42 @@ START_TEST(test_equator_meridian_degree) {
 }
 END_TEST
 
+
+/* A far candidate: a 1,500 km edge 30 km from P, a short piece 30.1 km from
+ * it, and a third part 3,000 km away that moves the frame's centre far from
+ * both; the long edge must win, at 30 km to the millimetre. */
+START_TEST(test_far_candidate_never_wins) {
+  fl_ctx *ctx = fl_ctx_create();
+  GEOSContextHandle_t h = fl_ctx_geos(ctx);
+  double blat, blon, az2, plon, plat, flon, flat, qlon, qlat;
+  geod_direct(&g, 60.0, 20.0, 90.0, 1500e3, &blat, &blon, &az2);
+  point_off(20.0, 60.0, blon, blat, 0.8, 30000.0, &plon, &plat);
+  point_off(20.0, 60.0, blon, blat, 0.8, 60100.0, &flon, &flat);
+  point_off(20.0, 60.0, blon, blat, 0.8, 60200.0, &qlon, &qlat);
+  char wkt[512];
+  snprintf(wkt, sizeof wkt,
+           "MULTILINESTRING((20 60, %.12f %.12f), (%.12f %.12f, %.12f %.12f), (-10 30, -9 30))",
+           blon, blat, flon, flat, qlon, qlat);
+  GEOSGeometry *front = fl_test_wkt(ctx, wkt);
+  GEOSGeometry *p = GEOSGeom_createPointFromXY_r(h, plon, plat);
+  double d;
+  ck_assert_int_eq(fl_distance_m(ctx, p, front, &d, NULL, NULL), FL_OK);
+  FL_ASSERT_NEAR(d, 30000.0, 0.002, "m");
+  GEOSGeom_destroy_r(h, p);
+  GEOSGeom_destroy_r(h, front);
+  fl_ctx_destroy(ctx);
+}
+END_TEST
+
+/* Edges of the common case stay one piece; a long edge far out is cut. */
+START_TEST(test_piece_count) {
+  ck_assert_uint_eq(fl__index_piece_count(100e3, 1000.0), 1);
+  ck_assert_uint_eq(fl__index_piece_count(600e3, 500.0), 1);
+  ck_assert_uint_gt(fl__index_piece_count(750e3, 1500e3), 100);
+  ck_assert_uint_eq(fl__index_piece_count(0.0, 0.0), 1);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("edges");
   TCase *tc = tcase_create("edges");
@@ -87,6 +123,8 @@ int main(void) {
   tcase_add_test(tc, test_point_on_long_edge_is_zero);
   tcase_add_test(tc, test_perpendicular_distances);
   tcase_add_test(tc, test_equator_meridian_degree);
+  tcase_add_test(tc, test_far_candidate_never_wins);
+  tcase_add_test(tc, test_piece_count);
   suite_add_tcase(s, tc);
   return fl_test_run(s);
 }
