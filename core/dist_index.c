@@ -234,7 +234,8 @@ fl_status fl_dist_index_create(fl_ctx *ctx, const GEOSGeometry *const *geoms, si
     fl_dist_index_destroy(ctx, idx);
     return fl__fail(ctx, FL_E_GEOM, "nothing to measure to: every geometry is empty");
   }
-  fl__frame_for_bounds(&idx->frame, &ctx->geod, minx, miny, maxx, maxy);
+  fl__frame_init(&idx->frame, &ctx->geod, fl__centre_lon(ctx, geoms, n, minx, maxx),
+                 0.5 * (miny + maxy));
   build_job job = {ctx, idx, 0, 0, 0};
   for (size_t i = 0; i < n && !job.failed; i++) {
     if (!geoms[i] || GEOSisEmpty_r(ctx->geos, geoms[i]) == 1) continue;

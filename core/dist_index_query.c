@@ -342,25 +342,29 @@ fl_status fl__dist_index_nearest_seeded(fl_ctx *ctx, const fl_dist_index *idx,
       GEOSGeom_destroy_r(h, qxy);
     }
   }
-  /* 4. indexed vertices near the query, measured back to its segments */
-  double minx, miny, maxx, maxy;
-  if (fl__bounds(ctx, query, &minx, &miny, &maxx, &maxy) == FL_OK) {
-    double corners[4][2] = {{minx, miny}, {minx, maxy}, {maxx, miny}, {maxx, maxy}};
-    back_job bj = {&q, DBL_MAX, DBL_MAX, -DBL_MAX, -DBL_MAX, NULL, 0, 0, 1.0, 0};
-    for (int i = 0; i < 4; i++) {
-      double x, y;
-      fl__frame_fwd(&idx->frame, corners[i][0], corners[i][1], &x, &y);
-      bj.minx = fmin(bj.minx, x); bj.maxx = fmax(bj.maxx, x);
-      bj.miny = fmin(bj.miny, y); bj.maxy = fmax(bj.maxy, y);
-    }
-    double reach = q.best.dist_m * 1.01 + 1.0;
-    bj.minx -= reach; bj.miny -= reach; bj.maxx += reach; bj.maxy += reach;
-    bj.inv_k = inverse_stretch_bound(bj.minx, bj.miny, bj.maxx, bj.maxy);
-    fl__each_seq(h, query, collect_qseg, &bj);
-    if (!bj.failed) back_measure(&bj);
+  /* 4. indexed vertices near the query, measured back to its segments; the
+   * box is that of the query's frame edges (its lon/lat extent would not do
+   * for a query across 180), grown by reach and each edge's margin */
+  back_job bj = {&q, DBL_MAX, DBL_MAX, -DBL_MAX, -DBL_MAX, NULL, 0, 0, 1.0, 0};
+  fl__each_seq(h, query, collect_qseg, &bj);
+  if (bj.failed) {
     free(bj.segs);
-    if (bj.failed) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+    return fl__fail(ctx, FL_E_NOMEM, "out of memory");
   }
+  if (bj.n_segs) {
+    double reach = q.best.dist_m * 1.01 + 1.0;
+    for (size_t i = 0; i < bj.n_segs; i++) {
+      const qseg *s = &bj.segs[i];
+      double r = reach + s->margin;
+      bj.minx = fmin(bj.minx, fmin(s->x0, s->x1) - r);
+      bj.maxx = fmax(bj.maxx, fmax(s->x0, s->x1) + r);
+      bj.miny = fmin(bj.miny, fmin(s->y0, s->y1) - r);
+      bj.maxy = fmax(bj.maxy, fmax(s->y0, s->y1) + r);
+    }
+    bj.inv_k = inverse_stretch_bound(bj.minx, bj.miny, bj.maxx, bj.maxy);
+    back_measure(&bj);
+  }
+  free(bj.segs);
   *out = q.best;
   return FL_OK;
 }
