@@ -272,8 +272,15 @@ GEOSGeometry *fl__cut_at_antimeridian(fl_ctx *ctx, const GEOSGeometry *unwrapped
   return r;
 }
 
-GEOSGeometry *fl__frame_unproject_cut(fl_ctx *ctx, const fl__frame *f, const GEOSGeometry *xy) {
+GEOSGeometry *fl__frame_unproject_unwrapped(fl_ctx *ctx, const fl__frame *f,
+                                            const GEOSGeometry *xy) {
   GEOSGeometry *g = GEOSGeom_transformXY_r(ctx->geos, xy, frame_inv_unwrapped_cb, (void *)f);
+  if (g) GEOSSetSRID_r(ctx->geos, g, 4326);
+  return g;
+}
+
+GEOSGeometry *fl__frame_unproject_cut(fl_ctx *ctx, const fl__frame *f, const GEOSGeometry *xy) {
+  GEOSGeometry *g = fl__frame_unproject_unwrapped(ctx, f, xy);
   if (!g) return NULL;
   GEOSGeometry *r = fl__cut_at_antimeridian(ctx, g);
   GEOSGeom_destroy_r(ctx->geos, g);

@@ -22,6 +22,10 @@ double fl__frame_stretch(double rho_m);
 /* Whole geometries: owned by caller; NULL on GEOS failure. */
 GEOSGeometry *fl__frame_project(fl_ctx *ctx, const fl__frame *f, const GEOSGeometry *lonlat);
 GEOSGeometry *fl__frame_unproject(fl_ctx *ctx, const fl__frame *f, const GEOSGeometry *xy);
+/* The geometry unprojected, longitudes unwrapped around the frame's centre
+ * (they may run past +-180). Owned by caller. */
+GEOSGeometry *fl__frame_unproject_unwrapped(fl_ctx *ctx, const fl__frame *f,
+                                            const GEOSGeometry *xy);
 /* The same geometry, unprojected with longitudes unwrapped around the
  * frame's centre (never jumping by 360) and then cut at +-180 into parts
  * moved back into -180..180 (fl__cut_at_antimeridian). Owned by caller. */

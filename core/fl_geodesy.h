@@ -48,6 +48,15 @@ fl_status fl__buffer_finish(fl_ctx *ctx, const fl__buffer_plan *plan, GEOSGeomet
                             size_t n, GEOSGeometry **out);
 void fl__buffer_plan_free(fl_ctx *ctx, fl__buffer_plan *plan);
 
+/* One side of a line (buffer.c (U7)): the two-sided buffer clipped to the
+ * side region, the single-sided flat-ended buffer at FL__SIDE_REACH(d).
+ * fl__one_sided: whether side applies (a side other than both, on lines);
+ * fl__clip_to_side: the polygonal part of g (taken) within region (SRID
+ * 4326; NULL on GEOS failure). */
+#define FL__SIDE_REACH(d) (1.1 * (d) + 1.0)
+int fl__one_sided(fl_ctx *ctx, const GEOSGeometry *lonlat, fl_side side);
+GEOSGeometry *fl__clip_to_side(fl_ctx *ctx, GEOSGeometry *g, const GEOSGeometry *region);
+
 /* fl_dist_index_nearest() for a caller that has measured the query's
  * vertices already: seed (borrowed, NULL: measure them) is their nearest, and
  * only crossings and closer points inside the query's segments are searched
