@@ -358,10 +358,11 @@ double fl__centre_lon(fl_ctx *ctx, const GEOSGeometry *const *geoms, size_t n, d
     fl__each_seq(ctx->geos, geoms[i], bin_seq, &b);
     bin_points(&b, geoms[i]);
   }
-  /* the longest run of empty degree bins, around the circle */
+  /* the longest run of empty degree bins around the circle (a run starts
+   * right after a used bin) */
   int best_len = 0, best_start = 0;
   for (int start = 0; start < 360; start++) {
-    if (b.used[start] || b.used[(start + 359) % 360] == 0) continue; /* runs start after a used bin */
+    if (b.used[start] || b.used[(start + 359) % 360] == 0) continue;
     int len = 0;
     while (len < 360 && !b.used[(start + len) % 360]) len++;
     if (len > best_len) { best_len = len; best_start = start; }

@@ -1,13 +1,13 @@
 /*
  * check_edges.c - the exact closest point on a long geodesic edge
- * (fl__geod_point_segment), the far-candidate ranking of the distance index
- * and fl__centre_lon. Expected values: geometry reasoned by hand (the equator
+ * (fl__geod_point_segment), the far-candidate ranking of the distance index,
+ * fl__centre_lon and fl__cut_at_antimeridian. Expected values: geometry reasoned by hand (the equator
  * is a geodesic; a geodesic leaving an edge at a right angle meets it at its
  * foot) and points put on an edge with geod_direct.
  */
 #include <geodesic.h>
 #include "fl_test.h"
-#include "fl_dist_index.h"
+#include "fl_dist_index.h" /* fl__index_piece_count; fl_crs.h: fl__centre_lon */
 
 static struct geod_geodesic g;
 
@@ -116,6 +116,56 @@ START_TEST(test_piece_count) {
 }
 END_TEST
 
+/* fl__centre_lon: the middle of the extent in the common case; across 180
+ * the middle of the longitudes held (opposite the widest gap). */
+START_TEST(test_centre_lon) {
+  fl_ctx *ctx = fl_ctx_create();
+  GEOSContextHandle_t h = fl_ctx_geos(ctx);
+  GEOSGeometry *a = fl_test_wkt(ctx, "LINESTRING(30 48, 40 50)");
+  const GEOSGeometry *ga[1] = {a};
+  FL_ASSERT_NEAR(fl__centre_lon(ctx, ga, 1, 30, 40), 35.0, 1e-12, "deg");
+  GEOSGeometry *b = fl_test_wkt(ctx, "MULTILINESTRING((170.5 60, 180 61), (-180 61, -170.5 62))");
+  const GEOSGeometry *gb[1] = {b};
+  double c = fl__centre_lon(ctx, gb, 1, -180, 180);
+  FL_ASSERT_NEAR(fabs(c), 180.0, 1.0, "deg"); /* degree bins */
+  GEOSGeometry *p = fl_test_wkt(ctx, "MULTIPOINT((175 0), (-160 0))");
+  const GEOSGeometry *gp[1] = {p};
+  FL_ASSERT_NEAR(fl__centre_lon(ctx, gp, 1, -160, 175), -172.5, 1.0, "deg");
+  GEOSGeom_destroy_r(h, a);
+  GEOSGeom_destroy_r(h, b);
+  GEOSGeom_destroy_r(h, p);
+  fl_ctx_destroy(ctx);
+}
+END_TEST
+
+/* fl__cut_at_antimeridian: a line unwrapped past 180 comes back as two
+ * parts meeting at +-180, every lon within -180..180; a line that does not
+ * run past is copied. */
+START_TEST(test_cut_at_antimeridian) {
+  fl_ctx *ctx = fl_ctx_create();
+  GEOSContextHandle_t h = fl_ctx_geos(ctx);
+  GEOSGeometry *a = fl_test_wkt(ctx, "LINESTRING(170 10, 190 20)");
+  GEOSGeometry *c = fl__cut_at_antimeridian(ctx, a);
+  ck_assert_ptr_nonnull(c);
+  ck_assert_int_eq(GEOSGetNumGeometries_r(h, c), 2);
+  double minx, maxx, len;
+  GEOSGeom_getXMin_r(h, c, &minx);
+  GEOSGeom_getXMax_r(h, c, &maxx);
+  FL_ASSERT_NEAR(minx, -180.0, 1e-9, "deg");
+  FL_ASSERT_NEAR(maxx, 180.0, 1e-9, "deg");
+  GEOSLength_r(h, c, &len); /* planar length is kept: sqrt(20^2 + 10^2) */
+  FL_ASSERT_NEAR(len, sqrt(500.0), 1e-9, "deg");
+  GEOSGeometry *b = fl_test_wkt(ctx, "LINESTRING(10 10, 20 20)");
+  GEOSGeometry *d = fl__cut_at_antimeridian(ctx, b);
+  ck_assert_int_eq(GEOSEquals_r(h, b, d), 1);
+  GEOSGeom_destroy_r(h, a);
+  GEOSGeom_destroy_r(h, b);
+  GEOSGeom_destroy_r(h, c);
+  GEOSGeom_destroy_r(h, d);
+  fl_ctx_destroy(ctx);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("edges");
   TCase *tc = tcase_create("edges");
@@ -125,6 +175,8 @@ int main(void) {
   tcase_add_test(tc, test_equator_meridian_degree);
   tcase_add_test(tc, test_far_candidate_never_wins);
   tcase_add_test(tc, test_piece_count);
+  tcase_add_test(tc, test_centre_lon);
+  tcase_add_test(tc, test_cut_at_antimeridian);
   suite_add_tcase(s, tc);
   return fl_test_run(s);
 }
