@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fl_crs.h"
 #include "fl_geodesy.h"
 #include "fl_prep.h"
 
@@ -32,6 +33,35 @@ static GEOSGeometry *as_multipolygon(GEOSContextHandle_t h, GEOSGeometry *g) {
   GEOSGeometry *m = fl__polygonal_part(h, g);
   GEOSGeom_destroy_r(h, g);
   return m;
+}
+
+/* The union of a front group's lines; across 180 (their extent spans more
+ * than 180 degrees) they are first unwrapped around their longitudes, so
+ * that the union does not node the 360-degree jumps (buffer.c (U8)). */
+static GEOSGeometry *group_lines(fl_ctx *ctx, const fl__prepped *fp, pick *p) {
+  GEOSContextHandle_t h = ctx->geos;
+  double minx = 180, maxx = -180;
+  for (size_t i = 0; i < fp->n; i++) {
+    double a, b, c, d;
+    if (!fp->lonlat[i] || !keep_group(i, p) || fl__bounds(ctx, fp->lonlat[i], &a, &b, &c, &d))
+      continue;
+    minx = fmin(minx, a);
+    maxx = fmax(maxx, c);
+  }
+  if (maxx - minx <= 180.0) return fl__union_where(ctx, fp->lonlat, fp->n, keep_group, p);
+  double centre = fl__centre_lon(ctx, (const GEOSGeometry *const *)fp->lonlat, fp->n, minx, maxx);
+  GEOSGeometry **u = calloc(fp->n ? fp->n : 1, sizeof *u);
+  if (!u) {
+    fl__fail(ctx, FL_E_NOMEM, "out of memory");
+    return NULL;
+  }
+  for (size_t i = 0; i < fp->n; i++)
+    if (fp->lonlat[i] && keep_group(i, p)) u[i] = fl__unwrap_geom(ctx, fp->lonlat[i], centre);
+  GEOSGeometry *lines = fl__union_where(ctx, u, fp->n, NULL, NULL);
+  for (size_t i = 0; i < fp->n; i++)
+    if (u[i]) GEOSGeom_destroy_r(h, u[i]);
+  free(u);
+  return lines;
 }
 
 /* band = outer - inner, clipped to ground and mask (each may be NULL). */
@@ -61,7 +91,7 @@ typedef struct parts_job {
   size_t n_dist;
   size_t *first;              /* [n_dist + 1] */
   GEOSGeometry **pieces;      /* [first[n_dist]] */
-  GEOSGeometry **buf;         /* [n_dist] results */
+  GEOSGeometry **buf;         /* [n_dist] results (+ the side region) */
 } parts_job;
 
 static fl_status part_one(fl_ctx *wctx, size_t i, void *shared, void *scratch) {
@@ -83,23 +113,30 @@ static fl_status finish_one(fl_ctx *wctx, size_t k, void *shared, void *scratch)
 static fl_status buffer_all(fl_ctx *ctx, const GEOSGeometry *lines, const double *dist,
                             size_t n_dist, fl_side side, GEOSGeometry **buf, double p0,
                             double p1) {
-  parts_job j = {calloc(n_dist, sizeof(fl__buffer_plan)), n_dist,
-                 calloc(n_dist + 1, sizeof(size_t)), NULL, buf};
+  /* one side (buffer.c (U7)): two-sided buffers, and one more plan for the
+   * side region, buf[n_dist] */
+  int one = fl__one_sided(ctx, lines, side);
+  size_t n_plan = n_dist + (one ? 1 : 0);
+  parts_job j = {calloc(n_plan, sizeof(fl__buffer_plan)), n_plan,
+                 calloc(n_plan + 1, sizeof(size_t)), NULL, buf};
   fl_status st = j.plans && j.first ? FL_OK : fl__fail(ctx, FL_E_NOMEM, "out of memory");
   size_t n_made = 0;
-  for (size_t k = 0; !st && k < n_dist; k++) {
-    st = fl__buffer_plan_init(ctx, lines, dist[k], side, &j.plans[k]);
+  for (size_t k = 0; !st && k < n_plan; k++) {
+    if (k < n_dist)
+      st = fl__buffer_plan_init(ctx, lines, dist[k], FL_SIDE_BOTH, &j.plans[k]);
+    else
+      st = fl__buffer_plan_init(ctx, lines, FL__SIDE_REACH(dist[n_dist - 1]), side, &j.plans[k]);
     if (!st) n_made++;
     if (!st) j.first[k + 1] = j.first[k] + j.plans[k].n_parts;
   }
   if (!st) {
-    j.pieces = calloc(j.first[n_dist] ? j.first[n_dist] : 1, sizeof *j.pieces);
+    j.pieces = calloc(j.first[n_plan] ? j.first[n_plan] : 1, sizeof *j.pieces);
     if (!j.pieces) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
   }
-  if (!st) st = fl__parallel_for(ctx, j.first[n_dist], part_one, &j, NULL, NULL, p0,
+  if (!st) st = fl__parallel_for(ctx, j.first[n_plan], part_one, &j, NULL, NULL, p0,
                                  p0 + 0.8 * (p1 - p0));
-  if (!st) st = fl__parallel_for(ctx, n_dist, finish_one, &j, NULL, NULL, p0 + 0.8 * (p1 - p0), p1);
-  for (size_t i = 0; j.pieces && i < j.first[n_dist]; i++)
+  if (!st) st = fl__parallel_for(ctx, n_plan, finish_one, &j, NULL, NULL, p0 + 0.8 * (p1 - p0), p1);
+  for (size_t i = 0; j.pieces && i < j.first[n_plan]; i++)
     if (j.pieces[i]) GEOSGeom_destroy_r(ctx->geos, j.pieces[i]);
   for (size_t k = 0; k < n_made; k++) fl__buffer_plan_free(ctx, &j.plans[k]);
   free(j.pieces);
@@ -126,7 +163,7 @@ fl_status fl_bands(fl_ctx *ctx, const fl_layer *front, const fl_layer *control,
   memset(&fgr, 0, sizeof fgr);
   memset(&cgr, 0, sizeof cgr);
   GEOSGeometry *mask_ll = NULL;
-  GEOSGeometry **buf = calloc(n_dist, sizeof *buf);
+  GEOSGeometry **buf = calloc(n_dist + 1, sizeof *buf); /* + the side region */
   fl_layer *res = NULL;
   if (!buf) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
   st = fl__prep_layer(ctx, front, "front", FL__WANT_LINE | FL__WANT_POLYGON, &fp);
@@ -158,7 +195,7 @@ fl_status fl_bands(fl_ctx *ctx, const fl_layer *front, const fl_layer *control,
   size_t steps = fgr.n * n_dist, step = 0;
   for (size_t g = 0; !st && g < fgr.n; g++) {
     pick p = {&fgr, (int)g};
-    GEOSGeometry *lines = fl__union_where(ctx, fp.lonlat, fp.n, keep_group, &p);
+    GEOSGeometry *lines = group_lines(ctx, &fp, &p);
     if (!lines) { st = ctx->status; break; }
     GEOSGeometry *ground = NULL;
     if (opts->held_by) { /* (B3) */
@@ -185,6 +222,7 @@ fl_status fl_bands(fl_ctx *ctx, const fl_layer *front, const fl_layer *control,
     }
     for (size_t k = 0; !st && k < n_dist; k++) {
       GEOSGeometry *band = cut_band(ctx, buf[k], k ? buf[k - 1] : NULL, ground, mask_ll);
+      if (band && buf[n_dist]) band = fl__clip_to_side(ctx, band, buf[n_dist]); /* (B3) */
       if (!band) { st = fl__fail_geos(ctx, "cutting a band"); break; }
       double area = 0;
       fl_area_km2(ctx, band, &area); /* (B4) */
@@ -201,7 +239,7 @@ fl_status fl_bands(fl_ctx *ctx, const fl_layer *front, const fl_layer *control,
       if (f_src >= 0) fl_feature_set_text(res, f, f_src, fgr.g[g].source);
       if (f_date >= 0) fl_feature_set_text(res, f, f_date, fgr.g[g].date);
     }
-    for (size_t k = 0; k < n_dist; k++)
+    for (size_t k = 0; k <= n_dist; k++)
       if (buf[k]) { GEOSGeom_destroy_r(h, buf[k]); buf[k] = NULL; }
     if (ground) GEOSGeom_destroy_r(h, ground);
     GEOSGeom_destroy_r(h, lines);

@@ -14,8 +14,10 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "fl_crs.h"
+#include "fl_geodesy.h"
 
 #define EARTH_R_M 6371008.8
 
@@ -144,9 +146,15 @@ void fl__frame_inv(const fl__frame *f, double x, double y, double *lon, double *
   while (*lon < -180.0) *lon += 360.0;
 }
 
+double fl__unwrap_lon(double lon, double centre) {
+  while (lon - centre > 180.0) lon -= 360.0;
+  while (lon - centre < -180.0) lon += 360.0;
+  return lon;
+}
+
 double fl__frame_stretch(double rho_m) {
   double t = rho_m / EARTH_R_M;
-  if (t > 1.5) t = 1.5;
+  if (t > 3.1) t = 3.1; /* 74: beyond, only the antipode of the centre */
   double t2 = t * t;
   if (t < 0.3) /* t / sin t by its series; the next term, 31 t^6 / 15120, is < 2e-6 */
     return 1.0 + t2 * (1.0 / 6.0 + t2 * (7.0 / 360.0));
@@ -161,6 +169,123 @@ static int frame_fwd_cb(double *x, double *y, void *user) {
 static int frame_inv_cb(double *x, double *y, void *user) {
   fl__frame_inv(user, *x, *y, x, y);
   return 1;
+}
+
+static int frame_inv_unwrapped_cb(double *x, double *y, void *user) {
+  const fl__frame *f = user;
+  fl__frame_inv(f, *x, *y, x, y);
+  *x = fl__unwrap_lon(*x, f->lon0);
+  return 1;
+}
+
+typedef struct shift_job {
+  double dlon;
+} shift_job;
+
+static int shift_cb(double *x, double *y, void *user) {
+  (void)y;
+  *x += ((shift_job *)user)->dlon;
+  if (*x > 180.0) *x = 180.0; /* rounding at the cut */
+  if (*x < -180.0) *x = -180.0;
+  return 1;
+}
+
+/* The parts of an unwrapped lon/lat geometry in [-180 + 360 k, 180 + 360 k],
+ * moved back by 360 k, k = -1, 0, 1; NULL on GEOS failure. */
+static GEOSGeometry *cut_at_antimeridian(GEOSContextHandle_t h, const GEOSGeometry *g) {
+  GEOSGeometry *parts[3];
+  unsigned int n = 0;
+  for (int k = -1; k <= 1; k++) {
+    GEOSGeometry *box = GEOSGeom_createRectangle_r(h, -180.0 + 360.0 * k, -90.0,
+                                                   180.0 + 360.0 * k, 90.0);
+    GEOSGeometry *part = box ? GEOSIntersection_r(h, g, box) : NULL;
+    GEOSGeom_destroy_r(h, box);
+    if (!part) {
+      for (unsigned int i = 0; i < n; i++) GEOSGeom_destroy_r(h, parts[i]);
+      return NULL;
+    }
+    if (GEOSisEmpty_r(h, part) == 1) {
+      GEOSGeom_destroy_r(h, part);
+      continue;
+    }
+    shift_job sj = {-360.0 * k};
+    GEOSGeometry *moved = k ? GEOSGeom_transformXY_r(h, part, shift_cb, &sj) : part;
+    if (k) GEOSGeom_destroy_r(h, part);
+    if (!moved) {
+      for (unsigned int i = 0; i < n; i++) GEOSGeom_destroy_r(h, parts[i]);
+      return NULL;
+    }
+    parts[n++] = moved;
+  }
+  GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, n);
+  if (!coll) {
+    for (unsigned int i = 0; i < n; i++) GEOSGeom_destroy_r(h, parts[i]);
+    return NULL;
+  }
+  GEOSGeometry *u = GEOSUnaryUnion_r(h, coll);
+  GEOSGeom_destroy_r(h, coll);
+  if (u && GEOSGeom_getDimensions_r(h, u) == 1) {
+    GEOSGeometry *m = GEOSLineMerge_r(h, u);
+    GEOSGeom_destroy_r(h, u);
+    u = m;
+  }
+  return u;
+}
+
+static int unwrap_cb(double *x, double *y, void *user) {
+  (void)y;
+  *x = fl__unwrap_lon(*x, *(const double *)user);
+  return 1;
+}
+
+GEOSGeometry *fl__unwrap_geom(fl_ctx *ctx, const GEOSGeometry *lonlat, double centre) {
+  GEOSGeometry *g = GEOSGeom_transformXY_r(ctx->geos, lonlat, unwrap_cb, &centre);
+  if (g) GEOSSetSRID_r(ctx->geos, g, GEOSGetSRID_r(ctx->geos, lonlat));
+  return g;
+}
+
+/* Drops the zero-length lines a cut along +-180 leaves (lines only). */
+static GEOSGeometry *drop_empty_lines(GEOSContextHandle_t h, GEOSGeometry *g) {
+  if (!g || GEOSGeom_getDimensions_r(h, g) != 1) return g;
+  int n = GEOSGetNumGeometries_r(h, g), m = 0;
+  GEOSGeometry **keep = calloc(n > 0 ? (size_t)n : 1, sizeof *keep);
+  if (!keep) { GEOSGeom_destroy_r(h, g); return NULL; }
+  for (int i = 0; i < n; i++) {
+    const GEOSGeometry *part = GEOSGetGeometryN_r(h, g, i);
+    double len = 0;
+    if (GEOSLength_r(h, part, &len) && len > 1e-9) keep[m++] = GEOSGeom_clone_r(h, part);
+  }
+  GEOSGeometry *r = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, keep, (unsigned int)m);
+  free(keep);
+  GEOSGeom_destroy_r(h, g);
+  return r;
+}
+
+GEOSGeometry *fl__cut_at_antimeridian(fl_ctx *ctx, const GEOSGeometry *unwrapped) {
+  GEOSContextHandle_t h = ctx->geos;
+  double minx, maxx;
+  if (GEOSisEmpty_r(h, unwrapped) == 1 || !GEOSGeom_getXMin_r(h, unwrapped, &minx) ||
+      !GEOSGeom_getXMax_r(h, unwrapped, &maxx) || (minx >= -180.0 && maxx <= 180.0))
+    return GEOSGeom_clone_r(h, unwrapped);
+  GEOSGeometry *r = drop_empty_lines(h, cut_at_antimeridian(h, unwrapped));
+  if (r) GEOSSetSRID_r(h, r, GEOSGetSRID_r(h, unwrapped));
+  return r;
+}
+
+GEOSGeometry *fl__frame_unproject_unwrapped(fl_ctx *ctx, const fl__frame *f,
+                                            const GEOSGeometry *xy) {
+  GEOSGeometry *g = GEOSGeom_transformXY_r(ctx->geos, xy, frame_inv_unwrapped_cb, (void *)f);
+  if (g) GEOSSetSRID_r(ctx->geos, g, 4326);
+  return g;
+}
+
+GEOSGeometry *fl__frame_unproject_cut(fl_ctx *ctx, const fl__frame *f, const GEOSGeometry *xy) {
+  GEOSGeometry *g = fl__frame_unproject_unwrapped(ctx, f, xy);
+  if (!g) return NULL;
+  GEOSGeometry *r = fl__cut_at_antimeridian(ctx, g);
+  GEOSGeom_destroy_r(ctx->geos, g);
+  if (r) GEOSSetSRID_r(ctx->geos, r, 4326);
+  return r;
 }
 
 GEOSGeometry *fl__frame_project(fl_ctx *ctx, const fl__frame *f, const GEOSGeometry *lonlat) {
@@ -181,6 +306,70 @@ fl_status fl__bounds(fl_ctx *ctx, const GEOSGeometry *g, double *minx, double *m
       !GEOSGeom_getXMax_r(ctx->geos, g, maxx) || !GEOSGeom_getYMax_r(ctx->geos, g, maxy))
     return fl__fail_geos(ctx, "reading the extent");
   return FL_OK;
+}
+
+/* ---- The data's longitudes: where to centre a frame ----------------------- */
+
+typedef struct lon_bins {
+  fl_ctx *ctx;
+  unsigned char used[360];
+} lon_bins;
+
+static void mark_lon(lon_bins *b, double lon) {
+  if (!isfinite(lon)) return;
+  int i = (int)floor(fl__unwrap_lon(lon, 0.0) + 180.0);
+  b->used[i < 0 ? 0 : (i > 359 ? 359 : i)] = 1;
+}
+
+static int bin_seq(const GEOSCoordSequence *s, int is_ring, int ring_index, void *user) {
+  (void)is_ring;
+  (void)ring_index;
+  lon_bins *b = user;
+  unsigned int n = 0;
+  GEOSCoordSeq_getSize_r(b->ctx->geos, s, &n);
+  for (unsigned int i = 0; i < n; i++) {
+    double x, y;
+    GEOSCoordSeq_getXY_r(b->ctx->geos, s, i, &x, &y);
+    mark_lon(b, x);
+  }
+  return 0;
+}
+
+static void bin_points(lon_bins *b, const GEOSGeometry *g) {
+  GEOSContextHandle_t h = b->ctx->geos;
+  int type = GEOSGeomTypeId_r(h, g);
+  if (type == GEOS_POINT && GEOSisEmpty_r(h, g) != 1) {
+    double x;
+    if (GEOSGeomGetX_r(h, g, &x)) mark_lon(b, x);
+  } else if (type == GEOS_MULTIPOINT || type == GEOS_GEOMETRYCOLLECTION) {
+    int n = GEOSGetNumGeometries_r(h, g);
+    for (int i = 0; i < n; i++) bin_points(b, GEOSGetGeometryN_r(h, g, i));
+  }
+}
+
+double fl__centre_lon(fl_ctx *ctx, const GEOSGeometry *const *geoms, size_t n, double minx,
+                      double maxx) {
+  if (maxx - minx <= 180.0) return 0.5 * (minx + maxx); /* the common case */
+  lon_bins b;
+  memset(&b, 0, sizeof b);
+  b.ctx = ctx;
+  for (size_t i = 0; i < n; i++) {
+    if (!geoms[i] || GEOSisEmpty_r(ctx->geos, geoms[i]) == 1) continue;
+    fl__each_seq(ctx->geos, geoms[i], bin_seq, &b);
+    bin_points(&b, geoms[i]);
+  }
+  /* the longest run of empty degree bins around the circle (a run starts
+   * right after a used bin) */
+  int best_len = 0, best_start = 0;
+  for (int start = 0; start < 360; start++) {
+    if (b.used[start] || b.used[(start + 359) % 360] == 0) continue;
+    int len = 0;
+    while (len < 360 && !b.used[(start + len) % 360]) len++;
+    if (len > best_len) { best_len = len; best_start = start; }
+  }
+  if (best_len == 0) return 0.5 * (minx + maxx); /* data all around: any centre is as good */
+  double gap_mid = -180.0 + best_start + 0.5 * best_len;
+  return fl__unwrap_lon(gap_mid + 180.0, 0.0);
 }
 
 void fl__frame_for_bounds(fl__frame *f, const struct geod_geodesic *geod, double minx,

@@ -22,6 +22,29 @@ double fl__frame_stretch(double rho_m);
 /* Whole geometries: owned by caller; NULL on GEOS failure. */
 GEOSGeometry *fl__frame_project(fl_ctx *ctx, const fl__frame *f, const GEOSGeometry *lonlat);
 GEOSGeometry *fl__frame_unproject(fl_ctx *ctx, const fl__frame *f, const GEOSGeometry *xy);
+/* The geometry unprojected, longitudes unwrapped around the frame's centre
+ * (they may run past +-180). Owned by caller. */
+GEOSGeometry *fl__frame_unproject_unwrapped(fl_ctx *ctx, const fl__frame *f,
+                                            const GEOSGeometry *xy);
+/* The same geometry, unprojected with longitudes unwrapped around the
+ * frame's centre (never jumping by 360) and then cut at +-180 into parts
+ * moved back into -180..180 (fl__cut_at_antimeridian). Owned by caller. */
+GEOSGeometry *fl__frame_unproject_cut(fl_ctx *ctx, const fl__frame *f, const GEOSGeometry *xy);
+/* A lon/lat geometry whose longitudes may run past +-180 (unwrapped), cut
+ * at +-180: the parts beyond are moved by 360 degrees; lines are merged,
+ * polygons dissolved. A copy when nothing runs past. Owned by caller. */
+GEOSGeometry *fl__cut_at_antimeridian(fl_ctx *ctx, const GEOSGeometry *unwrapped);
+/* A copy of a lon/lat geometry with every longitude unwrapped around centre
+ * (fl__unwrap_lon): parts split at +-180 meet again. Owned by caller. */
+GEOSGeometry *fl__unwrap_geom(fl_ctx *ctx, const GEOSGeometry *lonlat, double centre);
+/* lon moved by a multiple of 360 into centre - 180 .. centre + 180. */
+double fl__unwrap_lon(double lon, double centre);
+/* The longitude to centre a frame on for the geometries (lon/lat) whose
+ * extent is minx..maxx: the middle of the extent when it spans at most
+ * 180 degrees, else the middle of the longitudes the vertices hold, found
+ * opposite the widest gap between them (a layer crossing 180). */
+double fl__centre_lon(fl_ctx *ctx, const GEOSGeometry *const *geoms, size_t n, double minx,
+                      double maxx);
 fl_status fl__bounds(fl_ctx *ctx, const GEOSGeometry *g, double *minx, double *miny,
                      double *maxx, double *maxy);
 

@@ -11,7 +11,8 @@ double fl__geod_dist(const struct geod_geodesic *g, double lon1, double lat1, do
                      double lat2);
 
 /* Shortest geodesic distance from P to the geodesic segment AB (metres),
- * and the closest point on AB. Accurate to ~1e-5 of the distance. */
+ * and the closest point on AB, found on the ellipsoid to 1 mm along AB (an
+ * edge under 1 km: to ~1e-5 of the distance, from the sphere's foot). */
 double fl__geod_point_segment(const struct geod_geodesic *g, double plon, double plat,
                               double alon, double alat, double blon, double blat,
                               double *near_lon, double *near_lat);
@@ -46,6 +47,15 @@ fl_status fl__buffer_part(fl_ctx *ctx, const fl__buffer_plan *plan, size_t k,
 fl_status fl__buffer_finish(fl_ctx *ctx, const fl__buffer_plan *plan, GEOSGeometry **pieces,
                             size_t n, GEOSGeometry **out);
 void fl__buffer_plan_free(fl_ctx *ctx, fl__buffer_plan *plan);
+
+/* One side of a line (buffer.c (U7)): the two-sided buffer clipped to the
+ * side region, the single-sided flat-ended buffer at FL__SIDE_REACH(d).
+ * fl__one_sided: whether side applies (a side other than both, on lines);
+ * fl__clip_to_side: the polygonal part of g (taken) within region (SRID
+ * 4326; NULL on GEOS failure). */
+#define FL__SIDE_REACH(d) (1.1 * (d) + 1.0)
+int fl__one_sided(fl_ctx *ctx, const GEOSGeometry *lonlat, fl_side side);
+GEOSGeometry *fl__clip_to_side(fl_ctx *ctx, GEOSGeometry *g, const GEOSGeometry *region);
 
 /* fl_dist_index_nearest() for a caller that has measured the query's
  * vertices already: seed (borrowed, NULL: measure them) is their nearest, and

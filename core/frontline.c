@@ -22,6 +22,17 @@
 
 #define SNAP_QUADSEGS 8
 
+/* Polygons split at +-180, unwrapped around the frame's centre so that the
+ * parts meet exactly again, dissolved and projected; NULL on failure. */
+static GEOSGeometry *seamless(fl_ctx *ctx, const fl__frame *f, const GEOSGeometry *g) {
+  GEOSGeometry *u = fl__unwrap_geom(ctx, g, f->lon0);
+  GEOSGeometry *d = u ? GEOSUnaryUnion_r(ctx->geos, u) : NULL;
+  GEOSGeometry *xy = d ? fl__frame_project(ctx, f, d) : NULL;
+  if (u) GEOSGeom_destroy_r(ctx->geos, u);
+  if (d) GEOSGeom_destroy_r(ctx->geos, d);
+  return xy;
+}
+
 fl_status fl__contact_line(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b,
                            const GEOSGeometry *edge, double snap_m, GEOSGeometry **out) {
   GEOSContextHandle_t h = ctx->geos;
@@ -29,10 +40,16 @@ fl_status fl__contact_line(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometr
   double minx, miny, maxx, maxy;
   fl_status st = fl__bounds(ctx, a, &minx, &miny, &maxx, &maxy);
   if (st) return st;
-  fl__frame f;
-  fl__frame_for_bounds(&f, &ctx->geod, minx, miny, maxx, maxy);
-  GEOSGeometry *A = fl__frame_project(ctx, &f, a);
-  GEOSGeometry *B = b ? fl__frame_project(ctx, &f, b) : NULL;
+  fl__frame f; /* centred on A's longitudes, so that a front across 180 stays whole */
+  fl__frame_init(&f, &ctx->geod, fl__centre_lon(ctx, &a, 1, minx, maxx), 0.5 * (miny + maxy));
+  GEOSGeometry *A, *B;
+  if (maxx - minx > 180.0) { /* split at +-180: the seams are no boundary */
+    A = seamless(ctx, &f, a);
+    B = b ? seamless(ctx, &f, b) : NULL;
+  } else {
+    A = fl__frame_project(ctx, &f, a);
+    B = b ? fl__frame_project(ctx, &f, b) : NULL;
+  }
   GEOSGeometry *E = edge ? fl__frame_project(ctx, &f, edge) : NULL;
   GEOSGeometry *bA = A ? GEOSBoundary_r(h, A) : NULL;
   GEOSGeometry *line = NULL, *zone = NULL;
@@ -66,7 +83,7 @@ fl_status fl__contact_line(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometr
   }
   GEOSGeometry *cut = line && zone ? GEOSDifference_r(h, line, zone) : NULL;
   GEOSGeometry *merged = cut ? GEOSLineMerge_r(h, cut) : NULL;
-  GEOSGeometry *result = merged ? fl__frame_unproject(ctx, &f, merged) : NULL;
+  GEOSGeometry *result = merged ? fl__frame_unproject_cut(ctx, &f, merged) : NULL;
   GEOSGeom_destroy_r(h, A);
   if (B) GEOSGeom_destroy_r(h, B);
   if (E) GEOSGeom_destroy_r(h, E);

@@ -4,10 +4,11 @@
  *
  * Edges between vertices are geodesics. Lengths sum geod_inverse over edges;
  * areas use geod_polygon (exact geodesic polygon area). Point-to-segment:
- * the closest point is found on the sphere (great-circle projection), moved
- * to the same fraction of the ellipsoidal geodesic AB, and measured with
- * geod_inverse; an along-track error e there costs only e^2/(2d) in distance.
- * Not here: projections (crs.c), many-segment searches (dist_index.c).
+ * the foot of the perpendicular is found on the ellipsoid itself, by walking
+ * along the geodesic AB (geod_inverseline + geod_position) until the
+ * geodesic to P leaves it at a right angle (to 1 mm); a short edge (below
+ * SHORT_EDGE_M) starts from the sphere's answer and is done in one step.
+ * Not here: projections (crs.c), many-segment searches (dist_index*.c).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -41,20 +42,21 @@ static double dot(const double a[3], const double b[3]) {
 
 /* Fraction t in [0,1] of the great-circle arc AB closest to P. */
 static double sphere_fraction(double plon, double plat, double alon, double alat, double blon,
-                              double blat) {
+                              double blat, double *arc) {
   double a[3], b[3], p[3], n[3];
   to_vec(alon, alat, a);
   to_vec(blon, blat, b);
   to_vec(plon, plat, p);
   cross(a, b, n);
   double nn = sqrt(dot(n, n));
+  *arc = atan2(nn, dot(a, b));
   if (nn < 1e-15) return 0.0; /* A and B coincide (or are antipodal) */
   for (int i = 0; i < 3; i++) n[i] /= nn;
   double pn = dot(p, n);
   double q[3] = {p[0] - pn * n[0], p[1] - pn * n[1], p[2] - pn * n[2]};
   double qq = sqrt(dot(q, q));
   if (qq < 1e-15) return 0.0; /* P is a pole of the arc: every point is equidistant */
-  double ab = atan2(nn, dot(a, b));
+  double ab = *arc;
   double c1[3];
   cross(a, q, c1);
   /* signed angle from A to the projection of P, along the arc direction */
@@ -64,24 +66,84 @@ static double sphere_fraction(double plon, double plat, double alon, double alat
   return aq / ab;
 }
 
+#define SHORT_EDGE_M 1000.0 /* below: the sphere's foot, moved onto AB, is within ~1e-5 */
+#define FOOT_TOL_M 1e-3      /* the foot is found to 1 mm along AB */
+#define FOOT_MAX_STEPS 30
+#define MEAN_RADIUS_M 6371008.8
+
+/* Along-track step from the point at arc length s of line l towards the foot
+ * of the perpendicular from P: the spherical right-triangle rule applied to
+ * the geodesic from there to P. *d gets that geodesic's length. */
+static double foot_step(const struct geod_geodesic *g, const struct geod_geodesicline *l,
+                        double s, double plon, double plat, double *lon, double *lat,
+                        double *d) {
+  double azl, s12, az1, az2;
+  geod_position(l, s, lat, lon, &azl);
+  geod_inverse(g, *lat, *lon, plat, plon, &s12, &az1, &az2);
+  *d = s12;
+  if (s12 == 0.0) return 0.0;
+  double sig = s12 / MEAN_RADIUS_M;
+  double c = cos((az1 - azl) * DEG);
+  if (sig >= M_PI / 2) return c > 0 ? 1e7 : (c < 0 ? -1e7 : 0.0);
+  return atan(tan(sig) * c) * MEAN_RADIUS_M;
+}
+
+/* Arc length along AB (0..s12) of the point nearest P, on the ellipsoid. */
+static double foot_on_line(const struct geod_geodesic *g, const struct geod_geodesicline *l,
+                           double s12, double s, double plon, double plat) {
+  for (int i = 0; i < FOOT_MAX_STEPS; i++) {
+    double lon, lat, d;
+    double step = foot_step(g, l, s, plon, plat, &lon, &lat, &d);
+    double next = fmin(fmax(s + step, 0.0), s12);
+    if (fabs(next - s) < FOOT_TOL_M) return next;
+    s = next;
+  }
+  return s;
+}
+
+/* The cheap path of a short edge: the sphere's foot at fraction t, moved
+ * to the same fraction of the geodesic AB (an along-track error e there
+ * costs only e^2 / (2 d) in distance). 1 when the foot is inside AB. */
+static int short_edge_foot(const struct geod_geodesic *g, double t, double alon, double alat,
+                           double blon, double blat, double *lon, double *lat) {
+  double s12, az1, az2;
+  if (t <= 0.0 || t >= 1.0) {
+    *lon = t <= 0.0 ? alon : blon;
+    *lat = t <= 0.0 ? alat : blat;
+    return 0;
+  }
+  geod_inverse(g, alat, alon, blat, blon, &s12, &az1, &az2);
+  geod_direct(g, alat, alon, az1, t * s12, lat, lon, &az2);
+  return 1;
+}
+
+/* A long edge: the foot found on the ellipsoid (foot_on_line). */
+static int long_edge_foot(const struct geod_geodesic *g, double t, double plon, double plat,
+                          double alon, double alat, double blon, double blat, double *lon,
+                          double *lat) {
+  struct geod_geodesicline l;
+  geod_inverseline(&l, g, alat, alon, blat, blon,
+                   GEOD_LATITUDE | GEOD_LONGITUDE | GEOD_AZIMUTH | GEOD_DISTANCE_IN);
+  double s = foot_on_line(g, &l, l.s13, t * l.s13, plon, plat);
+  if (s > 0.0 && s < l.s13) {
+    geod_position(&l, s, lat, lon, NULL);
+    return 1;
+  }
+  *lon = s > 0.0 ? blon : alon;
+  *lat = s > 0.0 ? blat : alat;
+  return 0;
+}
+
 double fl__geod_point_segment(const struct geod_geodesic *g, double plon, double plat,
                               double alon, double alat, double blon, double blat,
                               double *near_lon, double *near_lat) {
-  double t = sphere_fraction(plon, plat, alon, alat, blon, blat);
-  double lon, lat;
-  if (t <= 0.0) {
-    lon = alon;
-    lat = alat;
-  } else if (t >= 1.0) {
-    lon = blon;
-    lat = blat;
-  } else {
-    double s12, az1, az2;
-    geod_inverse(g, alat, alon, blat, blon, &s12, &az1, &az2);
-    geod_direct(g, alat, alon, az1, t * s12, &lat, &lon, &az2);
-  }
+  double arc = 0.0, lon, lat;
+  double t = sphere_fraction(plon, plat, alon, alat, blon, blat, &arc);
+  int inner = arc * MEAN_RADIUS_M < SHORT_EDGE_M
+                  ? short_edge_foot(g, t, alon, alat, blon, blat, &lon, &lat)
+                  : long_edge_foot(g, t, plon, plat, alon, alat, blon, blat, &lon, &lat);
   double d = fl__geod_dist(g, plon, plat, lon, lat);
-  if (t > 0.0 && t < 1.0) { /* the endpoints can only be as close when t is off */
+  if (inner) { /* the endpoints can only be as close when the foot is off */
     double da = fl__geod_dist(g, plon, plat, alon, alat);
     double db = fl__geod_dist(g, plon, plat, blon, blat);
     if (da < d) { d = da; lon = alon; lat = alat; }

@@ -107,8 +107,11 @@ typedef enum fl_side {
 /**
  * Buffer a lon/lat geometry by dist_m metres on the ellipsoid (a local
  * metric projection per part of the area; result in lon/lat). Side applies
- * to lines only. dist_m must be finite and >= 0 (0 gives a copy for
- * polygons and an empty polygon for points and lines).
+ * to lines only: the two-sided buffer clipped to that side of the line (flat
+ * at its ends). dist_m must be finite and >= 0 (0 gives a copy for
+ * polygons and an empty polygon for points and lines). Output edges are at
+ * most ~2 km long; a result across 180 degrees is cut at +-180 into parts
+ * within -180..180 (docs/accuracy.md).
  *
  * @param out [out] owned by caller.
  * @since 0.1
@@ -118,7 +121,8 @@ FL_API fl_status fl_buffer(fl_ctx *ctx, const GEOSGeometry *lonlat, double dist_
 
 /**
  * The band of ground between inner_m and outer_m metres from a lon/lat
- * geometry: buffer(outer) minus buffer(inner). inner_m 0 gives the buffer.
+ * geometry: buffer(outer) minus buffer(inner), both two-sided, then clipped
+ * to the side as fl_buffer() does. inner_m 0 gives the buffer.
  * @since 0.1
  */
 FL_API fl_status fl_band(fl_ctx *ctx, const GEOSGeometry *lonlat, double inner_m,

@@ -71,4 +71,20 @@ expect_rc 0
 h=$(sql "$TMP/h.gpkg" "SELECT sum(area_km2) FROM bands")
 expect_near "$(awk -v h="$h" 'BEGIN{print (h > 948.951 * 0.3 && h < 948.951 * 0.7) ? 1 : 0}')" 1 0 0 \
   "UA-held share of band 0 (about half of 948.951 km2), got $h"
+# Across 180 (tests/cli/antimeridian.py, OGR + pyproj): a front along 65 N from
+# 176 E to 176 W, as one line that jumps from 180 to -180 and as two lines
+# split at +-180. Each band is valid, every lon in -180..180, cut at +-180
+# into parts spanning a few degrees (not one drawn across the world, ~360);
+# band 0's area is OGR's buffer in a frame centred on 180 (tolerance 0.3 %).
+$PY "$(dirname "$0")/antimeridian.py" make "$TMP"
+want=$($PY "$(dirname "$0")/antimeridian.py" area 10000)
+for f in front front_split; do
+  run run bands --front "$TMP/$f.geojson" --distances 10000,20000 --output "$TMP/am_$f.geojson"
+  expect_rc 0
+  read -r valid lon_ok span _ area <<<"$($PY "$(dirname "$0")/antimeridian.py" check "$TMP/am_$f.geojson")"
+  expect_eq "$valid $lon_ok" "1 1" "$f bands across 180: valid, lon in -180..180"
+  expect_near "$span" 4.5 0 0.1 "$f bands across 180: widest lon extent of a part (deg)"
+  a0=$(sql "$TMP/am_$f.geojson" "SELECT area_km2 FROM \"$(layer1 "$TMP/am_$f.geojson")\" WHERE band=0")
+  expect_near "$a0" "$want" 0 0.003 "$f bands across 180: band 0 area (km2)"
+done
 finish

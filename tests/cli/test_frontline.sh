@@ -54,4 +54,16 @@ expect_in "$ERR" "--side-field: layer"
 expect_in "$ERR" "has no field 'sid'"
 expect_in "$ERR" "side, source, date, status"
 expect_no_file "$TMP/x.gpkg"
+# Across 180 (tests/cli/antimeridian.py, OGR + pyproj): sides split at +-180
+# as GeoJSON wants. The line is valid, every lon in -180..180, cut at +-180
+# into parts that each span a few degrees (not one drawn across the world,
+# ~360), and as long as the drawn front (451.848 km, pyproj) less its ends
+# within 750 m of the outline (tolerance 1 %).
+$PY "$(dirname "$0")/antimeridian.py" make "$TMP"
+run run frontline --control "$TMP/ctl.geojson" --output "$TMP/am.geojson"
+expect_rc 0
+read -r valid lon_ok span len _ <<<"$($PY "$(dirname "$0")/antimeridian.py" check "$TMP/am.geojson")"
+expect_eq "$valid $lon_ok" "1 1" "line across 180: valid, lon in -180..180"
+expect_near "$span" 4 0 0.05 "widest lon extent of a part of the line across 180 (deg)"
+expect_near "$len" 450.35 0 0.01 "length of the line across 180 (km)"
 finish

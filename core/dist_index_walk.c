@@ -1,0 +1,346 @@
+/*
+ * dist_index_walk.c - point queries on the distance index (dist_index.c).
+ *
+ * A query walks the tree best-first. Each piece is first measured in the
+ * frame with a metric correction: the frame is exact along its radii and
+ * stretched across them by k(rho), so the across-radius part of a frame
+ * vector is divided by k at the vector's midpoint. That estimate is within
+ * ~1e-5 of the geodesic distance (plus FL__PIECE_SAG_M for the piece's
+ * chord), which is enough to rank candidates; the few best are then measured
+ * exactly (fl__geod_point_segment). A node is skipped when its frame
+ * distance divided by the largest stretch inside it, less FL__PIECE_SAG_M,
+ * already exceeds the best estimate: no true distance can be shorter.
+ *
+ * Polygons are areas: a query point inside one is at distance 0 (crossing
+ * count along a ray, using the same tree).
+ */
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fl_dist_index.h"
+
+#define RANK_REL 2e-5 /* estimates closer than this (relative) are measured exactly */
+#define RANK_ABS_M 0.05
+#define MAX_EXACT 6
+
+/* ---- measuring in the frame ------------------------------------------------ */
+
+/* Frame vector P->Q measured with the stretch at its midpoint removed. */
+static double corrected(double px, double py, double qx, double qy) {
+  double dx = qx - px, dy = qy - py;
+  double mx = 0.5 * (px + qx), my = 0.5 * (py + qy);
+  double rho = sqrt(mx * mx + my * my);
+  if (rho < 1.0) return sqrt(dx * dx + dy * dy);
+  double ux = mx / rho, uy = my / rho;
+  double r = dx * ux + dy * uy;
+  double t = (dx * uy - dy * ux) / fl__frame_stretch(rho);
+  return sqrt(r * r + t * t);
+}
+
+/* Estimated distance from P to the frame segment (x0,y0)-(x1,y1). */
+double fl__index_segment_estimate(double x0, double y0, double x1, double y1, double px,
+                                  double py) {
+  double vx = x1 - x0, vy = y1 - y0;
+  double len2 = vx * vx + vy * vy;
+  double t = len2 > 0 ? ((px - x0) * vx + (py - y0) * vy) / len2 : 0.0;
+  if (t < 0) t = 0;
+  if (t > 1) t = 1;
+  return corrected(px, py, x0 + t * vx, y0 + t * vy);
+}
+
+static double seg_estimate(const seg *s, double px, double py) {
+  return fl__index_segment_estimate(s->x0, s->y0, s->x1, s->y1, px, py);
+}
+
+/* Lower bound of the true distance from P to anything in the node. The
+ * stretch is only worked out when the plain frame distance exceeds limit
+ * (below it the node is visited either way); FL__PIECE_SAG_M covers the
+ * pieces' curves straying from their chords. */
+static double box_lower_bound(const node *nd, double px, double py, double limit) {
+  double dx = px < nd->minx ? nd->minx - px : (px > nd->maxx ? px - nd->maxx : 0.0);
+  double dy = py < nd->miny ? nd->miny - py : (py > nd->maxy ? py - nd->maxy : 0.0);
+  double d2 = dx * dx + dy * dy;
+  if (d2 == 0.0) return 0.0;
+  double d = sqrt(d2);
+  double rho = sqrt(px * px + py * py) + d;
+  if (d > limit) {
+    double fx = fmax(fabs(nd->minx), fabs(nd->maxx)), fy = fmax(fabs(nd->miny), fabs(nd->maxy));
+    rho = fmax(sqrt(fx * fx + fy * fy), sqrt(px * px + py * py));
+  }
+  return fmax(0.0, d / fl__frame_stretch(rho) - FL__PIECE_SAG_M);
+}
+
+/* ---- best-first search ------------------------------------------------------- */
+
+typedef struct heap_entry {
+  double key;
+  uint32_t node;
+} heap_entry;
+
+typedef struct heap {
+  heap_entry *a;
+  size_t n, cap;
+  heap_entry local[128];
+} heap;
+
+static void heap_init(heap *h) {
+  h->a = h->local;
+  h->n = 0;
+  h->cap = sizeof h->local / sizeof h->local[0];
+}
+
+static void heap_free(heap *h) {
+  if (h->a != h->local) free(h->a);
+}
+
+static int heap_push(heap *h, double key, uint32_t nd) {
+  if (h->n == h->cap) {
+    size_t cap = h->cap * 2;
+    heap_entry *a = malloc(cap * sizeof *a);
+    if (!a) return -1;
+    memcpy(a, h->a, h->n * sizeof *a);
+    if (h->a != h->local) free(h->a);
+    h->a = a;
+    h->cap = cap;
+  }
+  size_t i = h->n++;
+  while (i > 0) {
+    size_t p = (i - 1) / 2;
+    if (h->a[p].key <= key) break;
+    h->a[i] = h->a[p];
+    i = p;
+  }
+  h->a[i].key = key;
+  h->a[i].node = nd;
+  return 0;
+}
+
+static heap_entry heap_pop(heap *h) {
+  heap_entry top = h->a[0], last = h->a[--h->n];
+  size_t i = 0;
+  for (;;) {
+    size_t c = 2 * i + 1;
+    if (c >= h->n) break;
+    if (c + 1 < h->n && h->a[c + 1].key < h->a[c].key) c++;
+    if (h->a[c].key >= last.key) break;
+    h->a[i] = h->a[c];
+    i = c;
+  }
+  if (h->n) h->a[i] = last;
+  return top;
+}
+
+typedef struct candidate {
+  double est;
+  const seg *s;
+} candidate;
+
+/* Nearest accepted segment to lon/lat point; FL_E_GEOM when none accepted. */
+static fl_status nearest_point(fl_ctx *ctx, const fl_dist_index *idx, double lon, double lat,
+                               accept_fn accept, void *user, fl_nearest *out) {
+  double px, py;
+  fl__frame_fwd(&idx->frame, lon, lat, &px, &py);
+  candidate best[MAX_EXACT];
+  size_t n_best = 0;
+  heap h;
+  heap_init(&h);
+  if (heap_push(&h, 0.0, (uint32_t)idx->root)) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  while (h.n) {
+    heap_entry e = heap_pop(&h);
+    double limit = n_best ? best[0].est * (1 + RANK_REL) + RANK_ABS_M : DBL_MAX;
+    if (e.key > limit) break;
+    const node *nd = &idx->nodes[e.node];
+    if (nd->leaf) {
+      for (uint32_t k = 0; k < nd->count; k++) {
+        const seg *s = &idx->segs[nd->first + k];
+        if (accept && !accept(s->item, user)) continue;
+        double est = seg_estimate(s, px, py);
+        double lim = n_best ? best[0].est * (1 + RANK_REL) + RANK_ABS_M : DBL_MAX;
+        if (est > lim) continue;
+        /* insert sorted, keep at most MAX_EXACT */
+        size_t pos = n_best < MAX_EXACT ? n_best : MAX_EXACT - 1;
+        if (n_best == MAX_EXACT && est >= best[pos].est) continue;
+        while (pos > 0 && best[pos - 1].est > est) {
+          best[pos] = best[pos - 1];
+          pos--;
+        }
+        best[pos].est = est;
+        best[pos].s = s;
+        if (n_best < MAX_EXACT) n_best++;
+      }
+    } else {
+      for (uint32_t k = 0; k < nd->count; k++) {
+        uint32_t c = nd->first + k;
+        double lb = box_lower_bound(&idx->nodes[c], px, py, limit);
+        if (lb <= limit && heap_push(&h, lb, c)) {
+          heap_free(&h);
+          return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+        }
+      }
+    }
+  }
+  heap_free(&h);
+  if (!n_best) return fl__fail(ctx, FL_E_GEOM, "no geometry to measure to");
+  double lim = best[0].est * (1 + RANK_REL) + RANK_ABS_M;
+  fl_nearest r = {DBL_MAX, 0, 0, 0, lon, lat};
+  for (size_t i = 0; i < n_best && best[i].est <= lim; i++) {
+    const seg *s = best[i].s;
+    double nlon, nlat;
+    double d = fl__geod_point_segment(&ctx->geod, lon, lat, s->lon0, s->lat0, s->lon1, s->lat1,
+                                      &nlon, &nlat);
+    if (d < r.dist_m) {
+      r.dist_m = d;
+      r.item = s->item;
+      r.near_lon = nlon;
+      r.near_lat = nlat;
+    }
+  }
+  *out = r;
+  return FL_OK;
+}
+
+/* ---- areas: is the point inside a polygon item? ------------------------------ */
+
+typedef struct parity {
+  uint32_t item;
+  uint32_t count;
+} parity;
+
+/* Crossing count of a ray from (px,py) towards +x over area segments.
+ * Returns the item of an accepted polygon containing the point, or -1. */
+static long inside_area(const fl_dist_index *idx, double px, double py, accept_fn accept,
+                        void *user) {
+  parity local[16];
+  parity *par = local;
+  size_t n_par = 0, cap_par = 16;
+  uint32_t stack_local[256];
+  uint32_t *stack = stack_local;
+  size_t top = 0, cap_stack = 256;
+  long found = -1;
+  stack[top++] = (uint32_t)idx->root;
+  while (top) {
+    const node *nd = &idx->nodes[stack[--top]];
+    if (nd->maxx < px || nd->miny > py || nd->maxy < py) continue;
+    if (!nd->leaf) {
+      if (top + nd->count > cap_stack) {
+        size_t cap = (top + nd->count) * 2;
+        uint32_t *grown = malloc(cap * sizeof *grown);
+        if (!grown) break;
+        memcpy(grown, stack, top * sizeof *stack);
+        if (stack != stack_local) free(stack);
+        stack = grown;
+        cap_stack = cap;
+      }
+      for (uint32_t k = 0; k < nd->count; k++) stack[top++] = nd->first + k;
+      continue;
+    }
+    for (uint32_t k = 0; k < nd->count; k++) {
+      const seg *s = &idx->segs[nd->first + k];
+      if (!s->is_area) continue;
+      /* half-open rule: count edges with one end strictly above py */
+      if ((s->y0 > py) == (s->y1 > py)) continue;
+      double x = s->x0 + (py - s->y0) * (s->x1 - s->x0) / (s->y1 - s->y0);
+      if (x < px) continue;
+      size_t i = 0;
+      while (i < n_par && par[i].item != s->item) i++;
+      if (i == n_par) {
+        if (n_par == cap_par) {
+          size_t cap = cap_par * 2;
+          parity *grown = malloc(cap * sizeof *grown);
+          if (!grown) goto done;
+          memcpy(grown, par, n_par * sizeof *par);
+          if (par != local) free(par);
+          par = grown;
+          cap_par = cap;
+        }
+        par[n_par].item = s->item;
+        par[n_par].count = 0;
+        n_par++;
+      }
+      par[i].count++;
+    }
+  }
+  for (size_t i = 0; i < n_par; i++)
+    if ((par[i].count & 1u) && (!accept || accept(par[i].item, user))) {
+      found = (long)par[i].item;
+      break;
+    }
+done:
+  if (par != local) free(par);
+  if (stack != stack_local) free(stack);
+  return found;
+}
+
+fl_status fl_dist_index_nearest_xy(fl_ctx *ctx, const fl_dist_index *idx, double lon, double lat,
+                                   accept_fn accept, void *user, fl_nearest *out) {
+  if (!isfinite(lon) || !isfinite(lat) || fabs(lon) > 180 || fabs(lat) > 90)
+    return fl__fail(ctx, FL_E_GEOM, "point (%.6f, %.6f) is outside lon -180..180 / lat -90..90",
+                    lon, lat);
+  double px, py;
+  fl__frame_fwd(&idx->frame, lon, lat, &px, &py);
+  long inside = idx->has_areas ? inside_area(idx, px, py, accept, user) : -1;
+  if (inside >= 0) {
+    fl_nearest r = {0.0, (size_t)inside, lon, lat, lon, lat};
+    *out = r;
+    return FL_OK;
+  }
+  return nearest_point(ctx, idx, lon, lat, accept, user, out);
+}
+
+/* ---- estimates: the nearest distance without measuring it exactly ----------- */
+
+/* Best-first search for the smallest frame estimate (seg_estimate) up to
+ * limit; DBL_MAX when nothing is that near. -1 when out of memory. */
+static double estimate_point(const fl_dist_index *idx, double px, double py, double limit) {
+  double best = DBL_MAX;
+  heap h;
+  heap_init(&h);
+  if (heap_push(&h, 0.0, (uint32_t)idx->root)) return -1.0;
+  while (h.n) {
+    heap_entry e = heap_pop(&h);
+    double lim = fmin(limit, best);
+    if (e.key > lim) break;
+    const node *nd = &idx->nodes[e.node];
+    if (nd->leaf) {
+      for (uint32_t k = 0; k < nd->count; k++) {
+        double est = seg_estimate(&idx->segs[nd->first + k], px, py);
+        if (est < best) best = est;
+      }
+      continue;
+    }
+    for (uint32_t k = 0; k < nd->count; k++) {
+      uint32_t c = nd->first + k;
+      double lb = box_lower_bound(&idx->nodes[c], px, py, lim);
+      if (lb <= lim && heap_push(&h, lb, c)) {
+        heap_free(&h);
+        return -1.0;
+      }
+    }
+  }
+  heap_free(&h);
+  return best <= limit ? best : DBL_MAX;
+}
+
+fl_status fl__dist_index_estimate_xy(fl_ctx *ctx, const fl_dist_index *idx, double lon,
+                                     double lat, double limit, double *est, int *beyond) {
+  if (!isfinite(lon) || !isfinite(lat) || fabs(lon) > 180 || fabs(lat) > 90)
+    return fl__fail(ctx, FL_E_GEOM, "point (%.6f, %.6f) is outside lon -180..180 / lat -90..90",
+                    lon, lat);
+  double px, py;
+  fl__frame_fwd(&idx->frame, lon, lat, &px, &py);
+  *beyond = 0;
+  if (idx->has_areas && inside_area(idx, px, py, NULL, NULL) >= 0) {
+    *est = 0.0;
+    return FL_OK;
+  }
+  double e = estimate_point(idx, px, py, limit);
+  if (e < 0) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  if (e == DBL_MAX) {
+    *est = limit;
+    *beyond = 1;
+  } else {
+    *est = e;
+  }
+  return FL_OK;
+}

@@ -1,0 +1,182 @@
+/*
+ * check_edges.c - the exact closest point on a long geodesic edge
+ * (fl__geod_point_segment), the far-candidate ranking of the distance index,
+ * fl__centre_lon and fl__cut_at_antimeridian. Expected values: geometry reasoned by hand (the equator
+ * is a geodesic; a geodesic leaving an edge at a right angle meets it at its
+ * foot) and points put on an edge with geod_direct.
+ */
+#include <geodesic.h>
+#include "fl_test.h"
+#include "fl_dist_index.h" /* fl__index_piece_count; fl_crs.h: fl__centre_lon */
+
+static struct geod_geodesic g;
+
+static void setup(void) { geod_init(&g, 6378137.0, 1 / 298.257223563); }
+
+static void teardown(void) {}
+
+/* The point at fraction frac of the geodesic AB, moved off_m at a right
+ * angle (left when positive). */
+static void point_off(double alon, double alat, double blon, double blat, double frac,
+                      double off_m, double *lon, double *lat) {
+  double s12, az1, az2, flon, flat, faz;
+  geod_inverse(&g, alat, alon, blat, blon, &s12, &az1, &az2);
+  geod_direct(&g, alat, alon, az1, frac * s12, &flat, &flon, &faz);
+  if (off_m == 0.0) {
+    *lon = flon;
+    *lat = flat;
+    return;
+  }
+  geod_direct(&g, flat, flon, faz - 90.0, off_m, lat, lon, &az2);
+}
+
+START_TEST(test_point_on_long_edge_is_zero) {
+  const double km[] = {10, 50, 150, 500, 1500};
+  const double start[][3] = {{30, 48, 70}, {20, 78, 100}, {150, -35, 60}};
+  for (size_t i = 0; i < sizeof km / sizeof km[0]; i++)
+    for (size_t j = 0; j < 3; j++) {
+      double blat, blon, az2;
+      geod_direct(&g, start[j][1], start[j][0], start[j][2], km[i] * 1000, &blat, &blon, &az2);
+      for (double f = 0.13; f < 1.0; f += 0.29) {
+        double lon, lat;
+        point_off(start[j][0], start[j][1], blon, blat, f, 0.0, &lon, &lat);
+        double d = fl__geod_point_segment(&g, lon, lat, start[j][0], start[j][1], blon, blat,
+                                          NULL, NULL);
+        FL_ASSERT_NEAR(d, 0.0, 0.002, "m");
+      }
+    }
+}
+END_TEST
+
+START_TEST(test_perpendicular_distances) {
+  const double km[] = {10, 150, 1500};
+  const double off[] = {500.0, -20000.0, 100000.0};
+  for (size_t i = 0; i < 3; i++)
+    for (size_t k = 0; k < 3; k++) {
+      double blat, blon, az2, lon, lat, nlon, nlat;
+      geod_direct(&g, 70.0, 25.0, 80.0, km[i] * 1000, &blat, &blon, &az2);
+      point_off(25.0, 70.0, blon, blat, 0.37, off[k], &lon, &lat);
+      double d = fl__geod_point_segment(&g, lon, lat, 25.0, 70.0, blon, blat, &nlon, &nlat);
+      FL_ASSERT_NEAR(d, fabs(off[k]), 0.002, "m");
+      double flon, flat; /* the closest point is the foot */
+      point_off(25.0, 70.0, blon, blat, 0.37, 0.0, &flon, &flat);
+      double s12, a1, a2;
+      geod_inverse(&g, nlat, nlon, flat, flon, &s12, &a1, &a2);
+      FL_ASSERT_NEAR(s12, 0.0, 0.002, "m");
+    }
+}
+END_TEST
+
+/* The equator is a geodesic: a point 1 degree north of a 2,000 km stretch of
+ * it is one meridian degree away, 110,574.389 m (WGS84 meridian arc 0-1 N). */
+START_TEST(test_equator_meridian_degree) {
+  double d = fl__geod_point_segment(&g, 7.3, 1.0, 0.0, 0.0, 18.0, 0.0, NULL, NULL);
+  FL_ASSERT_NEAR(d, 110574.389, 0.01, "m");
+  /* beyond the end: the distance to the end vertex */
+  double s12, a1, a2;
+  geod_inverse(&g, 1.0, 20.0, 0.0, 18.0, &s12, &a1, &a2);
+  d = fl__geod_point_segment(&g, 20.0, 1.0, 0.0, 0.0, 18.0, 0.0, NULL, NULL);
+  FL_ASSERT_NEAR(d, s12, 0.001, "m");
+}
+END_TEST
+
+
+/* A far candidate: a 1,500 km edge 30 km from P, a short piece 30.1 km from
+ * it, and a third part 3,000 km away that moves the frame's centre far from
+ * both; the long edge must win, at 30 km to the millimetre. */
+START_TEST(test_far_candidate_never_wins) {
+  fl_ctx *ctx = fl_ctx_create();
+  GEOSContextHandle_t h = fl_ctx_geos(ctx);
+  double blat, blon, az2, plon, plat, flon, flat, qlon, qlat;
+  geod_direct(&g, 60.0, 20.0, 90.0, 1500e3, &blat, &blon, &az2);
+  point_off(20.0, 60.0, blon, blat, 0.8, 30000.0, &plon, &plat);
+  point_off(20.0, 60.0, blon, blat, 0.8, 60100.0, &flon, &flat);
+  point_off(20.0, 60.0, blon, blat, 0.8, 60200.0, &qlon, &qlat);
+  char wkt[512];
+  snprintf(wkt, sizeof wkt,
+           "MULTILINESTRING((20 60, %.12f %.12f), (%.12f %.12f, %.12f %.12f), (-10 30, -9 30))",
+           blon, blat, flon, flat, qlon, qlat);
+  GEOSGeometry *front = fl_test_wkt(ctx, wkt);
+  GEOSGeometry *p = GEOSGeom_createPointFromXY_r(h, plon, plat);
+  double d;
+  ck_assert_int_eq(fl_distance_m(ctx, p, front, &d, NULL, NULL), FL_OK);
+  FL_ASSERT_NEAR(d, 30000.0, 0.002, "m");
+  GEOSGeom_destroy_r(h, p);
+  GEOSGeom_destroy_r(h, front);
+  fl_ctx_destroy(ctx);
+}
+END_TEST
+
+/* Edges of the common case stay one piece; a long edge far out is cut. */
+START_TEST(test_piece_count) {
+  ck_assert_uint_eq(fl__index_piece_count(100e3, 1000.0), 1);
+  ck_assert_uint_eq(fl__index_piece_count(600e3, 500.0), 1);
+  ck_assert_uint_gt(fl__index_piece_count(750e3, 1500e3), 100);
+  ck_assert_uint_eq(fl__index_piece_count(0.0, 0.0), 1);
+}
+END_TEST
+
+/* fl__centre_lon: the middle of the extent in the common case; across 180
+ * the middle of the longitudes held (opposite the widest gap). */
+START_TEST(test_centre_lon) {
+  fl_ctx *ctx = fl_ctx_create();
+  GEOSContextHandle_t h = fl_ctx_geos(ctx);
+  GEOSGeometry *a = fl_test_wkt(ctx, "LINESTRING(30 48, 40 50)");
+  const GEOSGeometry *ga[1] = {a};
+  FL_ASSERT_NEAR(fl__centre_lon(ctx, ga, 1, 30, 40), 35.0, 1e-12, "deg");
+  GEOSGeometry *b = fl_test_wkt(ctx, "MULTILINESTRING((170.5 60, 180 61), (-180 61, -170.5 62))");
+  const GEOSGeometry *gb[1] = {b};
+  double c = fl__centre_lon(ctx, gb, 1, -180, 180);
+  FL_ASSERT_NEAR(fabs(c), 180.0, 1.0, "deg"); /* degree bins */
+  GEOSGeometry *p = fl_test_wkt(ctx, "MULTIPOINT((175 0), (-160 0))");
+  const GEOSGeometry *gp[1] = {p};
+  FL_ASSERT_NEAR(fl__centre_lon(ctx, gp, 1, -160, 175), -172.5, 1.0, "deg");
+  GEOSGeom_destroy_r(h, a);
+  GEOSGeom_destroy_r(h, b);
+  GEOSGeom_destroy_r(h, p);
+  fl_ctx_destroy(ctx);
+}
+END_TEST
+
+/* fl__cut_at_antimeridian: a line unwrapped past 180 comes back as two
+ * parts meeting at +-180, every lon within -180..180; a line that does not
+ * run past is copied. */
+START_TEST(test_cut_at_antimeridian) {
+  fl_ctx *ctx = fl_ctx_create();
+  GEOSContextHandle_t h = fl_ctx_geos(ctx);
+  GEOSGeometry *a = fl_test_wkt(ctx, "LINESTRING(170 10, 190 20)");
+  GEOSGeometry *c = fl__cut_at_antimeridian(ctx, a);
+  ck_assert_ptr_nonnull(c);
+  ck_assert_int_eq(GEOSGetNumGeometries_r(h, c), 2);
+  double minx, maxx, len;
+  GEOSGeom_getXMin_r(h, c, &minx);
+  GEOSGeom_getXMax_r(h, c, &maxx);
+  FL_ASSERT_NEAR(minx, -180.0, 1e-9, "deg");
+  FL_ASSERT_NEAR(maxx, 180.0, 1e-9, "deg");
+  GEOSLength_r(h, c, &len); /* planar length is kept: sqrt(20^2 + 10^2) */
+  FL_ASSERT_NEAR(len, sqrt(500.0), 1e-9, "deg");
+  GEOSGeometry *b = fl_test_wkt(ctx, "LINESTRING(10 10, 20 20)");
+  GEOSGeometry *d = fl__cut_at_antimeridian(ctx, b);
+  ck_assert_int_eq(GEOSEquals_r(h, b, d), 1);
+  GEOSGeom_destroy_r(h, a);
+  GEOSGeom_destroy_r(h, b);
+  GEOSGeom_destroy_r(h, c);
+  GEOSGeom_destroy_r(h, d);
+  fl_ctx_destroy(ctx);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("edges");
+  TCase *tc = tcase_create("edges");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, test_point_on_long_edge_is_zero);
+  tcase_add_test(tc, test_perpendicular_distances);
+  tcase_add_test(tc, test_equator_meridian_degree);
+  tcase_add_test(tc, test_far_candidate_never_wins);
+  tcase_add_test(tc, test_piece_count);
+  tcase_add_test(tc, test_centre_lon);
+  tcase_add_test(tc, test_cut_at_antimeridian);
+  suite_add_tcase(s, tc);
+  return fl_test_run(s);
+}
