@@ -69,11 +69,23 @@ typedef struct build_job {
   size_t cap;
   uint32_t item;
   int failed;
+  int bad;            /* a coordinate is not a finite lon/lat */
+  double bad_x, bad_y;
 } build_job;
+
+static int lonlat_ok(double lon, double lat) {
+  return isfinite(lon) && isfinite(lat) && fabs(lon) <= 180.0 && fabs(lat) <= 90.0;
+}
 
 static int push_seg(build_job *job, double lon0, double lat0, double lon1, double lat1,
                     int is_area) {
   fl_dist_index *idx = job->idx;
+  if (!lonlat_ok(lon0, lat0) || !lonlat_ok(lon1, lat1)) {
+    job->bad = 1;
+    job->bad_x = lonlat_ok(lon0, lat0) ? lon1 : lon0;
+    job->bad_y = lonlat_ok(lon0, lat0) ? lat1 : lat0;
+    return job->failed = 1;
+  }
   if (idx->n_segs == job->cap) {
     size_t cap = job->cap ? job->cap * 2 : 1024;
     seg *s = realloc(idx->segs, cap * sizeof *s);
@@ -259,7 +271,7 @@ fl_status fl_dist_index_create(fl_ctx *ctx, const GEOSGeometry *const *geoms, si
     return fl__fail(ctx, FL_E_GEOM, "nothing to measure to: every geometry is empty");
   }
   fl__frame_for_bounds(&idx->frame, &ctx->geod, minx, miny, maxx, maxy);
-  build_job job = {ctx, idx, 0, 0, 0};
+  build_job job = {ctx, idx, 0, 0, 0, 0, 0, 0};
   for (size_t i = 0; i < n && !job.failed; i++) {
     if (!geoms[i] || GEOSisEmpty_r(ctx->geos, geoms[i]) == 1) continue;
     job.item = (uint32_t)i;
@@ -267,6 +279,13 @@ fl_status fl_dist_index_create(fl_ctx *ctx, const GEOSGeometry *const *geoms, si
     idx->has_areas |= area[i];
     fl__each_seq(ctx->geos, geoms[i], add_seq, &job);
     if (!job.failed) add_points(&job, geoms[i]);
+  }
+  if (job.bad) {
+    fl_dist_index_destroy(ctx, idx);
+    return fl__fail(ctx, FL_E_GEOM,
+                    "geometry %u: coordinate (%.9g, %.9g) is not a finite lon/lat "
+                    "(-180..180, -90..90); nothing can be measured to it",
+                    job.item + 1, job.bad_x, job.bad_y);
   }
   if (job.failed) {
     fl_dist_index_destroy(ctx, idx);
@@ -460,6 +479,9 @@ static fl_status nearest_point(fl_ctx *ctx, const fl_dist_index *idx, double lon
       r.near_lat = nlat;
     }
   }
+  if (!(r.dist_m < DBL_MAX)) /* no candidate measured to a finite distance: never a sentinel */
+    return fl__fail(ctx, FL_E_GEOM, "no finite distance from (%.9g, %.9g) to the indexed "
+                    "geometries", lon, lat);
   *out = r;
   return FL_OK;
 }
@@ -539,7 +561,7 @@ done:
 fl_status fl_dist_index_nearest_xy(fl_ctx *ctx, const fl_dist_index *idx, double lon, double lat,
                                    accept_fn accept, void *user, fl_nearest *out) {
   if (!isfinite(lon) || !isfinite(lat) || fabs(lon) > 180 || fabs(lat) > 90)
-    return fl__fail(ctx, FL_E_GEOM, "point (%.6f, %.6f) is outside lon -180..180 / lat -90..90",
+    return fl__fail(ctx, FL_E_GEOM, "point (%.9g, %.9g) is outside lon -180..180 / lat -90..90",
                     lon, lat);
   double px, py;
   fl__frame_fwd(&idx->frame, lon, lat, &px, &py);
@@ -589,7 +611,7 @@ static double estimate_point(const fl_dist_index *idx, double px, double py, dou
 fl_status fl__dist_index_estimate_xy(fl_ctx *ctx, const fl_dist_index *idx, double lon,
                                      double lat, double limit, double *est, int *beyond) {
   if (!isfinite(lon) || !isfinite(lat) || fabs(lon) > 180 || fabs(lat) > 90)
-    return fl__fail(ctx, FL_E_GEOM, "point (%.6f, %.6f) is outside lon -180..180 / lat -90..90",
+    return fl__fail(ctx, FL_E_GEOM, "point (%.9g, %.9g) is outside lon -180..180 / lat -90..90",
                     lon, lat);
   double px, py;
   fl__frame_fwd(&idx->frame, lon, lat, &px, &py);
@@ -958,6 +980,8 @@ fl_status fl__dist_index_nearest_seeded(fl_ctx *ctx, const fl_dist_index *idx,
     free(bj.segs);
     if (bj.failed) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
   }
+  if (!(q.best.dist_m < DBL_MAX))
+    return fl__fail(ctx, FL_E_GEOM, "no finite distance from the query to the indexed geometries");
   *out = q.best;
   return FL_OK;
 }

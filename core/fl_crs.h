@@ -25,4 +25,8 @@ GEOSGeometry *fl__frame_unproject(fl_ctx *ctx, const fl__frame *f, const GEOSGeo
 fl_status fl__bounds(fl_ctx *ctx, const GEOSGeometry *g, double *minx, double *miny,
                      double *maxx, double *maxy);
 
+/* 1 when some coordinate of g is not a finite lon/lat (-180..180, -90..90);
+ * the first such coordinate goes to *bx, *by. */
+int fl__lonlat_bad(GEOSContextHandle_t h, const GEOSGeometry *g, double *bx, double *by);
+
 #endif

@@ -134,7 +134,10 @@ fl_status fl_nearest_route(fl_ctx *ctx, const fl_layer *settlements, const fl_la
       fl_feature_set_text(res, f, o_name, fl_value_text(routes, rf, f_name));
     if (f_class >= 0 && !rf->values[f_class].is_null)
       fl_feature_set_text(res, f, o_class, fl_value_text(routes, rf, f_class));
-    fl_feature_set_real(res, f, o_dist, nr->dist_m);
+    if (isfinite(nr->dist_m)) fl_feature_set_real(res, f, o_dist, nr->dist_m);
+    else
+      fl__warn(ctx, "nearest-route: settlement feature %lld has no finite distance to a route; "
+               "its dist_m is left NULL", (long long)sf->fid);
   }
   free(map);
   free(j.res);

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fl_crs.h"
 #include "fl_prep.h"
 
 static const double default_dist_m[] = {5000.0, 10000.0, 20000.0, 40000.0};
@@ -72,6 +73,27 @@ GEOSGeometry *fl__polygonal_part(GEOSContextHandle_t h, const GEOSGeometry *g) {
   return r;
 }
 
+/* A lon/lat layer whose coordinate (x, y) is not a finite lon/lat: say what
+ * it seems to hold instead. */
+static fl_status domain_fail(fl_ctx *ctx, const char *role, const fl_layer *layer,
+                             const char *src, int64_t fid, double x, double y) {
+  if (!isfinite(x) || !isfinite(y))
+    return fl__fail(ctx, FL_E_GEOM,
+                    "%s layer '%s' (%s), feature %lld: coordinate (%.9g, %.9g) is not a finite "
+                    "number; fix or drop the feature",
+                    role, layer->name, src, (long long)fid, x, y);
+  if (fabs(x) > 360.0 || fabs(y) > 180.0)
+    return fl__fail(ctx, FL_E_GEOM,
+                    "%s layer '%s' (%s), feature %lld: coordinate (%.9g, %.9g) is not in degrees "
+                    "though the layer's CRS is EPSG:4326 (lon/lat); it seems to hold metres: give "
+                    "the layer its projected CRS (e.g. EPSG:32637 for UTM zone 37N)",
+                    role, layer->name, src, (long long)fid, x, y);
+  return fl__fail(ctx, FL_E_GEOM,
+                  "%s layer '%s' (%s), feature %lld: coordinate (%.9g, %.9g) is outside lon "
+                  "-180..180 / lat -90..90; check the layer's CRS and axis order",
+                  role, layer->name, src, (long long)fid, x, y);
+}
+
 fl_status fl__prep_layer(fl_ctx *ctx, const fl_layer *layer, const char *role, unsigned want,
                          fl__prepped *out) {
   GEOSContextHandle_t h = ctx->geos;
@@ -100,6 +122,11 @@ fl_status fl__prep_layer(fl_ctx *ctx, const fl_layer *layer, const char *role, u
       fl__warn(ctx, "%s layer '%s', feature %lld: no geometry; skipped", role, layer->name,
                (long long)f->fid);
       continue;
+    }
+    double bx, by;
+    if (layer->srid == 4326 && fl__lonlat_bad(h, f->geom, &bx, &by)) {
+      fl__prep_free(ctx, out);
+      return domain_fail(ctx, role, layer, src, f->fid, bx, by);
     }
     unsigned c = geom_class(h, f->geom);
     if (c & ~want) {

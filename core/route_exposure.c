@@ -519,6 +519,11 @@ fl_status fl_route_exposure(fl_ctx *ctx, const fl_layer *routes, const fl_layer 
       }
       fl_feature_set_real(res, f, f_len, r->length_m / 1000.0);
       if (isfinite(r->min_m)) fl_feature_set_real(res, f, f_min, r->min_m);
+      else
+        fl__warn(ctx, "route-exposure: route feature %lld has no finite distance to the %s; "
+                 "its %s is left NULL", (long long)routes->features[i].fid,
+                 opts->held_by ? "held ground" : "front",
+                 opts->held_by ? "min_dist_to_ground_m" : "min_dist_to_front_m");
       fl_feature_set_real(res, f, f_exp, exposed / 1000.0);
       fl_feature_set_real(res, f, f_share, r->length_m > 0 ? exposed / r->length_m : 0.0);
     }

@@ -271,7 +271,10 @@ static fl_status write_rows(fl_ctx *ctx, const job *j, const fl_layer *settlemen
       for (size_t a = 0; a <= j->n_all_sides; a++)
         if (f_share[a] >= 0) fl_feature_set_real(res, f, f_share[a], r->share[a]);
       fl_feature_set_text(res, f, f_status, status_text[r->status]);
-      if (!isnan(r->dist_m)) {
+      if (!isnan(r->dist_m) && !isfinite(r->dist_m))
+        fl__warn(ctx, "settlement-status: settlement feature %lld has no finite distance to the "
+                 "front; its dist_to_front_m is left NULL", (long long)sf->fid);
+      if (isfinite(r->dist_m)) {
         fl_feature_set_real(res, f, f_dist, r->dist_m);
         int b = band_of(dist, n_dist, r->dist_m);
         if (b >= 0) {

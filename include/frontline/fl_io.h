@@ -98,7 +98,8 @@ FL_API int fl_layer_field_index(const fl_layer *layer, const char *name);
  */
 FL_API fl_feature *fl_layer_append(fl_ctx *ctx, fl_layer *layer, int64_t fid, GEOSGeometry *geom);
 
-/** Set values of a feature; text is copied. Return FL_OK or FL_E_NOMEM. @since 0.1 */
+/** Set values of a feature; text is copied; a real that is NaN or infinite is stored as
+ * NULL. Return FL_OK or FL_E_NOMEM. @since 0.1 */
 FL_API fl_status fl_feature_set_int(fl_layer *layer, fl_feature *f, int field, int64_t v);
 FL_API fl_status fl_feature_set_real(fl_layer *layer, fl_feature *f, int field, double v);
 FL_API fl_status fl_feature_set_text(fl_layer *layer, fl_feature *f, int field, const char *v);
