@@ -100,7 +100,7 @@ fl_status fl_nearest_route(fl_ctx *ctx, const fl_layer *settlements, const fl_la
     if (!res || !map) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
   }
   static const char *reserved[] = {"route_id", "route_name", "route_class", "dist_m", NULL};
-  if (!st) st = fl__copy_fields(res, settlements, reserved, map);
+  if (!st) st = fl__copy_fields(ctx, "nearest-route", res, settlements, reserved, map);
   int o_id = -1, o_name = -1, o_class = -1, o_dist = -1;
   if (!st) {
     o_id = fl_layer_add_field(res, "route_id", FL_FIELD_INTEGER);

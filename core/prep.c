@@ -283,21 +283,41 @@ fl_status fl__distances(fl_ctx *ctx, const fl_options *opts, const double **dist
   return FL_OK;
 }
 
-fl_status fl__copy_fields(fl_layer *dst, const fl_layer *src, const char *const *reserved,
-                          int *map) {
+static int name_taken(const fl_layer *dst, const char *const *reserved, const char *name) {
+  for (size_t r = 0; reserved && reserved[r]; r++)
+    if (strcasecmp(reserved[r], name) == 0) return 1;
+  return fl_layer_field_index(dst, name) >= 0;
+}
+
+fl_status fl__copy_fields(fl_ctx *ctx, const char *tool, fl_layer *dst, const fl_layer *src,
+                          const char *const *reserved, int *map) {
+  char said[600] = "";
+  size_t n_renamed = 0, used = 0;
   for (size_t i = 0; i < src->n_fields; i++) {
     const char *name = src->fields[i].name;
-    char buf[256];
-    int clash = 0;
-    for (size_t r = 0; reserved && reserved[r]; r++)
-      if (strcasecmp(reserved[r], name) == 0) clash = 1;
-    if (clash || fl_layer_field_index(dst, name) >= 0) {
-      snprintf(buf, sizeof buf, "in_%s", name);
-      name = buf;
+    size_t len = strlen(name) + 1;
+    char *buf = NULL;
+    while (name_taken(dst, reserved, buf ? buf : name)) {
+      char *longer = malloc(len + 3);
+      if (!longer) { free(buf); return fl__fail(ctx, FL_E_NOMEM, "out of memory"); }
+      snprintf(longer, len + 3, "in_%s", buf ? buf : name);
+      free(buf);
+      buf = longer;
+      len += 3;
     }
-    map[i] = fl_layer_add_field(dst, name, src->fields[i].type);
-    if (map[i] < 0) return FL_E_NOMEM;
+    if (buf && used < sizeof said) {
+      int k = snprintf(said + used, sizeof said - used, "%s'%s' as '%s'", n_renamed ? ", " : "",
+                       name, buf);
+      used += k > 0 ? (size_t)k : 0;
+    }
+    n_renamed += buf != NULL;
+    map[i] = fl_layer_add_field(dst, buf ? buf : name, src->fields[i].type);
+    free(buf);
+    if (map[i] < 0) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
   }
+  if (n_renamed)
+    fl__warn(ctx, "%s: %zu input field%s named like output columns, written as in_<name>: %s%s",
+             tool, n_renamed, n_renamed == 1 ? "" : "s", said, used >= sizeof said ? "..." : "");
   return FL_OK;
 }
 
