@@ -115,6 +115,19 @@ typedef struct fl_write_opts {
 } fl_write_opts;
 
 /**
+ * Whether the file that a data-source string reads from ("path.gpkg:layer",
+ * "path|layername=x", "path.geojson") is the file at path: the same device
+ * and inode, however either is spelled (relative, "./", links). 0 when
+ * either does not exist. Hosts use it to refuse an output that is one of
+ * the inputs before any work starts.
+ *
+ * @param source, path borrowed.
+ * @return 1 when they are the same file, else 0.
+ * @since 0.2
+ */
+FL_API int fl_source_same_file(const char *source, const char *path);
+
+/**
  * Write layers into one file, chosen by extension: .gpkg (all layers, with
  * CRS, gpkg_contents, gpkg_geometry_columns and an R*Tree spatial index),
  * .sqlite/.db (SpatiaLite tables), .geojson/.json (exactly one layer, written
