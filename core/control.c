@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "fl_prep.h"
 
 typedef struct side_filter {
@@ -86,6 +87,19 @@ fl_status fl__control_group_build(fl_ctx *ctx, const fl__prepped *control, const
     out->n_sides++;
   }
   if (out->n_sides) qsort(out->side, out->n_sides, sizeof *out->side, cmp_str);
+  /* Sides that differ only in case would share an output column (share_UA,
+   * share_ua: SQLite and GeoPackage compare names without case): refused. */
+  for (size_t a = 0; a < out->n_sides; a++)
+    for (size_t b = a + 1; b < out->n_sides; b++)
+      if (strcasecmp(out->side[a], out->side[b]) == 0) {
+        fl_status st = fl__fail(ctx, FL_E_FIELD,
+                                "control layer '%s', field '%s': sides '%s' and '%s' differ only "
+                                "in case, which output column names cannot tell apart; spell "
+                                "them the same", layer->name, layer->fields[side_field].name,
+                                out->side[a], out->side[b]);
+        fl__control_group_free(ctx, out);
+        return st;
+      }
   out->area = calloc(out->n_sides ? out->n_sides : 1, sizeof *out->area);
   if (!out->area) { fl__control_group_free(ctx, out); return fl__fail(ctx, FL_E_NOMEM, "out of memory"); }
   for (size_t s = 0; s < out->n_sides; s++) {

@@ -101,10 +101,10 @@ static fl_status transform(fl_ctx *ctx, const GEOSGeometry *g, int srid, PJ_DIRE
     GEOSGeom_destroy_r(ctx->geos, r);
     if (job.bad == 1)
       return fl__fail(ctx, FL_E_GEOM,
-                      "coordinate (%.6f, %.6f) is outside lon -180..180 / lat -90..90; "
+                      "coordinate (%.9g, %.9g) is outside lon -180..180 / lat -90..90; "
                       "check the layer's CRS and axis order",
                       job.bad_x, job.bad_y);
-    return fl__fail(ctx, FL_E_PROJ, "coordinate (%.6f, %.6f) cannot be transformed %s EPSG:%d",
+    return fl__fail(ctx, FL_E_PROJ, "coordinate (%.9g, %.9g) cannot be transformed %s EPSG:%d",
                     job.bad_x, job.bad_y, dir == PJ_FWD ? "from" : "to", srid);
   }
   GEOSSetSRID_r(ctx->geos, r, dir == PJ_FWD ? 4326 : srid);
@@ -119,6 +119,42 @@ fl_status fl_geom_to_lonlat(fl_ctx *ctx, const GEOSGeometry *g, int srid, GEOSGe
 fl_status fl_geom_from_lonlat(fl_ctx *ctx, const GEOSGeometry *lonlat, int srid,
                               GEOSGeometry **out) {
   return transform(ctx, lonlat, srid, PJ_INV, out);
+}
+
+/* ---- Domain: is every coordinate a finite lon/lat? ---------------------- */
+
+static int seq_bad(GEOSContextHandle_t h, const GEOSCoordSequence *s, double *bx, double *by) {
+  unsigned int n = 0;
+  if (!s || !GEOSCoordSeq_getSize_r(h, s, &n)) return 0;
+  for (unsigned int i = 0; i < n; i++) {
+    double x, y;
+    if (!GEOSCoordSeq_getXY_r(h, s, i, &x, &y)) continue;
+    if (!lonlat_ok(x, y)) { *bx = x; *by = y; return 1; }
+  }
+  return 0;
+}
+
+int fl__lonlat_bad(GEOSContextHandle_t h, const GEOSGeometry *g, double *bx, double *by) {
+  if (!g || GEOSisEmpty_r(h, g) == 1) return 0;
+  switch (GEOSGeomTypeId_r(h, g)) {
+  case GEOS_POINT:
+  case GEOS_LINESTRING:
+  case GEOS_LINEARRING:
+    return seq_bad(h, GEOSGeom_getCoordSeq_r(h, g), bx, by);
+  case GEOS_POLYGON: {
+    if (fl__lonlat_bad(h, GEOSGetExteriorRing_r(h, g), bx, by)) return 1;
+    int n = GEOSGetNumInteriorRings_r(h, g);
+    for (int i = 0; i < n; i++)
+      if (fl__lonlat_bad(h, GEOSGetInteriorRingN_r(h, g, i), bx, by)) return 1;
+    return 0;
+  }
+  default: {
+    int n = GEOSGetNumGeometries_r(h, g);
+    for (int i = 0; i < n; i++)
+      if (fl__lonlat_bad(h, GEOSGetGeometryN_r(h, g, i), bx, by)) return 1;
+    return 0;
+  }
+  }
 }
 
 /* ---- Frames: ellipsoidal azimuthal equidistant -------------------------- */

@@ -141,6 +141,7 @@ fl_status fl__fail(fl_ctx *ctx, fl_status st, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(ctx->errmsg, sizeof ctx->errmsg, fmt, ap);
   va_end(ap);
+  fl__msg_clean(ctx->errmsg);
   fl_msg_spell(ctx->errmsg, NULL, NULL, ctx->errtext, sizeof ctx->errtext);
   ctx->status = st;
   return st;
@@ -158,6 +159,7 @@ void fl__warn(fl_ctx *ctx, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
+  fl__msg_clean(buf);
   if (ctx->n_warnings == ctx->cap_warnings) {
     size_t cap = ctx->cap_warnings ? ctx->cap_warnings * 2 : 8;
     char **w = realloc(ctx->warnings, cap * sizeof *w);

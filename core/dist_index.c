@@ -24,7 +24,13 @@ typedef struct build_job {
   size_t cap;
   uint32_t item;
   int failed;
+  int bad;            /* a coordinate is not a finite lon/lat */
+  double bad_x, bad_y;
 } build_job;
+
+static int lonlat_ok(double lon, double lat) {
+  return isfinite(lon) && isfinite(lat) && fabs(lon) <= 180.0 && fabs(lat) <= 90.0;
+}
 
 static int push_one(build_job *job, double lon0, double lat0, double lon1, double lat1,
                     double x0, double y0, double x1, double y1, int is_area) {
@@ -48,6 +54,12 @@ static int push_one(build_job *job, double lon0, double lat0, double lon1, doubl
  * when its frame image strays from its chord (dist_index_pieces.c). */
 static int push_seg(build_job *job, double lon0, double lat0, double lon1, double lat1,
                     int is_area) {
+  if (!lonlat_ok(lon0, lat0) || !lonlat_ok(lon1, lat1)) {
+    job->bad = 1;
+    job->bad_x = lonlat_ok(lon0, lat0) ? lon1 : lon0;
+    job->bad_y = lonlat_ok(lon0, lat0) ? lat1 : lat0;
+    return job->failed = 1;
+  }
   const fl__frame *f = &job->idx->frame;
   double x0, y0, x1, y1;
   fl__frame_fwd(f, lon0, lat0, &x0, &y0);
@@ -236,7 +248,7 @@ fl_status fl_dist_index_create(fl_ctx *ctx, const GEOSGeometry *const *geoms, si
   }
   fl__frame_init(&idx->frame, &ctx->geod, fl__centre_lon(ctx, geoms, n, minx, maxx),
                  0.5 * (miny + maxy));
-  build_job job = {ctx, idx, 0, 0, 0};
+  build_job job = {ctx, idx, 0, 0, 0, 0, 0, 0};
   for (size_t i = 0; i < n && !job.failed; i++) {
     if (!geoms[i] || GEOSisEmpty_r(ctx->geos, geoms[i]) == 1) continue;
     job.item = (uint32_t)i;
@@ -244,6 +256,13 @@ fl_status fl_dist_index_create(fl_ctx *ctx, const GEOSGeometry *const *geoms, si
     idx->has_areas |= area[i];
     fl__each_seq(ctx->geos, geoms[i], add_seq, &job);
     if (!job.failed) add_points(&job, geoms[i]);
+  }
+  if (job.bad) {
+    fl_dist_index_destroy(ctx, idx);
+    return fl__fail(ctx, FL_E_GEOM,
+                    "geometry %u: coordinate (%.9g, %.9g) is not a finite lon/lat "
+                    "(-180..180, -90..90); nothing can be measured to it",
+                    job.item + 1, job.bad_x, job.bad_y);
   }
   if (job.failed) {
     fl_dist_index_destroy(ctx, idx);

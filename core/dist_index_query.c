@@ -365,6 +365,8 @@ fl_status fl__dist_index_nearest_seeded(fl_ctx *ctx, const fl_dist_index *idx,
     back_measure(&bj);
   }
   free(bj.segs);
+  if (!(q.best.dist_m < DBL_MAX))
+    return fl__fail(ctx, FL_E_GEOM, "no finite distance from the query to the indexed geometries");
   *out = q.best;
   return FL_OK;
 }

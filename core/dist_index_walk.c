@@ -196,6 +196,9 @@ static fl_status nearest_point(fl_ctx *ctx, const fl_dist_index *idx, double lon
       r.near_lat = nlat;
     }
   }
+  if (!(r.dist_m < DBL_MAX)) /* no candidate measured to a finite distance: never a sentinel */
+    return fl__fail(ctx, FL_E_GEOM, "no finite distance from (%.9g, %.9g) to the indexed "
+                    "geometries", lon, lat);
   *out = r;
   return FL_OK;
 }
@@ -275,7 +278,7 @@ done:
 fl_status fl_dist_index_nearest_xy(fl_ctx *ctx, const fl_dist_index *idx, double lon, double lat,
                                    accept_fn accept, void *user, fl_nearest *out) {
   if (!isfinite(lon) || !isfinite(lat) || fabs(lon) > 180 || fabs(lat) > 90)
-    return fl__fail(ctx, FL_E_GEOM, "point (%.6f, %.6f) is outside lon -180..180 / lat -90..90",
+    return fl__fail(ctx, FL_E_GEOM, "point (%.9g, %.9g) is outside lon -180..180 / lat -90..90",
                     lon, lat);
   double px, py;
   fl__frame_fwd(&idx->frame, lon, lat, &px, &py);
@@ -325,7 +328,7 @@ static double estimate_point(const fl_dist_index *idx, double px, double py, dou
 fl_status fl__dist_index_estimate_xy(fl_ctx *ctx, const fl_dist_index *idx, double lon,
                                      double lat, double limit, double *est, int *beyond) {
   if (!isfinite(lon) || !isfinite(lat) || fabs(lon) > 180 || fabs(lat) > 90)
-    return fl__fail(ctx, FL_E_GEOM, "point (%.6f, %.6f) is outside lon -180..180 / lat -90..90",
+    return fl__fail(ctx, FL_E_GEOM, "point (%.9g, %.9g) is outside lon -180..180 / lat -90..90",
                     lon, lat);
   double px, py;
   fl__frame_fwd(&idx->frame, lon, lat, &px, &py);

@@ -48,4 +48,8 @@ double fl__centre_lon(fl_ctx *ctx, const GEOSGeometry *const *geoms, size_t n, d
 fl_status fl__bounds(fl_ctx *ctx, const GEOSGeometry *g, double *minx, double *miny,
                      double *maxx, double *maxy);
 
+/* 1 when some coordinate of g is not a finite lon/lat (-180..180, -90..90);
+ * the first such coordinate goes to *bx, *by. */
+int fl__lonlat_bad(GEOSContextHandle_t h, const GEOSGeometry *g, double *bx, double *by);
+
 #endif

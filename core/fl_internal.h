@@ -45,6 +45,11 @@ fl_status fl__fail(fl_ctx *ctx, fl_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Record a warning (one sentence). Out-of-memory drops it silently. */
 void fl__warn(fl_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Make a message one line of valid UTF-8, in place: line breaks and tabs
+ * become spaces, other control bytes and bytes that are not UTF-8 '?'
+ * (names and values quoted from a broken input must not garble a host's
+ * one-line error). messages.c. */
+void fl__msg_clean(char *s);
 /* Fail with FL_E_GEOS (or FL_E_NOMEM), appending GEOS's own message. */
 fl_status fl__fail_geos(fl_ctx *ctx, const char *what);
 

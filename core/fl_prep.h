@@ -54,9 +54,14 @@ fl_status fl__to_layer_crs(fl_ctx *ctx, GEOSGeometry *lonlat, int srid, GEOSGeom
  * defaults when n is 0. *dist is either opts->dist_m or a static default. */
 fl_status fl__distances(fl_ctx *ctx, const fl_options *opts, const double **dist, size_t *n);
 
-/* Copy every field definition of src into dst (names that clash with
- * reserved get the prefix "in_"). Writes the dst index of each src field. */
-fl_status fl__copy_fields(fl_layer *dst, const fl_layer *src, const char *const *reserved,
+/* Copy every field definition of src into dst. Output columns are the
+ * tool's: a name that clashes with reserved (the tool's output columns,
+ * NULL-terminated; per-side and per-band columns included) or with a field
+ * already in dst, compared without case as SQLite compares names, gets the
+ * prefix "in_" (again until it is free), with a warning naming the tool.
+ * Writes the dst index of each src field. */
+fl_status fl__copy_fields(fl_ctx *ctx, const char *tool, fl_layer *dst, const fl_layer *src,
+                          const char *const *reserved,
                           int *map);
 fl_status fl__copy_values(fl_layer *dst, fl_feature *df, const fl_layer *src,
                           const fl_feature *sf, const int *map);

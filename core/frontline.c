@@ -117,11 +117,13 @@ fl_status fl__group_front(fl_ctx *ctx, const fl__control_group *cg, const GEOSGe
   } else if (cg->n_sides == 2) {
     ia = 0;
     ib = 1;
+  } else if (cg->n_sides == 0) {
+    return fl__fail(ctx, FL_E_GEOM, "control layer holds no polygon with a side: every polygon "
+                    "is contested or has no geometry");
   } else {
-    return fl__fail(ctx, FL_E_ARG, "control layer holds %zu sides (%s, %s, %s...); name the two "
-                    "facing each other with @{side_a} and @{side_b}", cg->n_sides,
-                    cg->n_sides ? cg->side[0] : "", cg->n_sides > 1 ? cg->side[1] : "",
-                    cg->n_sides > 2 ? cg->side[2] : "");
+    return fl__fail(ctx, FL_E_ARG, "control layer holds %zu sides (%s, %s, %s%s); name the two "
+                    "facing each other with @{side_a} and @{side_b}", cg->n_sides, cg->side[0],
+                    cg->side[1], cg->side[2], cg->n_sides > 3 ? ", ..." : "");
   }
   if (ia < 0) return fl__fail(ctx, FL_E_GEOM, "control layer has no polygons with a side");
   GEOSGeometry *edge = NULL;

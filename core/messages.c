@@ -48,3 +48,27 @@ size_t fl_msg_spell(const char *raw, fl_spell_fn spell, void *user, char *out, s
   if (cap) out[at < cap ? at : cap - 1] = '\0';
   return at;
 }
+
+/* ---- one line of text ----------------------------------------------------- */
+
+/* Length of the UTF-8 sequence at s (1..4), 0 when s does not start one. */
+static size_t utf8_seq(const unsigned char *s) {
+  size_t n = s[0] < 0x80 ? 1 : s[0] < 0xC2 ? 0 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3
+             : s[0] < 0xF5 ? 4 : 0;
+  for (size_t i = 1; i < n; i++)
+    if ((s[i] & 0xC0) != 0x80) return 0;
+  return n;
+}
+
+void fl__msg_clean(char *s) {
+  unsigned char *p = (unsigned char *)s;
+  while (*p) {
+    size_t n = utf8_seq(p);
+    if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f))) {
+      *p = *p == '\n' || *p == '\r' || *p == '\t' ? ' ' : '?';
+      p++;
+      continue;
+    }
+    p += n;
+  }
+}

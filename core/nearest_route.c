@@ -100,7 +100,7 @@ fl_status fl_nearest_route(fl_ctx *ctx, const fl_layer *settlements, const fl_la
     if (!res || !map) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
   }
   static const char *reserved[] = {"route_id", "route_name", "route_class", "dist_m", NULL};
-  if (!st) st = fl__copy_fields(res, settlements, reserved, map);
+  if (!st) st = fl__copy_fields(ctx, "nearest-route", res, settlements, reserved, map);
   int o_id = -1, o_name = -1, o_class = -1, o_dist = -1;
   if (!st) {
     o_id = fl_layer_add_field(res, "route_id", FL_FIELD_INTEGER);
@@ -134,7 +134,10 @@ fl_status fl_nearest_route(fl_ctx *ctx, const fl_layer *settlements, const fl_la
       fl_feature_set_text(res, f, o_name, fl_value_text(routes, rf, f_name));
     if (f_class >= 0 && !rf->values[f_class].is_null)
       fl_feature_set_text(res, f, o_class, fl_value_text(routes, rf, f_class));
-    fl_feature_set_real(res, f, o_dist, nr->dist_m);
+    if (isfinite(nr->dist_m)) fl_feature_set_real(res, f, o_dist, nr->dist_m);
+    else
+      fl__warn(ctx, "nearest-route: settlement feature %lld has no finite distance to a route; "
+               "its dist_m is left NULL", (long long)sf->fid);
   }
   free(map);
   free(j.res);

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fl_crs.h"
 #include "fl_prep.h"
 
 static const double default_dist_m[] = {5000.0, 10000.0, 20000.0, 40000.0};
@@ -72,6 +73,27 @@ GEOSGeometry *fl__polygonal_part(GEOSContextHandle_t h, const GEOSGeometry *g) {
   return r;
 }
 
+/* A lon/lat layer whose coordinate (x, y) is not a finite lon/lat: say what
+ * it seems to hold instead. */
+static fl_status domain_fail(fl_ctx *ctx, const char *role, const fl_layer *layer,
+                             const char *src, int64_t fid, double x, double y) {
+  if (!isfinite(x) || !isfinite(y))
+    return fl__fail(ctx, FL_E_GEOM,
+                    "%s layer '%s' (%s), feature %lld: coordinate (%.9g, %.9g) is not a finite "
+                    "number; fix or drop the feature",
+                    role, layer->name, src, (long long)fid, x, y);
+  if (fabs(x) > 360.0 || fabs(y) > 180.0)
+    return fl__fail(ctx, FL_E_GEOM,
+                    "%s layer '%s' (%s), feature %lld: coordinate (%.9g, %.9g) is not in degrees "
+                    "though the layer's CRS is EPSG:4326 (lon/lat); it seems to hold metres: give "
+                    "the layer its projected CRS (e.g. EPSG:32637 for UTM zone 37N)",
+                    role, layer->name, src, (long long)fid, x, y);
+  return fl__fail(ctx, FL_E_GEOM,
+                  "%s layer '%s' (%s), feature %lld: coordinate (%.9g, %.9g) is outside lon "
+                  "-180..180 / lat -90..90; check the layer's CRS and axis order",
+                  role, layer->name, src, (long long)fid, x, y);
+}
+
 fl_status fl__prep_layer(fl_ctx *ctx, const fl_layer *layer, const char *role, unsigned want,
                          fl__prepped *out) {
   GEOSContextHandle_t h = ctx->geos;
@@ -100,6 +122,11 @@ fl_status fl__prep_layer(fl_ctx *ctx, const fl_layer *layer, const char *role, u
       fl__warn(ctx, "%s layer '%s', feature %lld: no geometry; skipped", role, layer->name,
                (long long)f->fid);
       continue;
+    }
+    double bx, by;
+    if (layer->srid == 4326 && fl__lonlat_bad(h, f->geom, &bx, &by)) {
+      fl__prep_free(ctx, out);
+      return domain_fail(ctx, role, layer, src, f->fid, bx, by);
     }
     unsigned c = geom_class(h, f->geom);
     if (c & ~want) {
@@ -256,21 +283,41 @@ fl_status fl__distances(fl_ctx *ctx, const fl_options *opts, const double **dist
   return FL_OK;
 }
 
-fl_status fl__copy_fields(fl_layer *dst, const fl_layer *src, const char *const *reserved,
-                          int *map) {
+static int name_taken(const fl_layer *dst, const char *const *reserved, const char *name) {
+  for (size_t r = 0; reserved && reserved[r]; r++)
+    if (strcasecmp(reserved[r], name) == 0) return 1;
+  return fl_layer_field_index(dst, name) >= 0;
+}
+
+fl_status fl__copy_fields(fl_ctx *ctx, const char *tool, fl_layer *dst, const fl_layer *src,
+                          const char *const *reserved, int *map) {
+  char said[600] = "";
+  size_t n_renamed = 0, used = 0;
   for (size_t i = 0; i < src->n_fields; i++) {
     const char *name = src->fields[i].name;
-    char buf[256];
-    int clash = 0;
-    for (size_t r = 0; reserved && reserved[r]; r++)
-      if (strcasecmp(reserved[r], name) == 0) clash = 1;
-    if (clash || fl_layer_field_index(dst, name) >= 0) {
-      snprintf(buf, sizeof buf, "in_%s", name);
-      name = buf;
+    size_t len = strlen(name) + 1;
+    char *buf = NULL;
+    while (name_taken(dst, reserved, buf ? buf : name)) {
+      char *longer = malloc(len + 3);
+      if (!longer) { free(buf); return fl__fail(ctx, FL_E_NOMEM, "out of memory"); }
+      snprintf(longer, len + 3, "in_%s", buf ? buf : name);
+      free(buf);
+      buf = longer;
+      len += 3;
     }
-    map[i] = fl_layer_add_field(dst, name, src->fields[i].type);
-    if (map[i] < 0) return FL_E_NOMEM;
+    if (buf && used < sizeof said) {
+      int k = snprintf(said + used, sizeof said - used, "%s'%s' as '%s'", n_renamed ? ", " : "",
+                       name, buf);
+      used += k > 0 ? (size_t)k : 0;
+    }
+    n_renamed += buf != NULL;
+    map[i] = fl_layer_add_field(dst, buf ? buf : name, src->fields[i].type);
+    free(buf);
+    if (map[i] < 0) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
   }
+  if (n_renamed)
+    fl__warn(ctx, "%s: %zu input field%s named like output columns, written as in_<name>: %s%s",
+             tool, n_renamed, n_renamed == 1 ? "" : "s", said, used >= sizeof said ? "..." : "");
   return FL_OK;
 }
 

@@ -478,12 +478,25 @@ fl_status fl_route_exposure(fl_ctx *ctx, const fl_layer *routes, const fl_layer 
   }
   int *map = NULL, *f_band = NULL;
   if (!st) {
-    static const char *reserved[] = {"source", "date", "length_km", "min_dist_to_front_m",
-                                     "exposed_km", "exposed_share", NULL};
+    static const char *fixed[] = {"source", "date", "length_km", "min_dist_to_front_m",
+                                  "min_dist_to_ground_m", "exposed_km", "exposed_share"};
+    size_t n_fixed = sizeof fixed / sizeof fixed[0];
+    /* the output columns, km_<inner>_<outer> of every band included */
+    char **reserved = calloc(n_fixed + n_dist + 1, sizeof *reserved);
     map = malloc((routes->n_fields + 1) * sizeof *map);
     f_band = malloc((n_dist + 1) * sizeof *f_band);
-    if (!map || !f_band) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
-    else st = fl__copy_fields(res, routes, reserved, map);
+    int oom = !reserved || !map || !f_band;
+    for (size_t k = 0; !oom && k < n_fixed; k++) oom = !(reserved[k] = fl__strdup(fixed[k]));
+    for (size_t b = 0; !oom && b < n_dist; b++) {
+      char name[64];
+      snprintf(name, sizeof name, "km_%.0f_%.0f", b ? dist[b - 1] : 0.0, dist[b]);
+      oom = !(reserved[n_fixed + b] = fl__strdup(name));
+    }
+    if (oom) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
+    else st = fl__copy_fields(ctx, "route-exposure", res, routes, (const char *const *)reserved,
+                              map);
+    for (size_t k = 0; reserved && reserved[k]; k++) free(reserved[k]);
+    free(reserved);
   }
   int f_source = -1, f_date = -1, f_len = -1, f_min = -1, f_exp = -1, f_share = -1;
   if (!st) {
@@ -519,6 +532,11 @@ fl_status fl_route_exposure(fl_ctx *ctx, const fl_layer *routes, const fl_layer 
       }
       fl_feature_set_real(res, f, f_len, r->length_m / 1000.0);
       if (isfinite(r->min_m)) fl_feature_set_real(res, f, f_min, r->min_m);
+      else
+        fl__warn(ctx, "route-exposure: route feature %lld has no finite distance to the %s; "
+                 "its %s is left NULL", (long long)routes->features[i].fid,
+                 opts->held_by ? "held ground" : "front",
+                 opts->held_by ? "min_dist_to_ground_m" : "min_dist_to_front_m");
       fl_feature_set_real(res, f, f_exp, exposed / 1000.0);
       fl_feature_set_real(res, f, f_share, r->length_m > 0 ? exposed / r->length_m : 0.0);
     }

@@ -230,11 +230,26 @@ static void claim_text(const job *j, const row *r, char *buf, size_t len) {
 static fl_status write_rows(fl_ctx *ctx, const job *j, const fl_layer *settlements,
                             const fl__groups *gr, const double *dist, size_t n_dist,
                             fl_layer *res) {
-  static const char *reserved[] = {"source", "date", "side", "status", "dist_to_front_m",
-                                   "band", "band_label", "sources_agree", "claims", NULL};
+  static const char *fixed[] = {"source", "date", "side", "status", "dist_to_front_m",
+                                "band", "band_label", "sources_agree", "claims"};
+  size_t n_fixed = sizeof fixed / sizeof fixed[0];
+  /* the output columns, share_<side> and share_contested included */
+  char **reserved = calloc(n_fixed + j->n_all_sides + 2, sizeof *reserved);
   int *map = malloc((settlements->n_fields ? settlements->n_fields : 1) * sizeof *map);
-  if (!map) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
-  fl_status st = fl__copy_fields(res, settlements, reserved, map);
+  int oom = !reserved || !map;
+  for (size_t k = 0; !oom && k < n_fixed; k++) oom = !(reserved[k] = fl__strdup(fixed[k]));
+  for (size_t a = 0; !oom && a <= j->n_all_sides; a++) {
+    const char *side = a < j->n_all_sides ? j->all_sides[a] : "contested";
+    size_t len = strlen(side) + 7;
+    oom = !(reserved[n_fixed + a] = malloc(len));
+    if (!oom) snprintf(reserved[n_fixed + a], len, "share_%s", side);
+  }
+  fl_status st = oom ? fl__fail(ctx, FL_E_NOMEM, "out of memory")
+                     : fl__copy_fields(ctx, "settlement-status", res, settlements,
+                                       (const char *const *)reserved, map);
+  for (size_t k = 0; reserved && reserved[k]; k++) free(reserved[k]);
+  free(reserved);
+  if (st) { free(map); return st; }
   int f_source = gr->source_field >= 0 ? fl_layer_add_field(res, "source", FL_FIELD_TEXT) : -1;
   int f_date = gr->date_field >= 0 ? fl_layer_add_field(res, "date", FL_FIELD_TEXT) : -1;
   int f_side = fl_layer_add_field(res, "side", FL_FIELD_TEXT);
@@ -247,6 +262,9 @@ static fl_status write_rows(fl_ctx *ctx, const job *j, const fl_layer *settlemen
     if (a == j->n_all_sides && !any_contested) { f_share[a] = -1; continue; }
     snprintf(name, sizeof name, "share_%s", a < j->n_all_sides ? j->all_sides[a] : "contested");
     f_share[a] = fl_layer_add_field(res, name, FL_FIELD_REAL);
+    if (f_share[a] < 0 && !st)
+      st = fl__fail(ctx, FL_E_FIELD, "settlement-status: the output column '%s' cannot be made "
+                    "(a side name longer than 120 bytes?)", name);
   }
   int f_status = fl_layer_add_field(res, "status", FL_FIELD_TEXT);
   int f_dist = fl_layer_add_field(res, "dist_to_front_m", FL_FIELD_REAL);
@@ -271,7 +289,10 @@ static fl_status write_rows(fl_ctx *ctx, const job *j, const fl_layer *settlemen
       for (size_t a = 0; a <= j->n_all_sides; a++)
         if (f_share[a] >= 0) fl_feature_set_real(res, f, f_share[a], r->share[a]);
       fl_feature_set_text(res, f, f_status, status_text[r->status]);
-      if (!isnan(r->dist_m)) {
+      if (!isnan(r->dist_m) && !isfinite(r->dist_m))
+        fl__warn(ctx, "settlement-status: settlement feature %lld has no finite distance to the "
+                 "front; its dist_to_front_m is left NULL", (long long)sf->fid);
+      if (isfinite(r->dist_m)) {
         fl_feature_set_real(res, f, f_dist, r->dist_m);
         int b = band_of(dist, n_dist, r->dist_m);
         if (b >= 0) {
@@ -349,6 +370,12 @@ fl_status fl_settlement_status(fl_ctx *ctx, const fl_layer *settlements, const f
     j.rows = calloc(n_rows ? n_rows : 1, sizeof *j.rows);
     j.share_store = calloc((n_rows ? n_rows : 1) * (j.n_all_sides + 1), sizeof(double));
     if (!j.all_sides || !j.rows || !j.share_store) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
+    for (size_t a = 0; !st && a < j.n_all_sides; a++) /* across claims, as in control.c */
+      for (size_t b = a + 1; !st && b < j.n_all_sides; b++)
+        if (strcasecmp(j.all_sides[a], j.all_sides[b]) == 0)
+          st = fl__fail(ctx, FL_E_FIELD, "control layer '%s': sides '%s' and '%s' differ only in "
+                        "case, which output column names cannot tell apart; spell them the same",
+                        control->name, j.all_sides[a], j.all_sides[b]);
     for (size_t r = 0; !st && r < n_rows; r++) j.rows[r].share = j.share_store + r * (j.n_all_sides + 1);
   }
   if (!st)

@@ -513,19 +513,24 @@ static int ids_usable(const fl__json *const *feats, size_t n) {
   return ok;
 }
 
-/* (J1): EPSG code named by an old-style "crs" member, or 4326. */
+/* (J1): EPSG code named by an old-style "crs" member; 4326 when there is
+ * none or it names CRS84; -1 when it is there but names no EPSG code (a
+ * guess would measure metres as degrees). */
 static int crs_srid(const fl__json *root) {
   const fl__json *crs = fl__json_get(root, "crs");
+  if (!crs || crs->type == FL__JSON_NULL) return 4326;
   const fl__json *props = fl__json_get(crs, "properties");
   const fl__json *name = fl__json_get(props, "name");
-  if (!name || name->type != FL__JSON_STRING) return 4326;
+  if (!name || name->type != FL__JSON_STRING) return -1;
   const char *s = name->str;
   if (strstr(s, "CRS84") || strstr(s, "crs84")) return 4326;
-  if (!strstr(s, "EPSG") && !strstr(s, "epsg")) return 4326;
+  if (!strstr(s, "EPSG") && !strstr(s, "epsg")) return -1;
   const char *colon = strrchr(s, ':');
-  if (!colon || !isdigit((unsigned char)colon[1])) return 4326;
-  long code = strtol(colon + 1, NULL, 10);
-  return code > 0 && code < 1000000 ? (int)code : 4326;
+  if (!colon || !isdigit((unsigned char)colon[1])) return -1;
+  char *end = NULL;
+  long code = strtol(colon + 1, &end, 10);
+  if (*end) return -1;
+  return code > 0 && code < 1000000 ? (int)code : -1;
 }
 
 static fl_status set_value(fl_layer *l, fl_feature *f, int field, const fl__json *v, sbuf *sb) {
@@ -642,9 +647,17 @@ fl_status fl__geojson_read(fl_ctx *ctx, const char *path, const char *source, fl
     }
   }
 
+  int srid = crs_srid(root);
+  if (srid < 0) {
+    st = fl__fail(ctx, FL_E_SRID,
+                  "GeoJSON '%s': its \"crs\" member names no EPSG code (give "
+                  "\"urn:ogc:def:crs:EPSG::n\" or \"EPSG:n\", or remove the member for lon/lat "
+                  "WGS 84)", path);
+    goto done;
+  }
   char *name = layer_name(root, path);
   if (!name) goto nomem;
-  l = fl_layer_new(name, crs_srid(root), "GEOMETRY");
+  l = fl_layer_new(name, srid, "GEOMETRY");
   free(name);
   if (!l) goto nomem;
   for (size_t k = 0; k < km.n; k++)

@@ -160,9 +160,13 @@ fl_status fl_feature_set_int(fl_layer *l, fl_feature *f, int field, int64_t x) {
 fl_status fl_feature_set_real(fl_layer *l, fl_feature *f, int field, double x) {
   fl_value *v = value_at(l, f, field);
   if (!v) return FL_E_ARG;
+  if (!isfinite(x)) { /* never a NaN or Inf written: NULL instead */
+    fl_feature_set_null(l, f, field);
+    return FL_OK;
+  }
   clear(v);
   v->d = x;
-  if (isfinite(x) && fabs(x) < 9.2e18) v->i = (int64_t)x;
+  if (fabs(x) < 9.2e18) v->i = (int64_t)x;
   return FL_OK;
 }
 

@@ -147,6 +147,29 @@ static fl_status split_source(fl_ctx *ctx, const char *source, char **path, char
   return FL_OK;
 }
 
+int fl_source_same_file(const char *source, const char *path) {
+  struct stat a, b;
+  if (!source || !path || stat(path, &b) != 0) return 0;
+  const char *bar = strstr(source, "|layername=");
+  size_t n = bar ? (size_t)(bar - source) : strlen(source);
+  char *p = malloc(n + 1);
+  if (!p) return 0;
+  memcpy(p, source, n);
+  p[n] = '\0';
+  int same = 0;
+  for (;;) { /* the whole string, then every prefix ending before a ':' */
+    if (stat(p, &a) == 0 && S_ISREG(a.st_mode)) {
+      same = a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+      break;
+    }
+    char *colon = strrchr(p, ':');
+    if (bar || !colon) break;
+    *colon = '\0';
+  }
+  free(p);
+  return same;
+}
+
 /* Format of an existing file: GeoPackage or SpatiaLite by its tables, GeoJSON
  * by a leading '{'. The extension decides only between the two SQLite kinds
  * when the content does not. */

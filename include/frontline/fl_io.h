@@ -98,7 +98,8 @@ FL_API int fl_layer_field_index(const fl_layer *layer, const char *name);
  */
 FL_API fl_feature *fl_layer_append(fl_ctx *ctx, fl_layer *layer, int64_t fid, GEOSGeometry *geom);
 
-/** Set values of a feature; text is copied. Return FL_OK or FL_E_NOMEM. @since 0.1 */
+/** Set values of a feature; text is copied; a real that is NaN or infinite is stored as
+ * NULL. Return FL_OK or FL_E_NOMEM. @since 0.1 */
 FL_API fl_status fl_feature_set_int(fl_layer *layer, fl_feature *f, int field, int64_t v);
 FL_API fl_status fl_feature_set_real(fl_layer *layer, fl_feature *f, int field, double v);
 FL_API fl_status fl_feature_set_text(fl_layer *layer, fl_feature *f, int field, const char *v);
@@ -112,6 +113,19 @@ FL_API const char *fl_value_text(const fl_layer *layer, const fl_feature *f, int
 typedef struct fl_write_opts {
   int overwrite;        /* nonzero: replace an existing file */
 } fl_write_opts;
+
+/**
+ * Whether the file that a data-source string reads from ("path.gpkg:layer",
+ * "path|layername=x", "path.geojson") is the file at path: the same device
+ * and inode, however either is spelled (relative, "./", links). 0 when
+ * either does not exist. Hosts use it to refuse an output that is one of
+ * the inputs before any work starts.
+ *
+ * @param source, path borrowed.
+ * @return 1 when they are the same file, else 0.
+ * @since 0.2
+ */
+FL_API int fl_source_same_file(const char *source, const char *path);
 
 /**
  * Write layers into one file, chosen by extension: .gpkg (all layers, with

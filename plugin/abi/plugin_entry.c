@@ -73,6 +73,36 @@ static fl_status unknown_tool(flp_run *r, const char *id) {
 }
 
 /* (R3), and a directory that does not exist, before any work is done. */
+/* An output is never one of the inputs (same device and inode, any
+ * spelling): replacing it would destroy the input, and for a GeoPackage
+ * every other layer in it. Refused, for every format. */
+static fl_status check_not_input(flp_run *r, const char *path) {
+  const fl_tool_desc *t = &r->tool->desc;
+  for (int32_t i = 0; i < t->n_params; i++) {
+    if (t->params[i].type != FL_PARAM_LAYER || !r->args[i].present) continue;
+    if (fl_source_same_file(r->args[i].text, path))
+      return flp_fail(r, FL_E_ARG,
+                      "@{output} '%s' is the file that @{%s} reads ('%s'); writing it would "
+                      "destroy that input: write to another file",
+                      path, t->params[i].name, r->args[i].text);
+  }
+  return FL_OK;
+}
+
+/* The first existing prefix of dir that is not a directory, or NULL. */
+static const char *file_in_path(const char *dir, char *buf, size_t len) {
+  struct stat sb;
+  for (size_t i = 1; dir[i - 1]; i++) {
+    if (dir[i] != '/' && dir[i] != '\0') continue;
+    if (i >= len) return NULL;
+    memcpy(buf, dir, i);
+    buf[i] = '\0';
+    if (stat(buf, &sb) == 0 && !S_ISDIR(sb.st_mode)) return buf;
+    if (!dir[i]) break;
+  }
+  return NULL;
+}
+
 static fl_status check_output(flp_run *r) {
   const char *path = flp_arg_text(r, "output");
   struct stat sb;
@@ -81,9 +111,10 @@ static fl_status check_output(flp_run *r) {
     if (S_ISDIR(sb.st_mode))
       return flp_fail(r, FL_E_ARG, "@{output}: '%s' is a directory; give a file name",
                       path);
+    fl_status st = check_not_input(r, path);
+    if (st) return st;
     if (!flp_arg_bool(r, "overwrite"))
-      return flp_fail(r, FL_E_EXISTS,
-                      "output '%s' exists; pass @{overwrite} to replace it",
+      return flp_fail(r, FL_E_EXISTS, "@{output} '%s' exists; pass @{overwrite} to replace it",
                       path);
     return FL_OK;
   }
@@ -94,6 +125,10 @@ static fl_status check_output(flp_run *r) {
     if (n >= sizeof dir) return flp_fail(r, FL_E_ARG, "@{output}: path too long");
     memcpy(dir, path, n);
     dir[n] = '\0';
+    char file[4096];
+    const char *f = file_in_path(dir, file, sizeof file);
+    if (f)
+      return flp_fail(r, FL_E_IO, "@{output}: '%s' is a file, not a directory", f);
     if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
       return flp_fail(r, FL_E_IO,
                       "@{output}: directory '%s' does not exist; create it first",

@@ -221,7 +221,7 @@ fl_status flp_write(flp_run *r, fl_layer *const *layers, size_t n, const char *n
     char prefix[FLP_ERR_LEN];
     if (st == FL_E_EXISTS)
       return flp_fail(r, st,
-                      "output '%s' exists; pass @{overwrite} to replace it",
+                      "@{output} '%s' exists; pass @{overwrite} to replace it",
                       path);
     snprintf(prefix, sizeof prefix, "@{output}: could not write '%s'", path);
     return flp_fail_ctx(r, st, prefix);

@@ -343,7 +343,7 @@ START_TEST(test_to_lonlat_from_utm) {
   ck_assert_int_eq(fl_geom_to_lonlat(ctx, p, 999999, &ll), FL_E_SRID);
   GEOSGeometry *bad = fl_test_wkt(ctx, "POINT(237.8 48.3)");
   ck_assert_int_eq(fl_geom_to_lonlat(ctx, bad, 4326, &ll), FL_E_GEOM);
-  FL_ASSERT_MSG_HAS(ctx, "(237.800000, 48.300000)");
+  FL_ASSERT_MSG_HAS(ctx, "(237.8, 48.3)");
   GEOSGeom_destroy_r(h, bad);
   GEOSGeom_destroy_r(h, p);
 }
