@@ -1,7 +1,10 @@
 /*
  * control.c - the ground each side holds, per claim (source, date) of a
- * control layer: polygons dissolved per side value; polygons whose status
- * is the contested value form the contested ground instead.
+ * control layer: polygons dissolved per side (the side field's value, or
+ * what the side map makes of it, side_map.c); polygons whose status is the
+ * contested value, or whose value the map sends to "contested", form the
+ * contested ground instead. Dissolving merges the polygons of one side, so
+ * the seams between them are never a front.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +16,8 @@ typedef struct side_filter {
   int group;
   int side_field, status_field;
   const char *contested_value;
-  const char *side;     /* NULL: contested polygons */
+  const fl__side_map *map;
+  const char *side;     /* FL__CONTESTED: contested polygons */
 } side_filter;
 
 static int is_contested(const side_filter *sf, const fl_feature *f) {
@@ -23,13 +27,20 @@ static int is_contested(const side_filter *sf, const fl_feature *f) {
                     sf->contested_value) == 0;
 }
 
+/* The side of a feature: FL__CONTESTED for contested ground, NULL when its
+ * side field is NULL. May point into fl_value_text()'s buffer. */
+static const char *feature_side(const side_filter *sf, const fl_feature *f) {
+  if (is_contested(sf, f)) return FL__CONTESTED;
+  if (f->values[sf->side_field].is_null) return NULL;
+  const char *v = fl_value_text(sf->control->layer, f, sf->side_field);
+  return sf->map->n ? fl__side_map_side(sf->map, v) : v;
+}
+
 static int keep_feature(size_t i, void *user) {
   side_filter *sf = user;
   if (sf->gr->of_feature[i] != sf->group) return 0;
-  const fl_feature *f = &sf->control->layer->features[i];
-  if (!sf->side) return is_contested(sf, f);
-  if (is_contested(sf, f) || f->values[sf->side_field].is_null) return 0;
-  return strcmp(fl_value_text(sf->control->layer, f, sf->side_field), sf->side) == 0;
+  const char *side = feature_side(sf, &sf->control->layer->features[i]);
+  return side && strcmp(side, sf->side) == 0;
 }
 
 static int cmp_str(const void *a, const void *b) {
@@ -53,6 +64,54 @@ int fl__control_side(const fl__control_group *cg, const char *side) {
   return -1;
 }
 
+/* The distinct sides of the group (contested ground apart), sorted. */
+static fl_status collect_sides(fl_ctx *ctx, const side_filter *sf, const fl_options *opts,
+                               fl__control_group *out) {
+  const fl_layer *layer = sf->control->layer;
+  size_t cap = 0;
+  for (size_t i = 0; i < layer->n_features; i++) {
+    if (sf->gr->of_feature[i] != sf->group || !sf->control->lonlat[i]) continue;
+    const fl_feature *f = &layer->features[i];
+    const char *v = feature_side(sf, f);
+    if (v && strcmp(v, FL__CONTESTED) == 0) continue;
+    if (!v)
+      return fl__fail(ctx, FL_E_FIELD, "control layer '%s', feature %lld: field '%s' is NULL; "
+                      "fill it, mark the polygon with status '%s', or pass @{side_field}",
+                      layer->name, (long long)f->fid, layer->fields[sf->side_field].name,
+                      opts->contested_value ? opts->contested_value : "contested");
+    if (fl__control_side(out, v) >= 0) continue;
+    if (out->n_sides == cap) {
+      cap = cap ? cap * 2 : 4;
+      char **s = realloc(out->side, cap * sizeof *s);
+      if (!s) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+      out->side = s;
+    }
+    out->side[out->n_sides] = fl__strdup(v);
+    if (!out->side[out->n_sides]) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+    out->n_sides++;
+  }
+  if (out->n_sides) qsort(out->side, out->n_sides, sizeof *out->side, cmp_str);
+  return FL_OK;
+}
+
+/* Each side's ground and the contested ground, dissolved. */
+static fl_status dissolve(fl_ctx *ctx, side_filter *sf, fl__control_group *out) {
+  const fl__prepped *control = sf->control;
+  out->area = calloc(out->n_sides ? out->n_sides : 1, sizeof *out->area);
+  if (!out->area) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  for (size_t s = 0; s < out->n_sides; s++) {
+    sf->side = out->side[s];
+    out->area[s] = fl__union_where(ctx, control->lonlat, control->n, keep_feature, sf);
+    if (!out->area[s]) return ctx->status;
+  }
+  sf->side = FL__CONTESTED;
+  GEOSGeometry *c = fl__union_where(ctx, control->lonlat, control->n, keep_feature, sf);
+  if (!c) return ctx->status;
+  if (GEOSisEmpty_r(ctx->geos, c) == 1) GEOSGeom_destroy_r(ctx->geos, c);
+  else out->contested = c;
+  return FL_OK;
+}
+
 fl_status fl__control_group_build(fl_ctx *ctx, const fl__prepped *control, const fl__groups *gr,
                                   int group, const fl_options *opts, fl__control_group *out) {
   memset(out, 0, sizeof *out);
@@ -60,45 +119,14 @@ fl_status fl__control_group_build(fl_ctx *ctx, const fl__prepped *control, const
   int side_field = fl__field(ctx, layer, "control", opts->side_field, "@{side_field}", 0);
   if (side_field < 0) return FL_E_FIELD;
   int status_field = opts->status_field ? fl_layer_field_index(layer, opts->status_field) : -1;
-  side_filter sf = {control, gr, group, side_field, status_field, opts->contested_value, NULL};
-  size_t cap = 0;
-  for (size_t i = 0; i < layer->n_features; i++) {
-    if (gr->of_feature[i] != group || !control->lonlat[i]) continue;
-    const fl_feature *f = &layer->features[i];
-    if (is_contested(&sf, f)) continue;
-    if (f->values[side_field].is_null) {
-      fl__control_group_free(ctx, out);
-      return fl__fail(ctx, FL_E_FIELD, "control layer '%s', feature %lld: field '%s' is NULL; "
-                      "fill it, mark the polygon with status '%s', or pass @{side_field}",
-                      layer->name, (long long)f->fid, layer->fields[side_field].name,
-                      opts->contested_value ? opts->contested_value : "contested");
-    }
-    const char *v = fl_value_text(layer, f, side_field);
-    if (fl__control_side(out, v) >= 0) continue;
-    if (out->n_sides == cap) {
-      cap = cap ? cap * 2 : 4;
-      char **s = realloc(out->side, cap * sizeof *s);
-      if (!s) { fl__control_group_free(ctx, out); return fl__fail(ctx, FL_E_NOMEM, "out of memory"); }
-      out->side = s;
-    }
-    out->side[out->n_sides] = fl__strdup(v);
-    if (!out->side[out->n_sides]) { fl__control_group_free(ctx, out); return FL_E_NOMEM; }
-    out->n_sides++;
-  }
-  if (out->n_sides) qsort(out->side, out->n_sides, sizeof *out->side, cmp_str);
-  out->area = calloc(out->n_sides ? out->n_sides : 1, sizeof *out->area);
-  if (!out->area) { fl__control_group_free(ctx, out); return fl__fail(ctx, FL_E_NOMEM, "out of memory"); }
-  for (size_t s = 0; s < out->n_sides; s++) {
-    sf.side = out->side[s];
-    out->area[s] = fl__union_where(ctx, control->lonlat, control->n, keep_feature, &sf);
-    if (!out->area[s]) { fl_status st = ctx->status; fl__control_group_free(ctx, out); return st; }
-  }
-  if (status_field >= 0) {
-    sf.side = NULL;
-    GEOSGeometry *c = fl__union_where(ctx, control->lonlat, control->n, keep_feature, &sf);
-    if (!c) { fl_status st = ctx->status; fl__control_group_free(ctx, out); return st; }
-    if (GEOSisEmpty_r(ctx->geos, c) == 1) GEOSGeom_destroy_r(ctx->geos, c);
-    else out->contested = c;
-  }
-  return FL_OK;
+  fl__side_map map;
+  fl_status st = fl__side_map_parse(ctx, opts->side_map, &map);
+  if (!st) st = fl__side_map_check(ctx, &map, layer, side_field, gr->of_feature); /* (M4) */
+  if (st) { fl__side_map_free(&map); return st; }
+  side_filter sf = {control, gr, group, side_field, status_field, opts->contested_value, &map, NULL};
+  st = collect_sides(ctx, &sf, opts, out);
+  if (!st) st = dissolve(ctx, &sf, out);
+  fl__side_map_free(&map);
+  if (st) fl__control_group_free(ctx, out);
+  return st;
 }

@@ -98,6 +98,28 @@ fl_status fl__parallel_for(fl_ctx *ctx, size_t n, fl__item_fn fn, void *shared,
                            fl__scratch_new_fn scratch_new, fl__scratch_free_fn scratch_free,
                            double prog0, double prog1);
 
+/* ---- side_map.c ----------------------------------------------------------- */
+
+/* The side every mapped ground goes to when it is neither side's (M2). */
+#define FL__CONTESTED "contested"
+
+/* A parsed side map: value[i] (side field value) -> side[i]; n 0: no map. */
+typedef struct fl__side_map {
+  size_t n;
+  char **value, **side;   /* point into buf; side may be FL__CONTESTED */
+  char *buf;
+} fl__side_map;
+
+/* Parse opts->side_map (NULL or blank: an empty map, FL_OK). */
+fl_status fl__side_map_parse(fl_ctx *ctx, const char *text, fl__side_map *out);
+void fl__side_map_free(fl__side_map *m);
+/* The side a value maps to, or NULL when the map does not name it. */
+const char *fl__side_map_side(const fl__side_map *m, const char *value);
+/* FL_E_ARG listing the values (with feature counts) the map does not name,
+ * among features whose of_feature is >= 0 (of_feature NULL: all). */
+fl_status fl__side_map_check(fl_ctx *ctx, const fl__side_map *m, const fl_layer *layer,
+                             int side_field, const int *of_feature);
+
 /* ---- control.c ------------------------------------------------------------ */
 
 /* One claim of a control layer: each side's ground (dissolved, lon/lat) and

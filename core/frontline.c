@@ -101,8 +101,8 @@ fl_status fl__group_front(fl_ctx *ctx, const fl__control_group *cg, const GEOSGe
     ia = 0;
     ib = 1;
   } else {
-    return fl__fail(ctx, FL_E_ARG, "control layer holds %zu sides (%s, %s, %s...); name the two "
-                    "facing each other with @{side_a} and @{side_b}", cg->n_sides,
+    return fl__fail(ctx, FL_E_ARG, "control layer holds %zu sides (%s, %s, %s...); map its "
+                    "values to two sides (and contested) with @{side_map}", cg->n_sides,
                     cg->n_sides ? cg->side[0] : "", cg->n_sides > 1 ? cg->side[1] : "",
                     cg->n_sides > 2 ? cg->side[2] : "");
   }

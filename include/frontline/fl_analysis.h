@@ -28,6 +28,10 @@ typedef struct fl_options {
   const char *name_field;      /* settlements and routes: name ("name")             */
   const char *class_field;     /* routes: class, optional ("class")                 */
   const char *contested_value; /* status value of contested polygons ("contested")  */
+  const char *side_map;        /* control: side field values -> sides, e.g.
+                                  "occupied,occupied_before_2022=RU;liberated=UA;
+                                  unknown status=contested" (NULL: the values are
+                                  the sides). @since 0.2                           */
 
   /* Bands: outer distances in metres, strictly increasing and > 0.
    * n_dist 0 means the default 5,000 10,000 20,000 40,000. */

@@ -85,6 +85,13 @@ extern const char *const flp_format_values[]; /* text, md */
               "Field of the " parent_name " layer that holds the side controlling each " \
               "polygon (any text, e.g. 'UA'/'RU').",                                    \
               parent_name, "side", FL_PARAM_OPTIONAL)
+#define FLP_P_SIDE_MAP                                                                   \
+  FLP_P_STRING("side_map", "Side map",                                                   \
+               "Values of the side field mapped to sides, several values per side: "     \
+               "'occupied,occupied_before_2022=RU;liberated=UA;unknown_grey_zone="       \
+               "contested'. The side 'contested' is a grey zone, neither side's. A "     \
+               "value the map does not name is an error. Empty: each value is a side.",  \
+               NULL, FL_PARAM_OPTIONAL)
 #define FLP_P_SOURCE_FIELD(parent_name)                                                  \
   FLP_P_FIELD("source_field", "Source field",                                            \
               "Field of the " parent_name " layer naming the source of each feature; "   \

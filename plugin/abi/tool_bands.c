@@ -32,6 +32,7 @@ static const fl_param_desc params[] = {
                  "side field of the control layer, e.g. 'UA'. Needs control.",
                  NULL, FL_PARAM_OPTIONAL),
     FLP_P_SIDE_FIELD("control"),
+    FLP_P_SIDE_MAP,
     FLP_P_SOURCE_FIELD("front"),
     FLP_P_DATE_FIELD("front"),
     FLP_P_SOURCE_FILTER,

@@ -24,6 +24,7 @@ static const fl_param_desc params[] = {
     FLP_P_SIDE_A,
     FLP_P_SIDE_B,
     FLP_P_SIDE_FIELD("control"),
+    FLP_P_SIDE_MAP,
     FLP_P_SOURCE_FIELD("control"),
     FLP_P_DATE_FIELD("control"),
     FLP_P_SOURCE_FILTER,

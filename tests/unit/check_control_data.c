@@ -1,0 +1,143 @@
+/*
+ * check_control_data.c - control data as analysts get it (issue 10): side
+ * maps, holes and islands, one-sided sources, rows keyed by feature, dates
+ * that differ by source. Small layers whose answers follow by hand; geodesic
+ * figures from pyproj (tests/oracles/analysis_oracle.py and the comments).
+ *
+ * Fixture strip: lat 48.0-48.5; the meridian arc 48.0-48.5 is 55597.59 m.
+ */
+#include "fl_test.h"
+
+static fl_ctx *ctx;
+static GEOSContextHandle_t h;
+
+static void setup(void) {
+  ctx = fl_ctx_create();
+  h = fl_ctx_geos(ctx);
+  fl_ctx_set_threads(ctx, 2);
+}
+
+static void teardown(void) { fl_ctx_destroy(ctx); }
+
+static fl_feature *add(fl_layer *l, const char *wkt) {
+  fl_feature *f = fl_layer_append(ctx, l, (int64_t)l->n_features + 1, fl_test_wkt(ctx, wkt));
+  ck_assert_ptr_nonnull(f);
+  return f;
+}
+
+static fl_feature *add_text(fl_layer *l, const char *wkt, const char *field, const char *value) {
+  fl_feature *f = add(l, wkt);
+  fl_feature_set_text(l, f, fl_layer_field_index(l, field), value);
+  return f;
+}
+
+static double real(const fl_layer *l, const fl_feature *f, const char *field) {
+  int i = fl_layer_field_index(l, field);
+  ck_assert_msg(i >= 0, "no field %s", field);
+  ck_assert_msg(!f->values[i].is_null, "field %s is NULL", field);
+  return l->fields[i].type == FL_FIELD_REAL ? f->values[i].d : (double)f->values[i].i;
+}
+
+static const char *txt(const fl_layer *l, const fl_feature *f, const char *field) {
+  int i = fl_layer_field_index(l, field);
+  ck_assert_msg(i >= 0, "no field %s", field);
+  return f->values[i].is_null ? NULL : fl_value_text(l, f, i);
+}
+
+#define BOX(x0, x1) "POLYGON((" #x0 " 48.0, " #x1 " 48.0, " #x1 " 48.5, " #x0 " 48.5, " #x0 " 48.0))"
+
+/* DeepStateMap's classes: two values are one side, the seam between them
+ * (37.75 E) is no front; the line is the 37.5 meridian minus 1.5 x snap at
+ * each end (F2), as with one polygon per side. */
+START_TEST(test_side_map_several_values_per_side) {
+  fl_layer *ctl = fl_layer_new("raw", 4326, "POLYGON");
+  fl_layer_add_field(ctl, "status", FL_FIELD_TEXT);
+  add_text(ctl, BOX(37.0, 37.5), "status", "liberated");
+  add_text(ctl, BOX(37.5, 37.75), "status", "occupied");
+  add_text(ctl, BOX(37.75, 38.0), "status", "occupied_before_2022");
+  fl_options o;
+  fl_options_init(&o);
+  o.side_field = "status";
+  o.side_map = " occupied , occupied_before_2022 = RU ; Liberated=UA";
+  fl_layer *out = NULL;
+  ck_assert_msg(fl_frontline(ctx, ctl, NULL, &o, &out) == FL_OK, "%s", fl_ctx_errmsg(ctx));
+  ck_assert_uint_eq(out->n_features, 1);
+  ck_assert_str_eq(txt(out, &out->features[0], "side_a"), "RU");
+  ck_assert_str_eq(txt(out, &out->features[0], "side_b"), "UA");
+  FL_ASSERT_NEAR(real(out, &out->features[0], "length_km") * 1000, 55597.59 - 1500.0, 30.0, "m");
+  double x1;
+  GEOSGeom_getXMax_r(h, out->features[0].geom, &x1);
+  ck_assert_msg(x1 < 37.5001, "a front along the seam at 37.75 E (x max %f)", x1);
+  fl_layer_destroy(ctx, out);
+  fl_layer_destroy(ctx, ctl);
+}
+END_TEST
+
+/* (M4): values the map does not name are listed with their counts. */
+START_TEST(test_side_map_unnamed_values_listed) {
+  fl_layer *ctl = fl_layer_new("raw", 4326, "POLYGON");
+  fl_layer_add_field(ctl, "status", FL_FIELD_TEXT);
+  add_text(ctl, BOX(37.0, 37.5), "status", "liberated");
+  add_text(ctl, BOX(37.5, 37.75), "status", "occupied");
+  add_text(ctl, BOX(37.75, 37.8), "status", "unknown status");
+  add_text(ctl, BOX(37.8, 37.9), "status", "unknown status");
+  fl_options o;
+  fl_options_init(&o);
+  o.side_field = "status";
+  o.side_map = "occupied=RU";
+  fl_layer *out = NULL;
+  ck_assert_int_eq(fl_frontline(ctx, ctl, NULL, &o, &out), FL_E_ARG);
+  FL_ASSERT_MSG_HAS(ctx, "'liberated' (1 feature)");
+  FL_ASSERT_MSG_HAS(ctx, "'unknown status' (2 features)");
+  FL_ASSERT_MSG_HAS(ctx, "side_map");
+  o.side_map = "occupied=RU;occupied=UA";
+  ck_assert_int_eq(fl_frontline(ctx, ctl, NULL, &o, &out), FL_E_ARG);
+  FL_ASSERT_MSG_HAS(ctx, "maps 'occupied' to both 'RU' and 'UA'");
+  o.side_map = "occupied";
+  ck_assert_int_eq(fl_frontline(ctx, ctl, NULL, &o, &out), FL_E_ARG);
+  FL_ASSERT_MSG_HAS(ctx, "has no '=SIDE'");
+  ck_assert_ptr_null(out);
+  fl_layer_destroy(ctx, ctl);
+}
+END_TEST
+
+/* A numeric side field maps like text; "contested" makes grey ground on
+ * which a settlement is contested. */
+START_TEST(test_side_map_numeric_and_contested) {
+  fl_layer *ctl = fl_layer_new("codes", 4326, "POLYGON");
+  int code = fl_layer_add_field(ctl, "code", FL_FIELD_INTEGER);
+  fl_feature_set_int(ctl, add(ctl, BOX(37.0, 37.5)), code, 1);
+  fl_feature_set_int(ctl, add(ctl, BOX(37.5, 37.6)), code, 3);
+  fl_feature_set_int(ctl, add(ctl, BOX(37.6, 38.0)), code, 2);
+  fl_layer *st = fl_layer_new("places", 4326, "POINT");
+  fl_layer_add_field(st, "name", FL_FIELD_TEXT);
+  add_text(st, "POINT(37.55 48.25)", "name", "grey");
+  add_text(st, "POINT(37.8 48.25)", "name", "east");
+  fl_options o;
+  fl_options_init(&o);
+  o.side_field = "code";
+  o.side_map = "1=UA;2=RU;3=contested";
+  o.skip_front_distance = 1;
+  fl_layer *out = NULL;
+  ck_assert_msg(fl_settlement_status(ctx, st, ctl, NULL, &o, &out) == FL_OK, "%s", fl_ctx_errmsg(ctx));
+  ck_assert_uint_eq(out->n_features, 2);
+  ck_assert_str_eq(txt(out, &out->features[0], "status"), "contested");
+  ck_assert_str_eq(txt(out, &out->features[1], "side"), "RU");
+  ck_assert_str_eq(txt(out, &out->features[1], "status"), "held");
+  fl_layer_destroy(ctx, out);
+  fl_layer_destroy(ctx, st);
+  fl_layer_destroy(ctx, ctl);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("control_data");
+  TCase *tc = tcase_create("control_data");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_set_timeout(tc, 300);
+  tcase_add_test(tc, test_side_map_several_values_per_side);
+  tcase_add_test(tc, test_side_map_unnamed_values_listed);
+  tcase_add_test(tc, test_side_map_numeric_and_contested);
+  suite_add_tcase(s, tc);
+  return fl_test_run(s);
+}
