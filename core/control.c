@@ -6,6 +6,7 @@
  * contested ground instead. Dissolving merges the polygons of one side, so
  * the seams between them are never a front.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fl_prep.h"
@@ -94,18 +95,36 @@ static fl_status collect_sides(fl_ctx *ctx, const side_filter *sf, const fl_opti
   return FL_OK;
 }
 
-/* Each side's ground and the contested ground, dissolved. */
-static fl_status dissolve(fl_ctx *ctx, side_filter *sf, fl__control_group *out) {
+/* One side's ground dissolved, without holes and islands below
+ * min_area_km2 (small_parts.c). NULL on failure. */
+static GEOSGeometry *side_ground(fl_ctx *ctx, side_filter *sf, const char *side, double min_km2) {
   const fl__prepped *control = sf->control;
+  sf->side = side;
+  GEOSGeometry *g = fl__union_where(ctx, control->lonlat, control->n, keep_feature, sf);
+  if (!g) return NULL;
+  const fl__group *grp = &sf->gr->g[sf->group];
+  char where[512];
+  snprintf(where, sizeof where, "control layer '%s'%s%s%s%s%s, %s ground",
+           control->layer->name ? control->layer->name : "?", grp->source[0] || grp->date[0] ? " (" : "",
+           grp->source, grp->source[0] && grp->date[0] ? ", " : "", grp->date,
+           grp->source[0] || grp->date[0] ? ")" : "", side);
+  if (fl__drop_small_parts(ctx, &g, min_km2, where)) {
+    GEOSGeom_destroy_r(ctx->geos, g);
+    return NULL;
+  }
+  return g;
+}
+
+/* Each side's ground and the contested ground, dissolved. */
+static fl_status dissolve(fl_ctx *ctx, side_filter *sf, const fl_options *opts,
+                          fl__control_group *out) {
   out->area = calloc(out->n_sides ? out->n_sides : 1, sizeof *out->area);
   if (!out->area) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
   for (size_t s = 0; s < out->n_sides; s++) {
-    sf->side = out->side[s];
-    out->area[s] = fl__union_where(ctx, control->lonlat, control->n, keep_feature, sf);
+    out->area[s] = side_ground(ctx, sf, out->side[s], opts->min_area_km2);
     if (!out->area[s]) return ctx->status;
   }
-  sf->side = FL__CONTESTED;
-  GEOSGeometry *c = fl__union_where(ctx, control->lonlat, control->n, keep_feature, sf);
+  GEOSGeometry *c = side_ground(ctx, sf, FL__CONTESTED, opts->min_area_km2);
   if (!c) return ctx->status;
   if (GEOSisEmpty_r(ctx->geos, c) == 1) GEOSGeom_destroy_r(ctx->geos, c);
   else out->contested = c;
@@ -116,6 +135,8 @@ fl_status fl__control_group_build(fl_ctx *ctx, const fl__prepped *control, const
                                   int group, const fl_options *opts, fl__control_group *out) {
   memset(out, 0, sizeof *out);
   const fl_layer *layer = control->layer;
+  if (!(opts->min_area_km2 >= 0) || !isfinite(opts->min_area_km2))
+    return fl__fail(ctx, FL_E_ARG, "@{min_area_km2} must be km2 >= 0, got %g", opts->min_area_km2);
   int side_field = fl__field(ctx, layer, "control", opts->side_field, "@{side_field}", 0);
   if (side_field < 0) return FL_E_FIELD;
   int status_field = opts->status_field ? fl_layer_field_index(layer, opts->status_field) : -1;
@@ -125,7 +146,7 @@ fl_status fl__control_group_build(fl_ctx *ctx, const fl__prepped *control, const
   if (st) { fl__side_map_free(&map); return st; }
   side_filter sf = {control, gr, group, side_field, status_field, opts->contested_value, &map, NULL};
   st = collect_sides(ctx, &sf, opts, out);
-  if (!st) st = dissolve(ctx, &sf, out);
+  if (!st) st = dissolve(ctx, &sf, opts, out);
   fl__side_map_free(&map);
   if (st) fl__control_group_free(ctx, out);
   return st;

@@ -120,6 +120,14 @@ const char *fl__side_map_side(const fl__side_map *m, const char *value);
 fl_status fl__side_map_check(fl_ctx *ctx, const fl__side_map *m, const fl_layer *layer,
                              int side_field, const int *of_feature);
 
+/* ---- small_parts.c -------------------------------------------------------- */
+
+/* Close the holes and drop the islands of *area (lon/lat, polygonal) whose
+ * geodesic area is below min_km2 (0: off); each kind changed is one warning
+ * that starts with `where`. *area is replaced when anything changed. */
+fl_status fl__drop_small_parts(fl_ctx *ctx, GEOSGeometry **area, double min_km2,
+                               const char *where);
+
 /* ---- control.c ------------------------------------------------------------ */
 
 /* One claim of a control layer: each side's ground (dissolved, lon/lat) and

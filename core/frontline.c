@@ -21,6 +21,7 @@
 #include "fl_prep.h"
 
 #define SNAP_QUADSEGS 8
+#define MANY_PIECES 10 /* a front in more pieces than this is reported (warning) */
 
 fl_status fl__contact_line(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b,
                            const GEOSGeometry *edge, double snap_m, GEOSGeometry **out) {
@@ -174,6 +175,13 @@ fl_status fl_frontline(fl_ctx *ctx, const fl_layer *control, const fl_layer *mas
     st = fl__group_front(ctx, &cg, mask_ll, opts, &sa, &sb, &line);
     double len_m = 0;
     if (!st) fl_length_m(ctx, line, &len_m); /* (F4) */
+    int pieces = !st ? GEOSGetNumGeometries_r(h, line) : 0;
+    if (pieces > MANY_PIECES)
+      fl__warn(ctx, "the line of contact of control layer '%s'%s%s%s%s comes out in %d pieces "
+               "(%.1f km); gaps between the sides wider than @{snap_m}, or a grey zone, break it",
+               control->name ? control->name : "?", gr.g[k].source[0] ? ", source " : "",
+               gr.g[k].source, gr.g[k].date[0] ? ", date " : "", gr.g[k].date, pieces,
+               len_m / 1000.0);
     GEOSGeometry *outg = NULL;
     if (!st) st = fl__to_layer_crs(ctx, line, control->srid, &outg);
     fl_feature *f = NULL;

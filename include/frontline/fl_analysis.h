@@ -32,6 +32,9 @@ typedef struct fl_options {
                                   "occupied,occupied_before_2022=RU;liberated=UA;
                                   unknown status=contested" (NULL: the values are
                                   the sides). @since 0.2                           */
+  double min_area_km2;         /* control: holes and islands of one side's ground
+                                  below this geodesic area are closed / dropped,
+                                  each change a warning (0.01; 0: off) @since 0.2 */
 
   /* Bands: outer distances in metres, strictly increasing and > 0.
    * n_dist 0 means the default 5,000 10,000 20,000 40,000. */

@@ -92,6 +92,13 @@ extern const char *const flp_format_values[]; /* text, md */
                "contested'. The side 'contested' is a grey zone, neither side's. A "     \
                "value the map does not name is an error. Empty: each value is a side.",  \
                NULL, FL_PARAM_OPTIONAL)
+#define FLP_P_MIN_AREA                                                                   \
+  FLP_P_NUMBER("min_area_km2", "Smallest hole or island",                                \
+               "Holes and islands of one side's ground smaller than this geodesic area " \
+               "(km2) are drawing artefacts: holes are closed and islands dropped "       \
+               "before anything is traced, each change reported as a warning. 0 keeps "  \
+               "them all.",                                                              \
+               "km2", "0.01", 0.0, INFINITY, FL_PARAM_OPTIONAL | FL_PARAM_ADVANCED)
 #define FLP_P_SOURCE_FIELD(parent_name)                                                  \
   FLP_P_FIELD("source_field", "Source field",                                            \
               "Field of the " parent_name " layer naming the source of each feature; "   \

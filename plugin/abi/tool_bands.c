@@ -33,6 +33,7 @@ static const fl_param_desc params[] = {
                  NULL, FL_PARAM_OPTIONAL),
     FLP_P_SIDE_FIELD("control"),
     FLP_P_SIDE_MAP,
+    FLP_P_MIN_AREA,
     FLP_P_SOURCE_FIELD("front"),
     FLP_P_DATE_FIELD("front"),
     FLP_P_SOURCE_FILTER,

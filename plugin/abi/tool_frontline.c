@@ -25,6 +25,7 @@ static const fl_param_desc params[] = {
     FLP_P_SIDE_B,
     FLP_P_SIDE_FIELD("control"),
     FLP_P_SIDE_MAP,
+    FLP_P_MIN_AREA,
     FLP_P_SOURCE_FIELD("control"),
     FLP_P_DATE_FIELD("control"),
     FLP_P_SOURCE_FILTER,

@@ -37,6 +37,7 @@ static const fl_param_desc params[] = {
     FLP_P_NAME_FIELD("settlements", "settlement"),
     FLP_P_SIDE_FIELD("control"),
     FLP_P_SIDE_MAP,
+    FLP_P_MIN_AREA,
     FLP_P_SOURCE_FIELD("control"),
     FLP_P_DATE_FIELD("control"),
     FLP_P_STATUS_FIELD("control"),

@@ -44,6 +44,12 @@ static const char *txt(const fl_layer *l, const fl_feature *f, const char *field
   return f->values[i].is_null ? NULL : fl_value_text(l, f, i);
 }
 
+static int has_warning(const char *needle) {
+  for (size_t i = 0; i < fl_ctx_warning_count(ctx); i++)
+    if (strstr(fl_ctx_warning(ctx, i), needle)) return 1;
+  return 0;
+}
+
 #define BOX(x0, x1) "POLYGON((" #x0 " 48.0, " #x1 " 48.0, " #x1 " 48.5, " #x0 " 48.5, " #x0 " 48.0))"
 
 /* DeepStateMap's classes: two values are one side, the seam between them
@@ -130,6 +136,66 @@ START_TEST(test_side_map_numeric_and_contested) {
 }
 END_TEST
 
+
+/* Regression (issue 10, item 1: a phantom front around a hole): RU holds
+ * 37.5-38.0 E with a 743 m2 hole (pyproj) at 37.8 E, 48.25 N, as the
+ * DeepStateMap layer of 2025-03-08 does, and a strip 37.0-37.01 (so the
+ * one-sided data's bounding box reaches 37.0). A place 70 m east of the hole is
+ * 22353.44 m from the real front, the 37.5 meridian (pyproj, minimised over
+ * the meridian); with holes kept (min_area_km2 0) it is next to the hole. */
+START_TEST(test_small_hole_is_no_front) {
+  fl_layer *ctl = fl_layer_new("occupied", 4326, "POLYGON");
+  fl_layer_add_field(ctl, "side", FL_FIELD_TEXT);
+  add_text(ctl, "POLYGON((37.5 48.0, 38.0 48.0, 38.0 48.5, 37.5 48.5, 37.5 48.0),"
+                "(37.8 48.25, 37.8003 48.25, 37.8003 48.2503, 37.8 48.2503, 37.8 48.25))",
+           "side", "RU");
+  add_text(ctl, BOX(37.0, 37.01), "side", "RU");
+  fl_layer *st = fl_layer_new("places", 4326, "POINT");
+  fl_layer_add_field(st, "name", FL_FIELD_TEXT);
+  add_text(st, "POINT(37.801 48.25)", "name", "near the hole");
+  fl_options o;
+  fl_options_init(&o);
+  fl_layer *out = NULL;
+  ck_assert_msg(fl_settlement_status(ctx, st, ctl, NULL, &o, &out) == FL_OK, "%s", fl_ctx_errmsg(ctx));
+  FL_ASSERT_NEAR(real(out, &out->features[0], "dist_to_front_m"), 22353.44, FL_TOL_M(22353.44), "m");
+  ck_assert_msg(has_warning("closed 1 hole below min_area_km2 (0.01 km2): 0.000743 km2 in all"),
+                "no warning for the closed hole (%zu warnings)", fl_ctx_warning_count(ctx));
+  ck_assert(has_warning("at 37.80015 E, 48.25015 N"));
+  fl_layer_destroy(ctx, out);
+  fl_ctx_clear_warnings(ctx);
+  o.min_area_km2 = 0; /* the old behaviour: a front around the hole */
+  ck_assert_int_eq(fl_settlement_status(ctx, st, ctl, NULL, &o, &out), FL_OK);
+  ck_assert_double_lt(real(out, &out->features[0], "dist_to_front_m"), 100.0);
+  ck_assert_uint_eq(fl_ctx_warning_count(ctx), 0);
+  fl_layer_destroy(ctx, out);
+  o.min_area_km2 = -1;
+  ck_assert_int_eq(fl_settlement_status(ctx, st, ctl, NULL, &o, &out), FL_E_ARG);
+  FL_ASSERT_MSG_HAS(ctx, "min_area_km2 must be");
+  fl_layer_destroy(ctx, st);
+  fl_layer_destroy(ctx, ctl);
+}
+END_TEST
+
+/* (H2): a 743 m2 RU island inside UA ground is dropped: no front around
+ * it; the front is the 37.5 meridian alone (minus 2 x 750 m, F2). */
+START_TEST(test_small_island_dropped) {
+  fl_layer *ctl = fl_layer_new("control", 4326, "POLYGON");
+  fl_layer_add_field(ctl, "side", FL_FIELD_TEXT);
+  add_text(ctl, BOX(37.0, 37.5), "side", "UA");
+  add_text(ctl, "MULTIPOLYGON(((37.5 48.0, 38.0 48.0, 38.0 48.5, 37.5 48.5, 37.5 48.0)),"
+                "((37.2 48.25, 37.2003 48.25, 37.2003 48.2503, 37.2 48.2503, 37.2 48.25)))",
+           "side", "RU");
+  fl_options o;
+  fl_options_init(&o);
+  fl_layer *out = NULL;
+  ck_assert_msg(fl_frontline(ctx, ctl, NULL, &o, &out) == FL_OK, "%s", fl_ctx_errmsg(ctx));
+  FL_ASSERT_NEAR(real(out, &out->features[0], "length_km") * 1000, 55597.59 - 1500.0, 30.0, "m");
+  ck_assert(has_warning("RU ground: dropped 1 island below"));
+  fl_layer_destroy(ctx, out);
+  fl_layer_destroy(ctx, ctl);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("control_data");
   TCase *tc = tcase_create("control_data");
@@ -138,6 +204,8 @@ int main(void) {
   tcase_add_test(tc, test_side_map_several_values_per_side);
   tcase_add_test(tc, test_side_map_unnamed_values_listed);
   tcase_add_test(tc, test_side_map_numeric_and_contested);
+  tcase_add_test(tc, test_small_hole_is_no_front);
+  tcase_add_test(tc, test_small_island_dropped);
   suite_add_tcase(s, tc);
   return fl_test_run(s);
 }
