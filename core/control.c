@@ -56,6 +56,7 @@ void fl__control_group_free(fl_ctx *ctx, fl__control_group *cg) {
   free(cg->side);
   free(cg->area);
   if (cg->contested) GEOSGeom_destroy_r(ctx->geos, cg->contested);
+  if (cg->edge) GEOSGeom_destroy_r(ctx->geos, cg->edge);
   memset(cg, 0, sizeof *cg);
 }
 
@@ -95,6 +96,12 @@ static fl_status collect_sides(fl_ctx *ctx, const side_filter *sf, const fl_opti
   return FL_OK;
 }
 
+/* " (source, date)" of a group for messages; "" without keys. */
+static void group_label(const fl__group *g, char *buf, size_t len) {
+  if (!g->source[0] && !g->date[0]) { buf[0] = '\0'; return; }
+  snprintf(buf, len, " (%s%s%s)", g->source, g->source[0] && g->date[0] ? ", " : "", g->date);
+}
+
 /* One side's ground dissolved, without holes and islands below
  * min_area_km2 (small_parts.c). NULL on failure. */
 static GEOSGeometry *side_ground(fl_ctx *ctx, side_filter *sf, const char *side, double min_km2) {
@@ -102,12 +109,10 @@ static GEOSGeometry *side_ground(fl_ctx *ctx, side_filter *sf, const char *side,
   sf->side = side;
   GEOSGeometry *g = fl__union_where(ctx, control->lonlat, control->n, keep_feature, sf);
   if (!g) return NULL;
-  const fl__group *grp = &sf->gr->g[sf->group];
-  char where[512];
-  snprintf(where, sizeof where, "control layer '%s'%s%s%s%s%s, %s ground",
-           control->layer->name ? control->layer->name : "?", grp->source[0] || grp->date[0] ? " (" : "",
-           grp->source, grp->source[0] && grp->date[0] ? ", " : "", grp->date,
-           grp->source[0] || grp->date[0] ? ")" : "", side);
+  char group[300], where[512];
+  group_label(&sf->gr->g[sf->group], group, sizeof group);
+  snprintf(where, sizeof where, "control layer '%s'%s, %s ground",
+           control->layer->name ? control->layer->name : "?", group, side);
   if (fl__drop_small_parts(ctx, &g, min_km2, where)) {
     GEOSGeom_destroy_r(ctx->geos, g);
     return NULL;
@@ -147,6 +152,11 @@ fl_status fl__control_group_build(fl_ctx *ctx, const fl__prepped *control, const
   side_filter sf = {control, gr, group, side_field, status_field, opts->contested_value, &map, NULL};
   st = collect_sides(ctx, &sf, opts, out);
   if (!st) st = dissolve(ctx, &sf, opts, out);
+  if (!st) {
+    char label[300];
+    group_label(&gr->g[group], label, sizeof label);
+    st = fl__other_side_apply(ctx, opts, layer->name, label, out);
+  }
   fl__side_map_free(&map);
   if (st) fl__control_group_free(ctx, out);
   return st;

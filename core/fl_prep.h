@@ -137,6 +137,8 @@ typedef struct fl__control_group {
   char **side;              /* side values, sorted */
   GEOSGeometry **area;      /* dissolved ground of each side (lon/lat) */
   GEOSGeometry *contested;  /* dissolved contested-status polygons, or NULL */
+  GEOSGeometry *edge;       /* with other_side: the area of interest (or the data's
+                               bounding box) the ground ends at; else NULL */
 } fl__control_group;
 
 fl_status fl__control_group_build(fl_ctx *ctx, const fl__prepped *control, const fl__groups *gr,
@@ -145,6 +147,15 @@ void fl__control_group_free(fl_ctx *ctx, fl__control_group *cg);
 /* Index of a side value in cg, or -1. */
 int fl__control_side(const fl__control_group *cg, const char *side);
 
+/* ---- other_side.c --------------------------------------------------------- */
+
+/* With opts->other_side: clip cg to the area of interest (opts->aoi, or the
+ * data's bounding box with a warning), give the rest of it to the other side
+ * and keep it in cg->edge. Nothing without other_side. group: " (source,
+ * date)" or "" for messages. */
+fl_status fl__other_side_apply(fl_ctx *ctx, const fl_options *opts, const char *layer_name,
+                               const char *group, fl__control_group *cg);
+
 /* ---- frontline.c ----------------------------------------------------------- */
 
 /* The line of contact (lon/lat) between ground a and ground b; b NULL: the
@@ -152,6 +163,11 @@ int fl__control_side(const fl__control_group *cg, const char *side);
  * polygon). Owned by caller. */
 fl_status fl__contact_line(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b,
                            const GEOSGeometry *edge, double snap_m, GEOSGeometry **out);
+/* The same; open_edge nonzero: b is the rest of the area of interest `edge`
+ * (other_side.c), the line runs up to edge and never along it (F5). */
+fl_status fl__contact_line_ex(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b,
+                              const GEOSGeometry *edge, int open_edge, double snap_m,
+                              GEOSGeometry **out);
 /* The contact line of one control group, choosing the sides from opts. */
 fl_status fl__group_front(fl_ctx *ctx, const fl__control_group *cg, const GEOSGeometry *mask,
                           const fl_options *opts, const char **side_a, const char **side_b,

@@ -7,10 +7,16 @@
  *        between the two layers do not break or double the line;
  *   (F2) never the outer edge of the data: parts within 1.5 snap_m of the
  *        outline of A and B together (closed over gaps by snap_m) are cut;
- *   (F3) one side only: its boundary minus the parts within snap_m of the
- *        edge (the mask, or else the bounding box of the data, which is
- *        where clipped public layers end);
- *   (F4) length is geodesic, in km.
+ *   (F3) one side only: its boundary minus the parts running along the edge
+ *        within 1 m (the mask, or else the bounding box of the data, which
+ *        is where clipped public layers end);
+ *   (F4) length is geodesic, in km;
+ *   (F5) one-sided source with an other side (other_side.c): side A's
+ *        boundary where the other side's ground lies within snap_m, minus
+ *        the parts running along the area of interest's edge within 1 m:
+ *        the front runs up to the edge and never along it (no F2).
+ * Edges are densified in lon/lat before projecting, so a straight clip line
+ * of the data and the edge stay within centimetres of each other.
  * Work happens in one azimuthal equidistant frame centred on the data; snap
  * is a tolerance, so the frame's small stretch does not matter here.
  */
@@ -21,10 +27,37 @@
 #include "fl_prep.h"
 
 #define SNAP_QUADSEGS 8
+#define EDGE_M 1.0        /* (F3) (F5): boundary this close to the edge runs along it */
+#define EDGE_STEP_DEG 0.001 /* densify edges to ~100 m before projecting */
 #define MANY_PIECES 10 /* a front in more pieces than this is reported (warning) */
+
+/* The zone within d of the boundary of E (projected). */
+static GEOSGeometry *edge_zone(GEOSContextHandle_t h, const GEOSGeometry *E, double d) {
+  GEOSGeometry *eb = GEOSBoundary_r(h, E);
+  GEOSGeometry *z = eb ? GEOSBuffer_r(h, eb, d, SNAP_QUADSEGS) : NULL;
+  if (eb) GEOSGeom_destroy_r(h, eb);
+  return z;
+}
+
+/* A geometry densified in lon/lat and projected; NULL: NULL. A clip line
+ * of the data is straight in lon/lat, so the ground's long straight edges
+ * are densified like the edge they run along. */
+static GEOSGeometry *project_dense(fl_ctx *ctx, const fl__frame *f, const GEOSGeometry *g) {
+  if (!g) return NULL;
+  GEOSGeometry *dense = GEOSDensify_r(ctx->geos, g, EDGE_STEP_DEG);
+  GEOSGeometry *xy = dense ? fl__frame_project(ctx, f, dense) : NULL;
+  if (dense) GEOSGeom_destroy_r(ctx->geos, dense);
+  return xy;
+}
 
 fl_status fl__contact_line(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b,
                            const GEOSGeometry *edge, double snap_m, GEOSGeometry **out) {
+  return fl__contact_line_ex(ctx, a, b, edge, 0, snap_m, out);
+}
+
+fl_status fl__contact_line_ex(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b,
+                              const GEOSGeometry *edge, int open_edge, double snap_m,
+                              GEOSGeometry **out) {
   GEOSContextHandle_t h = ctx->geos;
   *out = NULL;
   double minx, miny, maxx, maxy;
@@ -32,12 +65,17 @@ fl_status fl__contact_line(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometr
   if (st) return st;
   fl__frame f;
   fl__frame_for_bounds(&f, &ctx->geod, minx, miny, maxx, maxy);
-  GEOSGeometry *A = fl__frame_project(ctx, &f, a);
-  GEOSGeometry *B = b ? fl__frame_project(ctx, &f, b) : NULL;
-  GEOSGeometry *E = edge ? fl__frame_project(ctx, &f, edge) : NULL;
+  GEOSGeometry *A = project_dense(ctx, &f, a);
+  GEOSGeometry *B = project_dense(ctx, &f, b);
+  GEOSGeometry *E = project_dense(ctx, &f, edge);
   GEOSGeometry *bA = A ? GEOSBoundary_r(h, A) : NULL;
   GEOSGeometry *line = NULL, *zone = NULL;
-  if (bA && B) {
+  if (bA && B && E && open_edge) { /* (F5) */
+    GEOSGeometry *nearB = GEOSBuffer_r(h, B, snap_m, SNAP_QUADSEGS);
+    line = nearB ? GEOSIntersection_r(h, bA, nearB) : NULL;
+    zone = edge_zone(h, E, EDGE_M);
+    GEOSGeom_destroy_r(h, nearB);
+  } else if (bA && B) {
     GEOSGeometry *nearB = GEOSBuffer_r(h, B, snap_m, SNAP_QUADSEGS);
     line = nearB ? GEOSIntersection_r(h, bA, nearB) : NULL; /* (F1) */
     GEOSGeometry *both = GEOSUnion_r(h, A, B);
@@ -61,9 +99,7 @@ fl_status fl__contact_line(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometr
     }
   } else if (bA) {
     line = GEOSGeom_clone_r(h, bA);
-    GEOSGeometry *eb = E ? GEOSBoundary_r(h, E) : NULL;
-    zone = eb ? GEOSBuffer_r(h, eb, snap_m, SNAP_QUADSEGS) : NULL; /* (F3) */
-    GEOSGeom_destroy_r(h, eb);
+    zone = E ? edge_zone(h, E, EDGE_M) : NULL; /* (F3) */
   }
   GEOSGeometry *cut = line && zone ? GEOSDifference_r(h, line, zone) : NULL;
   GEOSGeometry *merged = cut ? GEOSLineMerge_r(h, cut) : NULL;
@@ -108,6 +144,19 @@ fl_status fl__group_front(fl_ctx *ctx, const fl__control_group *cg, const GEOSGe
                     cg->n_sides > 2 ? cg->side[2] : "");
   }
   if (ia < 0) return fl__fail(ctx, FL_E_GEOM, "control layer has no polygons with a side");
+  if (cg->edge && ib >= 0 && !opts->side_a && opts->other_side &&
+      strcmp(cg->side[ia], opts->other_side) == 0) { /* trace the mapped side's boundary */
+    int t = ia; ia = ib; ib = t;
+  }
+  fl_status st_edge = FL_OK;
+  if (cg->edge && ib >= 0) /* (F5) */
+    st_edge = fl__contact_line_ex(ctx, cg->area[ia], cg->area[ib], cg->edge, 1, opts->snap_m, out);
+  if (cg->edge && ib >= 0) {
+    if (st_edge) return st_edge;
+    *side_a = cg->side[ia];
+    *side_b = cg->side[ib];
+    return FL_OK;
+  }
   GEOSGeometry *edge = NULL;
   if (mask) {
     edge = GEOSGeom_clone_r(ctx->geos, mask);

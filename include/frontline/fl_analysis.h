@@ -35,6 +35,12 @@ typedef struct fl_options {
   double min_area_km2;         /* control: holes and islands of one side's ground
                                   below this geodesic area are closed / dropped,
                                   each change a warning (0.01; 0: off) @since 0.2 */
+  const char *other_side;      /* control: one-sided sources; this side holds the
+                                  area of interest outside the control polygons
+                                  (NULL: off) @since 0.2                           */
+  const fl_layer *aoi;         /* control: area of interest, polygons, borrowed;
+                                  with other_side; NULL: the data's bounding box,
+                                  with a warning @since 0.2                        */
 
   /* Bands: outer distances in metres, strictly increasing and > 0.
    * n_dist 0 means the default 5,000 10,000 20,000 40,000. */

@@ -99,6 +99,18 @@ extern const char *const flp_format_values[]; /* text, md */
                "before anything is traced, each change reported as a warning. 0 keeps "  \
                "them all.",                                                              \
                "km2", "0.01", 0.0, INFINITY, FL_PARAM_OPTIONAL | FL_PARAM_ADVANCED)
+#define FLP_P_OTHER_SIDE                                                                 \
+  FLP_P_STRING("other_side", "Other side",                                               \
+               "For sources that map one side only (DeepStateMap's occupied area): the " \
+               "side that holds the area of interest outside the control polygons, e.g. "\
+               "'UA'. Empty: ground outside the polygons is nobody's.",                  \
+               NULL, FL_PARAM_OPTIONAL)
+#define FLP_P_AOI                                                                        \
+  FLP_P_LAYER("aoi", "Area of interest",                                                 \
+              "Polygon layer of the ground the control sources cover; with other_side, " \
+              "the front runs up to its edge and never along it. Without it the data's " \
+              "bounding box stands for it, with a warning. Accepts polygons.",           \
+              FL_GEOM_POLYGON, FL_PARAM_OPTIONAL)
 #define FLP_P_SOURCE_FIELD(parent_name)                                                  \
   FLP_P_FIELD("source_field", "Source field",                                            \
               "Field of the " parent_name " layer naming the source of each feature; "   \

@@ -196,6 +196,95 @@ START_TEST(test_small_island_dropped) {
 }
 END_TEST
 
+static fl_layer *aoi_layer(const char *wkt) {
+  fl_layer *l = fl_layer_new("aoi", 4326, "POLYGON");
+  add(l, wkt);
+  return l;
+}
+
+/* One-sided source (O1) (O2) (F5): RU holds 37.5-38.0 with the 743 m2 hole;
+ * the area of interest is 37.0-38.0. UA holds the rest of it; the front is
+ * the whole 37.5 meridian, 55597.59 m (pyproj), up to the edge (within 1 m
+ * at each end) and never along it; no front around the hole; a place west
+ * is UA's, one east of the area of interest nobody's. */
+START_TEST(test_one_sided_source_with_aoi) {
+  fl_layer *ctl = fl_layer_new("occupied", 4326, "POLYGON");
+  fl_layer_add_field(ctl, "status", FL_FIELD_TEXT);
+  add_text(ctl, "POLYGON((37.5 48.0, 38.0 48.0, 38.0 48.5, 37.5 48.5, 37.5 48.0),"
+                "(37.8 48.25, 37.8003 48.25, 37.8003 48.2503, 37.8 48.2503, 37.8 48.25))",
+           "status", "occupied");
+  fl_layer *aoi = aoi_layer(BOX(37.0, 38.0));
+  fl_options o;
+  fl_options_init(&o);
+  o.side_field = "status";
+  o.side_map = "occupied=RU";
+  o.other_side = "UA";
+  o.aoi = aoi;
+  fl_layer *out = NULL;
+  ck_assert_msg(fl_frontline(ctx, ctl, NULL, &o, &out) == FL_OK, "%s", fl_ctx_errmsg(ctx));
+  ck_assert_uint_eq(out->n_features, 1);
+  FL_ASSERT_NEAR(real(out, &out->features[0], "length_km") * 1000, 55597.59 - 1.0, 1.5, "m");
+  ck_assert_str_eq(txt(out, &out->features[0], "side_a"), "RU");
+  ck_assert_str_eq(txt(out, &out->features[0], "side_b"), "UA");
+  double x0, x1;
+  GEOSGeom_getXMin_r(h, out->features[0].geom, &x0);
+  GEOSGeom_getXMax_r(h, out->features[0].geom, &x1);
+  ck_assert_msg(x0 > 37.4999 && x1 < 37.5001, "front off the meridian: %f..%f", x0, x1);
+  ck_assert(!has_warning("no aoi given"));
+  fl_layer_destroy(ctx, out);
+
+  fl_layer *st = fl_layer_new("places", 4326, "POINT");
+  fl_layer_add_field(st, "name", FL_FIELD_TEXT);
+  add_text(st, "POINT(37.2 48.25)", "name", "west");
+  add_text(st, "POINT(38.5 48.25)", "name", "outside");
+  add_text(st, "POINT(37.801 48.25)", "name", "near the hole");
+  ck_assert_msg(fl_settlement_status(ctx, st, ctl, NULL, &o, &out) == FL_OK, "%s", fl_ctx_errmsg(ctx));
+  ck_assert_str_eq(txt(out, &out->features[0], "side"), "UA");
+  ck_assert_str_eq(txt(out, &out->features[0], "status"), "held");
+  ck_assert_ptr_null(txt(out, &out->features[1], "side"));
+  ck_assert_str_eq(txt(out, &out->features[1], "status"), "unknown");
+  ck_assert_str_eq(txt(out, &out->features[2], "side"), "RU");
+  FL_ASSERT_NEAR(real(out, &out->features[2], "dist_to_front_m"), 22353.44, FL_TOL_M(22353.44), "m");
+  fl_layer_destroy(ctx, out);
+  fl_layer_destroy(ctx, st);
+  o.other_side = NULL; /* an area of interest needs the other side */
+  ck_assert_int_eq(fl_frontline(ctx, ctl, NULL, &o, &out), FL_E_ARG);
+  FL_ASSERT_MSG_HAS(ctx, "aoi is given without other_side");
+  fl_layer_destroy(ctx, aoi);
+  fl_layer_destroy(ctx, ctl);
+}
+END_TEST
+
+/* Regression (issue 10, item 2): without an area of interest, only
+ * boundary along a straight clip line of the data (its bounding box,
+ * within 1 m) is dropped, with a warning. RU holds 37.5-38.0 E less the
+ * triangle west of the line (37.5, 48.0)-(37.75, 48.5): that line is the
+ * whole front, 58615.61 m (pyproj, along the lon/lat straight line), less
+ * the 1 m zone along the box where it meets it: 1/sin(71.5 deg) = 1.05 m at
+ * the top, and 3.15 m at the corner (37.5, 48.0), where it leaves the
+ * meridian side at 18.5 deg. */
+START_TEST(test_one_sided_source_without_aoi) {
+  fl_layer *ctl = fl_layer_new("occupied", 4326, "POLYGON");
+  fl_layer_add_field(ctl, "side", FL_FIELD_TEXT);
+  add_text(ctl, "POLYGON((37.5 48.0, 38.0 48.0, 38.0 48.5, 37.75 48.5, 37.5 48.0))", "side", "RU");
+  fl_options o;
+  fl_options_init(&o);
+  o.other_side = "UA";
+  fl_layer *out = NULL;
+  ck_assert_msg(fl_frontline(ctx, ctl, NULL, &o, &out) == FL_OK, "%s", fl_ctx_errmsg(ctx));
+  FL_ASSERT_NEAR(real(out, &out->features[0], "length_km") * 1000, 58615.61 - 4.2, 0.5, "m");
+  ck_assert(has_warning("no aoi given"));
+  fl_layer_destroy(ctx, out);
+  fl_ctx_clear_warnings(ctx);
+  o.other_side = NULL; /* one side, no other: the same line (F3), no warning */
+  ck_assert_msg(fl_frontline(ctx, ctl, NULL, &o, &out) == FL_OK, "%s", fl_ctx_errmsg(ctx));
+  FL_ASSERT_NEAR(real(out, &out->features[0], "length_km") * 1000, 58615.61 - 4.2, 0.5, "m");
+  ck_assert(!has_warning("no aoi given"));
+  fl_layer_destroy(ctx, out);
+  fl_layer_destroy(ctx, ctl);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("control_data");
   TCase *tc = tcase_create("control_data");
@@ -206,6 +295,8 @@ int main(void) {
   tcase_add_test(tc, test_side_map_numeric_and_contested);
   tcase_add_test(tc, test_small_hole_is_no_front);
   tcase_add_test(tc, test_small_island_dropped);
+  tcase_add_test(tc, test_one_sided_source_with_aoi);
+  tcase_add_test(tc, test_one_sided_source_without_aoi);
   suite_add_tcase(s, tc);
   return fl_test_run(s);
 }
