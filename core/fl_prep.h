@@ -80,6 +80,12 @@ typedef struct fl__groups {
 fl_status fl__groups_build(fl_ctx *ctx, const fl_layer *layer, const fl_options *opts,
                            fl__groups *out);
 void fl__groups_free(fl__groups *g);
+/* Days since 1970-01-01 of an ISO date "YYYY-MM-DD" (or "YYYY/MM/DD", what
+ * GeoJSON dates read as) at the start of the text; 0 when it is none. */
+int fl__date_days(const char *date, long *days);
+/* Nonzero when two dates are the same text, or both dates and at most
+ * tolerance_days apart (fl_options.date_tolerance_days). */
+int fl__dates_within(const char *a, const char *b, int tolerance_days);
 /* Group of `other` matching g (same non-empty keys), or -1. */
 int fl__groups_match(const fl__groups *other, const fl__group *g);
 

@@ -67,6 +67,11 @@ typedef struct fl_options {
   const char *const *classes;
   size_t n_classes;
 
+  /* Snapshots of different sources whose dates lie within this many days
+   * are compared (sources_agree, claims, the analyze report); 0: the same
+   * date only (the default). @since 0.2 */
+  int date_tolerance_days;
+
   /* Keep only control/front features of this source / date (NULL: all). */
   const char *source_filter;
   const char *date_filter;

@@ -111,6 +111,12 @@ extern const char *const flp_format_values[]; /* text, md */
               "the front runs up to its edge and never along it. Without it the data's " \
               "bounding box stands for it, with a warning. Accepts polygons.",           \
               FL_GEOM_POLYGON, FL_PARAM_OPTIONAL)
+#define FLP_P_DATE_TOLERANCE                                                             \
+  FLP_P_NUMBER("date_tolerance_days", "Date tolerance",                                  \
+               "Snapshots of different sources whose dates lie within this many days "   \
+               "are compared (sources_agree, claims, the report), each source with its " \
+               "closest date. 0: the same date only.",                                   \
+               "days", "0", 0.0, 3650.0, FL_PARAM_OPTIONAL)
 #define FLP_P_SOURCE_FIELD(parent_name)                                                  \
   FLP_P_FIELD("source_field", "Source field",                                            \
               "Field of the " parent_name " layer naming the source of each feature; "   \

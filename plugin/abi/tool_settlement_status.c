@@ -40,6 +40,7 @@ static const fl_param_desc params[] = {
     FLP_P_MIN_AREA,
     FLP_P_OTHER_SIDE,
     FLP_P_AOI,
+    FLP_P_DATE_TOLERANCE,
     FLP_P_SOURCE_FIELD("control"),
     FLP_P_DATE_FIELD("control"),
     FLP_P_STATUS_FIELD("control"),

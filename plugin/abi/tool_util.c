@@ -191,6 +191,8 @@ void flp_options(flp_run *r, fl_options *o) {
   if ((s = flp_arg_text(r, "held_by"))) o->held_by = s;
   if ((a = flp_arg_get(r, "snap_m")) && a->present) o->snap_m = a->num;
   if ((a = flp_arg_get(r, "min_area_km2")) && a->present) o->min_area_km2 = a->num;
+  if ((a = flp_arg_get(r, "date_tolerance_days")) && a->present)
+    o->date_tolerance_days = (int)floor(a->num); /* whole days; bounds checked in params.c */
   if ((s = flp_arg_text(r, "side_a"))) o->side_a = s;
   if ((s = flp_arg_text(r, "side_b"))) o->side_b = s;
   if ((a = flp_arg_get(r, "split_share")) && a->present) o->split_share = a->num;

@@ -285,6 +285,142 @@ START_TEST(test_one_sided_source_without_aoi) {
 }
 END_TEST
 
+static fl_layer *two_sides(void) {
+  fl_layer *ctl = fl_layer_new("control", 4326, "POLYGON");
+  fl_layer_add_field(ctl, "side", FL_FIELD_TEXT);
+  add_text(ctl, BOX(37.0, 37.5), "side", "UA");
+  add_text(ctl, BOX(37.5, 38.0), "side", "RU");
+  return ctl;
+}
+
+static char *report_of(const fl_layer *st, const fl_layer *ctl, const fl_options *o) {
+  fl_analyze_input in = {.settlements = st, .control = ctl};
+  fl_analyze_result res;
+  ck_assert_msg(fl_analyze(ctx, &in, o, 0, &res) == FL_OK, "%s", fl_ctx_errmsg(ctx));
+  char *r = strdup(res.report);
+  fl_analyze_result_free(ctx, &res);
+  return r;
+}
+
+/* The report line of the row whose text starts with `name`, n-th match. */
+static const char *line_of(const char *report, const char *name, int nth) {
+  static char line[512];
+  const char *p = report;
+  size_t len = strlen(name);
+  while ((p = strstr(p, name))) {
+    if ((p == report || p[-1] == '\n') && nth-- == 0) {
+      size_t n = strcspn(p, "\n");
+      snprintf(line, sizeof line, "%.*s", (int)n, p);
+      return line;
+    }
+    p += len;
+  }
+  ck_abort_msg("no line %s in:\n%s", name, report);
+  return NULL;
+}
+
+/* Regression (issue 10, item 5): three places named Shevchenko print their
+ * own holder and distance: 7.4 km RU, 22.3 km UA, 29.7 km RU (pyproj:
+ * 7426.41, 22279.17, 29705.50 m to the 37.5 meridian). */
+START_TEST(test_report_rows_are_features_not_names) {
+  fl_layer *ctl = two_sides();
+  fl_layer *st = fl_layer_new("places", 4326, "POINT");
+  fl_layer_add_field(st, "name", FL_FIELD_TEXT);
+  add_text(st, "POINT(37.6 48.25)", "name", "Shevchenko");
+  add_text(st, "POINT(37.2 48.25)", "name", "Shevchenko");
+  add_text(st, "POINT(37.9 48.25)", "name", "Shevchenko");
+  fl_options o;
+  fl_options_init(&o);
+  char *r = report_of(st, ctl, &o);
+  ck_assert_msg(strstr(line_of(r, "Shevchenko", 0), "RU held, 7.4 km"), "%s", r);
+  ck_assert_msg(strstr(line_of(r, "Shevchenko", 1), "UA held, 22.3 km"), "%s", r);
+  ck_assert_msg(strstr(line_of(r, "Shevchenko", 2), "RU held, 29.7 km"), "%s", r);
+  free(r);
+  fl_layer_destroy(ctx, st);
+  fl_layer_destroy(ctx, ctl);
+}
+END_TEST
+
+/* Regression (issue 10, item 5): a numeric name field prints each row's own
+ * values (a shared formatting buffer printed the first row's); without a
+ * name field, rows show the feature id, with a warning. */
+START_TEST(test_report_numeric_and_missing_names) {
+  fl_layer *ctl = two_sides();
+  fl_layer *st = fl_layer_new("places", 4326, "POINT");
+  int code = fl_layer_add_field(st, "code", FL_FIELD_INTEGER);
+  fl_feature_set_int(st, add(st, "POINT(37.6 48.25)"), code, 101);
+  fl_feature_set_int(st, add(st, "POINT(37.2 48.25)"), code, 202);
+  fl_options o;
+  fl_options_init(&o);
+  o.name_field = "code";
+  char *r = report_of(st, ctl, &o);
+  ck_assert_msg(strstr(line_of(r, "101", 0), "RU held, 7.4 km"), "%s", r);
+  ck_assert_msg(strstr(line_of(r, "202", 0), "UA held, 22.3 km"), "%s", r);
+  free(r);
+  o.name_field = "name"; /* absent */
+  r = report_of(st, ctl, &o);
+  ck_assert_msg(strstr(line_of(r, "#1", 0), "RU held, 7.4 km"), "%s", r);
+  ck_assert_msg(strstr(line_of(r, "#2", 0), "UA held, 22.3 km"), "%s", r);
+  ck_assert(has_warning("settlements layer has no field 'name' (name_field)"));
+  free(r);
+  fl_layer_destroy(ctx, st);
+  fl_layer_destroy(ctx, ctl);
+}
+END_TEST
+
+/* Regression (issue 10, item 4): ISW of 2024-11-03 and DeepStateMap of
+ * 2024-11-07 are paired with a 4-day tolerance: one section, each column
+ * with its source and date, and sources_agree set; with no tolerance, two
+ * sections, none of them empty. */
+START_TEST(test_dates_paired_within_tolerance) {
+  fl_layer *ctl = fl_layer_new("control", 4326, "POLYGON");
+  fl_layer_add_field(ctl, "side", FL_FIELD_TEXT);
+  fl_layer_add_field(ctl, "source", FL_FIELD_TEXT);
+  fl_layer_add_field(ctl, "date", FL_FIELD_TEXT);
+  const char *claims[][3] = {{"ISW", "2024/11/03", "37.5"}, {"DeepStateMap", "2024-11-07", "37.4"}};
+  for (int c = 0; c < 2; c++) {
+    char ua[256], ru[256];
+    snprintf(ua, sizeof ua, "POLYGON((37.0 48.0, %s 48.0, %s 48.5, 37.0 48.5, 37.0 48.0))",
+             claims[c][2], claims[c][2]);
+    snprintf(ru, sizeof ru, "POLYGON((%s 48.0, 38.0 48.0, 38.0 48.5, %s 48.5, %s 48.0))",
+             claims[c][2], claims[c][2], claims[c][2]);
+    fl_feature *f = add_text(ctl, ua, "side", "UA");
+    fl_feature_set_text(ctl, f, 1, claims[c][0]);
+    fl_feature_set_text(ctl, f, 2, claims[c][1]);
+    f = add_text(ctl, ru, "side", "RU");
+    fl_feature_set_text(ctl, f, 1, claims[c][0]);
+    fl_feature_set_text(ctl, f, 2, claims[c][1]);
+  }
+  fl_layer *st = fl_layer_new("places", 4326, "POINT");
+  fl_layer_add_field(st, "name", FL_FIELD_TEXT);
+  add_text(st, "POINT(37.45 48.25)", "name", "Between");
+  add_text(st, "POINT(37.9 48.25)", "name", "East");
+  fl_options o;
+  fl_options_init(&o);
+  o.date_tolerance_days = 4;
+  char *r = report_of(st, ctl, &o);
+  ck_assert_msg(strstr(r, "2024-11-07 DeepStateMap") && strstr(r, "2024/11/03 ISW"), "%s", r);
+  ck_assert_msg(strstr(line_of(r, "Between", 0), "NO"), "%s", r);   /* UA by ISW, RU by DSM */
+  ck_assert_msg(strstr(line_of(r, "East", 0), "yes"), "%s", r);
+  ck_assert_msg(!strstr(r, "AS OF 2024/11/03"), "a second section:\n%s", r);
+  free(r);
+  fl_layer *out = NULL;
+  ck_assert_int_eq(fl_settlement_status(ctx, st, ctl, NULL, &o, &out), FL_OK);
+  ck_assert_int_eq((int)real(out, &out->features[0], "sources_agree"), 0);
+  ck_assert_msg(strstr(txt(out, &out->features[0], "claims"), "ISW 2024/11/03: UA held"), "%s",
+                txt(out, &out->features[0], "claims"));
+  ck_assert_int_eq((int)real(out, &out->features[0], "settlement_fid"), 1);
+  fl_layer_destroy(ctx, out);
+  o.date_tolerance_days = 0;
+  r = report_of(st, ctl, &o);
+  ck_assert_msg(strstr(r, "AS OF 2024/11/03") && strstr(r, "AS OF 2024-11-07"), "%s", r);
+  ck_assert_uint_eq(strlen(line_of(r, "East", 1)) > 0, 1); /* the second section has rows */
+  free(r);
+  fl_layer_destroy(ctx, st);
+  fl_layer_destroy(ctx, ctl);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("control_data");
   TCase *tc = tcase_create("control_data");
@@ -297,6 +433,9 @@ int main(void) {
   tcase_add_test(tc, test_small_island_dropped);
   tcase_add_test(tc, test_one_sided_source_with_aoi);
   tcase_add_test(tc, test_one_sided_source_without_aoi);
+  tcase_add_test(tc, test_report_rows_are_features_not_names);
+  tcase_add_test(tc, test_report_numeric_and_missing_names);
+  tcase_add_test(tc, test_dates_paired_within_tolerance);
   suite_add_tcase(s, tc);
   return fl_test_run(s);
 }
