@@ -407,7 +407,7 @@ fl_status fl_analyze(fl_ctx *ctx, const fl_analyze_input *in, const fl_options *
     ph.p0 = bounds[3]; ph.p1 = bounds[4]; ctx->last_progress = -1;
     fl_options eo = *opts;
     eo.held_by = NULL; /* exposure to the front line here; held_by applies to bands */
-    st = fl_route_exposure(ctx, in->routes, front, NULL, &eo, &exposure);
+    st = fl_route_exposure(ctx, in->routes, front, eo.on_side ? in->control : NULL, &eo, &exposure);
   }
   if (!st && have_routes) {
     ph.p0 = bounds[4]; ph.p1 = bounds[5]; ctx->last_progress = -1;

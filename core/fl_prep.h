@@ -162,6 +162,28 @@ int fl__control_side(const fl__control_group *cg, const char *side);
 fl_status fl__other_side_apply(fl_ctx *ctx, const fl_options *opts, const char *layer_name,
                                const char *group, fl__control_group *cg);
 
+/* ---- route_on_side.c ----------------------------------------------------- */
+
+/* With opts->on_side: per group of gr, that side's ground (lon/lat) in the
+ * matching control group; *out NULL without on_side. Free with
+ * fl__on_side_free(). */
+fl_status fl__on_side_grounds(fl_ctx *ctx, const fl_layer *control, const fl_options *opts,
+                              const fl__groups *gr, GEOSGeometry ***out);
+void fl__on_side_free(fl_ctx *ctx, GEOSGeometry **ground, size_t n);
+
+/* One thread's prepared grounds (borrowing ground). */
+typedef struct fl__on_side_prep {
+  size_t n;
+  GEOSGeometry *const *ground;
+  const GEOSPreparedGeometry **prep;
+} fl__on_side_prep;
+fl__on_side_prep *fl__on_side_prepare(fl_ctx *wctx, GEOSGeometry *const *ground, size_t n);
+void fl__on_side_unprepare(fl_ctx *wctx, fl__on_side_prep *p);
+/* The part of route on ground k: *part NULL and *none 0: the whole route;
+ * *none 1: no part; else *part (owned by caller). */
+fl_status fl__on_side_clip(fl_ctx *wctx, const fl__on_side_prep *p, size_t k,
+                           const GEOSGeometry *route, GEOSGeometry **part, int *none);
+
 /* ---- frontline.c ----------------------------------------------------------- */
 
 /* The line of contact (lon/lat) between ground a and ground b; b NULL: the

@@ -48,8 +48,13 @@ typedef struct fl_options {
   size_t n_dist;
   fl_side side;                /* bands: both sides (default), left or right       */
   const char *held_by;         /* bands: keep only ground this side holds;
-                                  route-exposure: measure reach from this side's
-                                  ground instead of the front line (NULL: off)     */
+                                  route-exposure: measure each route's distance
+                                  to this side's ground instead of to the front
+                                  line: routes on that ground are at 0 (NULL: off) */
+  const char *on_side;         /* route-exposure: measure only routes, or parts of
+                                  routes, on this side's ground, e.g. "which of
+                                  our routes can they reach"; needs control
+                                  (NULL: all) @since 0.2                          */
 
   /* Frontline. */
   double snap_m;               /* gap/overlap tolerance between the sides (500 m)   */

@@ -117,6 +117,12 @@ extern const char *const flp_format_values[]; /* text, md */
                "are compared (sources_agree, claims, the report), each source with its " \
                "closest date. 0: the same date only.",                                   \
                "days", "0", 0.0, 3650.0, FL_PARAM_OPTIONAL)
+#define FLP_P_ON_SIDE                                                                    \
+  FLP_P_STRING("on_side", "Routes on side",                                              \
+               "Measure only routes, or parts of routes, on this side's ground (after "  \
+               "the side map), e.g. 'UA': which of our routes can they reach. Needs the "\
+               "control layer. Empty: every route.",                                     \
+               NULL, FL_PARAM_OPTIONAL)
 #define FLP_P_SOURCE_FIELD(parent_name)                                                  \
   FLP_P_FIELD("source_field", "Source field",                                            \
               "Field of the " parent_name " layer naming the source of each feature; "   \

@@ -55,6 +55,7 @@ static const fl_param_desc params[] = {
     FLP_P_MIN_AREA,
     FLP_P_OTHER_SIDE,
     FLP_P_AOI,
+    FLP_P_ON_SIDE,
     FLP_P_DATE_TOLERANCE,
     FLP_P_SOURCE_FIELD("control"),
     FLP_P_DATE_FIELD("control"),
@@ -112,8 +113,8 @@ static fl_status run(flp_run *r) {
   in.mask = mask;
 
   flp_options(r, &o);
-
   o.aoi = aoi;
+
   const flp_arg *fmt = flp_arg_get(r, "format");
   int markdown = fmt && fmt->present && fmt->enum_index == 1;
   if ((st = flp_stage(r, "running the analyses", 0.1, 0.9))) return st;

@@ -62,8 +62,8 @@ static fl_status run(flp_run *r) {
   if (control && (st = flp_require_field(r, "side_field", control))) return st;
 
   flp_options(r, &o);
-
   o.aoi = aoi;
+
   if ((st = flp_stage(r, "computing bands", 0.1, 0.9))) return st;
   fl_ctx_clear_error(r->ctx);
   st = fl_bands(r->ctx, front, control, mask, &o, &out);

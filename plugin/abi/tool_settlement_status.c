@@ -103,8 +103,8 @@ static fl_status run(flp_run *r) {
   if ((st = flp_require_field(r, "side_field", control))) return st;
 
   flp_options(r, &o);
-
   o.aoi = aoi;
+
   if ((st = flp_stage(r, "testing containment", 0.1, 0.9))) return st;
   fl_ctx_clear_error(r->ctx);
   st = fl_settlement_status(r->ctx, settlements, control, front, &o, &out);

@@ -182,6 +182,7 @@ void flp_options(flp_run *r, fl_options *o) {
   if ((s = flp_arg_text(r, "contested_value"))) o->contested_value = s;
   if ((s = flp_arg_text(r, "side_map"))) o->side_map = s;
   if ((s = flp_arg_text(r, "other_side"))) o->other_side = s;
+  if ((s = flp_arg_text(r, "on_side"))) o->on_side = s;
   if ((a = flp_arg_get(r, "distances")) && a->present) {
     o->dist_m = a->dist;
     o->n_dist = a->n_dist;

@@ -421,6 +421,48 @@ START_TEST(test_dates_paired_within_tolerance) {
 }
 END_TEST
 
+/* Regression (issue 10, item 7): with held_by RU, routes on RU ground were
+ * counted at distance 0. on_side UA measures only UA's routes, or their
+ * parts on UA ground: a road 37.2-37.8 E along 48.25 N keeps its part west
+ * of the front, 22279.21 m (pyproj), 5 km of it within 5 km of RU ground
+ * (a parallel meets the meridian square-on); a road wholly on RU ground has
+ * no row. */
+START_TEST(test_route_exposure_on_side) {
+  fl_layer *ctl = two_sides();
+  fl_layer *routes = fl_layer_new("routes", 4326, "LINESTRING");
+  fl_layer_add_field(routes, "name", FL_FIELD_TEXT);
+  add_text(routes, "LINESTRING(37.2 48.25, 37.8 48.25)", "name", "crossing");
+  add_text(routes, "LINESTRING(37.7 48.1, 37.9 48.4)", "name", "RU road");
+  fl_options o;
+  fl_options_init(&o);
+  o.held_by = "RU";
+  fl_layer *out = NULL;
+  ck_assert_msg(fl_route_exposure(ctx, routes, NULL, ctl, &o, &out) == FL_OK, "%s", fl_ctx_errmsg(ctx));
+  ck_assert_uint_eq(out->n_features, 2); /* held_by alone: both, the RU road at 0 */
+  ck_assert_double_eq(real(out, &out->features[1], "min_dist_to_ground_m"), 0.0);
+  fl_layer_destroy(ctx, out);
+  o.on_side = "UA";
+  ck_assert_msg(fl_route_exposure(ctx, routes, NULL, ctl, &o, &out) == FL_OK, "%s", fl_ctx_errmsg(ctx));
+  ck_assert_uint_eq(out->n_features, 1);
+  ck_assert_str_eq(txt(out, &out->features[0], "name"), "crossing");
+  FL_ASSERT_NEAR(real(out, &out->features[0], "length_km") * 1000, 22279.21, FL_TOL_M(22279.21), "m");
+  FL_ASSERT_NEAR(real(out, &out->features[0], "km_0_5000") * 1000, 5000.0, 5.0, "m");
+  fl_layer_destroy(ctx, out);
+  o.on_side = "XX";
+  ck_assert_int_eq(fl_route_exposure(ctx, routes, NULL, ctl, &o, &out), FL_E_ARG);
+  FL_ASSERT_MSG_HAS(ctx, "no ground of side 'XX'");
+  o.held_by = NULL;
+  o.on_side = "UA";
+  fl_layer *front = fl_layer_new("front", 4326, "LINESTRING");
+  add(front, "LINESTRING(37.5 48.0, 37.5 48.5)");
+  ck_assert_int_eq(fl_route_exposure(ctx, routes, front, NULL, &o, &out), FL_E_ARG);
+  FL_ASSERT_MSG_HAS(ctx, "on_side 'UA' needs a control layer");
+  fl_layer_destroy(ctx, front);
+  fl_layer_destroy(ctx, routes);
+  fl_layer_destroy(ctx, ctl);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("control_data");
   TCase *tc = tcase_create("control_data");
@@ -436,6 +478,7 @@ int main(void) {
   tcase_add_test(tc, test_report_rows_are_features_not_names);
   tcase_add_test(tc, test_report_numeric_and_missing_names);
   tcase_add_test(tc, test_dates_paired_within_tolerance);
+  tcase_add_test(tc, test_route_exposure_on_side);
   suite_add_tcase(s, tc);
   return fl_test_run(s);
 }
