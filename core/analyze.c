@@ -82,14 +82,16 @@ static int strv_has(char **v, size_t n, const char *s) {
 }
 
 typedef struct srow {
-  const fl_feature *f;
-  double sort_key;
+  int64_t key;             /* settlement_fid: rows are features, never names */
+  const fl_feature *f;     /* one of its rows, for the name */
+  double sort_key;         /* closest distance among the section's claims */
 } srow;
 
 static int cmp_srow(const void *a, const void *b) {
   const srow *x = a, *y = b;
   if (isnan(x->sort_key) != isnan(y->sort_key)) return isnan(x->sort_key) ? 1 : -1;
-  return (x->sort_key > y->sort_key) - (x->sort_key < y->sort_key);
+  if (x->sort_key != y->sort_key) return (x->sort_key > y->sort_key) - (x->sort_key < y->sort_key);
+  return (x->key > y->key) - (x->key < y->key);
 }
 
 static void cell_sep(text *t, int md, int last) {
@@ -97,9 +99,71 @@ static void cell_sep(text *t, int md, int last) {
   else put(t, last ? "\n" : "  ");
 }
 
-static void report_settlements(text *t, int md, const fl_layer *st, const fl_layer *near,
-                               const fl_options *opts) {
+/* One report section: for each source, the claim date it uses ("" none). */
+typedef struct section {
+  const char *anchor;       /* the newest date of the section */
+  const char *date[16];     /* per source */
+} section;
+
+/* Dates by day when both are dates ("2024/11/03" before "2024-11-07"). */
+static int date_cmp(const char *a, const char *b) {
+  long da, db;
+  if (fl__date_days(a, &da) && fl__date_days(b, &db) && da != db) return da < db ? -1 : 1;
+  return strcmp(a, b);
+}
+
+static int64_t key_of(const fl_layer *st, const fl_feature *f) {
+  double k = num(st, f, "settlement_fid");
+  return isnan(k) ? f->fid : (int64_t)k;
+}
+
+static int row_in(const fl_layer *st, const fl_feature *f, const char *source, const char *date) {
+  const char *d = val(st, f, "date"), *s = val(st, f, "source");
+  return !strcmp(d ? d : "", date) && !strcmp(s ? s : "", source);
+}
+
+/* Sections, newest first: each date not yet used anchors one, and every
+ * source takes its closest date within the tolerance that is still unused. */
+static size_t make_sections(char **dates, size_t n_dates, char **sources, size_t n_sources,
+                            const fl_layer *st, int tol, section *sec, size_t cap) {
+  unsigned char used[64][16];
+  memset(used, 0, sizeof used);
+  size_t n = 0;
+  for (size_t a = 0; a < n_dates && n < cap; a++) {
+    section *x = &sec[n];
+    memset(x, 0, sizeof *x);
+    x->anchor = dates[a];
+    int any = 0;
+    for (size_t s = 0; s < n_sources; s++) {
+      long best = -1, da = 0, dd = 0;
+      int have_a = fl__date_days(dates[a], &da);
+      for (size_t d = 0; d < n_dates; d++) {
+        if (used[d][s] || !fl__dates_within(dates[a], dates[d], tol)) continue;
+        int exists = 0;
+        for (size_t i = 0; i < st->n_features && !exists; i++)
+          exists = row_in(st, &st->features[i], sources[s], dates[d]);
+        if (!exists) continue;
+        long gap = have_a && fl__date_days(dates[d], &dd) ? labs(dd - da) : 0;
+        if (best < 0 || gap < best) { best = gap; x->date[s] = dates[d]; }
+      }
+      if (x->date[s]) {
+        for (size_t d = 0; d < n_dates; d++)
+          if (dates[d] == x->date[s]) used[d][s] = 1;
+        any = 1;
+      }
+    }
+    if (any) n++;
+  }
+  return n;
+}
+
+static void report_settlements(fl_ctx *ctx, text *t, int md, const fl_layer *st,
+                               const fl_layer *near, const fl_options *opts) {
   const char *name_f = opts->name_field ? opts->name_field : "name";
+  int has_name = fl_layer_field_index(st, name_f) >= 0;
+  if (!has_name)
+    fl__warn(ctx, "settlements layer has no field '%s' (@{name_field}); the report names "
+             "settlements by feature id", name_f);
   /* the dates, newest first, and the sources */
   char *dates[64], *sources[16];
   size_t n_dates = 0, n_sources = 0;
@@ -113,29 +177,41 @@ static void report_settlements(text *t, int md, const fl_layer *st, const fl_lay
   }
   for (size_t a = 0; a < n_dates; a++) /* newest first */
     for (size_t b = a + 1; b < n_dates; b++)
-      if (strcmp(dates[b], dates[a]) > 0) { char *x = dates[a]; dates[a] = dates[b]; dates[b] = x; }
+      if (date_cmp(dates[b], dates[a]) > 0) { char *x = dates[a]; dates[a] = dates[b]; dates[b] = x; }
+  section sec[64];
+  size_t n_sec = make_sections(dates, n_dates, sources, n_sources, st, opts->date_tolerance_days,
+                               sec, 64);
   srow *rows = malloc((st->n_features + 1) * sizeof *rows);
   if (!rows) { t->failed = 1; return; }
-  for (size_t di = 0; di < n_dates; di++) {
-    const char *date = dates[di];
+  for (size_t si = 0; si < n_sec; si++) {
+    const section *x = &sec[si];
+    const char *date = x->anchor;
     if (md) put(t, "\n## Settlements%s%s\n\n", date[0] ? " as of " : "", date);
     else put(t, "\nSETTLEMENTS%s%s (closest to the front first)\n", date[0] ? " AS OF " : "", date);
-    /* one row per settlement: take the rows of the first source for sorting */
+    /* one row per settlement feature, from every claim of the section */
     size_t n = 0;
     for (size_t i = 0; i < st->n_features; i++) {
       const fl_feature *f = &st->features[i];
-      const char *d = val(st, f, "date"), *s = val(st, f, "source");
-      if (strcmp(d ? d : "", date) || strcmp(s ? s : "", sources[0])) continue;
-      rows[n].f = f;
-      rows[n].sort_key = num(st, f, "dist_to_front_m");
-      n++;
+      int in = 0;
+      for (size_t s = 0; s < n_sources && !in; s++)
+        in = x->date[s] && row_in(st, f, sources[s], x->date[s]);
+      if (!in) continue;
+      int64_t key = key_of(st, f);
+      double d = num(st, f, "dist_to_front_m");
+      size_t r = 0;
+      while (r < n && rows[r].key != key) r++;
+      if (r == n) { rows[n].key = key; rows[n].f = f; rows[n].sort_key = d; n++; }
+      else if (!isnan(d) && (isnan(rows[r].sort_key) || d < rows[r].sort_key)) rows[r].sort_key = d;
     }
     qsort(rows, n, sizeof *rows, cmp_srow);
     if (md) put(t, "| settlement | ");
     else put(t, "%-24s  ", "settlement");
-    for (size_t s = 0; s < n_sources; s++) {
-      if (md) put(t, "%s | ", sources[s][0] ? sources[s] : "holder");
-      else { put_cell(t, sources[s][0] ? sources[s] : "holder", 30); put(t, "  "); }
+    for (size_t s = 0; s < n_sources; s++) { /* each column says its source and date */
+      char head[160];
+      snprintf(head, sizeof head, "%s%s%s", x->date[s] ? x->date[s] : "(no claim)",
+               x->date[s] && !x->date[s][0] ? "" : " ", sources[s][0] ? sources[s] : "holder");
+      if (md) put(t, "%s | ", head);
+      else { put_cell(t, head, 30); put(t, "  "); }
     }
     if (md) put(t, "agree | nearest route |\n|---|");
     else put(t, "%-5s  %s\n", "agree", "nearest route");
@@ -144,47 +220,51 @@ static void report_settlements(text *t, int md, const fl_layer *st, const fl_lay
       put(t, "---|---|\n");
     }
     for (size_t r = 0; r < n; r++) {
-      const fl_feature *f = rows[r].f;
-      const char *name = val(st, f, name_f);
-      if (md) put(t, "| %s", name ? name : "?");
-      else put_cell(t, name ? name : "?", 24);
+      char name[128]; /* a copy: val() may return a shared buffer */
+      const char *nm = has_name ? val(st, rows[r].f, name_f) : NULL;
+      if (nm) snprintf(name, sizeof name, "%s", nm);
+      else snprintf(name, sizeof name, "#%lld", (long long)rows[r].key);
+      if (md) put(t, "| %s", name);
+      else put_cell(t, name, 24);
       cell_sep(t, md, 0);
+      const fl_feature *agree_row = NULL;
       for (size_t s = 0; s < n_sources; s++) {
-        /* the same settlement (same fid order) in this source's rows */
         const fl_feature *g = NULL;
-        for (size_t i = 0; i < st->n_features && !g; i++) {
+        for (size_t i = 0; x->date[s] && i < st->n_features && !g; i++) {
           const fl_feature *c = &st->features[i];
-          const char *d = val(st, c, "date"), *so = val(st, c, "source");
-          const char *nm = val(st, c, name_f);
-          if (!strcmp(d ? d : "", date) && !strcmp(so ? so : "", sources[s]) &&
-              ((nm && name && !strcmp(nm, name)) || (!nm && c->geom == f->geom)))
-            g = c;
+          if (key_of(st, c) == rows[r].key && row_in(st, c, sources[s], x->date[s])) g = c;
         }
         char cell[160] = "-";
         if (g) {
-          const char *side = val(st, g, "side"), *status = val(st, g, "status");
-          const char *band = val(st, g, "band_label");
+          char side[64], status[32], band[48];
+          const char *v;
+          snprintf(side, sizeof side, "%s", (v = val(st, g, "side")) ? v : "-");
+          snprintf(status, sizeof status, "%s", (v = val(st, g, "status")) ? v : "?");
+          snprintf(band, sizeof band, "%s", (v = val(st, g, "band_label")) ? v : "");
           double dm = num(st, g, "dist_to_front_m");
-          snprintf(cell, sizeof cell, "%s %s, %.1f km%s%s%s", side ? side : "-",
-                   status ? status : "?", dm / 1000.0, band ? " (" : "", band ? band : "",
-                   band ? ")" : "");
+          if (isnan(dm))
+            snprintf(cell, sizeof cell, "%s %s", side, status);
+          else
+            snprintf(cell, sizeof cell, "%s %s, %.1f km%s%s%s", side, status, dm / 1000.0,
+                     band[0] ? " (" : "", band, band[0] ? ")" : "");
+          if (!agree_row) agree_row = g;
         }
         if (md) put(t, "%s", cell);
         else put_cell(t, cell, 30);
         cell_sep(t, md, 0);
       }
-      const char *agree = val(st, f, "sources_agree");
+      const char *agree = agree_row ? val(st, agree_row, "sources_agree") : NULL;
       if (md) put(t, "%s", agree ? (strcmp(agree, "1") ? "no" : "yes") : "-");
       else put(t, "%-5s", agree ? (strcmp(agree, "1") ? "NO" : "yes") : "-");
       cell_sep(t, md, 0);
       const fl_feature *nf = NULL;
-      for (size_t i = 0; near && i < near->n_features && !nf; i++) {
-        const char *nm = val(near, &near->features[i], name_f);
-        if (nm && name && !strcmp(nm, name)) nf = &near->features[i];
-      }
+      for (size_t i = 0; near && i < near->n_features && !nf; i++)
+        if (near->features[i].fid == rows[r].key) nf = &near->features[i];
       if (nf) {
         const char *rn = val(near, nf, "route_name");
-        put(t, "%s, %.1f km", rn ? rn : "?", num(near, nf, "dist_m") / 1000.0);
+        char route[128];
+        snprintf(route, sizeof route, "%s", rn ? rn : "?");
+        put(t, "%s, %.1f km", route, num(near, nf, "dist_m") / 1000.0);
       } else {
         put(t, "-");
       }
@@ -327,7 +407,7 @@ fl_status fl_analyze(fl_ctx *ctx, const fl_analyze_input *in, const fl_options *
     ph.p0 = bounds[3]; ph.p1 = bounds[4]; ctx->last_progress = -1;
     fl_options eo = *opts;
     eo.held_by = NULL; /* exposure to the front line here; held_by applies to bands */
-    st = fl_route_exposure(ctx, in->routes, front, NULL, &eo, &exposure);
+    st = fl_route_exposure(ctx, in->routes, front, eo.on_side ? in->control : NULL, &eo, &exposure);
   }
   if (!st && have_routes) {
     ph.p0 = bounds[4]; ph.p1 = bounds[5]; ctx->last_progress = -1;
@@ -344,7 +424,7 @@ fl_status fl_analyze(fl_ctx *ctx, const fl_analyze_input *in, const fl_options *
     else put(&t, "FRONTLINE REPORT\nsettlements %zu, control claims %zu, routes %zu; distances "
              "geodesic on WGS84\n", in->settlements->n_features, frontline->n_features,
              in->routes ? in->routes->n_features : (size_t)0);
-    report_settlements(&t, md, status, nearest, opts);
+    report_settlements(ctx, &t, md, status, nearest, opts);
     report_routes(&t, md, exposure, opts);
     report_front(&t, md, frontline, bands);
     if (ctx->n_warnings) {

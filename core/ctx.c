@@ -160,6 +160,8 @@ void fl__warn(fl_ctx *ctx, const char *fmt, ...) {
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
   fl__msg_clean(buf);
+  for (size_t i = 0; i < ctx->n_warnings; i++) /* analyses of one run meet the same input */
+    if (strcmp(ctx->warnings[i], buf) == 0) return;
   if (ctx->n_warnings == ctx->cap_warnings) {
     size_t cap = ctx->cap_warnings ? ctx->cap_warnings * 2 : 8;
     char **w = realloc(ctx->warnings, cap * sizeof *w);

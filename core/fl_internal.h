@@ -43,7 +43,8 @@ struct fl_ctx {
 /* Set status and message (printf format); returns st for "return fl__fail(...)". */
 fl_status fl__fail(fl_ctx *ctx, fl_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Record a warning (one sentence). Out-of-memory drops it silently. */
+/* Record a warning (one sentence) unless the same one is recorded already.
+ * Out-of-memory drops it silently. */
 void fl__warn(fl_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Make a message one line of valid UTF-8, in place: line breaks and tabs
  * become spaces, other control bytes and bytes that are not UTF-8 '?'

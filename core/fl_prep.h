@@ -85,6 +85,12 @@ typedef struct fl__groups {
 fl_status fl__groups_build(fl_ctx *ctx, const fl_layer *layer, const fl_options *opts,
                            fl__groups *out);
 void fl__groups_free(fl__groups *g);
+/* Days since 1970-01-01 of an ISO date "YYYY-MM-DD" (or "YYYY/MM/DD", what
+ * GeoJSON dates read as) at the start of the text; 0 when it is none. */
+int fl__date_days(const char *date, long *days);
+/* Nonzero when two dates are the same text, or both dates and at most
+ * tolerance_days apart (fl_options.date_tolerance_days). */
+int fl__dates_within(const char *a, const char *b, int tolerance_days);
 /* Group of `other` matching g (same non-empty keys), or -1. */
 int fl__groups_match(const fl__groups *other, const fl__group *g);
 
@@ -103,6 +109,36 @@ fl_status fl__parallel_for(fl_ctx *ctx, size_t n, fl__item_fn fn, void *shared,
                            fl__scratch_new_fn scratch_new, fl__scratch_free_fn scratch_free,
                            double prog0, double prog1);
 
+/* ---- side_map.c ----------------------------------------------------------- */
+
+/* The side every mapped ground goes to when it is neither side's (M2). */
+#define FL__CONTESTED "contested"
+
+/* A parsed side map: value[i] (side field value) -> side[i]; n 0: no map. */
+typedef struct fl__side_map {
+  size_t n;
+  char **value, **side;   /* point into buf; side may be FL__CONTESTED */
+  char *buf;
+} fl__side_map;
+
+/* Parse opts->side_map (NULL or blank: an empty map, FL_OK). */
+fl_status fl__side_map_parse(fl_ctx *ctx, const char *text, fl__side_map *out);
+void fl__side_map_free(fl__side_map *m);
+/* The side a value maps to, or NULL when the map does not name it. */
+const char *fl__side_map_side(const fl__side_map *m, const char *value);
+/* FL_E_ARG listing the values (with feature counts) the map does not name,
+ * among features whose of_feature is >= 0 (of_feature NULL: all). */
+fl_status fl__side_map_check(fl_ctx *ctx, const fl__side_map *m, const fl_layer *layer,
+                             int side_field, const int *of_feature);
+
+/* ---- small_parts.c -------------------------------------------------------- */
+
+/* Close the holes and drop the islands of *area (lon/lat, polygonal) whose
+ * geodesic area is below min_km2 (0: off); each kind changed is one warning
+ * that starts with `where`. *area is replaced when anything changed. */
+fl_status fl__drop_small_parts(fl_ctx *ctx, GEOSGeometry **area, double min_km2,
+                               const char *where);
+
 /* ---- control.c ------------------------------------------------------------ */
 
 /* One claim of a control layer: each side's ground (dissolved, lon/lat) and
@@ -112,6 +148,8 @@ typedef struct fl__control_group {
   char **side;              /* side values, sorted */
   GEOSGeometry **area;      /* dissolved ground of each side (lon/lat) */
   GEOSGeometry *contested;  /* dissolved contested-status polygons, or NULL */
+  GEOSGeometry *edge;       /* with other_side: the area of interest (or the data's
+                               bounding box) the ground ends at; else NULL */
 } fl__control_group;
 
 fl_status fl__control_group_build(fl_ctx *ctx, const fl__prepped *control, const fl__groups *gr,
@@ -120,6 +158,37 @@ void fl__control_group_free(fl_ctx *ctx, fl__control_group *cg);
 /* Index of a side value in cg, or -1. */
 int fl__control_side(const fl__control_group *cg, const char *side);
 
+/* ---- other_side.c --------------------------------------------------------- */
+
+/* With opts->other_side: clip cg to the area of interest (opts->aoi, or the
+ * data's bounding box with a warning), give the rest of it to the other side
+ * and keep it in cg->edge. Nothing without other_side. group: " (source,
+ * date)" or "" for messages. */
+fl_status fl__other_side_apply(fl_ctx *ctx, const fl_options *opts, const char *layer_name,
+                               const char *group, fl__control_group *cg);
+
+/* ---- route_on_side.c ----------------------------------------------------- */
+
+/* With opts->on_side: per group of gr, that side's ground (lon/lat) in the
+ * matching control group; *out NULL without on_side. Free with
+ * fl__on_side_free(). */
+fl_status fl__on_side_grounds(fl_ctx *ctx, const fl_layer *control, const fl_options *opts,
+                              const fl__groups *gr, GEOSGeometry ***out);
+void fl__on_side_free(fl_ctx *ctx, GEOSGeometry **ground, size_t n);
+
+/* One thread's prepared grounds (borrowing ground). */
+typedef struct fl__on_side_prep {
+  size_t n;
+  GEOSGeometry *const *ground;
+  const GEOSPreparedGeometry **prep;
+} fl__on_side_prep;
+fl__on_side_prep *fl__on_side_prepare(fl_ctx *wctx, GEOSGeometry *const *ground, size_t n);
+void fl__on_side_unprepare(fl_ctx *wctx, fl__on_side_prep *p);
+/* The part of route on ground k: *part NULL and *none 0: the whole route;
+ * *none 1: no part; else *part (owned by caller). */
+fl_status fl__on_side_clip(fl_ctx *wctx, const fl__on_side_prep *p, size_t k,
+                           const GEOSGeometry *route, GEOSGeometry **part, int *none);
+
 /* ---- frontline.c ----------------------------------------------------------- */
 
 /* The line of contact (lon/lat) between ground a and ground b; b NULL: the
@@ -127,6 +196,11 @@ int fl__control_side(const fl__control_group *cg, const char *side);
  * polygon). Owned by caller. */
 fl_status fl__contact_line(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b,
                            const GEOSGeometry *edge, double snap_m, GEOSGeometry **out);
+/* The same; open_edge nonzero: b is the rest of the area of interest `edge`
+ * (other_side.c), the line runs up to edge and never along it (F5). */
+fl_status fl__contact_line_ex(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b,
+                              const GEOSGeometry *edge, int open_edge, double snap_m,
+                              GEOSGeometry **out);
 /* The contact line of one control group, choosing the sides from opts. */
 fl_status fl__group_front(fl_ctx *ctx, const fl__control_group *cg, const GEOSGeometry *mask,
                           const fl_options *opts, const char **side_a, const char **side_b,

@@ -7,10 +7,16 @@
  *        between the two layers do not break or double the line;
  *   (F2) never the outer edge of the data: parts within 1.5 snap_m of the
  *        outline of A and B together (closed over gaps by snap_m) are cut;
- *   (F3) one side only: its boundary minus the parts within snap_m of the
- *        edge (the mask, or else the bounding box of the data, which is
- *        where clipped public layers end);
- *   (F4) length is geodesic, in km.
+ *   (F3) one side only: its boundary minus the parts running along the edge
+ *        within 1 m (the mask, or else the bounding box of the data, which
+ *        is where clipped public layers end);
+ *   (F4) length is geodesic, in km;
+ *   (F5) one-sided source with an other side (other_side.c): side A's
+ *        boundary where the other side's ground lies within snap_m, minus
+ *        the parts running along the area of interest's edge within 1 m:
+ *        the front runs up to the edge and never along it (no F2).
+ * Edges are densified in lon/lat before projecting, so a straight clip line
+ * of the data and the edge stay within centimetres of each other.
  * Work happens in one azimuthal equidistant frame centred on the data; snap
  * is a tolerance, so the frame's small stretch does not matter here.
  */
@@ -21,6 +27,28 @@
 #include "fl_prep.h"
 
 #define SNAP_QUADSEGS 8
+#define EDGE_M 1.0        /* (F3) (F5): boundary this close to the edge runs along it */
+#define EDGE_STEP_DEG 0.001 /* densify edges to ~100 m before projecting */
+#define MANY_PIECES 10 /* a front in more pieces than this is reported (warning) */
+
+/* The zone within d of the boundary of E (projected). */
+static GEOSGeometry *edge_zone(GEOSContextHandle_t h, const GEOSGeometry *E, double d) {
+  GEOSGeometry *eb = GEOSBoundary_r(h, E);
+  GEOSGeometry *z = eb ? GEOSBuffer_r(h, eb, d, SNAP_QUADSEGS) : NULL;
+  if (eb) GEOSGeom_destroy_r(h, eb);
+  return z;
+}
+
+/* A geometry densified in lon/lat and projected; NULL: NULL. A clip line
+ * of the data is straight in lon/lat, so the ground's long straight edges
+ * are densified like the edge they run along. */
+static GEOSGeometry *project_dense(fl_ctx *ctx, const fl__frame *f, const GEOSGeometry *g) {
+  if (!g) return NULL;
+  GEOSGeometry *dense = GEOSDensify_r(ctx->geos, g, EDGE_STEP_DEG);
+  GEOSGeometry *xy = dense ? fl__frame_project(ctx, f, dense) : NULL;
+  if (dense) GEOSGeom_destroy_r(ctx->geos, dense);
+  return xy;
+}
 
 /* Polygons split at +-180, unwrapped around the frame's centre so that the
  * parts meet exactly again, dissolved and projected; NULL on failure. */
@@ -35,6 +63,12 @@ static GEOSGeometry *seamless(fl_ctx *ctx, const fl__frame *f, const GEOSGeometr
 
 fl_status fl__contact_line(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b,
                            const GEOSGeometry *edge, double snap_m, GEOSGeometry **out) {
+  return fl__contact_line_ex(ctx, a, b, edge, 0, snap_m, out);
+}
+
+fl_status fl__contact_line_ex(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b,
+                              const GEOSGeometry *edge, int open_edge, double snap_m,
+                              GEOSGeometry **out) {
   GEOSContextHandle_t h = ctx->geos;
   *out = NULL;
   double minx, miny, maxx, maxy;
@@ -47,13 +81,18 @@ fl_status fl__contact_line(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometr
     A = seamless(ctx, &f, a);
     B = b ? seamless(ctx, &f, b) : NULL;
   } else {
-    A = fl__frame_project(ctx, &f, a);
-    B = b ? fl__frame_project(ctx, &f, b) : NULL;
+    A = project_dense(ctx, &f, a);
+    B = project_dense(ctx, &f, b);
   }
-  GEOSGeometry *E = edge ? fl__frame_project(ctx, &f, edge) : NULL;
+  GEOSGeometry *E = project_dense(ctx, &f, edge);
   GEOSGeometry *bA = A ? GEOSBoundary_r(h, A) : NULL;
   GEOSGeometry *line = NULL, *zone = NULL;
-  if (bA && B) {
+  if (bA && B && E && open_edge) { /* (F5) */
+    GEOSGeometry *nearB = GEOSBuffer_r(h, B, snap_m, SNAP_QUADSEGS);
+    line = nearB ? GEOSIntersection_r(h, bA, nearB) : NULL;
+    zone = edge_zone(h, E, EDGE_M);
+    GEOSGeom_destroy_r(h, nearB);
+  } else if (bA && B) {
     GEOSGeometry *nearB = GEOSBuffer_r(h, B, snap_m, SNAP_QUADSEGS);
     line = nearB ? GEOSIntersection_r(h, bA, nearB) : NULL; /* (F1) */
     GEOSGeometry *both = GEOSUnion_r(h, A, B);
@@ -77,9 +116,7 @@ fl_status fl__contact_line(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometr
     }
   } else if (bA) {
     line = GEOSGeom_clone_r(h, bA);
-    GEOSGeometry *eb = E ? GEOSBoundary_r(h, E) : NULL;
-    zone = eb ? GEOSBuffer_r(h, eb, snap_m, SNAP_QUADSEGS) : NULL; /* (F3) */
-    GEOSGeom_destroy_r(h, eb);
+    zone = E ? edge_zone(h, E, EDGE_M) : NULL; /* (F3) */
   }
   GEOSGeometry *cut = line && zone ? GEOSDifference_r(h, line, zone) : NULL;
   GEOSGeometry *merged = cut ? GEOSLineMerge_r(h, cut) : NULL;
@@ -121,11 +158,24 @@ fl_status fl__group_front(fl_ctx *ctx, const fl__control_group *cg, const GEOSGe
     return fl__fail(ctx, FL_E_GEOM, "control layer holds no polygon with a side: every polygon "
                     "is contested or has no geometry");
   } else {
-    return fl__fail(ctx, FL_E_ARG, "control layer holds %zu sides (%s, %s, %s%s); name the two "
-                    "facing each other with @{side_a} and @{side_b}", cg->n_sides, cg->side[0],
-                    cg->side[1], cg->side[2], cg->n_sides > 3 ? ", ..." : "");
+    return fl__fail(ctx, FL_E_ARG, "control layer holds %zu sides (%s, %s, %s%s); map its "
+                    "values to two sides (and contested) with @{side_map}", cg->n_sides,
+                    cg->side[0], cg->side[1], cg->side[2], cg->n_sides > 3 ? ", ..." : "");
   }
   if (ia < 0) return fl__fail(ctx, FL_E_GEOM, "control layer has no polygons with a side");
+  if (cg->edge && ib >= 0 && !opts->side_a && opts->other_side &&
+      strcmp(cg->side[ia], opts->other_side) == 0) { /* trace the mapped side's boundary */
+    int t = ia; ia = ib; ib = t;
+  }
+  fl_status st_edge = FL_OK;
+  if (cg->edge && ib >= 0) /* (F5) */
+    st_edge = fl__contact_line_ex(ctx, cg->area[ia], cg->area[ib], cg->edge, 1, opts->snap_m, out);
+  if (cg->edge && ib >= 0) {
+    if (st_edge) return st_edge;
+    *side_a = cg->side[ia];
+    *side_b = cg->side[ib];
+    return FL_OK;
+  }
   GEOSGeometry *edge = NULL;
   if (mask) {
     edge = GEOSGeom_clone_r(ctx->geos, mask);
@@ -193,6 +243,13 @@ fl_status fl_frontline(fl_ctx *ctx, const fl_layer *control, const fl_layer *mas
     st = fl__group_front(ctx, &cg, mask_ll, opts, &sa, &sb, &line);
     double len_m = 0;
     if (!st) fl_length_m(ctx, line, &len_m); /* (F4) */
+    int pieces = !st ? GEOSGetNumGeometries_r(h, line) : 0;
+    if (pieces > MANY_PIECES)
+      fl__warn(ctx, "the line of contact of control layer '%s'%s%s%s%s comes out in %d pieces "
+               "(%.1f km); gaps between the sides wider than @{snap_m}, or a grey zone, break it",
+               control->name ? control->name : "?", gr.g[k].source[0] ? ", source " : "",
+               gr.g[k].source, gr.g[k].date[0] ? ", date " : "", gr.g[k].date, pieces,
+               len_m / 1000.0);
     GEOSGeometry *outg = NULL;
     if (!st) st = fl__to_layer_crs(ctx, line, control->srid, &outg);
     fl_feature *f = NULL;

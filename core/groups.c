@@ -109,3 +109,30 @@ int fl__groups_match(const fl__groups *other, const fl__group *g) {
   if (exact >= 0) return exact;
   return other->n == 1 ? 0 : -1;
 }
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's algorithm). */
+static long civil_days(long y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  long era = (y >= 0 ? y : y - 399) / 400;
+  unsigned yoe = (unsigned)(y - era * 400);
+  unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + (long)doe - 719468;
+}
+
+int fl__date_days(const char *date, long *days) {
+  int y, m, d, n = 0;
+  char sep1, sep2;
+  if (!date || sscanf(date, "%4d%c%2d%c%2d%n", &y, &sep1, &m, &sep2, &d, &n) != 5 || n != 10)
+    return 0;
+  if ((sep1 != '-' && sep1 != '/') || sep2 != sep1 || m < 1 || m > 12 || d < 1 || d > 31) return 0;
+  *days = civil_days(y, (unsigned)m, (unsigned)d);
+  return 1;
+}
+
+int fl__dates_within(const char *a, const char *b, int tolerance_days) {
+  if (strcmp(a, b) == 0) return 1;
+  long da, db;
+  if (tolerance_days <= 0 || !fl__date_days(a, &da) || !fl__date_days(b, &db)) return 0;
+  return labs(da - db) <= tolerance_days;
+}

@@ -15,6 +15,7 @@ void fl_options_init(fl_options *opts) {
   opts->contested_value = "contested";
   opts->side = FL_SIDE_BOTH;
   opts->snap_m = 500.0;
+  opts->min_area_km2 = 0.01;
   opts->split_share = 0.75;
   opts->contested_dist_m = 0.0;
 }

@@ -18,7 +18,9 @@
  *        no point inside an edge is closer by more than max(0.5 m,
  *        CLOSEST_REL of it), a tenth of the accuracy DESIGN.md asks;
  *   (R4) exposed = within the outermost band; exposed_share = exposed km /
- *        length km; the exposed parts are the result geometry.
+ *        length km; the exposed parts are the result geometry;
+ *   (R5) with on_side, only the parts of routes on that side's ground
+ *        (route_on_side.c).
  *
  * Speed, without changing the answers (E1)..(E2):
  *   (E1) a vertex is first given the index's frame estimate (within
@@ -49,6 +51,7 @@ typedef struct piece_buf {
 } piece_buf;
 
 typedef struct row {
+  int off_side;     /* (R5): no part on opts->on_side's ground, no row */
   double length_m, min_m;
   double *band_m;   /* n_dist + 1 (last: beyond) */
   piece_buf exposed;
@@ -61,6 +64,7 @@ typedef struct job {
   const double *dist;
   size_t n_dist;
   row *rows;             /* [route * n_groups + group] */
+  GEOSGeometry **on_ground; /* per group: opts->on_side's ground, or NULL (route_on_side.c) */
 } job;
 
 /* A route vertex measured by estimate only (E1): its position and a lower
@@ -309,17 +313,34 @@ static fl_status closest_approach(walker *w) {
   return FL_OK;
 }
 
-static fl_status one_route(fl_ctx *wctx, size_t i, void *shared, void *scratch) {
-  (void)scratch;
+static void *scratch_new(fl_ctx *wctx, void *shared) {
   job *j = shared;
-  const GEOSGeometry *g = j->routes->lonlat[i];
-  if (!g) return FL_OK;
+  return fl__on_side_prepare(wctx, j->on_ground, j->n_groups);
+}
+
+static void scratch_free(fl_ctx *wctx, void *scratch) { fl__on_side_unprepare(wctx, scratch); }
+
+static fl_status one_route(fl_ctx *wctx, size_t i, void *shared, void *scratch) {
+  job *j = shared;
+  const GEOSGeometry *whole = j->routes->lonlat[i];
+  if (!whole) return FL_OK;
   for (size_t k = 0; k < j->n_groups; k++) {
+    GEOSGeometry *part = NULL;
+    int none = 0;
+    if (j->on_ground) { /* (R5) */
+      if (!scratch) return fl__fail(wctx, FL_E_NOMEM, "out of memory");
+      fl_status st = fl__on_side_clip(wctx, scratch, k, whole, &part, &none);
+      if (st) return st;
+      j->rows[i * j->n_groups + k].off_side = none;
+      if (none) continue;
+    }
+    const GEOSGeometry *g = part ? part : whole;
     walker w;
     walker_init(&w, wctx, j->idx[k], j->dist, j->n_dist, &j->rows[i * j->n_groups + k]);
     fl__each_seq(wctx->geos, g, walk_seq, &w);
     fl_status st = w.st ? w.st : closest_approach(&w);
     walker_free(&w);
+    if (part) GEOSGeom_destroy_r(wctx->geos, part);
     if (st == FL_E_NOMEM) return fl__fail(wctx, FL_E_NOMEM, "out of memory");
     if (st) return st;
   }
@@ -469,7 +490,12 @@ fl_status fl_route_exposure(fl_ctx *ctx, const fl_layer *routes, const fl_layer 
     if (!band_store) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
     for (size_t r = 0; !st && r < n_rows; r++) j.rows[r].band_m = band_store + r * (n_dist + 1);
   }
-  if (!st) st = fl__parallel_for(ctx, routes->n_features, one_route, &j, NULL, NULL, 0.05, 0.95);
+  if (!st) st = fl__on_side_grounds(ctx, control, opts, &gr, &j.on_ground);
+  if (!st && j.on_ground)
+    st = fl__parallel_for(ctx, routes->n_features, one_route, &j, scratch_new, scratch_free, 0.05,
+                          0.95);
+  else if (!st)
+    st = fl__parallel_for(ctx, routes->n_features, one_route, &j, NULL, NULL, 0.05, 0.95);
 
   /* result layer (R4) */
   if (!st) {
@@ -517,6 +543,7 @@ fl_status fl_route_exposure(fl_ctx *ctx, const fl_layer *routes, const fl_layer 
     if (!rp.lonlat[i]) continue;
     for (size_t k = 0; !st && k < gr.n; k++) {
       row *r = &j.rows[i * gr.n + k];
+      if (r->off_side) continue;
       GEOSGeometry *ll = exposed_geometry(ctx, &r->exposed), *geom = NULL;
       if (ll) st = fl__to_layer_crs(ctx, ll, routes->srid, &geom);
       if (st) break;
@@ -547,6 +574,7 @@ fl_status fl_route_exposure(fl_ctx *ctx, const fl_layer *routes, const fl_layer 
   for (size_t k = 0; j.idx && k < gr.n; k++) fl_dist_index_destroy(ctx, j.idx[k]);
   free(j.idx);
   free(j.rows);
+  fl__on_side_free(ctx, j.on_ground, gr.n);
   free(band_store);
   if (gr.of_feature) fl__groups_free(&gr);
   fl__prep_free(ctx, &rp);

@@ -16,7 +16,9 @@
  * Distances to the front are geodesic (dist_index.c); the front is the front
  * layer's line for the same source/date when given, else derived from the
  * control group (frontline.c). Sources agree when every source of the same
- * date names the same holder and status.
+ * date (within date_tolerance_days: each other source's closest date) names
+ * the same holder and status. Each row carries settlement_fid, the feature
+ * id of its settlement: rows are keyed by feature, never by name.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -227,11 +229,28 @@ static void claim_text(const job *j, const row *r, char *buf, size_t len) {
            status_text[r->status]);
 }
 
+/* Nonzero when group o is compared with group g: g itself, or another
+ * source's snapshot whose date is within the tolerance and the closest of
+ * that source's dates to g's. */
+static int paired(const fl__groups *gr, size_t g, size_t o, int tol) {
+  if (o == g) return 1;
+  const fl__group *a = &gr->g[g], *b = &gr->g[o];
+  if (!strcmp(a->source, b->source) || !fl__dates_within(a->date, b->date, tol)) return 0;
+  long dg = 0, dbest = 0, dk = 0;
+  if (!fl__date_days(a->date, &dg) || !fl__date_days(b->date, &dbest)) return 1; /* same text */
+  for (size_t k = 0; k < gr->n; k++)
+    if (k != o && !strcmp(gr->g[k].source, b->source) && fl__date_days(gr->g[k].date, &dk) &&
+        labs(dk - dg) < labs(dbest - dg))
+      return 0;
+  return 1;
+}
+
 static fl_status write_rows(fl_ctx *ctx, const job *j, const fl_layer *settlements,
                             const fl__groups *gr, const double *dist, size_t n_dist,
                             fl_layer *res) {
-  static const char *fixed[] = {"source", "date", "side", "status", "dist_to_front_m",
-                                "band", "band_label", "sources_agree", "claims"};
+  static const char *fixed[] = {"settlement_fid", "source", "date", "side", "status",
+                                "dist_to_front_m", "band", "band_label", "sources_agree",
+                                "claims"};
   size_t n_fixed = sizeof fixed / sizeof fixed[0];
   /* the output columns, share_<side> and share_contested included */
   char **reserved = calloc(n_fixed + j->n_all_sides + 2, sizeof *reserved);
@@ -250,6 +269,7 @@ static fl_status write_rows(fl_ctx *ctx, const job *j, const fl_layer *settlemen
   for (size_t k = 0; reserved && reserved[k]; k++) free(reserved[k]);
   free(reserved);
   if (st) { free(map); return st; }
+  int f_fid = fl_layer_add_field(res, "settlement_fid", FL_FIELD_INTEGER);
   int f_source = gr->source_field >= 0 ? fl_layer_add_field(res, "source", FL_FIELD_TEXT) : -1;
   int f_date = gr->date_field >= 0 ? fl_layer_add_field(res, "date", FL_FIELD_TEXT) : -1;
   int f_side = fl_layer_add_field(res, "side", FL_FIELD_TEXT);
@@ -272,7 +292,7 @@ static fl_status write_rows(fl_ctx *ctx, const job *j, const fl_layer *settlemen
   int f_label = fl_layer_add_field(res, "band_label", FL_FIELD_TEXT);
   int f_agree = fl_layer_add_field(res, "sources_agree", FL_FIELD_INTEGER);
   int f_claims = fl_layer_add_field(res, "claims", FL_FIELD_TEXT);
-  if (f_side < 0 || f_status < 0 || f_claims < 0) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  if (f_fid < 0 || f_side < 0 || f_status < 0 || f_claims < 0) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
 
   for (size_t i = 0; !st && i < settlements->n_features; i++) {
     if (!j->st->lonlat[i]) continue;
@@ -283,6 +303,7 @@ static fl_status write_rows(fl_ctx *ctx, const job *j, const fl_layer *settlemen
       fl_feature *f = geom ? fl_layer_append(ctx, res, (int64_t)res->n_features + 1, geom) : NULL;
       if (!f) { st = fl__fail(ctx, FL_E_NOMEM, "out of memory"); break; }
       st = fl__copy_values(res, f, settlements, sf, map);
+      fl_feature_set_int(res, f, f_fid, sf->fid);
       if (f_source >= 0) fl_feature_set_text(res, f, f_source, gr->g[g].source);
       if (f_date >= 0) fl_feature_set_text(res, f, f_date, gr->g[g].date);
       if (r->side >= 0) fl_feature_set_text(res, f, f_side, j->all_sides[r->side]);
@@ -307,13 +328,16 @@ static fl_status write_rows(fl_ctx *ctx, const job *j, const fl_layer *settlemen
       size_t len = 0, n_same = 0;
       int agree = 1;
       for (size_t o = 0; o < j->n_groups; o++) {
-        if (strcmp(gr->g[o].date, gr->g[g].date)) continue;
+        if (!paired(gr, g, o, j->opts->date_tolerance_days)) continue;
         const row *ro = &j->rows[i * j->n_groups + o];
         char c[160];
         claim_text(j, ro, c, sizeof c);
+        int other_date = strcmp(gr->g[o].date, gr->g[g].date) != 0;
         if (len < sizeof claims)
-          len += (size_t)snprintf(claims + len, sizeof claims - len, "%s%s: %s", n_same ? "; " : "",
-                                  gr->g[o].source[0] ? gr->g[o].source : "control", c);
+          len += (size_t)snprintf(claims + len, sizeof claims - len, "%s%s%s%s: %s",
+                                  n_same ? "; " : "",
+                                  gr->g[o].source[0] ? gr->g[o].source : "control",
+                                  other_date ? " " : "", other_date ? gr->g[o].date : "", c);
         if (ro->side != r->side || ro->status != r->status) agree = 0;
         n_same++;
       }
@@ -329,6 +353,9 @@ static fl_status write_rows(fl_ctx *ctx, const job *j, const fl_layer *settlemen
 fl_status fl_settlement_status(fl_ctx *ctx, const fl_layer *settlements, const fl_layer *control,
                                const fl_layer *front, const fl_options *opts, fl_layer **out) {
   *out = NULL;
+  if (opts->date_tolerance_days < 0)
+    return fl__fail(ctx, FL_E_ARG, "@{date_tolerance_days} must be days >= 0, got %d",
+                    opts->date_tolerance_days);
   if (!(opts->split_share > 0.5 && opts->split_share <= 1.0))
     return fl__fail(ctx, FL_E_ARG, "split_share must be in (0.5, 1], got %g", opts->split_share);
   if (!isfinite(opts->contested_dist_m) || opts->contested_dist_m < 0)

@@ -28,6 +28,19 @@ typedef struct fl_options {
   const char *name_field;      /* settlements and routes: name ("name")             */
   const char *class_field;     /* routes: class, optional ("class")                 */
   const char *contested_value; /* status value of contested polygons ("contested")  */
+  const char *side_map;        /* control: side field values -> sides, e.g.
+                                  "occupied,occupied_before_2022=RU;liberated=UA;
+                                  unknown status=contested" (NULL: the values are
+                                  the sides). @since 0.2                           */
+  double min_area_km2;         /* control: holes and islands of one side's ground
+                                  below this geodesic area are closed / dropped,
+                                  each change a warning (0.01; 0: off) @since 0.2 */
+  const char *other_side;      /* control: one-sided sources; this side holds the
+                                  area of interest outside the control polygons
+                                  (NULL: off) @since 0.2                           */
+  const fl_layer *aoi;         /* control: area of interest, polygons, borrowed;
+                                  with other_side; NULL: the data's bounding box,
+                                  with a warning @since 0.2                        */
 
   /* Bands: outer distances in metres, strictly increasing and > 0.
    * n_dist 0 means the default 5,000 10,000 20,000 40,000. */
@@ -35,8 +48,13 @@ typedef struct fl_options {
   size_t n_dist;
   fl_side side;                /* bands: both sides (default), left or right       */
   const char *held_by;         /* bands: keep only ground this side holds;
-                                  route-exposure: measure reach from this side's
-                                  ground instead of the front line (NULL: off)     */
+                                  route-exposure: measure each route's distance
+                                  to this side's ground instead of to the front
+                                  line: routes on that ground are at 0 (NULL: off) */
+  const char *on_side;         /* route-exposure: measure only routes, or parts of
+                                  routes, on this side's ground, e.g. "which of
+                                  our routes can they reach"; needs control
+                                  (NULL: all) @since 0.2                          */
 
   /* Frontline. */
   double snap_m;               /* gap/overlap tolerance between the sides (500 m)   */
@@ -53,6 +71,11 @@ typedef struct fl_options {
   /* Nearest route: keep only routes whose class is one of these (n 0: all). */
   const char *const *classes;
   size_t n_classes;
+
+  /* Snapshots of different sources whose dates lie within this many days
+   * are compared (sources_agree, claims, the analyze report); 0: the same
+   * date only (the default). @since 0.2 */
+  int date_tolerance_days;
 
   /* Keep only control/front features of this source / date (NULL: all). */
   const char *source_filter;

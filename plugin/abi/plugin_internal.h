@@ -85,6 +85,44 @@ extern const char *const flp_format_values[]; /* text, md */
               "Field of the " parent_name " layer that holds the side controlling each " \
               "polygon (any text, e.g. 'UA'/'RU').",                                    \
               parent_name, "side", FL_PARAM_OPTIONAL)
+#define FLP_P_SIDE_MAP                                                                   \
+  FLP_P_STRING("side_map", "Side map",                                                   \
+               "Values of the side field mapped to sides, several values per side: "     \
+               "'occupied,occupied_before_2022=RU;liberated=UA;unknown_grey_zone="       \
+               "contested'. The side 'contested' is a grey zone, neither side's. A "     \
+               "value the map does not name is an error. Empty: each value is a side.",  \
+               NULL, FL_PARAM_OPTIONAL)
+#define FLP_P_MIN_AREA                                                                   \
+  FLP_P_NUMBER("min_area_km2", "Smallest hole or island",                                \
+               "Holes and islands of one side's ground smaller than this geodesic area " \
+               "(km2) are drawing artefacts: holes are closed and islands dropped "       \
+               "before anything is traced, each change reported as a warning. 0 keeps "  \
+               "them all.",                                                              \
+               "km2", "0.01", 0.0, INFINITY, FL_PARAM_OPTIONAL | FL_PARAM_ADVANCED)
+#define FLP_P_OTHER_SIDE                                                                 \
+  FLP_P_STRING("other_side", "Other side",                                               \
+               "For sources that map one side only (DeepStateMap's occupied area): the " \
+               "side that holds the area of interest outside the control polygons, e.g. "\
+               "'UA'. Empty: ground outside the polygons is nobody's.",                  \
+               NULL, FL_PARAM_OPTIONAL)
+#define FLP_P_AOI                                                                        \
+  FLP_P_LAYER("aoi", "Area of interest",                                                 \
+              "Polygon layer of the ground the control sources cover; with other_side, " \
+              "the front runs up to its edge and never along it. Without it the data's " \
+              "bounding box stands for it, with a warning. Accepts polygons.",           \
+              FL_GEOM_POLYGON, FL_PARAM_OPTIONAL)
+#define FLP_P_DATE_TOLERANCE                                                             \
+  FLP_P_NUMBER("date_tolerance_days", "Date tolerance",                                  \
+               "Snapshots of different sources whose dates lie within this many days "   \
+               "are compared (sources_agree, claims, the report), each source with its " \
+               "closest date. 0: the same date only.",                                   \
+               "days", "0", 0.0, 3650.0, FL_PARAM_OPTIONAL)
+#define FLP_P_ON_SIDE                                                                    \
+  FLP_P_STRING("on_side", "Routes on side",                                              \
+               "Measure only routes, or parts of routes, on this side's ground (after "  \
+               "the side map), e.g. 'UA': which of our routes can they reach. Needs the "\
+               "control layer. Empty: every route.",                                     \
+               NULL, FL_PARAM_OPTIONAL)
 #define FLP_P_SOURCE_FIELD(parent_name)                                                  \
   FLP_P_FIELD("source_field", "Source field",                                            \
               "Field of the " parent_name " layer naming the source of each feature; "   \

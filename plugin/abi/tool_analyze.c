@@ -51,6 +51,12 @@ static const fl_param_desc params[] = {
                  NULL, FL_PARAM_OPTIONAL | FL_PARAM_ADVANCED),
     FLP_P_NAME_FIELD("settlements", "settlement (and of each route)"),
     FLP_P_SIDE_FIELD("control"),
+    FLP_P_SIDE_MAP,
+    FLP_P_MIN_AREA,
+    FLP_P_OTHER_SIDE,
+    FLP_P_AOI,
+    FLP_P_ON_SIDE,
+    FLP_P_DATE_TOLERANCE,
     FLP_P_SOURCE_FIELD("control"),
     FLP_P_DATE_FIELD("control"),
     FLP_P_STATUS_FIELD("control"),
@@ -91,6 +97,8 @@ static fl_status run(flp_run *r) {
   if ((st = flp_stage(r, "reading inputs", 0.0, 0.1))) return st;
   if ((st = flp_load(r, "settlements", &settlements))) return st;
   if ((st = flp_load(r, "control", &control))) return st;
+  fl_layer *aoi;
+  if ((st = flp_load(r, "aoi", &aoi))) return st;
   if ((st = flp_load(r, "front", &front))) return st;
   if ((st = flp_load(r, "routes", &routes))) return st;
   if ((st = flp_load(r, "mask", &mask))) return st;
@@ -105,6 +113,8 @@ static fl_status run(flp_run *r) {
   in.mask = mask;
 
   flp_options(r, &o);
+  o.aoi = aoi;
+
   const flp_arg *fmt = flp_arg_get(r, "format");
   int markdown = fmt && fmt->present && fmt->enum_index == 1;
   if ((st = flp_stage(r, "running the analyses", 0.1, 0.9))) return st;

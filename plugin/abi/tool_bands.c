@@ -32,6 +32,10 @@ static const fl_param_desc params[] = {
                  "side field of the control layer, e.g. 'UA'. Needs control.",
                  NULL, FL_PARAM_OPTIONAL),
     FLP_P_SIDE_FIELD("control"),
+    FLP_P_SIDE_MAP,
+    FLP_P_MIN_AREA,
+    FLP_P_OTHER_SIDE,
+    FLP_P_AOI,
     FLP_P_SOURCE_FIELD("front"),
     FLP_P_DATE_FIELD("front"),
     FLP_P_SOURCE_FILTER,
@@ -52,10 +56,14 @@ static fl_status run(flp_run *r) {
   if ((st = flp_stage(r, "reading inputs", 0.0, 0.1))) return st;
   if ((st = flp_load(r, "front", &front))) return st;
   if ((st = flp_load(r, "control", &control))) return st;
+  fl_layer *aoi;
+  if ((st = flp_load(r, "aoi", &aoi))) return st;
   if ((st = flp_load(r, "mask", &mask))) return st;
   if (control && (st = flp_require_field(r, "side_field", control))) return st;
 
   flp_options(r, &o);
+  o.aoi = aoi;
+
   if ((st = flp_stage(r, "computing bands", 0.1, 0.9))) return st;
   fl_ctx_clear_error(r->ctx);
   st = fl_bands(r->ctx, front, control, mask, &o, &out);

@@ -24,6 +24,10 @@ static const fl_param_desc params[] = {
     FLP_P_SIDE_A,
     FLP_P_SIDE_B,
     FLP_P_SIDE_FIELD("control"),
+    FLP_P_SIDE_MAP,
+    FLP_P_MIN_AREA,
+    FLP_P_OTHER_SIDE,
+    FLP_P_AOI,
     FLP_P_SOURCE_FIELD("control"),
     FLP_P_DATE_FIELD("control"),
     FLP_P_SOURCE_FILTER,
@@ -39,10 +43,14 @@ static fl_status run(flp_run *r) {
 
   if ((st = flp_stage(r, "reading inputs", 0.0, 0.1))) return st;
   if ((st = flp_load(r, "control", &control))) return st;
+  fl_layer *aoi;
+  if ((st = flp_load(r, "aoi", &aoi))) return st;
   if ((st = flp_load(r, "mask", &mask))) return st;
   if ((st = flp_require_field(r, "side_field", control))) return st;
 
   flp_options(r, &o);
+  o.aoi = aoi;
+
   if ((st = flp_stage(r, "tracing the line of contact", 0.1, 0.9))) return st;
   fl_ctx_clear_error(r->ctx);
   st = fl_frontline(r->ctx, control, mask, &o, &out);

@@ -21,17 +21,24 @@ static const fl_param_desc params[] = {
                 "lines.",
                 FL_GEOM_LINE, FL_PARAM_OPTIONAL),
     FLP_P_LAYER("control", "Control areas",
-                "Polygon layer of the ground each side controls. Needed only with held_by. "
+                "Polygon layer of the ground each side controls. Needed with held_by or on_side. "
                 "Accepts polygons.",
                 FL_GEOM_POLYGON, FL_PARAM_OPTIONAL),
     FLP_P_DISTANCES,
     FLP_P_STRING("held_by", "Reach from ground held by",
-                 "Measure distances from the ground this side holds (a value of the side "
-                 "field of control, e.g. 'RU') instead of from the front line. Needs control.",
+                 "Measure each route's distance to the ground this side holds (a side after "
+                 "the side map, e.g. 'RU') instead of to the front line; routes on that "
+                 "ground are at 0. To measure only your own routes, add on_side. Needs "
+                 "control.",
                  NULL, FL_PARAM_OPTIONAL),
     FLP_P_NAME_FIELD("routes", "route"),
     FLP_P_CLASS_FIELD("routes"),
     FLP_P_SIDE_FIELD("control"),
+    FLP_P_SIDE_MAP,
+    FLP_P_MIN_AREA,
+    FLP_P_OTHER_SIDE,
+    FLP_P_AOI,
+    FLP_P_ON_SIDE,
     FLP_P_SOURCE_FIELD("front"),
     FLP_P_DATE_FIELD("front"),
     FLP_P_SOURCE_FILTER,
@@ -59,9 +66,13 @@ static fl_status run(flp_run *r) {
   if ((st = flp_load(r, "routes", &routes))) return st;
   if ((st = flp_load(r, "front", &front))) return st;
   if ((st = flp_load(r, "control", &control))) return st;
+  fl_layer *aoi;
+  if ((st = flp_load(r, "aoi", &aoi))) return st;
   if (held_by && (st = flp_require_field(r, "side_field", control))) return st;
 
   flp_options(r, &o);
+  o.aoi = aoi;
+
   if ((st = flp_stage(r, "measuring routes", 0.1, 0.9))) return st;
   fl_ctx_clear_error(r->ctx);
   st = fl_route_exposure(r->ctx, routes, front, control, &o, &out);

@@ -180,6 +180,9 @@ void flp_options(flp_run *r, fl_options *o) {
   if ((s = flp_arg_text(r, "name_field"))) o->name_field = s;
   if ((s = flp_arg_text(r, "class_field"))) o->class_field = s;
   if ((s = flp_arg_text(r, "contested_value"))) o->contested_value = s;
+  if ((s = flp_arg_text(r, "side_map"))) o->side_map = s;
+  if ((s = flp_arg_text(r, "other_side"))) o->other_side = s;
+  if ((s = flp_arg_text(r, "on_side"))) o->on_side = s;
   if ((a = flp_arg_get(r, "distances")) && a->present) {
     o->dist_m = a->dist;
     o->n_dist = a->n_dist;
@@ -188,6 +191,9 @@ void flp_options(flp_run *r, fl_options *o) {
     o->side = a->enum_index == 1 ? FL_SIDE_LEFT : a->enum_index == 2 ? FL_SIDE_RIGHT : FL_SIDE_BOTH;
   if ((s = flp_arg_text(r, "held_by"))) o->held_by = s;
   if ((a = flp_arg_get(r, "snap_m")) && a->present) o->snap_m = a->num;
+  if ((a = flp_arg_get(r, "min_area_km2")) && a->present) o->min_area_km2 = a->num;
+  if ((a = flp_arg_get(r, "date_tolerance_days")) && a->present)
+    o->date_tolerance_days = (int)floor(a->num); /* whole days; bounds checked in params.c */
   if ((s = flp_arg_text(r, "side_a"))) o->side_a = s;
   if ((s = flp_arg_text(r, "side_b"))) o->side_b = s;
   if ((a = flp_arg_get(r, "split_share")) && a->present) o->split_share = a->num;
