@@ -23,9 +23,11 @@
  *        already) is at most that long, and read as a straight line in
  *        lon/lat or as a geodesic it stays within max(1 m, 0.1 %) of the
  *        buffer distance (a 2 km chord strays ~0.5 m at 48 N, 0.9 m at 85 N);
- *   (U7) one side: the two-sided buffer clipped to the side region, the
- *        single-sided flat-ended buffer of FL__SIDE_REACH(d): no zero-width
- *        slivers and no gaps along the line, which bounds both;
+ *   (U7) one side of a line: the faces of the two-sided buffer, cut by the
+ *        line, on that side, flat at the line's own ends (buffer_side.c): no
+ *        zero-width slivers, no gaps along the line, left and right never
+ *        overlap; a band of one side is the two-sided band clipped to the
+ *        side at FL__SIDE_REACH(outer);
  *   (U8) across 180: the input is unwrapped around the longitudes it holds
  *        (fl__centre_lon), buffered in frames there, and the result cut at
  *        +-180 into parts moved back into -180..180 (fl__cut_at_antimeridian);
@@ -81,8 +83,19 @@ static int all_finite(GEOSContextHandle_t h, const GEOSGeometry *g) {
   return !fl__each_seq(h, g, seq_has_nonfinite, h);
 }
 
+/* (U7) The plan's own line ends in frame f: malloc'ed [2 n], NULL when none. */
+static double *ends_in_frame(const fl__frame *f, const fl__buffer_plan *plan) {
+  if (!plan->n_ends) return NULL;
+  double *e = malloc(2 * plan->n_ends * sizeof *e);
+  for (size_t i = 0; e && i < plan->n_ends; i++)
+    fl__frame_fwd(f, plan->ends[2 * i], plan->ends[2 * i + 1], &e[2 * i], &e[2 * i + 1]);
+  return e;
+}
+
 static GEOSGeometry *buffer_in_frame(fl_ctx *ctx, const fl__frame *f, const GEOSGeometry *lonlat,
-                                     double dist_m, fl_side side) {
+                                     const fl__buffer_plan *plan) {
+  double dist_m = plan->dist_m;
+  fl_side side = plan->side;
   GEOSContextHandle_t h = ctx->geos;
   GEOSGeometry *xy = fl__frame_project(ctx, f, lonlat);
   if (!xy) return NULL;
@@ -107,17 +120,19 @@ static GEOSGeometry *buffer_in_frame(fl_ctx *ctx, const fl__frame *f, const GEOS
   if (!p) { GEOSGeom_destroy_r(h, xy); return NULL; }
   GEOSBufferParams_setQuadrantSegments_r(h, p, QUAD_SEGS); /* (U3) */
   GEOSBufferParams_setJoinStyle_r(h, p, GEOSBUF_JOIN_ROUND);
-  int dim = GEOSGeom_getDimensions_r(h, xy);
-  double d = dist_m;
-  if (side != FL_SIDE_BOTH && dim == 1) {
-    GEOSBufferParams_setSingleSided_r(h, p, 1);
-    GEOSBufferParams_setEndCapStyle_r(h, p, GEOSBUF_CAP_FLAT);
-    if (side == FL_SIDE_RIGHT) d = -dist_m; /* GEOS: positive = left */
-  } else {
-    GEOSBufferParams_setEndCapStyle_r(h, p, GEOSBUF_CAP_ROUND);
-  }
-  GEOSGeometry *b = GEOSBufferWithParams_r(h, xy, p, d);
+  int one = side != FL_SIDE_BOTH && GEOSGeom_getDimensions_r(h, xy) == 1;
+  GEOSBufferParams_setEndCapStyle_r(h, p, GEOSBUF_CAP_ROUND);
+  GEOSGeometry *b = GEOSBufferWithParams_r(h, xy, p, dist_m);
   GEOSBufferParams_destroy_r(h, p);
+  if (b && one && dist_m > 0) { /* (U7) */
+    double *ends = ends_in_frame(f, plan);
+    GEOSGeometry *s = plan->n_ends && !ends
+                          ? NULL
+                          : fl__buffer_side(ctx, b, xy, dist_m, side, ends, plan->n_ends);
+    free(ends);
+    GEOSGeom_destroy_r(h, b);
+    b = s;
+  }
   GEOSGeom_destroy_r(h, xy);
   if (!b) return NULL;
   GEOSGeometry *ll = fl__frame_unproject_unwrapped(ctx, f, b); /* (U8) */
@@ -127,6 +142,54 @@ static GEOSGeometry *buffer_in_frame(fl_ctx *ctx, const fl__frame *f, const GEOS
 
 static GEOSGeometry *rect(GEOSContextHandle_t h, double x0, double y0, double x1, double y1) {
   return GEOSGeom_createRectangle_r(h, x0, y0, x1, y1);
+}
+
+typedef struct ends_job {
+  GEOSContextHandle_t h;
+  fl__buffer_plan *plan;
+  size_t cap;
+  int failed;
+} ends_job;
+
+static int add_ends(const GEOSCoordSequence *s, int is_ring, int ring_index, void *user) {
+  (void)ring_index;
+  ends_job *j = user;
+  unsigned int n = 0;
+  GEOSCoordSeq_getSize_r(j->h, s, &n);
+  if (is_ring || n < 2) return 0;
+  if (j->plan->n_ends + 2 > j->cap) {
+    size_t cap = 2 * (j->plan->n_ends + 2);
+    double *g = realloc(j->plan->ends, 2 * cap * sizeof *g);
+    if (!g) return j->failed = 1;
+    j->plan->ends = g;
+    j->cap = cap;
+  }
+  for (unsigned int k = 0; k < 2; k++) {
+    double *e = &j->plan->ends[2 * j->plan->n_ends++];
+    GEOSCoordSeq_getXY_r(j->h, s, k ? n - 1 : 0, &e[0], &e[1]);
+  }
+  return 0;
+}
+
+/* (U7) The ends of the plan's lines that no other line shares (where two
+ * pieces of a front meet, the front goes on). Nonzero when out of memory. */
+static int collect_ends(fl_ctx *ctx, fl__buffer_plan *plan) {
+  ends_job j = {ctx->geos, plan, 0, 0};
+  fl__each_seq(ctx->geos, plan->dense, add_ends, &j);
+  if (j.failed) return 1;
+  size_t m = 0;
+  for (size_t i = 0; i < plan->n_ends; i++) {
+    int shared = 0;
+    for (size_t k = 0; k < plan->n_ends && !shared; k++)
+      shared = k != i && plan->ends[2 * k] == plan->ends[2 * i] &&
+               plan->ends[2 * k + 1] == plan->ends[2 * i + 1];
+    if (shared) continue;
+    plan->ends[2 * m] = plan->ends[2 * i];
+    plan->ends[2 * m + 1] = plan->ends[2 * i + 1];
+    m++;
+  }
+  plan->n_ends = m;
+  return 0;
 }
 
 fl_status fl__buffer_plan_init(fl_ctx *ctx, const GEOSGeometry *lonlat, double dist_m,
@@ -150,10 +213,18 @@ fl_status fl__buffer_plan_init(fl_ctx *ctx, const GEOSGeometry *lonlat, double d
     plan->dense = u;
     if (!u) return fl__fail_geos(ctx, "unwrapping longitudes across 180");
     st = fl__bounds(ctx, u, &minx, &miny, &maxx, &maxy);
-    if (st) return st;
+    if (st) {
+      fl__buffer_plan_free(ctx, plan);
+      return st;
+    }
   }
   plan->dist_m = dist_m;
   plan->side = side;
+  if (side != FL_SIDE_BOTH && GEOSGeom_getDimensions_r(h, plan->dense) == 1 &&
+      collect_ends(ctx, plan)) {
+    fl__buffer_plan_free(ctx, plan);
+    return fl__fail(ctx, FL_E_NOMEM, "out of memory while buffering");
+  }
 
   double dlon, dlat;
   reach_degrees(dist_m, fmax(fabs(miny), fabs(maxy)), &dlon, &dlat);
@@ -193,7 +264,7 @@ fl_status fl__buffer_part(fl_ctx *ctx, const fl__buffer_plan *plan, size_t k,
   if (!plan->tiled) {
     fl__frame f;
     fl__frame_init(&f, &ctx->geod, plan->cx, plan->cy);
-    *piece = buffer_in_frame(ctx, &f, plan->dense, plan->dist_m, plan->side);
+    *piece = buffer_in_frame(ctx, &f, plan->dense, plan);
     return *piece ? FL_OK : fl__fail_geos(ctx, "buffering");
   }
   int i = (int)(k % (size_t)plan->nx), j = (int)(k / (size_t)plan->nx);
@@ -213,7 +284,7 @@ fl_status fl__buffer_part(fl_ctx *ctx, const fl__buffer_plan *plan, size_t k,
   if (GEOSisEmpty_r(h, near) == 1) { GEOSGeom_destroy_r(h, near); return FL_OK; }
   fl__frame f;
   fl__frame_init(&f, &ctx->geod, 0.5 * (x0 + x1), 0.5 * (y0 + y1));
-  GEOSGeometry *b = buffer_in_frame(ctx, &f, near, plan->dist_m, plan->side);
+  GEOSGeometry *b = buffer_in_frame(ctx, &f, near, plan);
   GEOSGeom_destroy_r(h, near);
   if (!b) return fl__fail_geos(ctx, "buffering");
   GEOSGeometry *tile = rect(h, x0 - TILE_OVERLAP_DEG, y0 - TILE_OVERLAP_DEG,
@@ -262,10 +333,12 @@ fl_status fl__buffer_finish(fl_ctx *ctx, const fl__buffer_plan *plan, GEOSGeomet
 void fl__buffer_plan_free(fl_ctx *ctx, fl__buffer_plan *plan) {
   if (plan->dense) GEOSGeom_destroy_r(ctx->geos, plan->dense);
   plan->dense = NULL;
+  free(plan->ends);
+  plan->ends = NULL;
+  plan->n_ends = 0;
 }
 
-/* The buffer of (U1)..(U6), (U8), (U9); side other than both: GEOS's
- * single-sided, flat-ended buffer of a line (the side region of (U7)). */
+/* The buffer of (U1)..(U9); side other than both: that side of a line (U7). */
 static fl_status buffer_plain(fl_ctx *ctx, const GEOSGeometry *lonlat, double dist_m, fl_side side,
                               GEOSGeometry **out) {
   *out = NULL;
@@ -318,10 +391,14 @@ static fl_status clip_side(fl_ctx *ctx, const GEOSGeometry *lonlat, fl_side side
 
 fl_status fl_buffer(fl_ctx *ctx, const GEOSGeometry *lonlat, double dist_m, fl_side side,
                     GEOSGeometry **out) {
-  int one = fl__one_sided(ctx, lonlat, side);
-  fl_status st = buffer_plain(ctx, lonlat, dist_m, FL_SIDE_BOTH, out);
-  if (st || !one || dist_m == 0) return st;
-  return clip_side(ctx, lonlat, side, FL__SIDE_REACH(dist_m), out);
+  fl_status st = buffer_plain(ctx, lonlat, dist_m, side, out);
+  if (st || !*out || !fl__one_sided(ctx, lonlat, side)) return st;
+  GEOSGeometry *p = fl__polygonal_part(ctx->geos, *out); /* (U7): faces as a multipolygon */
+  GEOSGeom_destroy_r(ctx->geos, *out);
+  *out = p;
+  if (!p) return fl__fail_geos(ctx, "buffering one side");
+  GEOSSetSRID_r(ctx->geos, p, 4326);
+  return FL_OK;
 }
 
 fl_status fl_band(fl_ctx *ctx, const GEOSGeometry *lonlat, double inner_m, double outer_m,

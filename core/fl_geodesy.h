@@ -39,6 +39,8 @@ typedef struct fl__buffer_plan {
   int tiled, nx, ny;
   double ex0, ey0, ex1, ey1, cx, cy, tile_lon, tile_lat;
   size_t n_parts;
+  double *ends;                  /* one side: the lines' own ends, lon/lat [2 n_ends] */
+  size_t n_ends;
 } fl__buffer_plan;
 fl_status fl__buffer_plan_init(fl_ctx *ctx, const GEOSGeometry *lonlat, double dist_m,
                                fl_side side, fl__buffer_plan *plan);
@@ -48,12 +50,18 @@ fl_status fl__buffer_finish(fl_ctx *ctx, const fl__buffer_plan *plan, GEOSGeomet
                             size_t n, GEOSGeometry **out);
 void fl__buffer_plan_free(fl_ctx *ctx, fl__buffer_plan *plan);
 
-/* One side of a line (buffer.c (U7)): the two-sided buffer clipped to the
- * side region, the single-sided flat-ended buffer at FL__SIDE_REACH(d).
+/* One side of a line (buffer.c (U7)): the faces of the two-sided buffer on
+ * that side (fl__buffer_side); a band, the two-sided band clipped to the side
+ * at FL__SIDE_REACH(outer).
  * fl__one_sided: whether side applies (a side other than both, on lines);
  * fl__clip_to_side: the polygonal part of g (taken) within region (SRID
  * 4326; NULL on GEOS failure). */
 #define FL__SIDE_REACH(d) (1.1 * (d) + 1.0)
+/* The faces of a two-sided frame buffer (both) of a frame line on one side
+ * of it (buffer_side.c); ends: the line's own ends in the frame [2 n_ends],
+ * where the side ends flat. Owned by caller; NULL on GEOS failure. */
+GEOSGeometry *fl__buffer_side(fl_ctx *ctx, const GEOSGeometry *both, const GEOSGeometry *line,
+                              double dist_m, fl_side side, const double *ends, size_t n_ends);
 int fl__one_sided(fl_ctx *ctx, const GEOSGeometry *lonlat, fl_side side);
 GEOSGeometry *fl__clip_to_side(fl_ctx *ctx, GEOSGeometry *g, const GEOSGeometry *region);
 

@@ -51,6 +51,26 @@ for d in DISTS:
           % (d, got, want, 100 * (got - want) / want))
     T.near(got, want, "left + right buffers of %g m (km2)" % d, abs_tol=0, rel_tol=0.001)
 
+# A winding line (bends tighter than the distance: a sine of 6 km amplitude
+# and 20 km wavelength along 150 km at 48 N, straight for 40 km at each end so
+# that what a flat end leaves out is a half disc): left and right must not
+# overlap, and left + right = both less the end discs.
+WIGGLE = "LINESTRING(35.4 48, %s, 38.6 48)" % ", ".join(
+    "%r %r" % (36.0 + 2.0 * i / 200, 48.0 + 6000.0 / 111200.0 * math.sin(2 * math.pi * i / 200 * 7.5))
+    for i in range(201))
+for d in (5000.0, 10000.0):
+    g = {s: con.execute("SELECT FL_Buffer(GeomFromText(?, 4326), ?, ?)", (WIGGLE, d, s)).fetchone()[0]
+         for s in ("both", "left", "right")}
+    area = {s: T.geodesic_area_km2(T.ogr_geom(con, g[s])) for s in g}
+    inter = T.ogr_geom(con, g["left"]).Intersection(T.ogr_geom(con, g["right"]))
+    over = T.geodesic_area_km2(inter) if inter.GetDimension() == 2 and not inter.IsEmpty() else 0.0
+    want = area["both"] - math.pi * (d / 1000.0) ** 2
+    got = area["left"] + area["right"]
+    print("winding line, one side %g m: left + right %.3f km2, both less the end discs %.3f (%.4f %%), "
+          "overlap %.6f km2" % (d, got, want, 100 * (got - want) / want, over))
+    T.near(got, want, "winding line: left + right buffers of %g m (km2)" % d, abs_tol=0, rel_tol=0.001)
+    T.near(over, 0.0, "winding line: left and right buffers of %g m overlap (km2)" % d, abs_tol=0.01, rel_tol=0)
+
 # Across 180: one geodesic of ~300 km from 178.5 E to 178.5 W at 65 N (as one
 # line with a jump, and split at +-180), buffered by 20 km. Hand geometry:
 # 2 d L + pi d^2 (the curvature terms are ~(d/R)^2 = 1e-5).
