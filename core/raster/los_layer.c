@@ -98,7 +98,7 @@ typedef struct out_fields {
 } out_fields;
 
 static fl_layer *new_output(const fl_layer *obs, out_fields *f) {
-  fl_layer *o = fl_layer_new("line_of_sight", obs->srid, "LINESTRINGZ");
+  fl_layer *o = fl_layer_new("line_of_sight", obs->srid, "LINESTRING");
   if (!o) return NULL;
   f->ofid = fl_layer_add_field(o, "observer_fid", FL_FIELD_INTEGER);
   f->tfid = fl_layer_add_field(o, "target_fid", FL_FIELD_INTEGER);
