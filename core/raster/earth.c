@@ -26,21 +26,25 @@ void fl__earth_init(fl__earth *e, double lon0, double lat0, double refraction) {
   e->k = refraction;
 }
 
-void fl__earth_at(const fl__earth *e, double lon, double lat, double *dist_m, double *drop_m) {
+void fl__earth_row(const fl__earth *e, double lat, fl__earth_lat *row) {
   static const double e2 = WGS84_F * (2.0 - WGS84_F);
   double pm = 0.5 * (lat + e->lat0) * DEG, s = sin(pm);
   double w2 = 1.0 - e2 * s * s, w = sqrt(w2);
   double n = WGS84_A / w, m = WGS84_A * (1.0 - e2) / (w2 * w);
+  row->dn = m * (lat - e->lat0) * DEG; /* (E1) */
+  row->ke = n * cos(pm) * DEG;
+  /* (E2): d^2 (1-k) / (2 R_az) with 1/R_az = (dn^2/M + de^2/N) / d^2 */
+  row->drop_n = 0.5 * (1.0 - e->k) * row->dn * row->dn / m;
+  row->drop_e = 0.5 * (1.0 - e->k) / n;
+}
+
+void fl__earth_at(const fl__earth *e, double lon, double lat, double *dist_m, double *drop_m) {
+  fl__earth_lat row;
+  fl__earth_row(e, lat, &row);
   double dlon = lon - e->lon0;
   if (dlon > 180.0) dlon -= 360.0;
   if (dlon < -180.0) dlon += 360.0;
-  double dn = m * (lat - e->lat0) * DEG, de = n * cos(pm) * dlon * DEG; /* (E1) */
-  double d2 = dn * dn + de * de;
-  *dist_m = sqrt(d2);
-  if (d2 <= 0) {
-    *drop_m = 0;
-    return;
-  }
-  double inv_r = (dn * dn / m + de * de / n) / d2; /* (E2): cos^2/M + sin^2/N */
-  *drop_m = d2 * (1.0 - e->k) * inv_r * 0.5;
+  double de = row.ke * dlon;
+  *dist_m = sqrt(row.dn * row.dn + de * de);
+  *drop_m = row.drop_n + row.drop_e * de * de;
 }

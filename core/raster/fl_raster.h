@@ -66,5 +66,11 @@ typedef struct fl__earth {
 void fl__earth_init(fl__earth *e, double lon0, double lat0, double refraction);
 /* Distance (m) and drop (m) of a lon/lat point seen from the observer. */
 void fl__earth_at(const fl__earth *e, double lon, double lat, double *dist_m, double *drop_m);
+/* The same for many points of one latitude (a row of a lon/lat DEM): with
+ * de = ke (lon - lon0), dist^2 = dn^2 + de^2 and drop = drop_n + drop_e de^2. */
+typedef struct fl__earth_lat {
+  double dn, ke, drop_n, drop_e;
+} fl__earth_lat;
+void fl__earth_row(const fl__earth *e, double lat, fl__earth_lat *row);
 
 #endif

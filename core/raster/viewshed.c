@@ -62,6 +62,7 @@ typedef struct vs_scratch {
   uint16_t *count;           /* this thread's grid (NULL with one observer: total) */
   double *prev, *cur, *save; /* horizon heights of two rows, and the observer's row */
   double *lon, *lat, *zadj;  /* the row being done                                 */
+  double *lon2, *lat2;       /* projected DEMs: interpolation buffers              */
   unsigned char *in_range;
   fl__dem_xf xf;
   vs_shared *sh;
@@ -75,26 +76,66 @@ typedef struct vs_obs {
   fl__earth earth;
 } vs_obs;
 
+#define VS_XF_STEP 16 /* projected DEMs: cells between exactly transformed ones */
+
+/* Lon/lat of the row's cell centres: a lon/lat DEM directly; a projected one
+ * through PROJ every VS_XF_STEP cells, linear in between (the inverse
+ * projection is smooth: the error over 16 cells is below 1e-9 degree). */
+static fl_status row_lonlat(fl_ctx *ctx, const fl_dem *d, const vs_obs *v, vs_scratch *s, int r,
+                            int n) {
+  double y = d->gt[3] + (r + 0.5) * d->gt[5];
+  for (int i = 0; i < n; i++) {
+    s->lon[i] = d->gt[0] + (v->x0 + i + 0.5) * d->gt[1];
+    s->lat[i] = y;
+  }
+  if (!s->xf.pj) return FL_OK;
+  size_t k = 0;
+  for (int i = 0; i < n; i += VS_XF_STEP, k++) {
+    s->lon[k] = s->lon[i], s->lat[k] = y;
+  }
+  if (((n - 1) % VS_XF_STEP) != 0) {
+    s->lon[k] = d->gt[0] + (v->x0 + n - 1 + 0.5) * d->gt[1], s->lat[k] = y;
+    k++;
+  }
+  fl_status st = fl__dem_xf_to_lonlat(ctx, &s->xf, s->lon, s->lat, k);
+  if (st) return st;
+  /* Spread back from the end so that no sample is overwritten before use. */
+  for (int i = n - 1; i >= 0; i--) {
+    int a = i / VS_XF_STEP, ia = a * VS_XF_STEP, ib = ia + VS_XF_STEP;
+    if (ib > n - 1) ib = n - 1;
+    size_t b = ib == ia ? (size_t)a : (size_t)a + 1;
+    double t = ib == ia ? 0.0 : (double)(i - ia) / (double)(ib - ia);
+    s->lon2[i] = s->lon[a] + (s->lon[b] - s->lon[a]) * t;
+    s->lat2[i] = s->lat[a] + (s->lat[b] - s->lat[a]) * t;
+  }
+  memcpy(s->lon, s->lon2, (size_t)n * sizeof *s->lon);
+  memcpy(s->lat, s->lat2, (size_t)n * sizeof *s->lat);
+  return FL_OK;
+}
+
 /* Lowered heights (V2) and range flags (V4) of row r over the window. */
 static fl_status prepare_row(fl_ctx *ctx, const fl_dem *d, const vs_obs *v, vs_scratch *s,
                              int r) {
   int n = v->x1 - v->x0 + 1;
-  for (int i = 0; i < n; i++) {
-    s->lon[i] = d->gt[0] + (v->x0 + i + 0.5) * d->gt[1];
-    s->lat[i] = d->gt[3] + (r + 0.5) * d->gt[5];
-  }
-  fl_status st = fl__dem_xf_to_lonlat(ctx, &s->xf, s->lon, s->lat, (size_t)n);
+  fl_status st = row_lonlat(ctx, d, v, s, r, n);
   if (st) return st;
   const float *zrow = d->z + (size_t)r * (size_t)d->w + (size_t)v->x0;
+  double near2 = v->max_m - 2e-5 * v->max_m - 1.0;
+  near2 = near2 > 0 ? near2 * near2 : 0;
+  fl__earth_lat row;
+  if (!s->xf.pj) fl__earth_row(&v->earth, s->lat[0], &row);
   for (int i = 0; i < n; i++) {
-    double dist, drop;
-    fl__earth_at(&v->earth, s->lon[i], s->lat[i], &dist, &drop);
+    if (s->xf.pj) fl__earth_row(&v->earth, s->lat[i], &row);
+    double de = row.ke * (s->lon[i] - v->earth.lon0);
+    double d2 = row.dn * row.dn + de * de, drop = row.drop_n + row.drop_e * de * de;
     int ok = 1;
-    if (v->max_m > 0 && fabs(dist - v->max_m) < 2e-5 * v->max_m + 1.0) { /* (V4) */
-      geod_inverse(&ctx->geod, v->earth.lat0, v->earth.lon0, s->lat[i], s->lon[i], &dist, NULL,
-                   NULL);
+    if (v->max_m > 0 && d2 > near2) { /* (V4): exact near the range, cheap away from it */
+      double dist = sqrt(d2);
+      if (dist < v->max_m + 2e-5 * v->max_m + 1.0)
+        geod_inverse(&ctx->geod, v->earth.lat0, v->earth.lon0, s->lat[i], s->lon[i], &dist,
+                     NULL, NULL);
+      ok = dist <= v->max_m;
     }
-    if (v->max_m > 0 && dist > v->max_m) ok = 0;
     s->in_range[i] = (unsigned char)ok;
     s->zadj[i] = isnan(zrow[i]) ? VS_NODATA_Z : zrow[i] - drop;
   }
@@ -226,11 +267,14 @@ static void *scratch_new(fl_ctx *ctx, void *shared) {
   s->lon = malloc(w * sizeof *s->lon);
   s->lat = malloc(w * sizeof *s->lat);
   s->zadj = malloc(w * sizeof *s->zadj);
+  s->lon2 = malloc(w * sizeof *s->lon2);
+  s->lat2 = malloc(w * sizeof *s->lat2);
   s->in_range = malloc(w);
   if (sh->n_obs > 1) s->count = calloc(w * (size_t)sh->dem->h, sizeof *s->count);
-  if (!s->prev || !s->cur || !s->save || !s->lon || !s->lat || !s->zadj || !s->in_range ||
+  if (!s->prev || !s->cur || !s->save || !s->lon || !s->lat || !s->zadj || !s->lon2 || !s->lat2 || !s->in_range ||
       (sh->n_obs > 1 && !s->count) || fl__dem_xf_init(ctx, sh->dem, &s->xf)) {
     free(s->prev), free(s->cur), free(s->save), free(s->lon), free(s->lat), free(s->zadj);
+    free(s->lon2), free(s->lat2);
     free(s->in_range), free(s->count), free(s);
     return NULL;
   }
@@ -249,6 +293,7 @@ static void scratch_free(fl_ctx *ctx, void *scratch) {
   }
   fl__dem_xf_free(&s->xf);
   free(s->prev), free(s->cur), free(s->save), free(s->lon), free(s->lat), free(s->zadj);
+    free(s->lon2), free(s->lat2);
   free(s->in_range), free(s->count), free(s);
 }
 

@@ -55,17 +55,16 @@ static GDALDatasetH make_dataset(GDALDriverH drv, const char *path, const fl_dem
   CPLFree(wkt);
   GDALRasterBandH b = GDALGetRasterBand(ds, 1);
   GDALSetRasterNoDataValue(b, nd);
-  size_t w = (size_t)vs->width;
-  uint16_t *row = malloc(w * sizeof *row);
-  CPLErr err = row ? CE_None : CE_Failure;
-  for (int r = 0; r < vs->height && err == CE_None; r++) {
-    for (size_t c = 0; c < w; c++) {
-      size_t i = (size_t)r * w + c;
-      row[c] = vs->nodata[i] ? (uint16_t)nd : vs->count[i];
-    }
-    err = GDALRasterIO(b, GF_Write, 0, r, vs->width, 1, row, vs->width, 1, GDT_UInt16, 0, 0);
+  size_t w = (size_t)vs->width, rows = 256;
+  uint16_t *buf = malloc(w * rows * sizeof *buf);
+  CPLErr err = buf ? CE_None : CE_Failure;
+  for (int r0 = 0; r0 < vs->height && err == CE_None; r0 += (int)rows) {
+    int nr = vs->height - r0 < (int)rows ? vs->height - r0 : (int)rows;
+    for (size_t i = 0, base = (size_t)r0 * w; i < (size_t)nr * w; i++)
+      buf[i] = vs->nodata[base + i] ? (uint16_t)nd : vs->count[base + i];
+    err = GDALRasterIO(b, GF_Write, 0, r0, vs->width, nr, buf, vs->width, nr, GDT_UInt16, 0, 0);
   }
-  free(row);
+  free(buf);
   if (err != CE_None) {
     GDALClose(ds);
     return NULL;
@@ -91,6 +90,7 @@ fl_status fl_viewshed_write_tif(fl_ctx *ctx, const fl_dem *dem, const fl_viewshe
   opt = CSLSetNameValue(opt, "COMPRESS", "DEFLATE");
   opt = CSLSetNameValue(opt, "TILED", "YES");
   opt = CSLSetNameValue(opt, "BIGTIFF", "IF_SAFER");
+  opt = CSLSetNameValue(opt, "NUM_THREADS", "ALL_CPUS");
   CPLErrorReset();
   CPLPushErrorHandler(CPLQuietErrorHandler);
   GDALDatasetH ds = make_dataset(drv, tmp, dem, vs, opt);
