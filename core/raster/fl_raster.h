@@ -55,7 +55,7 @@ fl_status fl__points_lonlat(fl_ctx *ctx, const fl_layer *l, const char *h_field,
 /* ---- earth.c: distance, azimuth and drop near an observer ------------------- */
 
 /* The WGS84 numbers around an observer for many nearby points: the geodesic
- * distance by the Gauss mid-latitude formula (relative error < 2e-6 within
+ * distance by the Gauss mid-latitude formula (relative error < 5e-6 within 50 km, 2e-5 within
  * 100 km, tests/unit/check_elevation.c) and the earth's drop below the
  * tangent plane, s^2 (1 - k) / (2 R_az), R_az Euler's radius of curvature
  * along the azimuth. */
