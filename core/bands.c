@@ -166,7 +166,8 @@ fl_status fl_bands(fl_ctx *ctx, const fl_layer *front, const fl_layer *control,
   GEOSGeometry **buf = calloc(n_dist + 1, sizeof *buf); /* + the side region */
   fl_layer *res = NULL;
   if (!buf) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
-  st = fl__prep_layer(ctx, front, "front", FL__WANT_LINE | FL__WANT_POLYGON, &fp);
+  st = fl__prep_layer(ctx, front, "front", FL__WANT_POINT | FL__WANT_LINE | FL__WANT_POLYGON,
+                         &fp);
   if (!st && opts->held_by) st = fl__prep_layer(ctx, control, "control", FL__WANT_POLYGON, &cp);
   if (!st && opts->held_by) st = fl__groups_build(ctx, control, opts, &cgr);
   if (!st && mask) {

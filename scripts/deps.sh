@@ -7,7 +7,7 @@ PACKAGES=(
   libgeos-dev libproj-dev proj-data
   libsqlite3-dev sqlite3 libsqlite3-mod-spatialite spatialite-bin
   check valgrind
-  gdal-bin python3-gdal python3-pyproj
+  gdal-bin libgdal-dev python3-gdal python3-pyproj
   clang libclang-rt-14-dev
   qgis qgis-providers python3-qgis xvfb xauth
   postgresql-15-postgis-3 postgresql-client-15

@@ -32,7 +32,7 @@ extern "C" {
 #endif
 
 #define FL_PLUGIN_ABI_MAJOR 1
-#define FL_PLUGIN_ABI_MINOR 0
+#define FL_PLUGIN_ABI_MINOR 1
 #define FL_PLUGIN_ENTRY "fl_plugin_query"
 
 #if defined(_WIN32)
@@ -50,7 +50,9 @@ typedef enum fl_param_type {
   FL_PARAM_ENUM = 5,      /* one of enum_values                                          */
   FL_PARAM_BOOL = 6,      /* "true" / "false" (also 1/0, yes/no)                         */
   FL_PARAM_STRING = 7,    /* free text                                                   */
-  FL_PARAM_OUTPUT = 8     /* output file path (.gpkg, .sqlite, .geojson)                 */
+  FL_PARAM_OUTPUT = 8,    /* output file path (.gpkg, .sqlite, .geojson)                 */
+  /* ABI 1.1 and later (append only): */
+  FL_PARAM_RASTER = 9     /* raster file GDAL reads (.tif, a .vrt of tiles, ...), band 1 */
 } fl_param_type;
 
 /* Geometry kinds a layer parameter accepts (bit set in geometry). */
@@ -62,6 +64,9 @@ typedef enum fl_param_type {
 /* Parameter flags. */
 #define FL_PARAM_OPTIONAL 1u  /* may be omitted (default_text is used when non-NULL) */
 #define FL_PARAM_ADVANCED 2u  /* hosts may hide it behind "advanced"                  */
+/* ABI 1.1: an FL_PARAM_OUTPUT that also takes a .tif / .tiff path (a raster
+ * result) besides the vector formats. */
+#define FL_PARAM_RASTER_OUT 4u
 
 typedef struct fl_param_desc {
   const char *name;               /* snake_case, stable: "front", "snap_m"          */

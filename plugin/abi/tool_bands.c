@@ -15,8 +15,8 @@
 static const fl_param_desc params[] = {
     FLP_P_LAYER("front", "Front lines",
                 "Line layer of the front (the line of contact), e.g. front.geojson or "
-                "file.gpkg:front. Accepts lines.",
-                FL_GEOM_LINE, 0),
+                "file.gpkg:front. Accepts lines; points and polygons are buffered too.",
+                FL_GEOM_ANY, 0),
     FLP_P_LAYER("control", "Control areas",
                 "Polygon layer of the ground each side controls. Needed only with held_by. "
                 "Accepts polygons.",

@@ -138,6 +138,7 @@ static void metavar(const fl_param_desc *p, char *out, size_t n) {
   case FL_PARAM_BOOL: out[0] = '\0'; return;
   case FL_PARAM_STRING: snprintf(out, n, "TEXT"); return;
   case FL_PARAM_OUTPUT: snprintf(out, n, "FILE"); return;
+  case FL_PARAM_RASTER: snprintf(out, n, "RASTER"); return;
   case FL_PARAM_ENUM: {
     size_t used = 0;
     out[0] = '\0';

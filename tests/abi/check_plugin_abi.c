@@ -276,9 +276,11 @@ START_TEST(test_params_names_unique_snake) {
       ck_assert_msg(p->title && *p->title, "%s.%s: no title", t->id, p->name);
       ck_assert_msg(p->help && strlen(p->help) > 15, "%s.%s: no real help", t->id, p->name);
       ck_assert_msg(p->unit != NULL, "%s.%s: unit is NULL (use \"\")", t->id, p->name);
-      ck_assert_msg((p->flags & ~(FL_PARAM_OPTIONAL | FL_PARAM_ADVANCED)) == 0,
+      ck_assert_msg((p->flags & ~(FL_PARAM_OPTIONAL | FL_PARAM_ADVANCED | FL_PARAM_RASTER_OUT)) == 0,
                     "%s.%s: unknown flag bits", t->id, p->name);
-      ck_assert_msg(p->type >= FL_PARAM_LAYER && p->type <= FL_PARAM_OUTPUT,
+      ck_assert_msg(!(p->flags & FL_PARAM_RASTER_OUT) || p->type == FL_PARAM_OUTPUT,
+                    "%s.%s: raster output flag on a non-output (ABI 1.1)", t->id, p->name);
+      ck_assert_msg(p->type >= FL_PARAM_LAYER && p->type <= FL_PARAM_RASTER,
                     "%s.%s: bad type %d", t->id, p->name, p->type);
     }
   }
@@ -648,17 +650,19 @@ START_TEST(test_sample_cancel_from_callback) {
 END_TEST
 
 START_TEST(test_sample_wrong_geometry_names_feature) {
-  if (!have_sample("settlements.geojson")) return;
+  if (!have_sample("front.geojson")) return;
   char pts[1024], out[512], err[1024];
-  snprintf(pts, sizeof pts, "%s/settlements.geojson", sample_dir);
-  temp_path(out, sizeof out, "bands_geom", ".gpkg");
+  /* bands takes points too (issue 15): range-rings takes only points. */
+  snprintf(pts, sizeof pts, "%s/front.geojson", sample_dir);
+  temp_path(out, sizeof out, "rings_geom", ".gpkg");
   unlink(out);
-  const char *keys[] = {"front", "output"}, *values[] = {pts, out};
-  int32_t st = api->run("bands", 2, keys, values, NULL, NULL, NULL, 0, NULL, 0, err, sizeof err);
+  const char *keys[] = {"positions", "output"}, *values[] = {pts, out};
+  int32_t st =
+      api->run("range-rings", 2, keys, values, NULL, NULL, NULL, 0, NULL, 0, err, sizeof err);
   ck_assert_int_eq(st, 6); /* FL_E_GEOM (U1) */
-  ASSERT_HAS(err, "@{front}: layer");
+  ASSERT_HAS(err, "@{positions}: layer");
   ASSERT_HAS(err, "feature ");
-  ASSERT_HAS(err, "lines");
+  ASSERT_HAS(err, "points");
 }
 END_TEST
 

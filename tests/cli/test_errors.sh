@@ -10,10 +10,12 @@ need_sample settlements.geojson control.geojson front.geojson routes.geojson \
 run run bands --front "$TMP/none.geojson" --output "$TMP/x.gpkg"
 expect_rc 1; expect_in "$ERR" "--front ('"; expect_in "$ERR" "$TMP/none.geojson"
 
-# Wrong geometry: points given as the front.
-run run bands --front "$SAMPLE/settlements.geojson" --output "$TMP/x.gpkg"
+# Wrong geometry: lines given as positions (bands takes points too since
+# issue 15: range-rings takes only points).
+run run range-rings --positions "$SAMPLE/front.geojson" --output "$TMP/x.gpkg"
 expect_rc 1
-expect_in "$ERR" "--front: layer"; expect_in "$ERR" "feature "; expect_in "$ERR" "takes lines"
+expect_in "$ERR" "--positions: layer"; expect_in "$ERR" "feature "; expect_in "$ERR" "takes points"
+expect_no_file "$TMP/x.gpkg"
 
 # A layer name a GeoPackage does not hold.
 run run bands --front "$SAMPLE/front.geojson" --output "$TMP/b.gpkg"

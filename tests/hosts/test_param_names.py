@@ -62,6 +62,8 @@ def fail(msg):
 def good_layer(p):
     if p.name == "routes":
         return ROUTES
+    if p.name == "observers":  # on the sample DEM (settlements reach beyond it)
+        return os.path.join(SAMPLE, "positions.geojson")
     for bit in (abi.GEOM_POLYGON, abi.GEOM_LINE, abi.GEOM_POINT):
         if p.geometry & bit:
             return LAYERS[bit]
@@ -84,6 +86,8 @@ def base_args(tool, out):
             args.append((p.name, out))
         elif p.type == abi.PARAM_LAYER and (not p.optional or p.name == "front"):
             args.append((p.name, good_layer(p)))
+        elif p.type == abi.PARAM_RASTER and not p.optional:
+            args.append((p.name, os.path.join(SAMPLE, "dem_toretsk.tif")))
     return args
 
 
@@ -95,6 +99,8 @@ def bad_values(p, existing_out):
         if wrong_layer(p):
             vals.append(wrong_layer(p))
         return vals
+    if t == abi.PARAM_RASTER:
+        return ["/nonexistent/x.tif", os.path.join(SAMPLE, "front.geojson")] + INVALID[:1]
     if t == abi.PARAM_FIELD:
         return ["no_such_field"]
     if t == abi.PARAM_NUMBER:

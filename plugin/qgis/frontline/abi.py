@@ -21,7 +21,7 @@ from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_double, c_int32, 
                     c_uint32, c_void_p)
 
 ABI_MAJOR = 1          # FL_PLUGIN_ABI_MAJOR this mirror speaks
-ABI_MINOR = 0          # FL_PLUGIN_ABI_MINOR this mirror was written for
+ABI_MINOR = 1          # FL_PLUGIN_ABI_MINOR this mirror was written for
 ENTRY = "fl_plugin_query"
 
 # fl_param_type
@@ -33,6 +33,7 @@ PARAM_ENUM = 5
 PARAM_BOOL = 6
 PARAM_STRING = 7
 PARAM_OUTPUT = 8
+PARAM_RASTER = 9       # ABI 1.1: raster file GDAL reads
 
 # FL_GEOM_* bits of fl_param_desc.geometry
 GEOM_POINT = 1
@@ -43,6 +44,7 @@ GEOM_ANY = 7
 # fl_param_desc.flags
 PARAM_OPTIONAL = 1
 PARAM_ADVANCED = 2
+PARAM_RASTER_OUT = 4   # ABI 1.1: an output that also takes .tif
 
 # fl_status (include/frontline/fl_ctx.h)
 STATUS_TEXT = {

@@ -30,6 +30,8 @@ from qgis.core import (QgsProcessing, QgsProcessingAlgorithm, QgsProcessingConte
                        QgsProcessingParameterEnum, QgsProcessingParameterFeatureSource,
                        QgsProcessingParameterField,
                        QgsProcessingParameterNumber, QgsProcessingParameterString,
+                       QgsProcessingParameterRasterDestination,
+                       QgsProcessingParameterRasterLayer,
                        QgsProcessingParameterVectorDestination,
                        QgsUnitTypes)
 
@@ -202,6 +204,12 @@ class FrontlineAlgorithm(QgsProcessingAlgorithm):
             return QgsProcessingParameterBoolean(p.name, p.title, _bool(p.default), opt)
         if p.type == abi.PARAM_STRING:
             return QgsProcessingParameterString(p.name, p.title, p.default, False, opt)
+        if p.type == abi.PARAM_RASTER:
+            return QgsProcessingParameterRasterLayer(p.name, p.title, None, opt)
+        if p.type == abi.PARAM_OUTPUT and p.flags & abi.PARAM_RASTER_OUT:
+            # ABI 1.1: an output that can be a raster (the viewshed): QGIS
+            # offers the raster, loaded and styled; the CLI also writes polygons.
+            return QgsProcessingParameterRasterDestination(p.name, p.title, None, opt)
         if p.type == abi.PARAM_OUTPUT:
             # Also for an output of several layers (analyze's GeoPackage): a
             # vector destination gets QGIS's "Open output file after running"
@@ -259,6 +267,13 @@ class FrontlineAlgorithm(QgsProcessingAlgorithm):
                 continue
             if p.type == abi.PARAM_LAYER:
                 value = self._layer_arg(p, parameters, context, feedback)
+            elif p.type == abi.PARAM_RASTER:
+                layer = self.parameterAsRasterLayer(parameters, p.name, context)
+                value = layer.source() if layer else None
+                if value and not os.path.exists(value.split("|")[0]):
+                    raise QgsProcessingException(
+                        "'%s' (%s) must be a raster file (GeoTIFF, VRT, ...), got '%s'."
+                        % (p.title, p.name, value))
             elif p.type == abi.PARAM_FIELD:
                 value = self._field_arg(p, parameters, context)
             elif p.type == abi.PARAM_NUMBER:
@@ -337,6 +352,11 @@ class FrontlineAlgorithm(QgsProcessingAlgorithm):
         "Open output file after running"). A file holding several layers
         (analyze's GeoPackage) is loaded as one project layer per table."""
         if not context.willLoadLayerOnCompletion(path):
+            return
+        if os.path.splitext(path)[1].lower() in (".tif", ".tiff"):
+            details = context.layerToLoadOnCompletionDetails(path)
+            details.name = self._tool.id
+            details.setPostProcessor(StylePostProcessor.create())
             return
         layers = list_layers(path)
         details = context.layerToLoadOnCompletionDetails(path)

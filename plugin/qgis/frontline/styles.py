@@ -137,9 +137,30 @@ def style_exposure(layer):
     layer.setRenderer(QgsGraduatedSymbolRenderer("min_dist_to_front_m", ranges))
 
 
+def style_viewshed(layer):
+    """A viewshed raster: 0 (seen by none) transparent, 1..n observers from
+    orange to dark red, half opaque over the map."""
+    from qgis.core import QgsPalettedRasterRenderer
+    stats = layer.dataProvider().bandStatistics(1)
+    top = int(max(1, min(64, stats.maximumValue if stats.maximumValue < 65535 else 1)))
+    classes = [QgsPalettedRasterRenderer.Class(0, QColor(0, 0, 0, 0), "not seen")]
+    for v in range(1, top + 1):
+        t = (v - 1) / max(1, top - 1)
+        c = QColor(int(255 - 120 * t), int(140 - 140 * t), 0)
+        classes.append(QgsPalettedRasterRenderer.Class(
+            v, c, "seen by %d observer%s" % (v, "" if v == 1 else "s")))
+    layer.setRenderer(QgsPalettedRasterRenderer(layer.dataProvider(), 1, classes))
+    layer.setOpacity(0.6)
+
+
 def apply_default_style(layer):
     """Give a Frontline output layer its default style. Returns the rule used
-    ('bands', 'holder', 'exposure', 'frontline', 'connector') or None."""
+    ('bands', 'holder', 'exposure', 'frontline', 'connector', 'viewshed') or None."""
+    from qgis.core import QgsRasterLayer
+    if isinstance(layer, QgsRasterLayer) and layer.isValid():
+        style_viewshed(layer)
+        layer.triggerRepaint()
+        return "viewshed"
     if not isinstance(layer, QgsVectorLayer) or not layer.isValid():
         return None
     names = _fields(layer)

@@ -1,0 +1,76 @@
+/*
+ * fl_raster.h - internal: what the raster files (core/raster/: dem.c,
+ * earth.c, los.c, viewshed.c, viewshed_out.c) share. These files link GDAL;
+ * the rest of core does not, so that mod_frontline (which links fl_core)
+ * stays free of GDAL (DESIGN.md section 4).
+ */
+#ifndef FL_RASTER_H
+#define FL_RASTER_H
+
+#include <proj.h>
+
+#include "fl_internal.h"
+#include "frontline/fl_elevation.h"
+
+struct fl_dem {
+  int w, h;
+  float *z;            /* w*h heights, row-major; NAN where no height   */
+  double gt[6];        /* geotransform (no rotation: gt2 = gt4 = 0)     */
+  int srid;            /* EPSG code or 0                                */
+  int geographic;      /* lon/lat degrees (x = lon, y = lat)            */
+  char *wkt;           /* the CRS as WKT (PROJ input)                   */
+  double cell_m;       /* typical cell size, metres                     */
+  size_t n_nodata;
+};
+
+/* A transform from the DEM's CRS to lon/lat, one per thread (its own ctx). */
+typedef struct fl__dem_xf {
+  PJ *pj;              /* NULL when the DEM is lon/lat already          */
+} fl__dem_xf;
+fl_status fl__dem_xf_init(fl_ctx *ctx, const fl_dem *dem, fl__dem_xf *xf);
+void fl__dem_xf_free(fl__dem_xf *xf);
+/* Lon/lat of n points given in the DEM's CRS, in place (x -> lon, y -> lat). */
+fl_status fl__dem_xf_to_lonlat(fl_ctx *ctx, const fl__dem_xf *xf, double *x, double *y,
+                               size_t n);
+/* Lon/lat -> the DEM's CRS, in place. */
+fl_status fl__dem_xf_from_lonlat(fl_ctx *ctx, const fl__dem_xf *xf, double *x, double *y,
+                                 size_t n);
+/* Fractional cell coordinates (col, row; cell centres at .5) of a DEM-CRS point. */
+void fl__dem_cell_of(const fl_dem *dem, double x, double y, double *col, double *row);
+/* Bilinear height at fractional cell coordinates; NAN outside or without height. */
+double fl__dem_bilinear(const fl_dem *dem, double col, double row);
+
+/* ---- los_layer.c: point layers in lon/lat --------------------------------- */
+
+typedef struct fl__pt {
+  int64_t fid;
+  double lon, lat, h;  /* degrees; height above ground, metres */
+} fl__pt;
+/* Every point of a point layer (multipoints: each part) in lon/lat, with its
+ * height from h_field (NULL value: h_default; h_param names the parameter in
+ * messages). *out owned by caller (free()). */
+fl_status fl__points_lonlat(fl_ctx *ctx, const fl_layer *l, const char *h_field,
+                            const char *h_param, double h_default, fl__pt **out, size_t *n_out);
+
+/* ---- earth.c: distance, azimuth and drop near an observer ------------------- */
+
+/* The WGS84 numbers around an observer for many nearby points: the geodesic
+ * distance by the Gauss mid-latitude formula (relative error < 5e-6 within 50 km, 2e-5 within
+ * 100 km, tests/unit/check_elevation.c) and the earth's drop below the
+ * tangent plane, s^2 (1 - k) / (2 R_az), R_az Euler's radius of curvature
+ * along the azimuth. */
+typedef struct fl__earth {
+  double lon0, lat0;   /* degrees */
+  double k;            /* refraction coefficient */
+} fl__earth;
+void fl__earth_init(fl__earth *e, double lon0, double lat0, double refraction);
+/* Distance (m) and drop (m) of a lon/lat point seen from the observer. */
+void fl__earth_at(const fl__earth *e, double lon, double lat, double *dist_m, double *drop_m);
+/* The same for many points of one latitude (a row of a lon/lat DEM): with
+ * de = ke (lon - lon0), dist^2 = dn^2 + de^2 and drop = drop_n + drop_e de^2. */
+typedef struct fl__earth_lat {
+  double dn, ke, drop_n, drop_e;
+} fl__earth_lat;
+void fl__earth_row(const fl__earth *e, double lat, fl__earth_lat *row);
+
+#endif

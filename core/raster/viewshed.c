@@ -1,0 +1,360 @@
+/*
+ * viewshed.c - cumulative viewshed of point observers on a DEM in its own
+ * CRS, lon/lat included (fl_viewshed_compute()).
+ *
+ * Rules, cited as (V1)..(V6) in tests and docs/tools/viewshed.md:
+ *   (V1) the observer stands at the centre of the cell it falls in, at that
+ *        cell's height + its height above ground (as gdal_viewshed);
+ *   (V2) every cell's height is lowered by the earth's drop at its geodesic
+ *        distance, s^2 (1 - k) / (2 R_az) (earth.c (E2)), so sight lines are
+ *        straight in the lowered heights;
+ *   (V3) the horizon is carried outward from the observer one cell at a time
+ *        (reference planes, Wang et al. 2000, as gdal_viewshed's "edge"
+ *        mode): a cell's horizon height is the sight line through the two
+ *        cells next to it on the observer's side, interpolated where the
+ *        line from the observer crosses between them; a cell is seen when
+ *        its height + the target height reaches its horizon; the cells next
+ *        to the observer are seen; the horizon passed on is the larger of
+ *        the cell's height and its horizon. The grid's own index space is
+ *        used, which is affine in metres for a projected DEM and, over a
+ *        viewshed's extent, for a lon/lat one as well;
+ *   (V4) a cell farther than max_range_m (geodesic; measured with
+ *        geod_inverse within 2e-5 of the range) is not seen;
+ *   (V5) a cell without height is not seen and passes on its horizon;
+ *   (V6) the count of a cell is the number of observers that see it;
+ *        observers are spread over the context's threads, each summing into
+ *        its own grid, added up at the end.
+ * Not here: writing the result (viewshed_out.c).
+ */
+#include <math.h>
+#include <pthread.h>
+
+#include "fl_prep.h"
+#include "fl_raster.h"
+
+#define VS_NODATA_Z -1e9 /* (V5) a height below any horizon, finite (no NaN in sums) */
+#define VS_MAX_OBSERVERS 65534
+
+void fl_viewshed_opts_init(fl_viewshed_opts *o) {
+  memset(o, 0, sizeof *o);
+  o->obs_h = 2.0;
+  o->tgt_h = 0.0;
+  o->refraction = FL_REFRACTION_DEFAULT;
+}
+
+void fl_viewshed_free(fl_viewshed *vs) {
+  if (!vs) return;
+  free(vs->count);
+  free(vs->nodata);
+  free(vs);
+}
+
+typedef struct vs_shared {
+  const fl_dem *dem;
+  const fl_viewshed_opts *o;
+  const fl__pt *obs;
+  size_t n_obs;
+  uint16_t *total;
+  pthread_mutex_t lock;
+} vs_shared;
+
+typedef struct vs_scratch {
+  uint16_t *count;           /* this thread's grid (NULL with one observer: total) */
+  double *prev, *cur, *save; /* horizon heights of two rows, and the observer's row */
+  double *lon, *lat, *zadj;  /* the row being done                                 */
+  double *lon2, *lat2;       /* projected DEMs: interpolation buffers              */
+  unsigned char *in_range;
+  fl__dem_xf xf;
+  vs_shared *sh;
+} vs_scratch;
+
+/* One observer's window and constants. */
+typedef struct vs_obs {
+  int c0, r0;                /* observer cell                   */
+  int x0, x1, y0, y1;        /* window, inclusive               */
+  double zo, tgt_h, max_m;
+  fl__earth earth;
+} vs_obs;
+
+#define VS_XF_STEP 16 /* projected DEMs: cells between exactly transformed ones */
+
+/* Lon/lat of the row's cell centres: a lon/lat DEM directly; a projected one
+ * through PROJ every VS_XF_STEP cells, linear in between (the inverse
+ * projection is smooth: the error over 16 cells is below 1e-9 degree). */
+static fl_status row_lonlat(fl_ctx *ctx, const fl_dem *d, const vs_obs *v, vs_scratch *s, int r,
+                            int n) {
+  double y = d->gt[3] + (r + 0.5) * d->gt[5];
+  for (int i = 0; i < n; i++) {
+    s->lon[i] = d->gt[0] + (v->x0 + i + 0.5) * d->gt[1];
+    s->lat[i] = y;
+  }
+  if (!s->xf.pj) return FL_OK;
+  size_t k = 0;
+  for (int i = 0; i < n; i += VS_XF_STEP, k++) {
+    s->lon[k] = s->lon[i], s->lat[k] = y;
+  }
+  if (((n - 1) % VS_XF_STEP) != 0) {
+    s->lon[k] = d->gt[0] + (v->x0 + n - 1 + 0.5) * d->gt[1], s->lat[k] = y;
+    k++;
+  }
+  fl_status st = fl__dem_xf_to_lonlat(ctx, &s->xf, s->lon, s->lat, k);
+  if (st) return st;
+  /* Spread back from the end so that no sample is overwritten before use. */
+  for (int i = n - 1; i >= 0; i--) {
+    int a = i / VS_XF_STEP, ia = a * VS_XF_STEP, ib = ia + VS_XF_STEP;
+    if (ib > n - 1) ib = n - 1;
+    size_t b = ib == ia ? (size_t)a : (size_t)a + 1;
+    double t = ib == ia ? 0.0 : (double)(i - ia) / (double)(ib - ia);
+    s->lon2[i] = s->lon[a] + (s->lon[b] - s->lon[a]) * t;
+    s->lat2[i] = s->lat[a] + (s->lat[b] - s->lat[a]) * t;
+  }
+  memcpy(s->lon, s->lon2, (size_t)n * sizeof *s->lon);
+  memcpy(s->lat, s->lat2, (size_t)n * sizeof *s->lat);
+  return FL_OK;
+}
+
+/* Lowered heights (V2) and range flags (V4) of row r over the window. */
+static fl_status prepare_row(fl_ctx *ctx, const fl_dem *d, const vs_obs *v, vs_scratch *s,
+                             int r) {
+  int n = v->x1 - v->x0 + 1;
+  fl_status st = row_lonlat(ctx, d, v, s, r, n);
+  if (st) return st;
+  const float *zrow = d->z + (size_t)r * (size_t)d->w + (size_t)v->x0;
+  double near2 = v->max_m - 2e-5 * v->max_m - 1.0;
+  near2 = near2 > 0 ? near2 * near2 : 0;
+  fl__earth_lat row;
+  if (!s->xf.pj) fl__earth_row(&v->earth, s->lat[0], &row);
+  for (int i = 0; i < n; i++) {
+    if (s->xf.pj) fl__earth_row(&v->earth, s->lat[i], &row);
+    double de = row.ke * (s->lon[i] - v->earth.lon0);
+    double d2 = row.dn * row.dn + de * de, drop = row.drop_n + row.drop_e * de * de;
+    int ok = 1;
+    if (v->max_m > 0 && d2 > near2) { /* (V4): exact near the range, cheap away from it */
+      double dist = sqrt(d2);
+      if (dist < v->max_m + 2e-5 * v->max_m + 1.0)
+        geod_inverse(&ctx->geod, v->earth.lat0, v->earth.lon0, s->lat[i], s->lon[i], &dist,
+                     NULL, NULL);
+      ok = dist <= v->max_m;
+    }
+    s->in_range[i] = (unsigned char)ok;
+    s->zadj[i] = isnan(zrow[i]) ? VS_NODATA_Z : zrow[i] - drop;
+  }
+  return FL_OK;
+}
+
+/* (V3) horizon at major offset j, minor i, from the straight (zs) and
+ * diagonal (zd) neighbours. */
+static inline double horizon(double zo, int j, int i, double zs, double zd) {
+  return zo + ((zs - zo) * (double)(j - i) + (zd - zo) * (double)i) / (double)(j - 1);
+}
+
+static inline void settle(const vs_obs *v, vs_scratch *s, int i, double hz, uint16_t *cnt) {
+  double z = s->zadj[i];
+  if (z > VS_NODATA_Z && s->in_range[i] && z + v->tgt_h >= hz) (*cnt)++;
+  s->cur[i] = z > hz ? z : hz;
+}
+
+/* One row: dr rows from the observer (0: its own row); prev holds the row
+ * next to it on the observer's side. */
+static void do_row(const vs_obs *v, vs_scratch *s, int dr, uint16_t *grid_row) {
+  int ic = v->c0 - v->x0, n = v->x1 - v->x0 + 1;
+  if (dr == 0) {
+    s->cur[ic] = s->zadj[ic];
+    grid_row[ic]++; /* the observer's own cell */
+    for (int dir = -1; dir <= 1; dir += 2)
+      for (int i = ic + dir, j = 1; i >= 0 && i < n; i += dir, j++) {
+        double hz = j == 1 ? -HUGE_VAL : horizon(v->zo, j, 0, s->cur[i - dir], 0);
+        settle(v, s, i, hz, &grid_row[i]);
+      }
+    return;
+  }
+  settle(v, s, ic, dr == 1 ? -HUGE_VAL : horizon(v->zo, dr, 0, s->prev[ic], 0), &grid_row[ic]);
+  for (int dir = -1; dir <= 1; dir += 2)
+    for (int i = ic + dir, dc = 1; i >= 0 && i < n; i += dir, dc++) {
+      double hz;
+      if (dr == 1 && dc == 1) hz = -HUGE_VAL;
+      else if (dc >= dr) hz = horizon(v->zo, dc, dr, s->cur[i - dir], s->prev[i - dir]);
+      else hz = horizon(v->zo, dr, dc, s->prev[i], s->prev[i - dir]);
+      settle(v, s, i, hz, &grid_row[i]);
+    }
+}
+
+/* The window of an observer: the DEM, or the cells within max range. */
+static void window(const fl_dem *d, const fl__pt *p, vs_obs *v, double c, double r) {
+  v->x0 = 0;
+  v->x1 = d->w - 1;
+  v->y0 = 0;
+  v->y1 = d->h - 1;
+  if (!(v->max_m > 0)) return;
+  double span_c, span_r;
+  if (d->geographic) {
+    double lat = fmin(fabs(p->lat) + v->max_m / 111000.0 * 1.02, 89.0);
+    span_r = v->max_m * 1.02 / 110500.0 / fabs(d->gt[5]) + 2;
+    span_c = v->max_m * 1.02 / (111000.0 * cos(lat * M_PI / 180.0)) / d->gt[1] + 2;
+  } else {
+    span_c = v->max_m * 1.05 / d->gt[1] + 2;
+    span_r = v->max_m * 1.05 / fabs(d->gt[5]) + 2;
+  }
+  v->x0 = (int)fmax(0, floor(c - span_c));
+  v->x1 = (int)fmin(d->w - 1, ceil(c + span_c));
+  v->y0 = (int)fmax(0, floor(r - span_r));
+  v->y1 = (int)fmin(d->h - 1, ceil(r + span_r));
+}
+
+static fl_status cancelled(fl_ctx *ctx) {
+  if (ctx->cancel && *ctx->cancel) return fl__fail(ctx, FL_E_CANCEL, "cancelled");
+  return FL_OK;
+}
+
+/* (V1)-(V5) for one observer, adding 1 to the cells it sees. */
+static fl_status one_observer(fl_ctx *ctx, size_t k, void *shared, void *scratch) {
+  vs_shared *sh = shared;
+  vs_scratch *s = scratch;
+  const fl_dem *d = sh->dem;
+  const fl__pt *p = &sh->obs[k];
+  uint16_t *grid = s->count ? s->count : sh->total;
+  double x = p->lon, y = p->lat, c, r;
+  fl_status st = fl__dem_xf_from_lonlat(ctx, &s->xf, &x, &y, 1);
+  if (st) return st;
+  fl__dem_cell_of(d, x, y, &c, &r);
+  vs_obs v = {.tgt_h = sh->o->tgt_h, .max_m = sh->o->max_range_m};
+  if (!(c >= 0 && r >= 0 && c < d->w && r < d->h))
+    return fl__fail(ctx, FL_E_GEOM, "observer %lld (%.6f, %.6f) is outside @{dem}",
+                    (long long)p->fid, p->lon, p->lat);
+  v.c0 = (int)c;
+  v.r0 = (int)r;
+  float z0 = d->z[(size_t)v.r0 * (size_t)d->w + (size_t)v.c0];
+  if (isnan(z0))
+    return fl__fail(ctx, FL_E_GEOM, "observer %lld (%.6f, %.6f) stands on a cell of @{dem} "
+                    "without height", (long long)p->fid, p->lon, p->lat);
+  v.zo = z0 + p->h;
+  double lon0 = d->gt[0] + (v.c0 + 0.5) * d->gt[1], lat0 = d->gt[3] + (v.r0 + 0.5) * d->gt[5];
+  if ((st = fl__dem_xf_to_lonlat(ctx, &s->xf, &lon0, &lat0, 1))) return st;
+  fl__earth_init(&v.earth, lon0, lat0, sh->o->refraction);
+  window(d, p, &v, c, r);
+  int rows = v.y1 - v.y0 + 1, done = 0, n = v.x1 - v.x0 + 1;
+  uint16_t *g0 = grid + (size_t)v.x0;
+  if ((st = prepare_row(ctx, d, &v, s, v.r0))) return st;
+  do_row(&v, s, 0, g0 + (size_t)v.r0 * (size_t)d->w);
+  memcpy(s->save, s->cur, (size_t)n * sizeof *s->save);
+  for (int step = -1; step <= 1; step += 2) { /* up, then down */
+    memcpy(s->prev, s->save, (size_t)n * sizeof *s->prev);
+    for (int row = v.r0 + step, dr = 1; row >= v.y0 && row <= v.y1; row += step, dr++) {
+      if ((st = prepare_row(ctx, d, &v, s, row))) return st;
+      do_row(&v, s, dr, g0 + (size_t)row * (size_t)d->w);
+      double *t = s->prev;
+      s->prev = s->cur;
+      s->cur = t;
+      if ((++done & 63) == 0) {
+        if ((st = cancelled(ctx))) return st;
+        if (sh->n_obs == 1 && (st = fl__progress(ctx, 0.05 + 0.85 * done / (double)rows)))
+          return st;
+      }
+    }
+  }
+  return FL_OK;
+}
+
+static void *scratch_new(fl_ctx *ctx, void *shared) {
+  vs_shared *sh = shared;
+  size_t w = (size_t)sh->dem->w;
+  vs_scratch *s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  s->sh = sh;
+  s->prev = malloc(w * sizeof *s->prev);
+  s->cur = malloc(w * sizeof *s->cur);
+  s->save = malloc(w * sizeof *s->save);
+  s->lon = malloc(w * sizeof *s->lon);
+  s->lat = malloc(w * sizeof *s->lat);
+  s->zadj = malloc(w * sizeof *s->zadj);
+  s->lon2 = malloc(w * sizeof *s->lon2);
+  s->lat2 = malloc(w * sizeof *s->lat2);
+  s->in_range = malloc(w);
+  if (sh->n_obs > 1) s->count = calloc(w * (size_t)sh->dem->h, sizeof *s->count);
+  if (!s->prev || !s->cur || !s->save || !s->lon || !s->lat || !s->zadj || !s->lon2 || !s->lat2 || !s->in_range ||
+      (sh->n_obs > 1 && !s->count) || fl__dem_xf_init(ctx, sh->dem, &s->xf)) {
+    free(s->prev), free(s->cur), free(s->save), free(s->lon), free(s->lat), free(s->zadj);
+    free(s->lon2), free(s->lat2);
+    free(s->in_range), free(s->count), free(s);
+    return NULL;
+  }
+  return s;
+}
+
+static void scratch_free(fl_ctx *ctx, void *scratch) {
+  (void)ctx;
+  vs_scratch *s = scratch;
+  if (!s) return;
+  if (s->count) { /* (V6) */
+    size_t n = (size_t)s->sh->dem->w * (size_t)s->sh->dem->h;
+    pthread_mutex_lock(&s->sh->lock);
+    for (size_t i = 0; i < n; i++) s->sh->total[i] = (uint16_t)(s->sh->total[i] + s->count[i]);
+    pthread_mutex_unlock(&s->sh->lock);
+  }
+  fl__dem_xf_free(&s->xf);
+  free(s->prev), free(s->cur), free(s->save), free(s->lon), free(s->lat), free(s->zadj);
+    free(s->lon2), free(s->lat2);
+  free(s->in_range), free(s->count), free(s);
+}
+
+static fl_status check_opts(fl_ctx *ctx, const fl_viewshed_opts *o) {
+  if (!(o->obs_h >= 0 && o->obs_h < 1e5))
+    return fl__fail(ctx, FL_E_ARG, "@{observer_height_m} must be a number >= 0, got %g", o->obs_h);
+  if (!(o->tgt_h >= 0 && o->tgt_h < 1e5))
+    return fl__fail(ctx, FL_E_ARG, "@{target_height_m} must be a number >= 0, got %g", o->tgt_h);
+  if (!(o->max_range_m >= 0 && o->max_range_m < 1e7))
+    return fl__fail(ctx, FL_E_ARG, "@{max_range_m} must be a number >= 0, got %g",
+                    o->max_range_m);
+  if (!(o->refraction >= -1 && o->refraction <= 1))
+    return fl__fail(ctx, FL_E_ARG, "@{refraction} must be between -1 and 1, got %g",
+                    o->refraction);
+  return FL_OK;
+}
+
+fl_status fl_viewshed_compute(fl_ctx *ctx, const fl_dem *dem, const fl_layer *observers,
+                              const fl_viewshed_opts *opts, fl_viewshed **out) {
+  if (out) *out = NULL;
+  if (!ctx) return FL_E_ARG;
+  if (!dem || !observers || !opts || !out)
+    return fl__fail(ctx, FL_E_ARG, "fl_viewshed_compute: NULL argument");
+  fl_status st = check_opts(ctx, opts);
+  if (st) return st;
+  vs_shared sh = {.dem = dem, .o = opts};
+  fl__pt *pts = NULL;
+  st = fl__points_lonlat(ctx, observers, opts->obs_h_field, "observer_height_field", opts->obs_h,
+                         &pts, &sh.n_obs);
+  if (st) return st;
+  if (sh.n_obs == 0 || sh.n_obs > VS_MAX_OBSERVERS) {
+    free(pts);
+    return fl__fail(ctx, FL_E_ARG, "@{observers} holds %zu points; a viewshed takes 1 to %d",
+                    sh.n_obs, VS_MAX_OBSERVERS);
+  }
+  sh.obs = pts;
+  size_t n = (size_t)dem->w * (size_t)dem->h;
+  fl_viewshed *vs = calloc(1, sizeof *vs);
+  if (vs) {
+    vs->count = calloc(n, sizeof *vs->count);
+    vs->nodata = malloc(n);
+  }
+  if (!vs || !vs->count || !vs->nodata) {
+    free(pts);
+    fl_viewshed_free(vs);
+    return fl__fail(ctx, FL_E_NOMEM, "out of memory for a viewshed of %d x %d cells", dem->w,
+                    dem->h);
+  }
+  vs->width = dem->w;
+  vs->height = dem->h;
+  vs->n_observers = sh.n_obs;
+  for (size_t i = 0; i < n; i++) vs->nodata[i] = (uint8_t)isnan(dem->z[i]);
+  sh.total = vs->count;
+  pthread_mutex_init(&sh.lock, NULL);
+  st = fl__parallel_for(ctx, sh.n_obs, one_observer, &sh, scratch_new, scratch_free, 0.05, 0.9);
+  pthread_mutex_destroy(&sh.lock);
+  free(pts);
+  if (st) {
+    fl_viewshed_free(vs);
+    return st;
+  }
+  *out = vs;
+  return FL_OK;
+}

@@ -1,0 +1,48 @@
+/*
+ * tool_dem.h - what the elevation tools (line-of-sight, viewshed) share:
+ * the DEM parameter (a raster, ABI 1.1), the refraction and height
+ * parameters, and opening the DEM with the error named by parameter.
+ * Not here: the DEM itself (core/raster/dem.c).
+ */
+#ifndef FLP_TOOL_DEM_H
+#define FLP_TOOL_DEM_H
+
+#include "plugin_internal.h"
+
+#define FLP_P_DEM                                                                        \
+  {.name = "dem", .title = "DEM",                                                        \
+   .help = "Elevation raster in metres, any file GDAL reads (GeoTIFF, a .vrt of SRTM or " \
+           "Copernicus GLO-30 tiles), in its own CRS: lon/lat included. Band 1 is used; " \
+           "its nodata cells have no height.",                                            \
+   .type = FL_PARAM_RASTER, .flags = 0, .unit = "", .default_text = NULL,                \
+   .min_value = -INFINITY, .max_value = INFINITY, .enum_values = NULL, .parent = NULL,   \
+   .geometry = 0, .reserved = 0}
+#define FLP_P_OBSERVER_HEIGHT                                                            \
+  FLP_P_NUMBER("observer_height_m", "Observer height",                                   \
+               "Height of the observer's eye above the ground, in metres.", "m", "2", 0.0, \
+               100000.0, FL_PARAM_OPTIONAL)
+#define FLP_P_TARGET_HEIGHT                                                              \
+  FLP_P_NUMBER("target_height_m", "Target height",                                       \
+               "Height above the ground of what is to be seen, in metres (0: the ground " \
+               "itself; 3: a vehicle).",                                                 \
+               "m", "0", 0.0, 100000.0, FL_PARAM_OPTIONAL)
+#define FLP_P_MAX_RANGE                                                                  \
+  FLP_P_NUMBER("max_range_m", "Maximum range",                                           \
+               "Largest geodesic distance from an observer that is looked at, in metres; " \
+               "0: no limit.",                                                           \
+               "m", "0", 0.0, 10000000.0, FL_PARAM_OPTIONAL)
+#define FLP_P_REFRACTION                                                                 \
+  FLP_P_NUMBER("refraction", "Refraction coefficient",                                   \
+               "Coefficient of atmospheric refraction k: light bends with the earth, "   \
+               "whose radius seems R / (1 - k). 0.13 is the usual daytime value; 0: none.", \
+               "", "0.13", -1.0, 1.0, FL_PARAM_OPTIONAL | FL_PARAM_ADVANCED)
+#define FLP_P_OBSERVER_HEIGHT_FIELD                                                      \
+  FLP_P_FIELD("observer_height_field", "Observer height field",                          \
+              "Field of the observers layer with each observer's height above the "      \
+              "ground in metres (NULL: observer_height_m).",                             \
+              "observers", NULL, FL_PARAM_OPTIONAL)
+
+/* Open the DEM of parameter "dem"; *out owned by caller (fl_dem_destroy()). */
+fl_status flp_dem_open(flp_run *r, fl_dem **out);
+
+#endif
