@@ -104,7 +104,10 @@ FL_API fl_status fl_bands(fl_ctx *ctx, const fl_layer *front, const fl_layer *co
  * of side A's boundary within snap_m of side B's ground, without the outer
  * edge of the data. With one side only, that side's boundary minus the
  * edges along the mask (or, without a mask, along the data's bounding box).
- * Output fields: source, date, side_a, side_b, length_km.
+ * Output fields: source, date, side_a, side_b, length_km, edge. With a grey
+ * zone (ground mapped to "contested", or with the contested status) each
+ * side's edge of it is its own line, `edge` naming the side (since 0.2);
+ * else `edge` is NULL.
  * @since 0.1
  */
 FL_API fl_status fl_frontline(fl_ctx *ctx, const fl_layer *control, const fl_layer *mask,
