@@ -163,6 +163,8 @@ fl_status fl__control_group_build(fl_ctx *ctx, const fl__prepped *control, const
   side_filter sf = {control, gr, group, side_field, status_field, opts->contested_value, &map, NULL};
   st = collect_sides(ctx, &sf, opts, out);
   if (!st) st = dissolve(ctx, &sf, opts, out);
+  for (size_t k = 0; !st && k < map.n && !out->grey; k++) /* (G1) grey zone from the map */
+    out->grey = out->contested && strcmp(map.side[k], FL__CONTESTED) == 0;
   if (!st) {
     char label[300];
     group_label(&gr->g[group], label, sizeof label);

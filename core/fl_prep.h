@@ -148,6 +148,8 @@ typedef struct fl__control_group {
   char **side;              /* side values, sorted */
   GEOSGeometry **area;      /* dissolved ground of each side (lon/lat) */
   GEOSGeometry *contested;  /* dissolved contested-status polygons, or NULL */
+  int grey;                 /* nonzero: the side map sent values to "contested":
+                               contested is a grey zone with two edges (G1) */
   GEOSGeometry *edge;       /* with other_side: the area of interest (or the data's
                                bounding box) the ground ends at; else NULL */
 } fl__control_group;
@@ -201,7 +203,16 @@ fl_status fl__contact_line(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometr
 fl_status fl__contact_line_ex(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b,
                               const GEOSGeometry *edge, int open_edge, double snap_m,
                               GEOSGeometry **out);
-/* The contact line of one control group, choosing the sides from opts. */
+/* ---- front_group.c -------------------------------------------------------- */
+
+/* The front of one control group, its sides chosen from opts: *edge_a is
+ * side A's line; with a grey zone (cg->contested) and two sides, *edge_b is
+ * side B's edge of it (G1), else NULL. Both owned by caller. */
+fl_status fl__group_edges(fl_ctx *ctx, const fl__control_group *cg, const GEOSGeometry *mask,
+                          const fl_options *opts, const char **side_a, const char **side_b,
+                          GEOSGeometry **edge_a, GEOSGeometry **edge_b);
+/* The contact line of one control group, choosing the sides from opts (with
+ * a grey zone: both its edges, G2). */
 fl_status fl__group_front(fl_ctx *ctx, const fl__control_group *cg, const GEOSGeometry *mask,
                           const fl_options *opts, const char **side_a, const char **side_b,
                           GEOSGeometry **out);

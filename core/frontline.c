@@ -135,69 +135,39 @@ fl_status fl__contact_line_ex(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeom
   return FL_OK;
 }
 
-fl_status fl__group_front(fl_ctx *ctx, const fl__control_group *cg, const GEOSGeometry *mask,
-                          const fl_options *opts, const char **side_a, const char **side_b,
-                          GEOSGeometry **out) {
-  *out = NULL;
-  int ia = -1, ib = -1;
-  if (opts->side_a || opts->side_b) {
-    ia = fl__control_side(cg, opts->side_a);
-    ib = fl__control_side(cg, opts->side_b);
-    if ((opts->side_a && ia < 0) || (opts->side_b && ib < 0))
-      return fl__fail(ctx, FL_E_ARG, "control layer has no ground of side '%s'; the sides found "
-                      "are %s%s%s", opts->side_a && ia < 0 ? opts->side_a : opts->side_b,
-                      cg->n_sides ? cg->side[0] : "none", cg->n_sides > 1 ? ", " : "",
-                      cg->n_sides > 1 ? cg->side[1] : "");
-    if (ia < 0) { ia = ib; ib = -1; }
-  } else if (cg->n_sides == 1) {
-    ia = 0;
-  } else if (cg->n_sides == 2) {
-    ia = 0;
-    ib = 1;
-  } else if (cg->n_sides == 0) {
-    return fl__fail(ctx, FL_E_GEOM, "control layer holds no polygon with a side: every polygon "
-                    "is contested or has no geometry");
-  } else {
-    return fl__fail(ctx, FL_E_ARG, "control layer holds %zu sides (%s, %s, %s%s); map its "
-                    "values to two sides (and contested) with @{side_map}", cg->n_sides,
-                    cg->side[0], cg->side[1], cg->side[2], cg->n_sides > 3 ? ", ..." : "");
-  }
-  if (ia < 0) return fl__fail(ctx, FL_E_GEOM, "control layer has no polygons with a side");
-  if (cg->edge && ib >= 0 && !opts->side_a && opts->other_side &&
-      strcmp(cg->side[ia], opts->other_side) == 0) { /* trace the mapped side's boundary */
-    int t = ia; ia = ib; ib = t;
-  }
-  fl_status st_edge = FL_OK;
-  if (cg->edge && ib >= 0) /* (F5) */
-    st_edge = fl__contact_line_ex(ctx, cg->area[ia], cg->area[ib], cg->edge, 1, opts->snap_m, out);
-  if (cg->edge && ib >= 0) {
-    if (st_edge) return st_edge;
-    *side_a = cg->side[ia];
-    *side_b = cg->side[ib];
-    return FL_OK;
-  }
-  GEOSGeometry *edge = NULL;
-  if (mask) {
-    edge = GEOSGeom_clone_r(ctx->geos, mask);
-  } else {
-    double minx, miny, maxx, maxy;
-    fl_status st = fl__bounds(ctx, cg->area[ia], &minx, &miny, &maxx, &maxy);
-    if (st) return st;
-    if (ib >= 0) {
-      double a, b, c, d;
-      if (fl__bounds(ctx, cg->area[ib], &a, &b, &c, &d) == FL_OK) {
-        minx = fmin(minx, a); miny = fmin(miny, b); maxx = fmax(maxx, c); maxy = fmax(maxy, d);
-      }
-    }
-    edge = GEOSGeom_createRectangle_r(ctx->geos, minx, miny, maxx, maxy);
-  }
-  if (!edge) return fl__fail_geos(ctx, "building the data extent");
-  fl_status st = fl__contact_line(ctx, cg->area[ia], ib >= 0 ? cg->area[ib] : NULL,
-                                  ib >= 0 && !mask ? NULL : edge, opts->snap_m, out);
-  GEOSGeom_destroy_r(ctx->geos, edge);
+/* Where one group's lines go: the result layer (fields 0..5: source, date,
+ * side_a, side_b, length_km, edge) and the keys. */
+typedef struct out_line {
+  fl_layer *res;
+  const fl_layer *control;
+  const fl__group *g;
+  int has_source, has_date;
+  const char *sa, *sb;
+} out_line;
+
+/* Append one line (lon/lat, taken), warning when it comes in many pieces;
+ * edge: the side whose edge of a grey zone it is, or NULL. */
+static fl_status write_line(fl_ctx *ctx, const out_line *o, GEOSGeometry *line, const char *edge) {
+  double len_m = 0;
+  fl_length_m(ctx, line, &len_m); /* (F4) */
+  int pieces = GEOSGetNumGeometries_r(ctx->geos, line);
+  if (pieces > MANY_PIECES)
+    fl__warn(ctx, "the line of contact of control layer '%s'%s%s%s%s%s%s comes out in %d pieces "
+             "(%.1f km); gaps between the sides wider than @{snap_m} break it",
+             o->control->name ? o->control->name : "?", o->g->source[0] ? ", source " : "",
+             o->g->source, o->g->date[0] ? ", date " : "", o->g->date, edge ? ", edge of " : "",
+             edge ? edge : "", pieces, len_m / 1000.0);
+  GEOSGeometry *outg = NULL;
+  fl_status st = fl__to_layer_crs(ctx, line, o->control->srid, &outg);
   if (st) return st;
-  *side_a = cg->side[ia];
-  *side_b = ib >= 0 ? cg->side[ib] : "";
+  fl_feature *f = fl_layer_append(ctx, o->res, (int64_t)o->res->n_features + 1, outg);
+  if (!f) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  if (o->has_source) fl_feature_set_text(o->res, f, 0, o->g->source);
+  if (o->has_date) fl_feature_set_text(o->res, f, 1, o->g->date);
+  fl_feature_set_text(o->res, f, 2, o->sa);
+  if (o->sb[0]) fl_feature_set_text(o->res, f, 3, o->sb);
+  fl_feature_set_real(o->res, f, 4, len_m / 1000.0);
+  if (edge) fl_feature_set_text(o->res, f, 5, edge);
   return FL_OK;
 }
 
@@ -226,43 +196,25 @@ fl_status fl_frontline(fl_ctx *ctx, const fl_layer *control, const fl_layer *mas
     res = fl_layer_new("frontline", control->srid, "MULTILINESTRING");
     if (!res) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
   }
-  int f_source = -1, f_date = -1, f_a = -1, f_b = -1, f_len = -1;
-  if (!st) {
-    f_source = fl_layer_add_field(res, "source", FL_FIELD_TEXT);
-    f_date = fl_layer_add_field(res, "date", FL_FIELD_TEXT);
-    f_a = fl_layer_add_field(res, "side_a", FL_FIELD_TEXT);
-    f_b = fl_layer_add_field(res, "side_b", FL_FIELD_TEXT);
-    f_len = fl_layer_add_field(res, "length_km", FL_FIELD_REAL);
-  }
+  if (!st && (fl_layer_add_field(res, "source", FL_FIELD_TEXT) < 0 ||
+              fl_layer_add_field(res, "date", FL_FIELD_TEXT) < 0 ||
+              fl_layer_add_field(res, "side_a", FL_FIELD_TEXT) < 0 ||
+              fl_layer_add_field(res, "side_b", FL_FIELD_TEXT) < 0 ||
+              fl_layer_add_field(res, "length_km", FL_FIELD_REAL) < 0 ||
+              fl_layer_add_field(res, "edge", FL_FIELD_TEXT) < 0))
+    st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
   for (size_t k = 0; !st && k < gr.n; k++) {
     fl__control_group cg;
     st = fl__control_group_build(ctx, &ctl, &gr, (int)k, opts, &cg);
     if (st) break;
     const char *sa = "", *sb = "";
-    GEOSGeometry *line = NULL;
-    st = fl__group_front(ctx, &cg, mask_ll, opts, &sa, &sb, &line);
-    double len_m = 0;
-    if (!st) fl_length_m(ctx, line, &len_m); /* (F4) */
-    int pieces = !st ? GEOSGetNumGeometries_r(h, line) : 0;
-    if (pieces > MANY_PIECES)
-      fl__warn(ctx, "the line of contact of control layer '%s'%s%s%s%s comes out in %d pieces "
-               "(%.1f km); gaps between the sides wider than @{snap_m}, or a grey zone, break it",
-               control->name ? control->name : "?", gr.g[k].source[0] ? ", source " : "",
-               gr.g[k].source, gr.g[k].date[0] ? ", date " : "", gr.g[k].date, pieces,
-               len_m / 1000.0);
-    GEOSGeometry *outg = NULL;
-    if (!st) st = fl__to_layer_crs(ctx, line, control->srid, &outg);
-    fl_feature *f = NULL;
-    if (!st) {
-      f = fl_layer_append(ctx, res, (int64_t)res->n_features + 1, outg);
-      if (!f) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
-    }
-    if (!st) {
-      if (gr.source_field >= 0) fl_feature_set_text(res, f, f_source, gr.g[k].source);
-      if (gr.date_field >= 0) fl_feature_set_text(res, f, f_date, gr.g[k].date);
-      fl_feature_set_text(res, f, f_a, sa);
-      if (sb[0]) fl_feature_set_text(res, f, f_b, sb);
-      fl_feature_set_real(res, f, f_len, len_m / 1000.0);
+    GEOSGeometry *ea = NULL, *eb = NULL;
+    st = fl__group_edges(ctx, &cg, mask_ll, opts, &sa, &sb, &ea, &eb);
+    if (!st) { /* (G3): with a grey zone, each side's edge of it, marked */
+      out_line ol = {res, control, &gr.g[k], gr.source_field >= 0, gr.date_field >= 0, sa, sb};
+      st = write_line(ctx, &ol, ea, eb ? sa : NULL);
+      if (!st && eb) st = write_line(ctx, &ol, eb, sb);
+      else if (eb) GEOSGeom_destroy_r(h, eb);
     }
     fl__control_group_free(ctx, &cg);
     if (!st) st = fl__progress(ctx, (double)(k + 1) / (double)gr.n);

@@ -11,8 +11,9 @@
  *        unknown when no side's ground touches it;
  *   (S3) contested when closer than contested_dist_m to the front (rule off
  *        when 0, and with skip_front_distance, which measures no distance);
- *   (S4) contested when on contested-status ground (a point inside it, a
- *        polygon with more than 1 - split_share of its area on it).
+ *   (S4) contested when on contested-status ground or a grey zone (a point
+ *        inside it, a polygon with more than 1 - split_share of its area on
+ *        it); in a grey zone (front_group.c) at distance 0 from the front.
  * Distances to the front are geodesic (dist_index.c); the front is the front
  * layer's line for the same source/date when given, else derived from the
  * control group (frontline.c). Sources agree when every source of the same
@@ -149,6 +150,9 @@ static fl_status one_settlement(fl_ctx *wctx, size_t i, void *shared, void *scra
       fl_status st = fl_dist_index_nearest(wctx, j->groups[g].front, geom, NULL, NULL, &nr);
       if (st) return st;
       r->dist_m = nr.dist_m;
+      if (cg->grey && on_contested > 0 &&
+          (is_point || on_contested > 1.0 - j->opts->split_share))
+        r->dist_m = 0; /* (S4) in a grey zone: on the front (G2) */
       if (j->opts->contested_dist_m > 0 && nr.dist_m < j->opts->contested_dist_m && best >= 0)
         r->status = 1;                                                        /* S3 */
     }

@@ -103,8 +103,14 @@ FL_API fl_status fl_bands(fl_ctx *ctx, const fl_layer *front, const fl_layer *co
  * Line of contact from control polygons: per group (source, date), the part
  * of side A's boundary within snap_m of side B's ground, without the outer
  * edge of the data. With one side only, that side's boundary minus the
- * edges along the mask (or, without a mask, along the data's bounding box).
- * Output fields: source, date, side_a, side_b, length_km.
+ * edges running along the mask within 1 m (or, without a mask, along the
+ * data's bounding box). With opts->other_side, that side holds the area of
+ * interest (opts->aoi) outside the control polygons, and the front runs up
+ * to its edge and never along it.
+ * Output fields: source, date, side_a, side_b, length_km, edge. With a grey
+ * zone (ground mapped to "contested", or with the contested status) each
+ * side's edge of it is its own line, `edge` naming the side (since 0.2);
+ * else `edge` is NULL.
  * @since 0.1
  */
 FL_API fl_status fl_frontline(fl_ctx *ctx, const fl_layer *control, const fl_layer *mask,
@@ -158,8 +164,8 @@ FL_API fl_status fl_route_band_m(fl_ctx *ctx, const fl_dist_index *front,
 
 /**
  * Line of contact (lon/lat) between ground a and ground b (rules F1-F2 of
- * frontline); b NULL: a's boundary without its edges within snap_m of edge
- * (edge NULL: a's bounding box). @param out [out] owned by caller.
+ * frontline); b NULL: a's boundary without the parts running along edge
+ * within 1 m (edge NULL: a's bounding box). @param out [out] owned by caller.
  * @since 0.1
  */
 FL_API fl_status fl_contact_line(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b,

@@ -64,20 +64,22 @@ static fl_status run(flp_run *r) {
   double total = flp_sum_field(out, "length_km");
   int ia = fl_layer_field_index(out, "side_a"), ib = fl_layer_field_index(out, "side_b"),
       is = fl_layer_field_index(out, "source"), id = fl_layer_field_index(out, "date"),
-      il = fl_layer_field_index(out, "length_km");
+      il = fl_layer_field_index(out, "length_km"), ie = fl_layer_field_index(out, "edge");
   flp_say(r, "%zu contact line%s written to %s (layer frontline).", out->n_features,
           out->n_features == 1 ? "" : "s", flp_arg_text(r, "output"));
   for (size_t k = 0; k < out->n_features && k < 50; k++) {
     const fl_feature *f = &out->features[k];
     const char *a = flp_value_str(out, f, ia), *b = flp_value_str(out, f, ib);
     const char *src = flp_value_str(out, f, is), *date = flp_value_str(out, f, id);
-    flp_say(r, "  %s %s%s%s%s%s%s: %.3f km", a ? a : "?", b ? "/ " : "(one side)", b ? b : "",
+    const char *edge = flp_value_str(out, f, ie);
+    flp_say(r, "  %s %s%s%s%s%s%s%s%s: %.3f km", a ? a : "?", b ? "/ " : "(one side)", b ? b : "",
             src ? ", " : "", src ? src : "", date ? ", " : "", date ? date : "",
-            flp_value_num(out, f, il));
+            edge ? ", grey zone edge of " : "", edge ? edge : "", flp_value_num(out, f, il));
   }
   if (isfinite(total)) flp_say(r, "Total length: %.3f km.", total);
 
-  static const char *const fields[] = {"source", "date", "side_a", "side_b", "length_km", NULL};
+  static const char *const fields[] = {"source", "date", "side_a", "side_b", "length_km", "edge",
+                                       NULL};
   flp_json_int(r, "features", (long long)out->n_features);
   flp_json_num(r, "total_length_km", total);
   flp_json_rows(r, "lines", out, fields, 200);

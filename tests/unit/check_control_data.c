@@ -463,6 +463,55 @@ START_TEST(test_route_exposure_on_side) {
 }
 END_TEST
 
+/* Grey zones (G1)-(G3), regression for issue 10, item 3: UA holds
+ * 37.0-37.4 E, a grey zone 37.4-37.6 (mapped to contested), RU 37.6-38.0.
+ * frontline writes both edges, marked, each the meridian arc less 2 x 750 m
+ * (F2); a place in the zone is contested at 0 m; places on either side
+ * measure to their own edge: 14852.80 m from 37.4 and 22279.17 m from 37.6
+ * (pyproj, minimised over the meridian). */
+START_TEST(test_grey_zone_edges) {
+  fl_layer *ctl = fl_layer_new("raw", 4326, "POLYGON");
+  fl_layer_add_field(ctl, "status", FL_FIELD_TEXT);
+  add_text(ctl, BOX(37.0, 37.4), "status", "liberated");
+  add_text(ctl, BOX(37.4, 37.6), "status", "unknown status");
+  add_text(ctl, BOX(37.6, 37.8), "status", "occupied");
+  add_text(ctl, BOX(37.8, 38.0), "status", "CADR and CALR");
+  fl_options o;
+  fl_options_init(&o);
+  o.side_field = "status";
+  o.side_map = "occupied,CADR and CALR=RU;liberated=UA;unknown status=contested";
+  fl_layer *out = NULL;
+  ck_assert_msg(fl_frontline(ctx, ctl, NULL, &o, &out) == FL_OK, "%s", fl_ctx_errmsg(ctx));
+  ck_assert_uint_eq(out->n_features, 2);
+  for (size_t k = 0; k < 2; k++) {
+    const char *edge = txt(out, &out->features[k], "edge");
+    double want_x = strcmp(edge, "RU") == 0 ? 37.6 : 37.4, x0, x1;
+    ck_assert_msg(!strcmp(edge, "RU") || !strcmp(edge, "UA"), "edge %s", edge);
+    FL_ASSERT_NEAR(real(out, &out->features[k], "length_km") * 1000, 55597.59 - 1500.0, 30.0, "m");
+    GEOSGeom_getXMin_r(h, out->features[k].geom, &x0);
+    GEOSGeom_getXMax_r(h, out->features[k].geom, &x1);
+    ck_assert_msg(fabs(x0 - want_x) < 1e-4 && fabs(x1 - want_x) < 1e-4, "edge %s at %f..%f", edge, x0, x1);
+  }
+  ck_assert_str_ne(txt(out, &out->features[0], "edge"), txt(out, &out->features[1], "edge"));
+  fl_layer_destroy(ctx, out);
+  fl_layer *st = fl_layer_new("places", 4326, "POINT");
+  fl_layer_add_field(st, "name", FL_FIELD_TEXT);
+  add_text(st, "POINT(37.5 48.25)", "name", "grey");
+  add_text(st, "POINT(37.2 48.25)", "name", "west");
+  add_text(st, "POINT(37.9 48.25)", "name", "east");
+  ck_assert_msg(fl_settlement_status(ctx, st, ctl, NULL, &o, &out) == FL_OK, "%s", fl_ctx_errmsg(ctx));
+  ck_assert_str_eq(txt(out, &out->features[0], "status"), "contested");
+  ck_assert_double_eq(real(out, &out->features[0], "dist_to_front_m"), 0.0);
+  ck_assert_str_eq(txt(out, &out->features[1], "side"), "UA");
+  FL_ASSERT_NEAR(real(out, &out->features[1], "dist_to_front_m"), 14852.80, FL_TOL_M(14852.80), "m");
+  ck_assert_str_eq(txt(out, &out->features[2], "side"), "RU");
+  FL_ASSERT_NEAR(real(out, &out->features[2], "dist_to_front_m"), 22279.17, FL_TOL_M(22279.17), "m");
+  fl_layer_destroy(ctx, out);
+  fl_layer_destroy(ctx, st);
+  fl_layer_destroy(ctx, ctl);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("control_data");
   TCase *tc = tcase_create("control_data");
@@ -479,6 +528,7 @@ int main(void) {
   tcase_add_test(tc, test_report_numeric_and_missing_names);
   tcase_add_test(tc, test_dates_paired_within_tolerance);
   tcase_add_test(tc, test_route_exposure_on_side);
+  tcase_add_test(tc, test_grey_zone_edges);
   suite_add_tcase(s, tc);
   return fl_test_run(s);
 }
