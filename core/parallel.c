@@ -78,6 +78,7 @@ typedef struct worker {
 
 static void *worker_main(void *arg) {
   worker *w = arg;
+  fl__cxx_warm_up(w->ctx); /* this thread's C++ exception state, while memory is there */
   void *scratch = w->p->scratch_new ? w->p->scratch_new(w->ctx, w->p->shared) : NULL;
   if (w->p->scratch_new && !scratch) {
     fl__fail(w->ctx, FL_E_NOMEM, "out of memory starting a worker thread");

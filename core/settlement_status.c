@@ -334,6 +334,9 @@ fl_status fl_settlement_status(fl_ctx *ctx, const fl_layer *settlements, const f
   if (!isfinite(opts->contested_dist_m) || opts->contested_dist_m < 0)
     return fl__fail(ctx, FL_E_ARG, "contested_dist_m must be metres >= 0, got %g",
                     opts->contested_dist_m);
+  if (opts->contested_dist_m > FL_MAX_DIST_M)
+    return fl__fail(ctx, FL_E_ARG, "@{contested_dist_m} is %g m, more than the largest distance, "
+                    "1,000,000 m (1,000 km)", opts->contested_dist_m);
   const double *dist;
   size_t n_dist;
   fl_status st = fl__distances(ctx, opts, &dist, &n_dist);

@@ -167,6 +167,7 @@ static int b_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str, 
   c->rows = sqlite3_malloc64((sqlite3_uint64)n_dist * sizeof *c->rows);
   rc = c->rows ? SQLITE_OK : SQLITE_NOMEM;
   if (c->rows) memset(c->rows, 0, (size_t)n_dist * sizeof *c->rows);
+  fl_ctx_set_time_limit(st->ctx, FLSQL_TIME_LIMIT_S);
   for (int k = 0; rc == SQLITE_OK && k < n_dist; k++) { /* (V2) */
     band_row *r = &c->rows[k];
     r->inner_m = k ? dist[k - 1] : 0;
@@ -184,6 +185,7 @@ static int b_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str, 
       rc = fail(cur, sqlite3_mprintf("FL_Bands: cannot cut band %d (%g-%g m): %s", k,
                                      r->inner_m, r->outer_m, fl_ctx_errmsg(st->ctx)));
   }
+  fl_ctx_set_time_limit(st->ctx, 0);
   flsql_geom_release(g);
   sqlite3_free(dist);
   if (rc != SQLITE_OK) clear_rows(c);
