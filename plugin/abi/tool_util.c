@@ -81,7 +81,7 @@ static fl_status field_missing(flp_run *r, const fl_param_desc *p, const char *f
   char fields[512];
   list_fields(l, fields, sizeof fields);
   return flp_fail(r, FL_E_FIELD,
-                  "parameter '%s': layer '%s' (%s, given as '%s') has no field '%s'; its "
+                  "@{%s}: layer '%s' (%s, given as '%s') has no field '%s'; its "
                   "fields are: %s",
                   p->name, l->name ? l->name : "?", l->source ? l->source : "?", p->parent,
                   field, fields);
@@ -114,7 +114,7 @@ fl_status flp_load(flp_run *r, const char *name, fl_layer **out) {
   if (st != FL_OK) {
     fl_layer_destroy(r->ctx, l);
     char prefix[FLP_ERR_LEN];
-    snprintf(prefix, sizeof prefix, "parameter '%s' ('%s')", name, source);
+    snprintf(prefix, sizeof prefix, "@{%s} ('%s')", name, source);
     return flp_fail_ctx(r, st, prefix);
   }
   if ((st = flp_own(r, l)) != FL_OK) return st;
@@ -129,7 +129,7 @@ fl_status flp_load(flp_run *r, const char *name, fl_layer **out) {
     if (kind & ~accept) {
       char *type = GEOSGeomType_r(h, f->geom);
       st = flp_fail(r, FL_E_GEOM,
-                    "parameter '%s': layer '%s' (%s), feature %lld is a %s; this parameter "
+                    "@{%s}: layer '%s' (%s), feature %lld is a %s; this parameter "
                     "takes %s",
                     name, l->name ? l->name : "?", source, (long long)f->fid,
                     type ? type : "geometry", kind_name(accept));
@@ -223,7 +223,7 @@ fl_status flp_write(flp_run *r, fl_layer *const *layers, size_t n, const char *n
       return flp_fail(r, st,
                       "@{output} '%s' exists; pass @{overwrite} to replace it",
                       path);
-    snprintf(prefix, sizeof prefix, "parameter 'output': could not write '%s'", path);
+    snprintf(prefix, sizeof prefix, "@{output}: could not write '%s'", path);
     return flp_fail_ctx(r, st, prefix);
   }
   /* The output exists now: a late cancel no longer undoes the run. */

@@ -159,6 +159,7 @@ int flsql_create_function(sqlite3 *db, flsql_state *st, const char *name, int n_
  * 2), the third is optional (3; idxNum bit 0 says it was given). Any other
  * constraint on them than a usable equality: SQLITE_CONSTRAINT. */
 #define FLSQL_TVF_ARGS 3
+#define FLSQL_TVF_MISSING 2 /* idxNum bit: a required argument is missing */
 int flsql_tvf_best_index(sqlite3_index_info *info, int first_arg_col, double cost,
                          sqlite3_int64 rows);
 

@@ -144,6 +144,9 @@ static int b_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str, 
   bands_cursor *c = (bands_cursor *)cur;
   flsql_state *st = ((bands_vtab *)cur->pVtab)->state;
   clear_rows(c);
+  if (idx_num & FLSQL_TVF_MISSING)
+    return fail(cur, sqlite3_mprintf("FL_Bands: needs its first two arguments, as in "
+                                     "FL_Bands(front, distances [, side])"));
   if (argc < 2) return SQLITE_OK;
   fl_side side = FL_SIDE_BOTH;
   if (idx_num & 1) {

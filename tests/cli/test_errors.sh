@@ -8,18 +8,18 @@ need_sample settlements.geojson control.geojson front.geojson routes.geojson \
 
 # Missing file.
 run run bands --front "$TMP/none.geojson" --output "$TMP/x.gpkg"
-expect_rc 1; expect_in "$ERR" "parameter 'front'"; expect_in "$ERR" "$TMP/none.geojson"
+expect_rc 1; expect_in "$ERR" "--front"; expect_in "$ERR" "$TMP/none.geojson"
 
 # Wrong geometry: points given as the front.
 run run bands --front "$SAMPLE/settlements.geojson" --output "$TMP/x.gpkg"
 expect_rc 1
-expect_in "$ERR" "parameter 'front'"; expect_in "$ERR" "feature "; expect_in "$ERR" "takes lines"
+expect_in "$ERR" "--front"; expect_in "$ERR" "feature "; expect_in "$ERR" "takes lines"
 
 # A layer name a GeoPackage does not hold.
 run run bands --front "$SAMPLE/front.geojson" --output "$TMP/b.gpkg"
 expect_rc 0
 run run frontline --control "$TMP/b.gpkg:nolayer" --output "$TMP/x.gpkg"
-expect_rc 1; expect_in "$ERR" "parameter 'control'"; expect_in "$ERR" "nolayer"
+expect_rc 1; expect_in "$ERR" "--control"; expect_in "$ERR" "nolayer"
 # ... while path.gpkg:layer of an existing layer reads (bands are polygons).
 run run nearest-route --settlements "$TMP/b.gpkg:bands" --routes "$SAMPLE/routes.geojson" \
   --output "$TMP/nb.gpkg"

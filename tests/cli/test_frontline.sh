@@ -50,7 +50,7 @@ expect_near "$len" 88.101 0 0.03 "one-side line length (km)"
 
 run run frontline --control "$SAMPLE/control.geojson" --side-field sid --output "$TMP/x.gpkg"
 expect_rc 1
-expect_in "$ERR" "parameter 'side_field'"
+expect_in "$ERR" "--side-field"
 expect_in "$ERR" "has no field 'sid'"
 expect_in "$ERR" "side, source, date, status"
 expect_no_file "$TMP/x.gpkg"

@@ -39,7 +39,7 @@ expect_near "$(sql "$out" "SELECT dist_m FROM \"$L\" WHERE name='Horlivka'")" 57
 
 run run nearest-route --settlements "$SAMPLE/settlements.geojson" --routes "$SAMPLE/routes.geojson" \
   --class-field kind --classes rail --output "$TMP/x.gpkg"
-expect_rc 1; expect_in "$ERR" "parameter 'class_field'"; expect_in "$ERR" "no field 'kind'"
+expect_rc 1; expect_in "$ERR" "--class-field"; expect_in "$ERR" "no field 'kind'"
 expect_in "$ERR" "id, name, class, ref"
 expect_no_file "$TMP/x.gpkg"
 finish

@@ -66,11 +66,11 @@ expect_eq "$(sql "$TMP/poly.gpkg" "SELECT count(*) FROM settlement_status WHERE 
 # Errors name the parameter, layer and field.
 run run settlement-status --settlements "$SAMPLE/settlements.geojson" \
   --control "$SAMPLE/control.geojson" --name-field nom --output "$TMP/x.gpkg"
-expect_rc 1; expect_in "$ERR" "parameter 'name_field'"; expect_in "$ERR" "no field 'nom'"
+expect_rc 1; expect_in "$ERR" "--name-field"; expect_in "$ERR" "no field 'nom'"
 expect_in "$ERR" "id, name, population"
 run run settlement-status --settlements "$SAMPLE/routes.geojson" \
   --control "$SAMPLE/control.geojson" --output "$TMP/x.gpkg"
-expect_rc 1; expect_in "$ERR" "parameter 'settlements'"; expect_in "$ERR" "points or polygons"
+expect_rc 1; expect_in "$ERR" "--settlements"; expect_in "$ERR" "points or polygons"
 run run settlement-status --settlements "$SAMPLE/settlements.geojson" \
   --control "$SAMPLE/control.geojson" --split-share 2 --output "$TMP/x.gpkg"
 expect_rc 1; expect_in "$ERR" "--split-share must be a number between 0 and 1, got '2'"
