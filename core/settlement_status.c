@@ -330,7 +330,8 @@ fl_status fl_settlement_status(fl_ctx *ctx, const fl_layer *settlements, const f
                                const fl_layer *front, const fl_options *opts, fl_layer **out) {
   *out = NULL;
   if (!(opts->split_share > 0.5 && opts->split_share <= 1.0))
-    return fl__fail(ctx, FL_E_ARG, "split_share must be in (0.5, 1], got %g", opts->split_share);
+    return fl__fail(ctx, FL_E_ARG, "@{split_share} must be more than 0.5 and at most 1, got %g",
+                    opts->split_share);
   if (!isfinite(opts->contested_dist_m) || opts->contested_dist_m < 0)
     return fl__fail(ctx, FL_E_ARG, "contested_dist_m must be metres >= 0, got %g",
                     opts->contested_dist_m);

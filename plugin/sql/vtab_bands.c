@@ -121,7 +121,12 @@ static char *parse_distances(sqlite3_value *v, double **out, int *n) {
   for (int k = 0; k < cap; k++) {
     char *end = NULL;
     errno = 0;
-    double x = strtod(p, &end);
+    size_t len = strcspn(p, ","); /* decimal only: no 0x10, inf or nan (as the CLI) */
+    int decimal = len > 0;
+    for (size_t i = 0; i < len && decimal; i++)
+      decimal = (p[i] >= '0' && p[i] <= '9') || strchr("+-.eE \t", p[i]) != NULL;
+    double x = decimal ? strtod(p, &end) : 0.0;
+    if (!decimal) end = (char *)p;
     while (end && end != p && (*end == ' ' || *end == '\t')) end++;
     if (end == p || errno || !isfinite(x) || (*end != ',' && *end != '\0') ||
         x <= 0 || (k > 0 && x <= d[k - 1])) {
