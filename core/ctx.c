@@ -87,6 +87,7 @@ fl_ctx *fl_ctx_create(void) {
 
 void fl_ctx_destroy(fl_ctx *ctx) {
   if (!ctx) return;
+  fl__interrupt_forget(ctx);
   for (size_t i = 0; i < ctx->n_pj_cache; i++) proj_destroy(ctx->pj_cache[i].to_lonlat);
   fl_ctx_clear_warnings(ctx);
   free(ctx->warnings);
@@ -114,6 +115,9 @@ void fl_ctx_set_progress(fl_ctx *ctx, fl_progress_fn fn, void *user,
   ctx->progress_user = user;
   ctx->cancel = cancel_flag;
   ctx->last_progress = -1.0;
+  /* The calling thread runs ctx's work: every GEOS call on it may now be
+   * interrupted when ctx is cancelled (interrupt.c). */
+  if (cancel_flag) fl__interrupt_enter(ctx);
 }
 
 void fl_ctx_set_threads(fl_ctx *ctx, int n_threads) { ctx->n_threads = n_threads < 0 ? 0 : n_threads; }

@@ -63,6 +63,8 @@ int fl__should_stop(const fl_ctx *ctx);
  * the previous one for fl__interrupt_leave(). */
 fl_ctx *fl__interrupt_enter(fl_ctx *ctx);
 void fl__interrupt_leave(fl_ctx *old);
+/* ctx is going away: no longer the thread's current one. */
+void fl__interrupt_forget(fl_ctx *ctx);
 /* The last GEOS failure was an interrupt meant for another thread. */
 int fl__interrupt_spurious(fl_ctx *ctx);
 /* Stop GEOS work of ctx after seconds from now (0: no deadline). */

@@ -55,6 +55,10 @@ fl_ctx *fl__interrupt_enter(fl_ctx *ctx) {
 
 void fl__interrupt_leave(fl_ctx *old) { current = old; }
 
+void fl__interrupt_forget(fl_ctx *ctx) {
+  if (current == ctx) current = NULL;
+}
+
 int fl__interrupt_spurious(fl_ctx *ctx) {
   return strstr(ctx->geos_msg, "Interrupted") != NULL && !fl__should_stop(ctx);
 }
