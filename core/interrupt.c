@@ -44,7 +44,23 @@ static void on_interrupt(void) {
   if (previous) previous();
 }
 
-static void install(void) { previous = GEOS_interruptRegisterCallback(on_interrupt); }
+static int installed;
+
+static void install(void) {
+  previous = GEOS_interruptRegisterCallback(on_interrupt);
+  installed = 1;
+}
+
+/* The library holding on_interrupt may be unloaded while GEOS stays (SQLite
+ * dlcloses mod_frontline at sqlite3_close; mod_spatialite keeps GEOS):
+ * GEOS must not call into unmapped code. Put the previous callback back,
+ * unless someone registered on top of ours (then theirs stays). */
+__attribute__((destructor)) static void uninstall(void) {
+  if (!installed) return;
+  GEOSInterruptCallback *top = GEOS_interruptRegisterCallback(previous);
+  if (top != on_interrupt) GEOS_interruptRegisterCallback(top);
+  installed = 0;
+}
 
 fl_ctx *fl__interrupt_enter(fl_ctx *ctx) {
   pthread_once(&once, install);

@@ -10,7 +10,7 @@ out=$TMP/big.gpkg
 "$FRONTLINE" run bands --front "$SAMPLE/front.geojson" \
   --distances 250000,500000,750000,1000000 --output "$out" >"$TMP/o" 2>"$TMP/e" </dev/null &
 pid=$!
-sleep 1
+sleep 3 # past start-up (slow under ASan), well inside the run
 kill -TERM "$pid" 2>/dev/null
 wait "$pid"
 RC=$?
