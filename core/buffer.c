@@ -122,7 +122,8 @@ static GEOSGeometry *buffer_in_frame(fl_ctx *ctx, const fl__frame *f, const GEOS
   GEOSBufferParams_setJoinStyle_r(h, p, GEOSBUF_JOIN_ROUND);
   int one = side != FL_SIDE_BOTH && GEOSGeom_getDimensions_r(h, xy) == 1;
   GEOSBufferParams_setEndCapStyle_r(h, p, GEOSBUF_CAP_ROUND);
-  GEOSGeometry *b = GEOSBufferWithParams_r(h, xy, p, dist_m);
+  GEOSGeometry *b;
+  FL__GEOS_CALL(ctx, b, GEOSBufferWithParams_r(h, xy, p, dist_m)); /* stoppable (interrupt.c) */
   GEOSBufferParams_destroy_r(h, p);
   if (b && one && dist_m > 0) { /* (U7) */
     double *ends = ends_in_frame(f, plan);
@@ -199,8 +200,15 @@ fl_status fl__buffer_plan_init(fl_ctx *ctx, const GEOSGeometry *lonlat, double d
   if (!isfinite(dist_m) || dist_m < 0)
     return fl__fail(ctx, FL_E_ARG, "buffer distance must be a finite number >= 0 metres, got %g",
                     dist_m);
+  if (dist_m > FL_MAX_DIST_M)
+    return fl__fail(ctx, FL_E_ARG, "buffer distance %g m exceeds the largest distance, "
+                    "1,000,000 m (1,000 km)", dist_m);
   if (!lonlat || GEOSisEmpty_r(h, lonlat) == 1)
     return fl__fail(ctx, FL_E_GEOM, "cannot buffer an empty geometry");
+  int n_vertices = GEOSGetNumCoordinates_r(h, lonlat);
+  if (n_vertices > FL_MAX_BUFFER_VERTICES)
+    return fl__fail(ctx, FL_E_GEOM, "the geometry to buffer has %d vertices, more than the "
+                    "largest vertex count, 250,000; simplify it first", n_vertices);
   double minx, miny, maxx, maxy;
   fl_status st = fl__bounds(ctx, lonlat, &minx, &miny, &maxx, &maxy);
   if (st) return st;
@@ -289,7 +297,8 @@ fl_status fl__buffer_part(fl_ctx *ctx, const fl__buffer_plan *plan, size_t k,
   if (!b) return fl__fail_geos(ctx, "buffering");
   GEOSGeometry *tile = rect(h, x0 - TILE_OVERLAP_DEG, y0 - TILE_OVERLAP_DEG,
                             x1 + TILE_OVERLAP_DEG, y1 + TILE_OVERLAP_DEG); /* (U9) */
-  GEOSGeometry *p = tile ? GEOSIntersection_r(h, b, tile) : NULL;
+  GEOSGeometry *p = NULL;
+  if (tile) FL__GEOS_CALL(ctx, p, GEOSIntersection_r(h, b, tile));
   GEOSGeom_destroy_r(h, b);
   GEOSGeom_destroy_r(h, tile);
   if (!p) return fl__fail_geos(ctx, "buffering");
@@ -312,7 +321,7 @@ fl_status fl__buffer_finish(fl_ctx *ctx, const fl__buffer_plan *plan, GEOSGeomet
     GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, pieces,
                                                      (unsigned int)m);
     if (coll) { /* pieces taken by the collection */
-      result = GEOSUnaryUnion_r(h, coll);
+      FL__GEOS_CALL(ctx, result, GEOSUnaryUnion_r(h, coll));
       GEOSGeom_destroy_r(h, coll);
     } else {
       for (size_t k = 0; k < m; k++) GEOSGeom_destroy_r(h, pieces[k]);

@@ -50,6 +50,23 @@ static void on_proj_log(void *user, int level, const char *message) {
   (void)message; /* PROJ errors are read back with proj_context_errno */
 }
 
+/* Out of memory must be a sentence, never an abort: the first C++ exception
+ * a thread throws makes libstdc++ (loaded with GEOS, often through dlopen)
+ * allocate that thread's exception state, and when that allocation fails
+ * the process aborts (exit 127 or 134, no message). One exception thrown
+ * and caught inside GEOS while memory is still there (a WKT parse error)
+ * makes the state exist: called for every thread that uses GEOS. */
+void fl__cxx_warm_up(fl_ctx *ctx) {
+  static _Thread_local int done;
+  if (done || !ctx || !ctx->geos) return;
+  GEOSWKTReader *r = GEOSWKTReader_create_r(ctx->geos);
+  GEOSGeometry *g = r ? GEOSWKTReader_read_r(ctx->geos, r, "NOT WKT") : NULL;
+  if (g) GEOSGeom_destroy_r(ctx->geos, g);
+  if (r) GEOSWKTReader_destroy_r(ctx->geos, r);
+  ctx->geos_msg[0] = '\0';
+  done = 1;
+}
+
 fl_ctx *fl_ctx_create(void) {
   fl_ctx *ctx = calloc(1, sizeof *ctx);
   if (!ctx) return NULL;
@@ -64,11 +81,13 @@ fl_ctx *fl_ctx_create(void) {
   proj_log_func(ctx->proj, ctx, on_proj_log);
   geod_init(&ctx->geod, 6378137.0, 1.0 / 298.257223563);
   ctx->last_progress = -1.0;
+  fl__cxx_warm_up(ctx);
   return ctx;
 }
 
 void fl_ctx_destroy(fl_ctx *ctx) {
   if (!ctx) return;
+  fl__interrupt_forget(ctx);
   for (size_t i = 0; i < ctx->n_pj_cache; i++) proj_destroy(ctx->pj_cache[i].to_lonlat);
   fl_ctx_clear_warnings(ctx);
   free(ctx->warnings);
@@ -96,6 +115,9 @@ void fl_ctx_set_progress(fl_ctx *ctx, fl_progress_fn fn, void *user,
   ctx->progress_user = user;
   ctx->cancel = cancel_flag;
   ctx->last_progress = -1.0;
+  /* The calling thread runs ctx's work: every GEOS call on it may now be
+   * interrupted when ctx is cancelled (interrupt.c). */
+  if (cancel_flag) fl__interrupt_enter(ctx);
 }
 
 void fl_ctx_set_threads(fl_ctx *ctx, int n_threads) { ctx->n_threads = n_threads < 0 ? 0 : n_threads; }
@@ -147,9 +169,35 @@ fl_status fl__fail(fl_ctx *ctx, fl_status st, const char *fmt, ...) {
   return st;
 }
 
+/* GEOS's internals said as what is wrong in the input, and where. */
 fl_status fl__fail_geos(fl_ctx *ctx, const char *what) {
-  if (ctx->geos_msg[0])
-    return fl__fail(ctx, FL_E_GEOS, "%s failed in the geometry engine: %s", what, ctx->geos_msg);
+  const char *m = ctx->geos_msg;
+  const char *at = strstr(m, " at ");
+  double x, y;
+  if (strstr(m, "Interrupted")) {
+    if (ctx->cancel && *ctx->cancel)
+      return fl__fail(ctx, FL_E_CANCEL, "cancelled by the user; no output was written");
+    if (ctx->deadline_s > 0)
+      return fl__fail(ctx, FL_E_ARG, "%s took longer than %g s, the longest one call may run "
+                      "here; use a smaller distance or simplify the geometry", what,
+                      ctx->deadline_len_s);
+    return fl__fail(ctx, FL_E_GEOS, "%s was interrupted by another thread's cancel; run it "
+                    "again", what);
+  }
+  if (strstr(m, "TopologyException") && at && sscanf(at, " at %lf %lf", &x, &y) == 2)
+    return fl__fail(ctx, FL_E_GEOM, "%s failed: the geometry crosses itself near (%.9g, %.9g) "
+                    "(in the local metric frame or lon/lat); repair or simplify it there",
+                    what, x, y);
+  if (strstr(m, "TopologyException"))
+    return fl__fail(ctx, FL_E_GEOM, "%s failed: the geometry crosses itself; repair or simplify "
+                    "it", what);
+  if (strstr(m, "NaN") || strstr(m, "Inf") || strstr(m, "non-empty"))
+    return fl__fail(ctx, FL_E_GEOM, "%s failed: a coordinate or extent is not finite; check the "
+                    "geometry's coordinates", what);
+  if (strstr(m, "bad_alloc") || strstr(m, "memory"))
+    return fl__fail(ctx, FL_E_NOMEM, "%s ran out of memory", what);
+  if (m[0])
+    return fl__fail(ctx, FL_E_GEOS, "%s failed in the geometry engine: %s", what, m);
   return fl__fail(ctx, FL_E_GEOS, "%s failed in the geometry engine", what);
 }
 

@@ -33,6 +33,8 @@ struct fl_ctx {
   void *progress_user;
   const volatile int *cancel;
   double last_progress;
+  double deadline_s;                  /* CLOCK_MONOTONIC seconds; 0: none (interrupt.c) */
+  double deadline_len_s;              /* the bound it was set with, for the message */
   int n_threads;
   char **warnings;                    /* each "raw\0spelled\0" */
   size_t n_warnings, cap_warnings;
@@ -51,7 +53,39 @@ void fl__warn(fl_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2
  * (names and values quoted from a broken input must not garble a host's
  * one-line error). messages.c. */
 void fl__msg_clean(char *s);
-/* Fail with FL_E_GEOS (or FL_E_NOMEM), appending GEOS's own message. */
+/* Make the calling thread's C++ exception state exist (ctx.c), so that a
+ * later std::bad_alloc in GEOS is an error, not an abort. */
+void fl__cxx_warm_up(fl_ctx *ctx);
+
+/* ---- interrupt.c: cancel inside GEOS calls -------------------------------- */
+/* Nonzero when ctx's cancel flag is set or its deadline has passed. */
+int fl__should_stop(const fl_ctx *ctx);
+/* Make ctx the thread's current one for GEOS's interrupt callback; returns
+ * the previous one for fl__interrupt_leave(). */
+fl_ctx *fl__interrupt_enter(fl_ctx *ctx);
+void fl__interrupt_leave(fl_ctx *old);
+/* ctx is going away: no longer the thread's current one. */
+void fl__interrupt_forget(fl_ctx *ctx);
+/* The last GEOS failure was an interrupt meant for another thread. */
+int fl__interrupt_spurious(fl_ctx *ctx);
+/* Stop GEOS work of ctx after seconds from now (0: no deadline). */
+void fl__set_deadline(fl_ctx *ctx, double seconds);
+/* var = call, with ctx current for interrupts, run once more when the
+ * failure was an interrupt that another thread requested. */
+#define FL__GEOS_CALL(ctx, var, call)                     \
+  do {                                                    \
+    fl_ctx *fl__old_ = fl__interrupt_enter(ctx);          \
+    (ctx)->geos_msg[0] = '\0';                            \
+    (var) = (call);                                       \
+    if (!(var) && fl__interrupt_spurious(ctx)) {          \
+      (ctx)->geos_msg[0] = '\0';                          \
+      (var) = (call);                                     \
+    }                                                     \
+    fl__interrupt_leave(fl__old_);                        \
+  } while (0)
+
+/* Fail with FL_E_GEOS (or FL_E_NOMEM), appending GEOS's own message; an
+ * interrupt of a cancelled ctx is FL_E_CANCEL. */
 fl_status fl__fail_geos(fl_ctx *ctx, const char *what);
 
 /* Progress: fraction of the current run. Returns FL_E_CANCEL (with message)

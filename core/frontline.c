@@ -61,12 +61,27 @@ static GEOSGeometry *seamless(fl_ctx *ctx, const fl__frame *f, const GEOSGeometr
   return xy;
 }
 
+/* The GEOS work below is stoppable: ctx is the thread's current one for
+ * GEOS's interrupt callback (interrupt.c). */
+static fl_status contact_line(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b,
+                              const GEOSGeometry *edge, int open_edge, double snap_m,
+                              GEOSGeometry **out);
+
 fl_status fl__contact_line(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b,
                            const GEOSGeometry *edge, double snap_m, GEOSGeometry **out) {
   return fl__contact_line_ex(ctx, a, b, edge, 0, snap_m, out);
 }
 
 fl_status fl__contact_line_ex(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b,
+                              const GEOSGeometry *edge, int open_edge, double snap_m,
+                              GEOSGeometry **out) {
+  fl_ctx *old = fl__interrupt_enter(ctx);
+  fl_status st = contact_line(ctx, a, b, edge, open_edge, snap_m, out);
+  fl__interrupt_leave(old);
+  return st;
+}
+
+static fl_status contact_line(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b,
                               const GEOSGeometry *edge, int open_edge, double snap_m,
                               GEOSGeometry **out) {
   GEOSContextHandle_t h = ctx->geos;
@@ -177,6 +192,9 @@ fl_status fl_frontline(fl_ctx *ctx, const fl_layer *control, const fl_layer *mas
   *out = NULL;
   if (!isfinite(opts->snap_m) || opts->snap_m < 0)
     return fl__fail(ctx, FL_E_ARG, "snap_m must be a number of metres >= 0, got %g", opts->snap_m);
+  if (opts->snap_m > FL_MAX_DIST_M)
+    return fl__fail(ctx, FL_E_ARG, "@{snap_m} is %g m, more than the largest distance, "
+                    "1,000,000 m (1,000 km)", opts->snap_m);
   fl__prepped ctl, msk;
   memset(&msk, 0, sizeof msk);
   fl_status st = fl__prep_layer(ctx, control, "control", FL__WANT_POLYGON, &ctl);
@@ -235,6 +253,9 @@ fl_status fl_contact_line(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry
   *out = NULL;
   if (!isfinite(snap_m) || snap_m < 0)
     return fl__fail(ctx, FL_E_ARG, "snap distance must be metres >= 0, got %g", snap_m);
+  if (snap_m > FL_MAX_DIST_M)
+    return fl__fail(ctx, FL_E_ARG, "snap distance %g m exceeds the largest distance, "
+                    "1,000,000 m (1,000 km)", snap_m);
   if (!a || GEOSisEmpty_r(ctx->geos, a) == 1 || (b && GEOSisEmpty_r(ctx->geos, b) == 1))
     return fl__fail(ctx, FL_E_GEOM, "cannot trace a line of contact from an empty area");
   if (GEOSGeom_getDimensions_r(ctx->geos, a) != 2 || (b && GEOSGeom_getDimensions_r(ctx->geos, b) != 2))

@@ -78,6 +78,8 @@ typedef struct worker {
 
 static void *worker_main(void *arg) {
   worker *w = arg;
+  fl__cxx_warm_up(w->ctx); /* this thread's C++ exception state, while memory is there */
+  fl_ctx *old = fl__interrupt_enter(w->ctx); /* its GEOS calls stop on cancel */
   void *scratch = w->p->scratch_new ? w->p->scratch_new(w->ctx, w->p->shared) : NULL;
   if (w->p->scratch_new && !scratch) {
     fl__fail(w->ctx, FL_E_NOMEM, "out of memory starting a worker thread");
@@ -86,6 +88,7 @@ static void *worker_main(void *arg) {
   }
   work(w->p, w->ctx, scratch, NULL, 0, 0);
   if (w->p->scratch_free) w->p->scratch_free(w->ctx, scratch);
+  fl__interrupt_leave(old);
   return NULL;
 }
 

@@ -244,7 +244,8 @@ GEOSGeometry *fl__union_where(fl_ctx *ctx, GEOSGeometry *const *geoms, size_t n,
     return NULL;
   }
   if (m == 0) return coll;
-  GEOSGeometry *u = GEOSUnaryUnion_r(h, coll);
+  GEOSGeometry *u;
+  FL__GEOS_CALL(ctx, u, GEOSUnaryUnion_r(h, coll));
   GEOSGeom_destroy_r(h, coll);
   if (!u) fl__fail_geos(ctx, "dissolving geometries");
   else GEOSSetSRID_r(h, u, 4326);
@@ -274,6 +275,9 @@ fl_status fl__distances(fl_ctx *ctx, const fl_options *opts, const double **dist
     if (!isfinite(d) || d <= 0)
       return fl__fail(ctx, FL_E_ARG, "distance %zu of the band list is %g; every distance must "
                       "be a number of metres > 0", i + 1, d);
+    if (d > FL_MAX_DIST_M)
+      return fl__fail(ctx, FL_E_ARG, "distance %zu of @{distances} is %g m, more than the "
+                      "largest distance, 1,000,000 m (1,000 km)", i + 1, d);
     if (i > 0 && d <= opts->dist_m[i - 1])
       return fl__fail(ctx, FL_E_ARG, "band distances must increase: %g m follows %g m",
                       d, opts->dist_m[i - 1]);

@@ -361,10 +361,14 @@ fl_status fl_settlement_status(fl_ctx *ctx, const fl_layer *settlements, const f
     return fl__fail(ctx, FL_E_ARG, "@{date_tolerance_days} must be days >= 0, got %d",
                     opts->date_tolerance_days);
   if (!(opts->split_share > 0.5 && opts->split_share <= 1.0))
-    return fl__fail(ctx, FL_E_ARG, "split_share must be in (0.5, 1], got %g", opts->split_share);
+    return fl__fail(ctx, FL_E_ARG, "@{split_share} must be more than 0.5 and at most 1, got %g",
+                    opts->split_share);
   if (!isfinite(opts->contested_dist_m) || opts->contested_dist_m < 0)
     return fl__fail(ctx, FL_E_ARG, "contested_dist_m must be metres >= 0, got %g",
                     opts->contested_dist_m);
+  if (opts->contested_dist_m > FL_MAX_DIST_M)
+    return fl__fail(ctx, FL_E_ARG, "@{contested_dist_m} is %g m, more than the largest distance, "
+                    "1,000,000 m (1,000 km)", opts->contested_dist_m);
   const double *dist;
   size_t n_dist;
   fl_status st = fl__distances(ctx, opts, &dist, &n_dist);

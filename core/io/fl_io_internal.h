@@ -187,4 +187,14 @@ void fl__sql_bind_fields(sqlite3_stmt *ins, int first, const fl_layer *l, const 
 /* Progress over a write: features done of total; FL_E_CANCEL when asked. */
 fl_status fl__write_progress(fl_ctx *ctx, size_t done, size_t total);
 
+/* ---- temp.c: the temporary file beside an output ------------------------ */
+/* Create path + ".tmp-XXXXXX" and lock it (flock); *tmp owned by caller,
+ * close *lock_fd when the output is in place or the temporary removed. */
+fl_status fl__temp_create(fl_ctx *ctx, const char *path, char **tmp, int *lock_fd);
+/* Remove a temporary file with its SQLite -journal, -wal and -shm files. */
+void fl__temp_remove(const char *tmp);
+/* Remove temporary files of earlier runs to path that were killed while
+ * writing (unlocked), each with a warning. */
+void fl__temp_sweep(fl_ctx *ctx, const char *path);
+
 #endif

@@ -13,7 +13,9 @@
  *   (W3) an existing target is refused with FL_E_EXISTS unless overwrite;
  *        without overwrite the move is a link(), which cannot replace a file
  *        that appeared meanwhile;
- *   (W4) a missing directory is FL_E_IO naming the directory.
+ *   (W4) a missing directory is FL_E_IO naming the directory;
+ *   (W5) the temporary file of a run killed while writing is removed by the
+ *        next run to the same target; a live writer's is kept (temp.c).
  * Not here: the formats themselves (gpkg_*.c, spatialite_io.c, geojson.c).
  */
 #include <errno.h>
@@ -330,60 +332,6 @@ static fl_status check_dir(fl_ctx *ctx, const char *path) {
   return r;
 }
 
-/* (W1): create path + ".tmp-XXXXXX" exclusively, mode 0666 less the umask. */
-static fl_status make_temp(fl_ctx *ctx, const char *path, char **tmp) {
-  static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  static _Thread_local uint64_t counter;
-  size_t n = strlen(path) + 12;
-  char *t = malloc(n);
-  if (!t) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ ((uint64_t)getpid() << 40) ^
-               (uint64_t)(uintptr_t)t;
-  for (int attempt = 0; attempt < 100; attempt++) {
-    x += 0x9E3779B97F4A7C15ull * ++counter;
-    uint64_t r = x;
-    char suffix[7];
-    for (int i = 0; i < 6; i++) {
-      r ^= r >> 33;
-      r *= 0xFF51AFD7ED558CCDull;
-      r ^= r >> 29;
-      suffix[i] = alphabet[r % 36];
-    }
-    suffix[6] = '\0';
-    snprintf(t, n, "%s.tmp-%s", path, suffix);
-    int fd = open(t, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd >= 0) {
-      close(fd);
-      *tmp = t;
-      return FL_OK;
-    }
-    if (errno != EEXIST) {
-      int e = errno;
-      free(t);
-      return fl__fail(ctx, FL_E_IO, "cannot create a temporary file beside '%s' (%s)", path,
-                      strerror(e));
-    }
-  }
-  free(t);
-  return fl__fail(ctx, FL_E_IO, "cannot find a free temporary name beside '%s'", path);
-}
-
-/* (W2) */
-static void remove_temp(const char *tmp) {
-  static const char *const extra[] = {"-journal", "-wal", "-shm"};
-  unlink(tmp);
-  size_t n = strlen(tmp) + 10;
-  char *s = malloc(n);
-  if (!s) return;
-  for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++) {
-    snprintf(s, n, "%s%s", tmp, extra[i]);
-    unlink(s);
-  }
-  free(s);
-}
-
 static void sync_path(const char *path, int directory) {
   int fd = open(path, (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
   if (fd < 0) return;
@@ -438,8 +386,10 @@ fl_status fl_layers_write(fl_ctx *ctx, const char *path, const fl_layer *const *
       return fl__fail(ctx, FL_E_EXISTS, "output '%s' exists; pass @{overwrite} to replace it",
                       path);
   }
+  fl__temp_sweep(ctx, path); /* (W5) */
   char *tmp = NULL;
-  if ((st = make_temp(ctx, path, &tmp)) != FL_OK) return st;
+  int lock_fd = -1;
+  if ((st = fl__temp_create(ctx, path, &tmp, &lock_fd)) != FL_OK) return st;
   switch (f) {
   case FL__FMT_GPKG: st = fl__gpkg_write(ctx, tmp, path, layers, n); break;
   case FL__FMT_SPATIALITE: st = fl__spatialite_write(ctx, tmp, path, layers, n); break;
@@ -464,7 +414,7 @@ fl_status fl_layers_write(fl_ctx *ctx, const char *path, const fl_layer *const *
     }
   }
   if (st) {
-    remove_temp(tmp); /* (W2) */
+    fl__temp_remove(tmp); /* (W2) */
   } else {
     char *slash = strrchr(tmp, '/');
     if (slash) {
@@ -474,6 +424,7 @@ fl_status fl_layers_write(fl_ctx *ctx, const char *path, const fl_layer *const *
       sync_path(".", 1);
     }
   }
+  if (lock_fd >= 0) close(lock_fd); /* (W5): the temporary file is no longer ours */
   free(tmp);
   return st;
 }

@@ -107,13 +107,25 @@ typedef size_t (*fl_spell_fn)(const char *param, char *out, size_t cap, void *us
  */
 FL_API size_t fl_msg_spell(const char *raw, fl_spell_fn spell, void *user, char *out, size_t cap);
 
+/**
+ * Bound the time of the calls that follow: a long GEOS operation (buffer,
+ * union) done through ctx after seconds from now stops, and the call fails
+ * with FL_E_ARG and a sentence naming the bound. For hosts that cannot
+ * interrupt a call themselves (a SQLite 3.40 function cannot see
+ * sqlite3_interrupt()). seconds <= 0 removes the bound.
+ * @since 0.2
+ */
+FL_API void fl_ctx_set_time_limit(fl_ctx *ctx, double seconds);
+
 /** Reset the last status to FL_OK and the message to "". @since 0.1 */
 FL_API void fl_ctx_clear_error(fl_ctx *ctx);
 
 /**
  * Progress and cancel hooks for the batch calls that follow. Both optional
- * (NULL). The cancel flag is borrowed and polled between features; a nonzero
- * value makes the running call stop with FL_E_CANCEL and build no output.
+ * (NULL). The cancel flag is borrowed and polled between features and inside
+ * long GEOS operations (buffers, unions: through GEOS's interrupt callback);
+ * a nonzero value makes the running call stop with FL_E_CANCEL and build no
+ * output.
  * @since 0.1
  */
 FL_API void fl_ctx_set_progress(fl_ctx *ctx, fl_progress_fn fn, void *user,

@@ -105,13 +105,30 @@ typedef enum fl_side {
 } fl_side;
 
 /**
+ * Largest distance in metres that any tool or function accepts (1,000 km):
+ * buffer distances, band distances, snap and contested distances. Beyond it
+ * a buffer cannot finish in reasonable time and memory; the refusal names it.
+ * @since 0.2
+ */
+#define FL_MAX_DIST_M 1000000.0
+
+/**
+ * Largest vertex count of a geometry that fl_buffer() and fl_band() accept,
+ * counted before the simplification they do: bigger geometries take minutes
+ * in GEOS. Simplify them first.
+ * @since 0.2
+ */
+#define FL_MAX_BUFFER_VERTICES 250000
+
+/**
  * Buffer a lon/lat geometry by dist_m metres on the ellipsoid (a local
  * metric projection per part of the area; result in lon/lat). Side applies
  * to lines only: the two-sided buffer clipped to that side of the line (flat
- * at its ends). dist_m must be finite and >= 0 (0 gives a copy for
- * polygons and an empty polygon for points and lines). Output edges are at
- * most ~2 km long; a result across 180 degrees is cut at +-180 into parts
- * within -180..180 (docs/accuracy.md).
+ * at its ends). dist_m must be finite, >= 0 and <= FL_MAX_DIST_M (0 gives a
+ * copy for polygons and an empty polygon for points and lines); the geometry
+ * has at most FL_MAX_BUFFER_VERTICES vertices. Output edges are at most ~2 km
+ * long; a result across 180 degrees is cut at +-180 into parts within
+ * -180..180 (docs/accuracy.md).
  *
  * @param out [out] owned by caller.
  * @since 0.1

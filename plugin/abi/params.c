@@ -78,19 +78,22 @@ const char *flp_closest(const char *word, const char *const *candidates, size_t 
 static void describe_range(const fl_param_desc *p, char *out, size_t n) {
   int lo = isfinite(p->min_value), hi = isfinite(p->max_value);
   if (lo && hi)
-    snprintf(out, n, "a number between %g and %g", p->min_value, p->max_value);
+    snprintf(out, n, "a number between %.9g and %.9g", p->min_value, p->max_value);
   else if (lo)
-    snprintf(out, n, "a number >= %g", p->min_value);
+    snprintf(out, n, "a number >= %.9g", p->min_value);
   else if (hi)
-    snprintf(out, n, "a number <= %g", p->max_value);
+    snprintf(out, n, "a number <= %.9g", p->max_value);
   else
     snprintf(out, n, "a number");
 }
 
-/* Strict decimal: the whole text, finite. (P4) */
+/* Strict decimal: the whole text, finite; digits, one sign, point and
+ * exponent only, so "0x10", "inf" and "nan" are refused. (P4) */
 static int parse_double(const char *s, double *out) {
   while (isspace((unsigned char)*s)) s++;
   if (!*s) return 0;
+  for (const char *c = s; *c; c++)
+    if (!isdigit((unsigned char)*c) && !strchr("+-.eE \t", *c)) return 0;
   char *end = NULL;
   errno = 0;
   double v = strtod(s, &end);
@@ -153,10 +156,17 @@ int flp_param_parse_value(const fl_param_desc *p, const char *text, flp_arg *out
       item[k] = '\0';
       double v;
       if (!parse_double(item, &v) || v <= p->min_value || v > p->max_value) {
-        snprintf(err, err_len,
-                 "@{%s} must be a comma-separated list of numbers > %g in %s, got '%s' (bad "
-                 "item '%s')",
-                 p->name, p->min_value, p->unit && *p->unit ? p->unit : "units", text, item);
+        if (isfinite(p->max_value))
+          snprintf(err, err_len,
+                   "@{%s} must be a comma-separated list of numbers > %g and at most %.0f in "
+                   "%s, got '%s' (bad item '%s')",
+                   p->name, p->min_value, p->max_value, p->unit && *p->unit ? p->unit : "units",
+                   text, item);
+        else
+          snprintf(err, err_len,
+                   "@{%s} must be a comma-separated list of numbers > %g in %s, got '%s' (bad "
+                   "item '%s')",
+                   p->name, p->min_value, p->unit && *p->unit ? p->unit : "units", text, item);
         return 0;
       }
       if (v <= prev) {

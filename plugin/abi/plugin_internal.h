@@ -77,7 +77,7 @@ extern const char *const flp_format_values[]; /* text, md */
            "ellipsoid, comma-separated and strictly increasing: \"5000,10000\" gives "   \
            "the bands 0-5 km and 5-10 km.",                                              \
    .type = FL_PARAM_DISTANCES, .flags = FL_PARAM_OPTIONAL, .unit = "m",                   \
-   .default_text = FLP_DEFAULT_DISTANCES, .min_value = 0.0, .max_value = INFINITY,       \
+   .default_text = FLP_DEFAULT_DISTANCES, .min_value = 0.0, .max_value = FL_MAX_DIST_M,  \
    .enum_values = NULL, .parent = NULL, .geometry = 0, .reserved = 0}
 
 #define FLP_P_SIDE_FIELD(parent_name)                                                    \
@@ -170,7 +170,7 @@ extern const char *const flp_format_values[]; /* text, md */
   FLP_P_NUMBER("snap_m", "Snap tolerance",                                               \
                "Largest gap or overlap between the two sides' polygons, in metres, "     \
                "still taken as one shared line of contact.",                             \
-               "m", "500", 0.0, INFINITY, FL_PARAM_OPTIONAL)
+               "m", "500", 0.0, FL_MAX_DIST_M, FL_PARAM_OPTIONAL)
 #define FLP_P_SIDE_A                                                                     \
   FLP_P_STRING("side_a", "First side",                                                   \
                "Value of the side field for the first side (e.g. 'UA'). Empty: taken "   \
@@ -190,7 +190,7 @@ extern const char *const flp_format_values[]; /* text, md */
   FLP_P_NUMBER("contested_dist_m", "Contested within",                                   \
                "A settlement closer than this to the front line, in metres, is "         \
                "contested. 0 turns the rule off.",                                       \
-               "m", "0", 0.0, INFINITY, FL_PARAM_OPTIONAL)
+               "m", "0", 0.0, FL_MAX_DIST_M, FL_PARAM_OPTIONAL)
 #define FLP_P_CONTESTED_VALUE                                                            \
   FLP_P_STRING("contested_value", "Contested status value",                              \
                "Value of the status field that marks a polygon as contested ground.",    \

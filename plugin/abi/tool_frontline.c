@@ -56,7 +56,7 @@ static fl_status run(flp_run *r) {
   st = fl_frontline(r->ctx, control, mask, &o, &out);
   if (st) {
     fl_layer_destroy(r->ctx, out);
-    return flp_fail_ctx(r, st, "frontline");
+    return flp_fail_ctx(r, st, "line of contact"); /* not "frontline: error: frontline: ..." */
   }
   if ((st = flp_own(r, out))) return st;
   if ((st = flp_write(r, &out, 1, "frontline"))) return st;

@@ -179,11 +179,11 @@ static void param_help(FILE *f, const fl_param_desc *p) {
   if (p->unit && *p->unit) FACT("; unit: %s", p->unit);
   if (p->type == FL_PARAM_NUMBER && (isfinite(p->min_value) || isfinite(p->max_value))) {
     if (isfinite(p->min_value) && isfinite(p->max_value))
-      FACT("; range: %g to %g", p->min_value, p->max_value);
+      FACT("; range: %.9g to %.9g", p->min_value, p->max_value);
     else if (isfinite(p->min_value))
-      FACT("; minimum: %g", p->min_value);
+      FACT("; minimum: %.9g", p->min_value);
     else
-      FACT("; maximum: %g", p->max_value);
+      FACT("; maximum: %.9g", p->max_value);
   }
   if (p->type == FL_PARAM_LAYER && !(p->help && strstr(p->help, "Accepts ")))
     FACT("; accepts %s", kinds(p->geometry));

@@ -18,8 +18,11 @@
  *        --quiet; the summary goes to stdout;
  *   (C5) --json prints the summary, or on failure {"tool","ok":false,
  *        "status","error"}, as one JSON object on stdout;
- *   (C6) Ctrl-C asks the running tool to cancel (no output is written); a
- *        second Ctrl-C ends the process at once.
+ *   (C6) Ctrl-C (SIGINT) and SIGTERM (what timeout, systemd and CI send) ask
+ *        the running tool to cancel, inside GEOS operations too: no output is
+ *        written and the temporary file is removed; a second signal ends the
+ *        process at once (its temporary file is removed by the next run to
+ *        the same output).
  * Not here: loading the plugin (host.c), help text (help.c).
  */
 #include <signal.h>
@@ -49,9 +52,9 @@ typedef struct cli_opts {
 
 static volatile int32_t cancel_flag = 0; /* read by the plugin between features */
 
-static void on_sigint(int sig) {
+static void on_stop_signal(int sig) {
   cancel_flag = 1;        /* (C6) */
-  signal(sig, SIG_DFL);   /* a second Ctrl-C ends the process */
+  signal(sig, SIG_DFL);   /* a second one ends the process */
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -267,11 +270,13 @@ static int cmd_run(const fl_host *h, int argc, char **argv, cli_opts *o) {
     if (!summary) {
       rc = fail("out of memory");
     } else {
-      signal(SIGINT, on_sigint);
+      signal(SIGINT, on_stop_signal);
+      signal(SIGTERM, on_stop_signal);
       int32_t st = h->api->run(t->id, n, keys, values, show ? on_progress : NULL, &ps,
                                &cancel_flag, o->json, summary, SUMMARY_LEN, errbuf,
                                sizeof errbuf);
       signal(SIGINT, SIG_DFL);
+      signal(SIGTERM, SIG_DFL);
       if (ps.shown) fputc('\n', stderr);
       fl_cli_spell_params(summary, SUMMARY_LEN);
       fl_cli_spell_params(errbuf, sizeof errbuf);

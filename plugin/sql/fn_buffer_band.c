@@ -52,7 +52,10 @@ static void fn_buffer(sqlite3_context *c, int argc, sqlite3_value **argv) {
   if (flsql_geom_arg(c, argv, 0, fn, "geom", &g) != FLSQL_OK) return;
   if (!memo_get(c, g, FLSQL_MEMO_BUFFER, m, 0, side)) {
     GEOSGeometry *out = NULL;
-    if (fl_buffer(st->ctx, g->lonlat, m, side, &out) != FL_OK)
+    fl_ctx_set_time_limit(st->ctx, FLSQL_TIME_LIMIT_S);
+    fl_status s = fl_buffer(st->ctx, g->lonlat, m, side, &out);
+    fl_ctx_set_time_limit(st->ctx, 0);
+    if (s != FL_OK)
       flsql_error_ctx(c, st, fn, "cannot buffer argument 1 (geom)");
     else
       memo_put(c, fn, g, FLSQL_MEMO_BUFFER, m, 0, side, out);
@@ -81,7 +84,10 @@ static void fn_band(sqlite3_context *c, int argc, sqlite3_value **argv) {
   }
   if (!memo_get(c, g, FLSQL_MEMO_BAND, inner, outer, side)) {
     GEOSGeometry *out = NULL;
-    if (fl_band(st->ctx, g->lonlat, inner, outer, side, &out) != FL_OK)
+    fl_ctx_set_time_limit(st->ctx, FLSQL_TIME_LIMIT_S);
+    fl_status s = fl_band(st->ctx, g->lonlat, inner, outer, side, &out);
+    fl_ctx_set_time_limit(st->ctx, 0);
+    if (s != FL_OK)
       flsql_error_ctx(c, st, fn, "cannot cut the band around argument 1 (front)");
     else
       memo_put(c, fn, g, FLSQL_MEMO_BAND, inner, outer, side, out);

@@ -159,9 +159,13 @@ int flsql_create_function(sqlite3 *db, flsql_state *st, const char *name, int n_
  * 2), the third is optional (3; idxNum bit 0 says it was given). Any other
  * constraint on them than a usable equality: SQLITE_CONSTRAINT. */
 #define FLSQL_TVF_ARGS 3
+#define FLSQL_TVF_MISSING 2 /* idxNum bit: a required argument is missing */
 int flsql_tvf_best_index(sqlite3_index_info *info, int first_arg_col, double cost,
                          sqlite3_int64 rows);
 
+/* The longest one SQL call that buffers may run: SQLite 3.40 functions cannot
+ * see sqlite3_interrupt(), so the work is bounded instead (docs/sql.md). */
+#define FLSQL_TIME_LIMIT_S 1.0
 #define FLSQL_PURE (SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS)
 
 #endif

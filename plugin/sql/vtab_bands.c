@@ -121,7 +121,12 @@ static char *parse_distances(sqlite3_value *v, double **out, int *n) {
   for (int k = 0; k < cap; k++) {
     char *end = NULL;
     errno = 0;
-    double x = strtod(p, &end);
+    size_t len = strcspn(p, ","); /* decimal only: no 0x10, inf or nan (as the CLI) */
+    int decimal = len > 0;
+    for (size_t i = 0; i < len && decimal; i++)
+      decimal = (p[i] >= '0' && p[i] <= '9') || strchr("+-.eE \t", p[i]) != NULL;
+    double x = decimal ? strtod(p, &end) : 0.0;
+    if (!decimal) end = (char *)p;
     while (end && end != p && (*end == ' ' || *end == '\t')) end++;
     if (end == p || errno || !isfinite(x) || (*end != ',' && *end != '\0') ||
         x <= 0 || (k > 0 && x <= d[k - 1])) {
@@ -144,6 +149,9 @@ static int b_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str, 
   bands_cursor *c = (bands_cursor *)cur;
   flsql_state *st = ((bands_vtab *)cur->pVtab)->state;
   clear_rows(c);
+  if (idx_num & FLSQL_TVF_MISSING)
+    return fail(cur, sqlite3_mprintf("FL_Bands: needs its first two arguments, as in "
+                                     "FL_Bands(front, distances [, side])"));
   if (argc < 2) return SQLITE_OK;
   fl_side side = FL_SIDE_BOTH;
   if (idx_num & 1) {
@@ -167,6 +175,7 @@ static int b_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str, 
   c->rows = sqlite3_malloc64((sqlite3_uint64)n_dist * sizeof *c->rows);
   rc = c->rows ? SQLITE_OK : SQLITE_NOMEM;
   if (c->rows) memset(c->rows, 0, (size_t)n_dist * sizeof *c->rows);
+  fl_ctx_set_time_limit(st->ctx, FLSQL_TIME_LIMIT_S);
   for (int k = 0; rc == SQLITE_OK && k < n_dist; k++) { /* (V2) */
     band_row *r = &c->rows[k];
     r->inner_m = k ? dist[k - 1] : 0;
@@ -184,6 +193,7 @@ static int b_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str, 
       rc = fail(cur, sqlite3_mprintf("FL_Bands: cannot cut band %d (%g-%g m): %s", k,
                                      r->inner_m, r->outer_m, fl_ctx_errmsg(st->ctx)));
   }
+  fl_ctx_set_time_limit(st->ctx, 0);
   flsql_geom_release(g);
   sqlite3_free(dist);
   if (rc != SQLITE_OK) clear_rows(c);

@@ -233,6 +233,9 @@ static int n_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str, 
   nr_vtab *v = (nr_vtab *)cur->pVtab;
   flsql_state *st = v->state;
   clear_row(c);
+  if (idx_num & FLSQL_TVF_MISSING)
+    return fail(cur, sqlite3_mprintf("FL_NearestRoute: needs its first two arguments, as in "
+                                     "FL_NearestRoute(geom, routes_table [, geom_column])"));
   if (argc < 2 || sqlite3_value_type(argv[1]) == SQLITE_NULL) return SQLITE_OK;
   if (sqlite3_value_type(argv[1]) != SQLITE_TEXT)
     return fail(cur, sqlite3_mprintf("FL_NearestRoute: argument 2 (routes_table) must be the "

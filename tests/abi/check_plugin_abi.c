@@ -500,10 +500,10 @@ START_TEST(test_run_number_message_form) {
   temp_path(out, sizeof out, "num", ".gpkg");
   argset_required(&a, t, out, "snap_m", "abc");
   ck_assert_int_eq(run_args(t, &a, NULL, NULL, err, sizeof err), 2);
-  ck_assert_str_eq(err, "@{snap_m} must be a number >= 0, got 'abc'");
+  ck_assert_str_eq(err, "@{snap_m} must be a number between 0 and 1000000, got 'abc'");
   argset_required(&a, t, out, "snap_m", "-1");
   ck_assert_int_eq(run_args(t, &a, NULL, NULL, err, sizeof err), 2);
-  ck_assert_str_eq(err, "@{snap_m} must be a number >= 0, got '-1'");
+  ck_assert_str_eq(err, "@{snap_m} must be a number between 0 and 1000000, got '-1'");
 }
 END_TEST
 

@@ -37,8 +37,8 @@ run run frontline --control "$S/control.geojson" --snap-m abc --output "$TMP/e.g
 expect_rc 1
 json_ok "$OUT"
 expect_eq "$(json_get "$OUT" "d['ok']")" False "error: ok"
-expect_eq "$(json_get "$OUT" "d['error']")" "--snap-m must be a number >= 0, got 'abc'" "error: sentence"
-expect_in "$ERR" "frontline: error: --snap-m must be a number >= 0, got 'abc'"
+expect_eq "$(json_get "$OUT" "d['error']")" "--snap-m must be a number between 0 and 1000000, got 'abc'" "error: sentence"
+expect_in "$ERR" "frontline: error: --snap-m must be a number between 0 and 1000000, got 'abc'"
 
 # --quiet: nothing on stdout or stderr, the file written.
 run --quiet run bands --front "$S/front.geojson" --output "$TMP/q.gpkg"

@@ -41,9 +41,9 @@ expect_no_file "$TMP/x.gpkg"
 
 # Bad values are bad input: exit 1, "frontline: error: <sentence naming the parameter>".
 run run frontline --control x.geojson --output "$TMP/x.gpkg" --snap-m abc
-expect_rc 1; expect_in "$ERR" "frontline: error: --snap-m must be a number >= 0, got 'abc'"
+expect_rc 1; expect_in "$ERR" "frontline: error: --snap-m must be a number between 0 and 1000000, got 'abc'"
 run run frontline --control x.geojson --output "$TMP/x.gpkg" --snap_m=-5
-expect_rc 1; expect_in "$ERR" "--snap-m must be a number >= 0, got '-5'"
+expect_rc 1; expect_in "$ERR" "--snap-m must be a number between 0 and 1000000, got '-5'"
 run run bands --front x.geojson --output "$TMP/x.gpkg" --distances 5000,3000
 expect_rc 1; expect_in "$ERR" "distances must be strictly increasing"
 run run bands --front x.geojson --output "$TMP/x.gpkg" --distances=-5

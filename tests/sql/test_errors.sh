@@ -58,7 +58,7 @@ err "SELECT * FROM FL_Bands($L, '5000,1000');" "FL_Bands: argument 2 (distances)
 err "SELECT * FROM FL_Bands($L, 'abc');" "FL_Bands: argument 2 (distances) must be metres > 0"
 err "SELECT * FROM FL_Bands($L, '5000', 'up');" "FL_Bands: argument 3 (side) must be 'both', 'left' or 'right', got 'up'"
 err "SELECT * FROM FL_Bands(x'01', '5000');" "FL_Bands: argument 1 (front) is not a SpatiaLite or GeoPackage geometry blob (length 1)"
-err "SELECT * FROM FL_Bands($L);" "no query solution"
+err "SELECT * FROM FL_Bands($L);" "FL_Bands: needs its first two arguments, as in FL_Bands(front, distances [, side])"
 err "SELECT * FROM FL_NearestRoute($P, 'no_such_table');" "FL_NearestRoute: table 'no_such_table' has no geometry column registered"
 err "SELECT * FROM FL_NearestRoute($P, 'no_such_table', 'geom');" "FL_NearestRoute: cannot read column 'geom' of table 'no_such_table' (arguments 2 and 3)"
 err "CREATE TABLE r(g); INSERT INTO r VALUES ($L), ('text'); SELECT * FROM FL_NearestRoute($P, 'r', 'g');" \

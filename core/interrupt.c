@@ -1,0 +1,89 @@
+/*
+ * interrupt.c - cancellation that reaches inside GEOS calls.
+ *
+ * GEOS 3.11 has one process-wide interrupt callback and one process-wide
+ * "interrupt requested" flag (GEOS_interruptRegisterCallback,
+ * GEOS_interruptRequest; per-context ones came in 3.14). Frontline registers
+ * one callback, once, chained to any callback registered before it. Around a
+ * long GEOS call a thread names its fl_ctx as the thread's current one
+ * (fl__interrupt_enter); the callback, which GEOS calls on the thread doing
+ * the work, requests the interrupt only when that ctx should stop: its cancel
+ * flag is set or its deadline has passed (the SQL face bounds a call's time).
+ *
+ * The request is a global flag, so another thread's GEOS call may see it
+ * first and fail with "InterruptedException" although its own ctx was not
+ * cancelled. FL__GEOS_CALL therefore runs a call whose failure was such a
+ * spurious interrupt once more; the cancelled thread keeps asking until its
+ * own call stops. (tests/unit/check_interrupt.c runs two threads, one
+ * cancelled, one not.)
+ * Not here: cancel between features (fl__progress in ctx.c).
+ */
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+#include "fl_internal.h"
+
+static _Thread_local fl_ctx *current;
+static GEOSInterruptCallback *previous;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int fl__should_stop(const fl_ctx *ctx) {
+  if (!ctx) return 0;
+  if (ctx->cancel && *ctx->cancel) return 1;
+  return ctx->deadline_s > 0 && now_s() > ctx->deadline_s;
+}
+
+static void on_interrupt(void) {
+  if (fl__should_stop(current)) GEOS_interruptRequest();
+  if (previous) previous();
+}
+
+static int installed;
+
+static void install(void) {
+  previous = GEOS_interruptRegisterCallback(on_interrupt);
+  installed = 1;
+}
+
+/* The library holding on_interrupt may be unloaded while GEOS stays (SQLite
+ * dlcloses mod_frontline at sqlite3_close; mod_spatialite keeps GEOS):
+ * GEOS must not call into unmapped code. Put the previous callback back,
+ * unless someone registered on top of ours (then theirs stays). */
+__attribute__((destructor)) static void uninstall(void) {
+  if (!installed) return;
+  GEOSInterruptCallback *top = GEOS_interruptRegisterCallback(previous);
+  if (top != on_interrupt) GEOS_interruptRegisterCallback(top);
+  installed = 0;
+}
+
+fl_ctx *fl__interrupt_enter(fl_ctx *ctx) {
+  pthread_once(&once, install);
+  fl_ctx *old = current;
+  current = ctx;
+  return old;
+}
+
+void fl__interrupt_leave(fl_ctx *old) { current = old; }
+
+void fl__interrupt_forget(fl_ctx *ctx) {
+  if (current == ctx) current = NULL;
+}
+
+int fl__interrupt_spurious(fl_ctx *ctx) {
+  return strstr(ctx->geos_msg, "Interrupted") != NULL && !fl__should_stop(ctx);
+}
+
+void fl__set_deadline(fl_ctx *ctx, double seconds) {
+  ctx->deadline_s = seconds > 0 ? now_s() + seconds : 0;
+  ctx->deadline_len_s = seconds;
+}
+
+void fl_ctx_set_time_limit(fl_ctx *ctx, double seconds) {
+  if (ctx) fl__set_deadline(ctx, seconds);
+}
