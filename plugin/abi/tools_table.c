@@ -14,10 +14,12 @@ extern const flp_tool flp_tool_settlement_status;
 extern const flp_tool flp_tool_route_exposure;
 extern const flp_tool flp_tool_nearest_route;
 extern const flp_tool flp_tool_analyze;
+extern const flp_tool flp_tool_change;
 
 static const flp_tool *const tools[] = {
     &flp_tool_bands,          &flp_tool_frontline,     &flp_tool_settlement_status,
     &flp_tool_route_exposure, &flp_tool_nearest_route, &flp_tool_analyze,
+    &flp_tool_change,
 };
 
 int32_t flp_tool_count(void) { return (int32_t)(sizeof tools / sizeof tools[0]); }
