@@ -222,6 +222,25 @@ FL_API void fl_analyze_result_free(fl_ctx *ctx, fl_analyze_result *res);
 FL_API fl_status fl_change(fl_ctx *ctx, const fl_layer *control, const fl_options *opts,
                            fl_layer **area_change, fl_layer **held_series);
 
+/**
+ * The settlements whose holder differs between consecutive dates of a source
+ * of a control layer. The holder on each date is fl_settlement_status()'s
+ * (containment only): its side, "contested" when its status is contested,
+ * "unknown" when no side holds it.
+ *
+ * out: NULL geometries; settlement_fid, name (the name field, when the
+ * settlements have it), source, from_side, to_side, last_date_old,
+ * first_date_new; one row per change.
+ *
+ * @param settlements, control, opts borrowed.
+ * @param out [out] owned by caller (fl_layer_destroy()); NULL on failure.
+ * @return FL_OK or fl_settlement_status()'s failures.
+ * @since 0.2
+ */
+FL_API fl_status fl_change_settlements(fl_ctx *ctx, const fl_layer *settlements,
+                                       const fl_layer *control, const fl_options *opts,
+                                       fl_layer **out);
+
 #ifdef __cplusplus
 }
 #endif

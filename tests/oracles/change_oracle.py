@@ -7,9 +7,14 @@ geodesic areas only (no Frontline code):
   lost(t0, t1)   = area(occupied(t0) - occupied(t1))   occupied -> UA
   held(t)        = area(occupied(t))
 
-Usage: change_oracle.py SERIES.geojson [frontline_output.gpkg]
+  settlement changes: each place's holder per date by OGR point in polygon
+                     (inside occupied(t): occupied, else UA), a change where
+                     it differs from the date before
+
+Usage: change_oracle.py SERIES.geojson [frontline_output.gpkg [PLACES.geojson]]
 With the output file, compares each pair and date within 0.1 % + 0.01 km²
-and exits 1 on a difference.
+(and, with the places, the set of settlement changes exactly) and exits 1 on
+a difference.
 """
 import sys
 
@@ -51,6 +56,37 @@ def series(path):
     return sorted(out.items())
 
 
+def place_changes(s, path):
+    out = set()
+    ds = ogr.Open(path)  # kept: a layer outlives no dataset
+    for f in ds.GetLayer(0):
+        p = f.GetGeometryRef()
+        prev = None
+        for d, g in s:
+            h = "occupied" if g.Contains(p) else "UA"
+            if prev and prev[1] != h:
+                out.add((f.GetField("name"), p.GetX(), prev[1], h, prev[0], d))
+            prev = (d, h)
+    return out
+
+
+def compare_places(s, ds, path):
+    want = place_changes(s, path)
+    # keyed by name and the date pair (names repeat: the longitude tells
+    # places of one name apart in the oracle; here the pair is unique)
+    want = set(w[:1] + w[2:] for w in want)
+    have = set()
+    for f in ds.GetLayerByName("settlement_changes"):
+        have.add((f.GetField("name"), f.GetField("from_side"), f.GetField("to_side"),
+                  f.GetField("last_date_old"), f.GetField("first_date_new")))
+    print("settlement changes: frontline %d, oracle %d" % (len(have), len(want)))
+    for x in sorted(want - have):
+        print("DIFF missing", x)
+    for x in sorted(have - want):
+        print("DIFF extra", x)
+    return len(want ^ have)
+
+
 def main():
     s = series(sys.argv[1])
     rows = []
@@ -85,6 +121,8 @@ def main():
                 print("DIFF held %s: frontline %.3f, oracle %.3f" % (f.GetField("date"),
                                                                      f.GetField("area_km2"), want))
                 bad += 1
+    if len(sys.argv) > 3:
+        bad += compare_places(s, ds, sys.argv[3])
     print("%d differences" % bad)
     return 1 if bad else 0
 

@@ -119,6 +119,42 @@ START_TEST(test_change_bad_field) {
 }
 END_TEST
 
+/* Settlements in the strip that changed hands, and on either side of it:
+ * one row, for the one in the strip, ua -> ru, between the two dates. */
+START_TEST(test_change_settlements) {
+  fl_layer *l = control_layer();
+  add(l, BOX(37.0, 37.5), "ua", "s1", "2024-07-01");
+  add(l, BOX(37.5, 38.0), "ru", "s1", "2024-07-01");
+  add(l, BOX(37.0, 37.4), "ua", "s1", "2024-08-01");
+  add(l, BOX(37.4, 38.0), "ru", "s1", "2024-08-01");
+  add(l, BOX(37.0, 37.5), "ua", "s2", "2024-07-03");
+  fl_layer *s = fl_layer_new("settlements", 4326, "POINT");
+  int fn = fl_layer_add_field(s, "name", FL_FIELD_TEXT);
+  const char *pts[3] = {"POINT(37.2 48.25)", "POINT(37.45 48.25)", "POINT(37.8 48.25)"};
+  const char *names[3] = {"West", "Strip", "East"};
+  for (int k = 0; k < 3; k++) {
+    fl_feature *f = fl_layer_append(ctx, s, 10 + k, fl_test_wkt(ctx, pts[k]));
+    fl_feature_set_text(s, f, fn, names[k]);
+  }
+  fl_options o;
+  fl_options_init(&o);
+  fl_layer *out = NULL;
+  ck_assert_int_eq(fl_change_settlements(ctx, s, l, &o, &out), FL_OK);
+  ck_assert_uint_eq(out->n_features, 1);
+  const fl_feature *f = &out->features[0];
+  FL_ASSERT_NEAR(real(out, f, "settlement_fid"), 11, 0, "fid");
+  ck_assert_str_eq(txt(out, f, "name"), "Strip");
+  ck_assert_str_eq(txt(out, f, "source"), "s1");
+  ck_assert_str_eq(txt(out, f, "from_side"), "ua");
+  ck_assert_str_eq(txt(out, f, "to_side"), "ru");
+  ck_assert_str_eq(txt(out, f, "last_date_old"), "2024-07-01");
+  ck_assert_str_eq(txt(out, f, "first_date_new"), "2024-08-01");
+  fl_layer_destroy(ctx, out);
+  fl_layer_destroy(ctx, s);
+  fl_layer_destroy(ctx, l);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("change");
   TCase *tc = tcase_create("change");
@@ -127,6 +163,7 @@ int main(void) {
   tcase_add_test(tc, test_change_one_strip);
   tcase_add_test(tc, test_change_one_sided_no_rows);
   tcase_add_test(tc, test_change_bad_field);
+  tcase_add_test(tc, test_change_settlements);
   suite_add_tcase(s, tc);
   return fl_test_run(s);
 }
