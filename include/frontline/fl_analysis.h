@@ -207,6 +207,46 @@ FL_API fl_status fl_analyze(fl_ctx *ctx, const fl_analyze_input *in, const fl_op
 /** Free what fl_analyze() returned; the struct itself is the caller's. @since 0.1 */
 FL_API void fl_analyze_result_free(fl_ctx *ctx, fl_analyze_result *res);
 
+/**
+ * What changed hands between the dates of each source of a control layer
+ * (several dates per source), on core's control model (side map, one-sided
+ * sources with other_side and aoi, min_area_km2, filters).
+ *
+ * area_change: polygons in the control layer's CRS, one per source, pair of
+ * consecutive dates and pair of different sides (contested counts as a side
+ * named "contested"): source, date_from, date_to, days (NULL when a date is
+ * not ISO), side_from, side_to, area_km2 (geodesic). Ground mapped on one of
+ * the two dates only gives no row. held_series: NULL geometries; per source,
+ * date and side, area_km2 held.
+ *
+ * @param control  borrowed polygon layer. @param opts borrowed.
+ * @param area_change, held_series [out] owned by caller (fl_layer_destroy()),
+ *                 both set on FL_OK, both NULL otherwise.
+ * @return FL_OK, FL_E_FIELD, FL_E_ARG, FL_E_GEOM, FL_E_SRID, FL_E_NOMEM, ...
+ * @since 0.2
+ */
+FL_API fl_status fl_change(fl_ctx *ctx, const fl_layer *control, const fl_options *opts,
+                           fl_layer **area_change, fl_layer **held_series);
+
+/**
+ * The settlements whose holder differs between consecutive dates of a source
+ * of a control layer. The holder on each date is fl_settlement_status()'s
+ * (containment only): its side, "contested" when its status is contested,
+ * "unknown" when no side holds it.
+ *
+ * out: NULL geometries; settlement_fid, name (the name field, when the
+ * settlements have it), source, from_side, to_side, last_date_old,
+ * first_date_new; one row per change.
+ *
+ * @param settlements, control, opts borrowed.
+ * @param out [out] owned by caller (fl_layer_destroy()); NULL on failure.
+ * @return FL_OK or fl_settlement_status()'s failures.
+ * @since 0.2
+ */
+FL_API fl_status fl_change_settlements(fl_ctx *ctx, const fl_layer *settlements,
+                                       const fl_layer *control, const fl_options *opts,
+                                       fl_layer **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -46,6 +46,7 @@ static const struct {
   int (*reg)(sqlite3 *, flsql_state *);
 } groups[] = {
     {"FL_Distance", flsql_register_distance},
+    {"FL_Area, FL_Length and FL_Depth", flsql_register_measure},
     {"FL_Buffer and FL_Band", flsql_register_buffer_band},
     {"FL_Share and FL_ControlStatus", flsql_register_share_status},
     {"FL_RouteExposure", flsql_register_route},

@@ -141,6 +141,7 @@ void flsql_result_geom(sqlite3_context *c, const char *fn, GEOSGeometry *lonlat,
 /* ---- registrations (one per file) ----------------------------------------- */
 
 int flsql_register_distance(sqlite3 *db, flsql_state *st);
+int flsql_register_measure(sqlite3 *db, flsql_state *st);
 int flsql_register_buffer_band(sqlite3 *db, flsql_state *st);
 int flsql_register_share_status(sqlite3 *db, flsql_state *st);
 int flsql_register_route(sqlite3 *db, flsql_state *st);

@@ -36,6 +36,7 @@ CASES = {
     "analyze": ("analyze", {"settlements": "settlements.geojson",
                             "control": "control.geojson", "front": "front.geojson",
                             "routes": "routes.geojson", "mask": "mask.geojson"}),
+    "change": ("change", {"control": "control.geojson"}),
 }
 
 case = sys.argv[1] if len(sys.argv) > 1 else ""
