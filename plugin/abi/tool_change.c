@@ -32,7 +32,7 @@ static const fl_param_desc params[] = {
     FLP_P_DATE_FIELD("control"),
     FLP_P_SOURCE_FILTER,
     FLP_P_DATE_FILTER,
-    FLP_P_OUTPUT("the changes (layers 'area_change' and 'held_series'; .gpkg or .sqlite)"),
+    FLP_P_OUTPUT("the changes (layers 'area_change', 'held_series' and, with settlements, 'settlement_changes'; .gpkg or .sqlite)"),
     FLP_P_OVERWRITE,
 };
 

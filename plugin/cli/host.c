@@ -134,10 +134,15 @@ int fl_host_open(fl_host *h, char *err, size_t err_len) {
     append(tried, sizeof tried, "%s%s", *tried ? "; " : "",
            "the executable's directory (unknown: /proc/self/exe unreadable)");
   }
-  snprintf(err, err_len,
-           "cannot find the Frontline plugin %s; looked in: $FRONTLINE_PLUGIN (not set); %s. "
-           "Set FRONTLINE_PLUGIN to the library's path",
-           FL_CLI_PLUGIN_NAME, tried);
+  if (strstr(tried, "failed to map segment") || strstr(tried, "Cannot allocate memory"))
+    snprintf(err, err_len, /* the loader ran out of address space (ulimit -v) */
+             "out of memory loading the Frontline plugin %s (%s); raise the memory limit",
+             FL_CLI_PLUGIN_NAME, tried);
+  else
+    snprintf(err, err_len,
+             "cannot find the Frontline plugin %s; looked in: $FRONTLINE_PLUGIN (not set); %s. "
+             "Set FRONTLINE_PLUGIN to the library's path",
+             FL_CLI_PLUGIN_NAME, tried);
   return 1;
 }
 
