@@ -87,4 +87,15 @@ for f in front front_split; do
   a0=$(sql "$TMP/am_$f.geojson" "SELECT area_km2 FROM \"$(layer1 "$TMP/am_$f.geojson")\" WHERE band=0")
   expect_near "$a0" "$want" 0 0.003 "$f bands across 180: band 0 area (km2)"
 done
+# A projected output CRS (tests/cli/projected_bands.py, OGR + pyproj): a front
+# of 250-400 km edges in UTM 37N (EPSG:32637) gives bands in EPSG:32637 whose
+# every edge, read straight in that CRS and moved back to lon/lat, lies within
+# max(1 m, 0.1 %) of its band distance from the front's geodesics.
+$PY "$(dirname "$0")/projected_bands.py" make "$TMP/utm_front.gpkg"
+run run bands --front "$TMP/utm_front.gpkg" --distances 10000,40000 --output "$TMP/utm_bands.gpkg"
+expect_rc 0
+read -r srs n worst <<<"$($PY "$(dirname "$0")/projected_bands.py" check "$TMP/utm_bands.gpkg" 10000,40000)"
+expect_eq "$srs" 32637 "bands of a UTM 37N front are written in EPSG:32637"
+expect_near "$(awk -v w="$worst" -v n="$n" 'BEGIN{print (w <= 1 && n > 1000) ? 1 : 0}')" 1 0 0 \
+  "UTM 37N band edges within max(1 m, 0.1 %) of the distance: worst $worst of it over $n samples"
 finish

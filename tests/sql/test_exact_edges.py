@@ -1,5 +1,6 @@
 """tests/sql/test_exact_edges.py - FL_Distance on long geodesic edges (10 to
-1,500 km, at 48 N, 72 N and 35 S) against tests/oracles/edge_oracle.py
+1,500 km, at 48 N, 72 N, 80 N, 85 N, 35 S, 72 S and passing
+within ~20 km of the North Pole) against tests/oracles/edge_oracle.py
 (pyproj only): a point on an edge is 0 m away (within 1 cm), a point off it
 within 1 cm of the oracle's minimum; a far candidate never wins; a front
 across 180 measures like the same front away from it."""

@@ -302,7 +302,8 @@ START_TEST(test_buffer_world_line_clip_nan) {
    * antimeridian. Its lon/lat form (below, the exact WKB from
    * fl_geom_to_lonlat) made GEOS 3.11.1's GEOSClipByRect return NaN
    * vertices for one tile, and GEOS's buffer then crashed (SIGSEGV) on a
-   * line without a finite vertex. Now: a buffer, every vertex finite (U4). */
+   * line without a finite vertex. Then: a buffer, every vertex finite (U4).
+   * Now the line reaches the poles, so it is refused naming the limit (U10). */
   static const char *hex =
       "01020000000A00000086330E414E32363FAD47964A968B3C3FEE24000000000000CA2DECAB78248E3D"
       "B1FDCF81DA31363F82D9562855603C3F000CDB260000000000000000008056C000000000008066C000"
@@ -315,8 +316,12 @@ START_TEST(test_buffer_world_line_clip_nan) {
   ck_assert_ptr_nonnull(line);
   GEOSSetSRID_r(h, line, 4326);
   GEOSGeometry *buf = NULL;
-  ck_assert_msg(fl_buffer(ctx, line, 500.0, FL_SIDE_BOTH, &buf) == FL_OK, "%s",
-                fl_ctx_errmsg(ctx));
+  if (fl_buffer(ctx, line, 500.0, FL_SIDE_BOTH, &buf) != FL_OK) {
+    ck_assert_ptr_null(buf);
+    ck_assert_msg(strstr(fl_ctx_errmsg(ctx), "Pole") != NULL, "%s", fl_ctx_errmsg(ctx));
+    GEOSGeom_destroy_r(h, line);
+    return;
+  }
   ck_assert_int_eq(GEOSisEmpty_r(h, buf), 0);
   int bad = 0;
   GEOSGeometry *copy = GEOSGeom_transformXY_r(h, buf, flag_nonfinite, &bad);
