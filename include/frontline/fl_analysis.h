@@ -60,6 +60,9 @@ typedef struct fl_options {
   double snap_m;               /* gap/overlap tolerance between the sides (500 m)   */
   const char *side_a;          /* the two sides; NULL: the values found in data     */
   const char *side_b;
+  int centre_line;             /* nonzero: with a grey zone, also the zone's centre
+                                  line, equidistant from the two sides' edges
+                                  (edge "centre"; 0, the default: off) @since 0.2 */
 
   /* Settlement status (rules S1-S4 in docs/tools/settlement-status.md). */
   double split_share;          /* S2: largest share below this is contested (0.75)  */
