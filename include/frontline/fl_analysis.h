@@ -113,7 +113,8 @@ FL_API fl_status fl_bands(fl_ctx *ctx, const fl_layer *front, const fl_layer *co
  * Output fields: source, date, side_a, side_b, length_km, edge. With a grey
  * zone (ground mapped to "contested", or with the contested status) each
  * side's edge of it is its own line, `edge` naming the side (since 0.2);
- * else `edge` is NULL.
+ * with opts->centre_line, also the zone's centre line, equidistant from
+ * the two edges, `edge` = "centre" (since 0.2); else `edge` is NULL.
  * @since 0.1
  */
 FL_API fl_status fl_frontline(fl_ctx *ctx, const fl_layer *control, const fl_layer *mask,
