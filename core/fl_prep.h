@@ -217,4 +217,12 @@ fl_status fl__group_front(fl_ctx *ctx, const fl__control_group *cg, const GEOSGe
                           const fl_options *opts, const char **side_a, const char **side_b,
                           GEOSGeometry **out);
 
+/* ---- centre_line.c -------------------------------------------------------- */
+
+/* The centre line of a grey zone (lon/lat): the line through zone
+ * equidistant from edge_a and edge_b (G4). *out NULL (no error) when an
+ * input is NULL or empty; else owned by caller. */
+fl_status fl__centre_line(fl_ctx *ctx, const GEOSGeometry *edge_a, const GEOSGeometry *edge_b,
+                          const GEOSGeometry *zone, GEOSGeometry **out);
+
 #endif

@@ -10,7 +10,9 @@
  *        or the zone (where A and B touch, the two edges coincide);
  *   (G2) distances and bands are measured from both edges together;
  *   (G3) frontline writes the two edges as two lines, each marked with its
- *        side (field `edge`).
+ *        side (field `edge`);
+ *   (G4) on request (centre_line), also the zone's centre line, equidistant
+ *        from the two edges, marked "centre" (centre_line.c).
  */
 #include <math.h>
 #include "fl_crs.h"

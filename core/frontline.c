@@ -230,9 +230,15 @@ fl_status fl_frontline(fl_ctx *ctx, const fl_layer *control, const fl_layer *mas
     st = fl__group_edges(ctx, &cg, mask_ll, opts, &sa, &sb, &ea, &eb);
     if (!st) { /* (G3): with a grey zone, each side's edge of it, marked */
       out_line ol = {res, control, &gr.g[k], gr.source_field >= 0, gr.date_field >= 0, sa, sb};
-      st = write_line(ctx, &ol, ea, eb ? sa : NULL);
+      GEOSGeometry *mid = NULL; /* (G4) */
+      if (opts->centre_line && eb && cg.grey)
+        st = fl__centre_line(ctx, ea, eb, cg.contested, &mid);
+      if (!st) st = write_line(ctx, &ol, ea, eb ? sa : NULL);
+      else GEOSGeom_destroy_r(h, ea);
       if (!st && eb) st = write_line(ctx, &ol, eb, sb);
       else if (eb) GEOSGeom_destroy_r(h, eb);
+      if (!st && mid && GEOSisEmpty_r(h, mid) != 1) st = write_line(ctx, &ol, mid, "centre");
+      else if (mid) GEOSGeom_destroy_r(h, mid);
     }
     fl__control_group_free(ctx, &cg);
     if (!st) st = fl__progress(ctx, (double)(k + 1) / (double)gr.n);

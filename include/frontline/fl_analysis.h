@@ -60,6 +60,9 @@ typedef struct fl_options {
   double snap_m;               /* gap/overlap tolerance between the sides (500 m)   */
   const char *side_a;          /* the two sides; NULL: the values found in data     */
   const char *side_b;
+  int centre_line;             /* nonzero: with a grey zone, also the zone's centre
+                                  line, equidistant from the two sides' edges
+                                  (edge "centre"; 0, the default: off) @since 0.2 */
 
   /* Settlement status (rules S1-S4 in docs/tools/settlement-status.md). */
   double split_share;          /* S2: largest share below this is contested (0.75)  */
@@ -110,7 +113,8 @@ FL_API fl_status fl_bands(fl_ctx *ctx, const fl_layer *front, const fl_layer *co
  * Output fields: source, date, side_a, side_b, length_km, edge. With a grey
  * zone (ground mapped to "contested", or with the contested status) each
  * side's edge of it is its own line, `edge` naming the side (since 0.2);
- * else `edge` is NULL.
+ * with opts->centre_line, also the zone's centre line, equidistant from
+ * the two edges, `edge` = "centre" (since 0.2); else `edge` is NULL.
  * @since 0.1
  */
 FL_API fl_status fl_frontline(fl_ctx *ctx, const fl_layer *control, const fl_layer *mask,

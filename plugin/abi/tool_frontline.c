@@ -8,6 +8,7 @@
  * Not here: the contact-line geometry (core/frontline.c).
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "plugin_internal.h"
 
@@ -32,6 +33,10 @@ static const fl_param_desc params[] = {
     FLP_P_DATE_FIELD("control"),
     FLP_P_SOURCE_FILTER,
     FLP_P_DATE_FILTER,
+    FLP_P_BOOL("centre_line", "Centre line of the grey zone",
+               "With a grey zone (values mapped to 'contested'), also write the line through "
+               "it equidistant from the two sides' edges, marked with edge 'centre'.",
+               "false", FL_PARAM_OPTIONAL),
     FLP_P_OUTPUT("the contact lines (layer 'frontline')"),
     FLP_P_OVERWRITE,
 };
@@ -50,6 +55,7 @@ static fl_status run(flp_run *r) {
 
   flp_options(r, &o);
   o.aoi = aoi;
+  o.centre_line = flp_arg_bool(r, "centre_line");
 
   if ((st = flp_stage(r, "tracing the line of contact", 0.1, 0.9))) return st;
   fl_ctx_clear_error(r->ctx);
@@ -74,7 +80,8 @@ static fl_status run(flp_run *r) {
     const char *edge = flp_value_str(out, f, ie);
     flp_say(r, "  %s %s%s%s%s%s%s%s%s: %.3f km", a ? a : "?", b ? "/ " : "(one side)", b ? b : "",
             src ? ", " : "", src ? src : "", date ? ", " : "", date ? date : "",
-            edge ? ", grey zone edge of " : "", edge ? edge : "", flp_value_num(out, f, il));
+            edge ? (strcmp(edge, "centre") ? ", grey zone edge of " : ", grey zone ") : "",
+            edge ? edge : "", flp_value_num(out, f, il));
   }
   if (isfinite(total)) flp_say(r, "Total length: %.3f km.", total);
 

@@ -47,3 +47,28 @@ run run settlement-status --settlements "$TMP/places.geojson" --control "$TMP/ra
 expect_rc 0
 expect_eq "$(sql "$TMP/s.gpkg" "SELECT side || ' ' || status FROM settlement_status")" "RU held" "East"
 finish
+
+# Centre line of a grey zone: UA south of 48.2 N, a grey strip 2 km wide
+# (the latitude 2,000 m north along the meridian, pyproj), RU north of it,
+# all from 37.2 to 37.8 E. Both sides' edges run along the parallels, so the
+# centre line lies 1,000 m from each (checked on the ellipsoid, within 20 m
+# where both edges run).
+N=$($PY -c "import pyproj; print('%.9f' % pyproj.Geod(ellps='WGS84').fwd(37.5, 48.2, 0, 2000)[1])")
+band() { echo "{\"type\":\"Feature\",\"properties\":{\"status\":\"$1\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[37.2,$2],[37.8,$2],[37.8,$3],[37.2,$3],[37.2,$2]]]}}"; }
+cat >"$TMP/strip.geojson" <<JSON
+{"type":"FeatureCollection","features":[$(band liberated 48.0 48.2),$(band grey 48.2 "$N"),$(band occupied "$N" 48.4)]}
+JSON
+run run frontline --control "$TMP/strip.geojson" --side-field status \
+  --side-map "occupied=RU;liberated=UA;grey=contested" --centre-line --output "$TMP/c.gpkg"
+expect_rc 0
+expect_in "$OUT" "grey zone centre"
+expect_eq "$(sql "$TMP/c.gpkg" "SELECT group_concat(edge) FROM (SELECT edge FROM frontline ORDER BY edge)")" \
+  "RU,UA,centre" "the two edges and the centre line"
+if R=$($PY "$(dirname "$0")/centre_line_check.py" "$TMP/c.gpkg" 1000 20); then pass; else
+  fail "strip centre line not 1,000 m from each edge: $R"; fi
+# Off by default: only the two edges.
+run run frontline --control "$TMP/strip.geojson" --side-field status \
+  --side-map "occupied=RU;liberated=UA;grey=contested" --output "$TMP/c0.gpkg"
+expect_rc 0
+expect_eq "$(sql "$TMP/c0.gpkg" "SELECT count(*) FROM frontline WHERE edge = 'centre'")" "0" \
+  "no centre line unless asked"

@@ -66,6 +66,17 @@ for f in "$C"/deepstate_raw_status_2*.geojson; do
   expect_near "$(awk -v h="$h" 'BEGIN{print (h > 9000) ? 1 : 0}')" 1 0 0 "$d: Holmivskyi $h m from the front"
 done
 
+# The grey zone's centre line on 2025-03-07: every vertex checked (a spread
+# sample of ~300) is as far from the RU edge as from the UA edge, within 1 %
+# or 20 m (pyproj/OGR oracle, centre_line_check.py).
+run run frontline --control "$C/deepstate_raw_status_20250307.geojson" --side-field status \
+  --side-map "$MAP" --other-side UA --aoi "$TMP/aoi.geojson" --centre-line --output "$TMP/gc.gpkg"
+expect_rc 0
+expect_eq "$(sql "$TMP/gc.gpkg" "SELECT group_concat(edge) FROM (SELECT edge FROM frontline ORDER BY edge)")" \
+  "RU,UA,centre" "2025-03-07: the two edges and the centre line"
+if R=$($PY "$(dirname "$0")/centre_line_check.py" "$TMP/gc.gpkg"); then pass; else
+  fail "2025-03-07: centre line not equidistant from the edges: $R"; fi
+
 # ISW 2024-11-03 against DeepStateMap 2024-11-07, paired with a 4-day tolerance.
 ogr2ogr -f GPKG "$TMP/two.gpkg" "$C/deepstate_occupied_20241107.geojson" -nln control \
   -sql "SELECT status, source, date FROM deepstate_occupied_20241107" 2>/dev/null
