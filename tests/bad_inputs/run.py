@@ -69,6 +69,8 @@ UTM = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32637"}}
 JSON_FIXTURES = {
     "front_lat95.geojson": fc([feat(line((37.8, 48.3), (37.9, 95)))]),
     "front_lon200.geojson": fc([feat(line((200, 48.3), (37.9, 48.4)))]),
+    "front_degrees_utm.geojson": fc([feat(GOOD_LINE)], crs=UTM),
+    "control_degrees_utm.geojson": fc([feat(square(37.6, 48.2), {"side": "UA"}), feat(square(37.8, 48.2), {"side": "RU"})], crs=UTM),
     "front_utm_no_crs.geojson": fc([feat(line((411006, 5350340), (420000, 5360000)))]),
     "front_crs_name.geojson": fc([feat(line((411006, 5350340), (420000, 5360000)))],
                                  crs={"type": "name", "properties": {"name": "WGS 84 / UTM zone 37N"}}),
