@@ -119,6 +119,7 @@ JSON_FIXTURES = {
     "settlements_lon_lat_swapped_utm.geojson": fc([feat(point(5350340, 411006), {"name": "x"})]),
     "settlements_lines.geojson": fc([feat(GOOD_LINE, {"name": "x"})]),
     "settlements_no_name.geojson": fc([feat(point(37.8, 48.3), {"nom": "x"})]),
+    "settlements_rowid.geojson": fc([feat(point(37.65, 48.25), {"name": "x", "ROWID": 7})]),
     "settlements_share.geojson": fc([feat(point(37.65, 48.25), {"name": "x", "share_UA": 1.0, "SHARE_ru": 0.0,
                                                               "status": "held", "dist_to_front_m": 5})]),
     "routes_clash.geojson": fc([feat(line((37.61, 48.21), (37.69, 48.29)),
