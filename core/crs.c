@@ -23,9 +23,30 @@
 
 /* ---- PROJ: EPSG:srid <-> lon/lat ---------------------------------------- */
 
-static PJ *pj_for_srid(fl_ctx *ctx, int srid) {
+/* Share of the width and height the area of use is widened by on each side. */
+#define AREA_MARGIN 0.1
+
+/* The area of use of projected CRS src in its own x/y (normalised axis
+ * order), widened by AREA_MARGIN: coordinates far outside it are not in that
+ * CRS (lon/lat degrees under a UTM zone, say). 0 when there is none. */
+static int area_of_use_xy(fl_ctx *ctx, const char *src, PJ *pj, double box[4]) {
+  PJ *crs = proj_create(ctx->proj, src);
+  double w, s, e, n;
+  int ok = crs && proj_get_type(crs) == PJ_TYPE_PROJECTED_CRS &&
+           proj_get_area_of_use(ctx->proj, crs, &w, &s, &e, &n, NULL) && w < e && s < n &&
+           proj_trans_bounds(ctx->proj, pj, PJ_INV, w, s, e, n, &box[0], &box[1], &box[2],
+                             &box[3], 21) &&
+           isfinite(box[0]) && isfinite(box[1]) && isfinite(box[2]) && isfinite(box[3]);
+  if (crs) proj_destroy(crs);
+  if (!ok) return 0;
+  double mx = AREA_MARGIN * (box[2] - box[0]), my = AREA_MARGIN * (box[3] - box[1]);
+  box[0] -= mx, box[2] += mx, box[1] -= my, box[3] += my;
+  return 1;
+}
+
+static fl__pj_cache_entry *pj_entry(fl_ctx *ctx, int srid) {
   for (size_t i = 0; i < ctx->n_pj_cache; i++)
-    if (ctx->pj_cache[i].srid == srid) return ctx->pj_cache[i].to_lonlat;
+    if (ctx->pj_cache[i].srid == srid) return &ctx->pj_cache[i];
   char src[32];
   snprintf(src, sizeof src, "EPSG:%d", srid);
   PJ *raw = proj_create_crs_to_crs(ctx->proj, src, "EPSG:4326", NULL);
@@ -39,10 +60,17 @@ static PJ *pj_for_srid(fl_ctx *ctx, int srid) {
     memmove(ctx->pj_cache, ctx->pj_cache + 1, (n - 1) * sizeof ctx->pj_cache[0]);
     ctx->n_pj_cache--;
   }
-  ctx->pj_cache[ctx->n_pj_cache].srid = srid;
-  ctx->pj_cache[ctx->n_pj_cache].to_lonlat = pj;
+  fl__pj_cache_entry *e = &ctx->pj_cache[ctx->n_pj_cache];
+  e->srid = srid;
+  e->to_lonlat = pj;
+  e->has_area = area_of_use_xy(ctx, src, pj, e->area);
   ctx->n_pj_cache++;
-  return pj;
+  return e;
+}
+
+static PJ *pj_for_srid(fl_ctx *ctx, int srid) {
+  fl__pj_cache_entry *e = pj_entry(ctx, srid);
+  return e ? e->to_lonlat : NULL;
 }
 
 fl_status fl_srid_check(fl_ctx *ctx, int srid) {
@@ -58,7 +86,8 @@ typedef struct transform_job {
   fl_ctx *ctx;
   PJ *pj;
   PJ_DIRECTION dir;
-  int bad;        /* set when a coordinate is out of range or PROJ fails */
+  const double *area; /* widened area of use in x/y, or NULL (area_of_use_xy) */
+  int bad;        /* 1 not lon/lat, 2 PROJ fails, 3 outside the area of use */
   double bad_x, bad_y;
 } transform_job;
 
@@ -77,6 +106,11 @@ static int transform_point(double *x, double *y, void *user) {
     job->bad = 1; job->bad_x = *x; job->bad_y = *y;
     return 1;
   }
+  const double *a = job->area;
+  if (job->dir == PJ_FWD && a && (*x < a[0] || *x > a[2] || *y < a[1] || *y > a[3])) {
+    job->bad = 3; job->bad_x = *x; job->bad_y = *y;
+    return 1;
+  }
   PJ_COORD c = proj_trans(job->pj, job->dir, proj_coord(*x, *y, 0, 0));
   if (!isfinite(c.xy.x) || !isfinite(c.xy.y) ||
       (job->dir == PJ_FWD && !lonlat_ok(c.xy.x, c.xy.y))) {
@@ -93,7 +127,9 @@ static fl_status transform(fl_ctx *ctx, const GEOSGeometry *g, int srid, PJ_DIRE
   *out = NULL;
   fl_status st = fl_srid_check(ctx, srid);
   if (st) return st;
-  transform_job job = {ctx, srid == 4326 ? NULL : pj_for_srid(ctx, srid), dir, 0, 0, 0};
+  fl__pj_cache_entry *e = srid == 4326 ? NULL : pj_entry(ctx, srid);
+  transform_job job = {ctx, e ? e->to_lonlat : NULL, dir, e && e->has_area ? e->area : NULL,
+                       0, 0, 0};
   if (srid == 4326 && dir == PJ_INV) job.dir = PJ_FWD; /* lon/lat to lon/lat: check only */
   GEOSGeometry *r = GEOSGeom_transformXY_r(ctx->geos, g, transform_point, &job);
   if (!r) return fl__fail_geos(ctx, "coordinate transformation");
@@ -104,6 +140,11 @@ static fl_status transform(fl_ctx *ctx, const GEOSGeometry *g, int srid, PJ_DIRE
                       "coordinate (%.9g, %.9g) is outside lon -180..180 / lat -90..90; "
                       "check the layer's CRS and axis order",
                       job.bad_x, job.bad_y);
+    if (job.bad == 3)
+      return fl__fail(ctx, FL_E_GEOM,
+                      "coordinate (%.9g, %.9g) lies far outside the area of use of EPSG:%d; "
+                      "if the layer holds lon/lat degrees, give it EPSG:4326",
+                      job.bad_x, job.bad_y, srid);
     return fl__fail(ctx, FL_E_PROJ, "coordinate (%.9g, %.9g) cannot be transformed %s EPSG:%d",
                     job.bad_x, job.bad_y, dir == PJ_FWD ? "from" : "to", srid);
   }

@@ -19,6 +19,8 @@
 typedef struct fl__pj_cache_entry {
   int srid;
   PJ *to_lonlat;   /* EPSG:srid -> lon/lat, normalised for visualisation */
+  int has_area;    /* projected CRS with an area of use: the box below is set */
+  double area[4];  /* its area of use in the CRS's own x/y, widened (crs.c) */
 } fl__pj_cache_entry;
 
 struct fl_ctx {

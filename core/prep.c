@@ -287,7 +287,13 @@ fl_status fl__distances(fl_ctx *ctx, const fl_options *opts, const double **dist
   return FL_OK;
 }
 
+/* SQLite's names for a row's id: a column so named shadows it, and SpatiaLite's
+ * spatial index, which needs it, fails (issue 17). */
+static const char *const sqlite_rowid_names[] = {"rowid", "oid", "_rowid_", NULL};
+
 static int name_taken(const fl_layer *dst, const char *const *reserved, const char *name) {
+  for (size_t r = 0; sqlite_rowid_names[r]; r++)
+    if (strcasecmp(sqlite_rowid_names[r], name) == 0) return 1;
   for (size_t r = 0; reserved && reserved[r]; r++)
     if (strcasecmp(reserved[r], name) == 0) return 1;
   return fl_layer_field_index(dst, name) >= 0;
@@ -320,7 +326,7 @@ fl_status fl__copy_fields(fl_ctx *ctx, const char *tool, fl_layer *dst, const fl
     if (map[i] < 0) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
   }
   if (n_renamed)
-    fl__warn(ctx, "%s: %zu input field%s named like output columns, written as in_<name>: %s%s",
+    fl__warn(ctx, "%s: %zu input field%s named like output columns or SQLite's rowid, written as in_<name>: %s%s",
              tool, n_renamed, n_renamed == 1 ? "" : "s", said, used >= sizeof said ? "..." : "");
   return FL_OK;
 }

@@ -69,6 +69,8 @@ UTM = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32637"}}
 JSON_FIXTURES = {
     "front_lat95.geojson": fc([feat(line((37.8, 48.3), (37.9, 95)))]),
     "front_lon200.geojson": fc([feat(line((200, 48.3), (37.9, 48.4)))]),
+    "front_degrees_utm.geojson": fc([feat(GOOD_LINE)], crs=UTM),
+    "control_degrees_utm.geojson": fc([feat(square(37.6, 48.2), {"side": "UA"}), feat(square(37.8, 48.2), {"side": "RU"})], crs=UTM),
     "front_utm_no_crs.geojson": fc([feat(line((411006, 5350340), (420000, 5360000)))]),
     "front_crs_name.geojson": fc([feat(line((411006, 5350340), (420000, 5360000)))],
                                  crs={"type": "name", "properties": {"name": "WGS 84 / UTM zone 37N"}}),
@@ -117,6 +119,7 @@ JSON_FIXTURES = {
     "settlements_lon_lat_swapped_utm.geojson": fc([feat(point(5350340, 411006), {"name": "x"})]),
     "settlements_lines.geojson": fc([feat(GOOD_LINE, {"name": "x"})]),
     "settlements_no_name.geojson": fc([feat(point(37.8, 48.3), {"nom": "x"})]),
+    "settlements_rowid.geojson": fc([feat(point(37.65, 48.25), {"name": "x", "ROWID": 7})]),
     "settlements_share.geojson": fc([feat(point(37.65, 48.25), {"name": "x", "share_UA": 1.0, "SHARE_ru": 0.0,
                                                               "status": "held", "dist_to_front_m": 5})]),
     "routes_clash.geojson": fc([feat(line((37.61, 48.21), (37.69, 48.29)),
