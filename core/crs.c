@@ -27,8 +27,9 @@
 #define AREA_MARGIN 0.1
 
 /* The area of use of projected CRS src in its own x/y (normalised axis
- * order), widened by AREA_MARGIN: coordinates far outside it are not in that
- * CRS (lon/lat degrees under a UTM zone, say). 0 when there is none. */
+ * order), widened by AREA_MARGIN: coordinates outside it that also lie in
+ * lon/lat range are degrees, not that CRS's metres (lon/lat under a UTM zone,
+ * say). 0 when there is none. */
 static int area_of_use_xy(fl_ctx *ctx, const char *src, PJ *pj, double box[4]) {
   PJ *crs = proj_create(ctx->proj, src);
   double w, s, e, n;
@@ -107,7 +108,11 @@ static int transform_point(double *x, double *y, void *user) {
     return 1;
   }
   const double *a = job->area;
-  if (job->dir == PJ_FWD && a && (*x < a[0] || *x > a[2] || *y < a[1] || *y > a[3])) {
+  /* Degrees under a projected CRS: outside its area of use and within
+   * lon/lat range. Metres outside the area of use are kept: a front in a UTM
+   * zone often runs well past the zone. */
+  if (job->dir == PJ_FWD && a && (*x < a[0] || *x > a[2] || *y < a[1] || *y > a[3]) &&
+      lonlat_ok(*x, *y)) {
     job->bad = 3; job->bad_x = *x; job->bad_y = *y;
     return 1;
   }
