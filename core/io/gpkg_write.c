@@ -142,8 +142,8 @@ static fl_status create_triggers(writer *w, const char *t) {
       "CREATE TRIGGER \"rtree_%w_geom_update4\" AFTER UPDATE ON \"%w\" WHEN OLD.\"fid\" != "
       "NEW.\"fid\" AND (NEW.\"geom\" ISNULL OR ST_IsEmpty(NEW.\"geom\")) BEGIN DELETE FROM "
       "\"rtree_%w_geom\" WHERE id IN (OLD.\"fid\", NEW.\"fid\"); END",
-      "CREATE TRIGGER \"rtree_%w_geom_delete\" AFTER DELETE ON \"%w\" WHEN old.\"geom\" NOT "
-      "NULL BEGIN DELETE FROM \"rtree_%w_geom\" WHERE id = OLD.\"fid\"; END",
+      ("CREATE TRIGGER \"rtree_%w_geom_delete\" AFTER DELETE ON \"%w\" WHEN old.\"geom\" NOT "
+       "NULL BEGIN DELETE FROM \"rtree_%w_geom\" WHERE id = OLD.\"fid\"; END"),
   };
   for (size_t i = 0; i < sizeof fmt / sizeof fmt[0]; i++) {
     /* Every format uses the table name three or four times; extra arguments are ignored. */
