@@ -166,7 +166,7 @@ int flsql_tvf_best_index(sqlite3_index_info *info, int first_arg_col, double cos
 
 /* The longest one SQL call that buffers may run: SQLite 3.40 functions cannot
  * see sqlite3_interrupt(), so the work is bounded instead (docs/sql.md). */
-#define FLSQL_TIME_LIMIT_S 1.0
+#define FLSQL_TIME_LIMIT_S 60.0
 #define FLSQL_PURE (SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS)
 
 #endif
