@@ -275,8 +275,8 @@ static int cmd_run(const fl_host *h, int argc, char **argv, cli_opts *o) {
       int32_t st = h->api->run(t->id, n, keys, values, show ? on_progress : NULL, &ps,
                                &cancel_flag, o->json, summary, SUMMARY_LEN, errbuf,
                                sizeof errbuf);
-      signal(SIGINT, SIG_DFL);
-      signal(SIGTERM, SIG_DFL);
+      /* The handlers stay: a signal after the run has written its output
+       * changes nothing, and the handler itself restores the default. */
       if (ps.shown) fputc('\n', stderr);
       fl_cli_spell_params(summary, SUMMARY_LEN);
       fl_cli_spell_params(errbuf, sizeof errbuf);

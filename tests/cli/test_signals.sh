@@ -6,11 +6,14 @@
 need_sample front.geojson
 
 # 1,000 km bands of the sample front take seconds: long enough to be stopped.
+# Under LeakSanitizer, GEOS's own leak on an interrupted buffer is suppressed
+# (geos_interrupt.supp says why); Frontline's leaks still fail the run.
 out=$TMP/big.gpkg
+LSAN_OPTIONS="suppressions=$(cd "$(dirname "$0")" && pwd)/geos_interrupt.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}" \
 "$FRONTLINE" run bands --front "$SAMPLE/front.geojson" \
   --distances 250000,500000,750000,1000000 --output "$out" >"$TMP/o" 2>"$TMP/e" </dev/null &
 pid=$!
-sleep 3 # past start-up (slow under ASan), well inside the run
+sleep ${FL_TEST_SIGNAL_DELAY:-3} # past start-up (slow under ASan), well inside the run
 kill -TERM "$pid" 2>/dev/null
 wait "$pid"
 RC=$?
