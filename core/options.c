@@ -16,6 +16,6 @@ void fl_options_init(fl_options *opts) {
   opts->side = FL_SIDE_BOTH;
   opts->snap_m = 500.0;
   opts->min_area_km2 = 0.01;
-  opts->split_share = 0.75;
+  opts->split_share = FL_DEFAULT_SPLIT_SHARE;
   opts->contested_dist_m = 0.0;
 }

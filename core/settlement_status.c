@@ -86,41 +86,22 @@ static void scratch_free(fl_ctx *wctx, void *p) {
   free(s);
 }
 
-/* Share (0..1) of a settlement on some ground; points: 0 or 1. */
-static fl_status share_on(fl_ctx *wctx, const GEOSPreparedGeometry *prep, const GEOSGeometry *ground,
-                          const GEOSGeometry *geom, int is_point, double area_km2, double *share) {
-  GEOSContextHandle_t h = wctx->geos;
-  *share = 0.0;
-  if (!prep) return FL_OK;
-  char hit = GEOSPreparedIntersects_r(h, prep, geom);
-  if (hit == 2) return fl__fail_geos(wctx, "testing containment");
-  if (!hit) return FL_OK;
-  if (is_point || area_km2 <= 0) { *share = 1.0; return FL_OK; }
-  if (GEOSPreparedContains_r(h, prep, geom) == 1) { *share = 1.0; return FL_OK; }
-  GEOSGeometry *part = GEOSIntersection_r(h, geom, ground);
-  if (!part) return fl__fail_geos(wctx, "intersecting a settlement with control ground");
-  double a = 0;
-  fl_area_km2(wctx, part, &a);
-  GEOSGeom_destroy_r(h, part);
-  *share = fmin(1.0, a / area_km2);
-  return FL_OK;
-}
-
 static fl_status one_settlement(fl_ctx *wctx, size_t i, void *shared, void *scratch_p) {
   job *j = shared;
   scratch *s = scratch_p;
   const GEOSGeometry *geom = j->st->lonlat[i];
   if (!geom) return FL_OK;
   GEOSContextHandle_t h = wctx->geos;
-  int dim = GEOSGeom_getDimensions_r(h, geom);
-  int is_point = dim == 0;
   double area = 0;
-  if (!is_point) fl_area_km2(wctx, geom, &area);
+  if (GEOSGeom_getDimensions_r(h, geom) == 2) {
+    fl_status st = fl_area_km2(wctx, geom, &area);
+    if (st) return st;
+  }
+  int is_point = !(area > 0); /* points, and polygons of no area (S1) */
   size_t ns = j->n_all_sides;
   for (size_t g = 0; g < j->n_groups; g++) {
     row *r = &j->rows[i * j->n_groups + g];
     const fl__control_group *cg = &j->groups[g].cg;
-    int n_in = 0, best = -1;
     for (size_t a = 0; a <= ns; a++) {
       const GEOSGeometry *ground = NULL;
       if (a < ns) {
@@ -129,21 +110,15 @@ static fl_status one_settlement(fl_ctx *wctx, size_t i, void *shared, void *scra
       } else {
         ground = cg->contested;
       }
-      fl_status st = share_on(wctx, s->prep[g * (ns + 1) + a], ground, geom, is_point, area,
-                              &r->share[a]);
+      fl_status st = fl_holding_share(wctx, s->prep[g * (ns + 1) + a], ground, geom, area,
+                                      &r->share[a]);
       if (st) return st;
-      if (a < ns && r->share[a] > 0) {
-        n_in++;
-        if (best < 0 || r->share[a] > r->share[best]) best = (int)a;
-      }
     }
-    r->side = best;
-    if (best < 0) r->status = 2;                                               /* S1, S2 */
-    else if (is_point) r->status = n_in > 1 ? 1 : 0;                           /* S1 */
-    else r->status = r->share[best] < j->opts->split_share ? 1 : 0;            /* S2 */
     double on_contested = r->share[ns];
-    if (on_contested > 0 && (is_point || on_contested > 1.0 - j->opts->split_share))
-      r->status = 1;                                                          /* S4 */
+    int best = -1;
+    r->status = (int)fl_holding_decide(r->share, ns, on_contested, is_point,
+                                       j->opts->split_share, &best); /* S1, S2, S4 */
+    r->side = best;
     r->dist_m = NAN;
     if (j->groups[g].front) { /* NULL as well with skip_front_distance */
       fl_nearest nr;
@@ -360,9 +335,8 @@ fl_status fl_settlement_status(fl_ctx *ctx, const fl_layer *settlements, const f
   if (opts->date_tolerance_days < 0)
     return fl__fail(ctx, FL_E_ARG, "@{date_tolerance_days} must be days >= 0, got %d",
                     opts->date_tolerance_days);
-  if (!(opts->split_share > 0.5 && opts->split_share <= 1.0))
-    return fl__fail(ctx, FL_E_ARG, "@{split_share} must be more than 0.5 and at most 1, got %g",
-                    opts->split_share);
+  fl_status sst = fl_holding_check_split(ctx, opts->split_share);
+  if (sst) return sst;
   if (!isfinite(opts->contested_dist_m) || opts->contested_dist_m < 0)
     return fl__fail(ctx, FL_E_ARG, "contested_dist_m must be metres >= 0, got %g",
                     opts->contested_dist_m);
@@ -453,11 +427,10 @@ fl_status fl_share(fl_ctx *ctx, const GEOSGeometry *settlement, const GEOSGeomet
   }
   const GEOSPreparedGeometry *prep = GEOSPrepare_r(ctx->geos, ground);
   if (!prep) return fl__fail_geos(ctx, "preparing the ground");
-  int is_point = GEOSGeom_getDimensions_r(ctx->geos, settlement) == 0;
-  double area = 0;
-  if (!is_point) fl_area_km2(ctx, settlement, &area);
-  double share = 0;
-  fl_status st = share_on(ctx, prep, ground, settlement, is_point, area, &share);
+  double area = 0, share = 0;
+  fl_status st = FL_OK;
+  if (GEOSGeom_getDimensions_r(ctx->geos, settlement) == 2) st = fl_area_km2(ctx, settlement, &area);
+  if (!st) st = fl_holding_share(ctx, prep, ground, settlement, area, &share);
   GEOSPreparedGeom_destroy_r(ctx->geos, prep);
   if (!st) *out_share = share;
   return st;

@@ -120,6 +120,60 @@ FL_API fl_status fl_bands(fl_ctx *ctx, const fl_layer *front, const fl_layer *co
 FL_API fl_status fl_frontline(fl_ctx *ctx, const fl_layer *control, const fl_layer *mask,
                               const fl_options *opts, fl_layer **out);
 
+/* ---- Holding: the settlement rules S1, S2 and S4 on their own ----------
+ * The one place these rules live: fl_settlement_status() and the SQL
+ * functions FL_Share and FL_ControlStatus all call them. */
+
+/** The default of fl_options.split_share (rule S2). @since 0.2 */
+#define FL_DEFAULT_SPLIT_SHARE 0.75
+/** The range of split_share: [FL_SPLIT_SHARE_MIN, 1]. @since 0.2 */
+#define FL_SPLIT_SHARE_MIN 0.5
+
+/** A settlement's holding status, as written in the status column. @since 0.2 */
+typedef enum fl_holding { FL_HOLD_HELD = 0, FL_HOLD_CONTESTED = 1, FL_HOLD_UNKNOWN = 2 } fl_holding;
+
+/**
+ * Check a split share: FL_OK within [FL_SPLIT_SHARE_MIN, 1], else FL_E_ARG
+ * with a sentence naming the parameter (token @{split_share}).
+ * @since 0.2
+ */
+FL_API fl_status fl_holding_check_split(fl_ctx *ctx, double split_share);
+
+/**
+ * Share (0 to 1) of a settlement on some ground (rules S1, S2): a point, or
+ * a settlement of no area, is 1 when it touches the ground (boundary
+ * included) and 0 otherwise; a polygon gets the geodesic share of its area.
+ *
+ * @param ground_prep  borrowed, prepared form of ground; NULL: no ground, share 0.
+ * @param ground       borrowed lon/lat polygon(s).
+ * @param settlement   borrowed lon/lat geometry.
+ * @param area_km2     the settlement's geodesic area (fl_area_km2), 0 for points.
+ * @param share        [out] written on FL_OK.
+ * @return FL_OK, FL_E_GEOS (message says which step), FL_E_CANCEL.
+ * @since 0.2
+ */
+FL_API fl_status fl_holding_share(fl_ctx *ctx, const GEOSPreparedGeometry *ground_prep,
+                                  const GEOSGeometry *ground, const GEOSGeometry *settlement,
+                                  double area_km2, double *share);
+
+/**
+ * Who holds a settlement from its shares (rules S1, S2, S4): the side with
+ * the largest share holds it; a point on two sides' ground, a polygon whose
+ * largest share is below split_share, or a settlement on contested ground
+ * (a point on it, a polygon with more than 1 - split_share on it) is
+ * contested; on no side's ground, unknown.
+ *
+ * @param share     borrowed, n_sides shares (0 to 1), one per side.
+ * @param contested share on contested ground (grey zone), 0 to 1.
+ * @param is_point  nonzero for points and settlements of no area.
+ * @param holder    [out] index of the side with the largest share (the first
+ *                  on a tie), -1 when no side holds any of it.
+ * @return the status.
+ * @since 0.2
+ */
+FL_API fl_holding fl_holding_decide(const double *share, size_t n_sides, double contested,
+                                    int is_point, double split_share, int *holder);
+
 /**
  * Who holds each settlement, per control group (source, date). Output: the
  * settlement's fields and geometry, then source, date, side, share_<side>...,

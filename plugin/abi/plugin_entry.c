@@ -24,9 +24,6 @@
 
 #include "plugin_internal.h"
 
-#define FLP_STR2(x) #x
-#define FLP_STR(x) FLP_STR2(x)
-
 _Static_assert(sizeof(int) == sizeof(int32_t),
                "the cancel flag is shared between the ABI (int32_t) and fl_ctx (int)");
 

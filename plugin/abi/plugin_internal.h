@@ -44,6 +44,10 @@
    .unit = "", .default_text = def, .min_value = -INFINITY, .max_value = INFINITY,     \
    .enum_values = NULL, .parent = parent_name, .geometry = 0, .reserved = 0}
 
+/* A number macro as the text of a default: FLP_STR(FL_DEFAULT_SPLIT_SHARE) is "0.75". */
+#define FLP_STR_(x) #x
+#define FLP_STR(x) FLP_STR_(x)
+
 #define FLP_P_NUMBER(nm, ttl, hlp, unit_text, def, lo, hi, flg)                         \
   {.name = nm, .title = ttl, .help = hlp, .type = FL_PARAM_NUMBER, .flags = flg,         \
    .unit = unit_text, .default_text = def, .min_value = lo, .max_value = hi,           \
@@ -184,8 +188,9 @@ extern const char *const flp_format_values[]; /* text, md */
 #define FLP_P_SPLIT_SHARE                                                                \
   FLP_P_NUMBER("split_share", "Contested below share",                                   \
                "A settlement polygon whose largest holder has less than this share of "  \
-               "its area (0 to 1) is contested.",                                        \
-               "", "0.75", 0.0, 1.0, FL_PARAM_OPTIONAL)
+               "its area (0.5 to 1) is contested.",                                      \
+               "", FLP_STR(FL_DEFAULT_SPLIT_SHARE), FL_SPLIT_SHARE_MIN, 1.0,             \
+               FL_PARAM_OPTIONAL)
 #define FLP_P_CONTESTED_DIST                                                             \
   FLP_P_NUMBER("contested_dist_m", "Contested within",                                   \
                "A settlement closer than this to the front line, in metres, is "         \

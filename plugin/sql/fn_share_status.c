@@ -9,7 +9,8 @@
  *                                       side, 'contested', or NULL (unknown)
  *
  * The rules are those of the settlement-status tool
- * (docs/tools/settlement-status.md), applied to the rows the query gives:
+ * (docs/tools/settlement-status.md), applied to the rows the query gives;
+ * core owns them (fl_holding_share, fl_holding_decide in fl_analysis.h):
  *   (S1) a point is held by the side whose ground contains it (boundary
  *        included); inside two sides' ground it is contested; inside none,
  *        NULL;
@@ -26,41 +27,17 @@
  */
 #include "sql_internal.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_SPLIT_SHARE 0.75
 #define CONTESTED "contested"
 
-/* (S1, S2) share of settlement s on ground g; mirrors core/settlement_status.c. */
+/* (S1, S2) share of settlement s on ground g, by core's rule. */
 static fl_status share_of(flsql_state *st, flsql_geom *s, flsql_geom *g, double *out) {
-  GEOSContextHandle_t h = fl_ctx_geos(st->ctx);
-  *out = 0;
   const GEOSPreparedGeometry *prep = flsql_geom_prepared(g);
   if (!prep) return FL_E_GEOS;
-  char hit = GEOSPreparedIntersects_r(h, prep, s->lonlat);
-  if (hit == 2) return FL_E_GEOS;
-  if (!hit) return FL_OK;
   double area = s->dim == 2 ? flsql_geom_area_km2(s) : 0;
-  if (area <= 0) {
-    *out = 1;
-    return FL_OK;
-  }
-  char inside = GEOSPreparedContains_r(h, prep, s->lonlat);
-  if (inside == 2) return FL_E_GEOS;
-  if (inside) {
-    *out = 1;
-    return FL_OK;
-  }
-  GEOSGeometry *part = GEOSIntersection_r(h, s->lonlat, g->lonlat);
-  if (!part) return FL_E_GEOS;
-  double a = 0;
-  fl_status rc = fl_area_km2(st->ctx, part, &a);
-  GEOSGeom_destroy_r(h, part);
-  if (rc) return rc;
-  *out = fmin(1.0, a / area);
-  return FL_OK;
+  return fl_holding_share(st->ctx, prep, g->lonlat, s->lonlat, area, out);
 }
 
 static void fn_share(sqlite3_context *c, int argc, sqlite3_value **argv) {
@@ -128,13 +105,17 @@ static void status_step(sqlite3_context *c, int argc, sqlite3_value **argv) {
   }
   if (a->failed) return;
   a->failed = 1; /* until this row is done */
-  double split = DEFAULT_SPLIT_SHARE;
+  double split = FL_DEFAULT_SPLIT_SHARE;
   if (argc > 3 && sqlite3_value_type(argv[3]) != SQLITE_NULL) {
     int t = sqlite3_value_type(argv[3]);
     split = sqlite3_value_double(argv[3]);
-    if ((t != SQLITE_INTEGER && t != SQLITE_FLOAT) || !(split > 0.5 && split <= 1)) {
-      flsql_error(c, fn, "argument 4 (split_share) must be a number in (0.5, 1], got '%.40s'",
+    if (t != SQLITE_INTEGER && t != SQLITE_FLOAT) {
+      flsql_error(c, fn, "argument 4 (split_share) must be a number, got '%.40s'",
                   (const char *)sqlite3_value_text(argv[3]));
+      return;
+    }
+    if (fl_holding_check_split(st->ctx, split) != FL_OK) {
+      flsql_error(c, fn, "argument 4: %s", fl_ctx_errmsg(st->ctx));
       return;
     }
   }
@@ -184,26 +165,27 @@ done:
   flsql_geom_release(g);
 }
 
+/* The group's holder by core's rule (S1, S2, S4); NULL when unknown. */
+static void status_result(sqlite3_context *c, const status_agg *a) {
+  double *share = sqlite3_malloc64((sqlite3_uint64)(a->n_sides + 1) * sizeof *share);
+  if (!share) {
+    sqlite3_result_error_nomem(c);
+    return;
+  }
+  for (int k = 0; k < a->n_sides; k++) share[k] = a->sides[k].share;
+  int is_point = a->settlement->dim == 0 || !(flsql_geom_area_km2(a->settlement) > 0);
+  int best = -1;
+  fl_holding h = fl_holding_decide(share, (size_t)a->n_sides, a->contested, is_point,
+                                   a->split_share, &best);
+  sqlite3_free(share);
+  if (h == FL_HOLD_CONTESTED) sqlite3_result_text(c, CONTESTED, -1, SQLITE_STATIC);
+  else if (h == FL_HOLD_HELD) sqlite3_result_text(c, a->sides[best].side, -1, SQLITE_TRANSIENT);
+}
+
 static void status_final(sqlite3_context *c) {
   status_agg *a = sqlite3_aggregate_context(c, 0);
   if (!a) return; /* no rows: NULL */
-  if (!a->failed && a->settlement) {
-    int best = -1, n_in = 0;
-    for (int k = 0; k < a->n_sides; k++) {
-      n_in++;
-      if (best < 0 || a->sides[k].share > a->sides[best].share) best = k;
-    }
-    int is_point = a->settlement->dim == 0 || !(flsql_geom_area_km2(a->settlement) > 0);
-    int contested = 0;
-    if (best >= 0) {
-      if (is_point) contested = n_in > 1;                                      /* S1 */
-      else contested = a->sides[best].share < a->split_share;                  /* S2 */
-    }
-    if (a->contested > 0 && (is_point || a->contested > 1.0 - a->split_share)) /* S4 */
-      contested = 1;
-    if (contested) sqlite3_result_text(c, CONTESTED, -1, SQLITE_STATIC);
-    else if (best >= 0) sqlite3_result_text(c, a->sides[best].side, -1, SQLITE_TRANSIENT);
-  }
+  if (!a->failed && a->settlement) status_result(c, a);
   for (int k = 0; k < a->n_sides; k++) sqlite3_free(a->sides[k].side);
   sqlite3_free(a->sides);
   flsql_geom_release(a->settlement);

@@ -73,6 +73,6 @@ run run settlement-status --settlements "$SAMPLE/routes.geojson" \
 expect_rc 1; expect_in "$ERR" "--settlements: layer"; expect_in "$ERR" "points or polygons"
 run run settlement-status --settlements "$SAMPLE/settlements.geojson" \
   --control "$SAMPLE/control.geojson" --split-share 2 --output "$TMP/x.gpkg"
-expect_rc 1; expect_in "$ERR" "--split-share must be a number between 0 and 1, got '2'"
+expect_rc 1; expect_in "$ERR" "--split-share must be a number between 0.5 and 1, got '2'"
 expect_no_file "$TMP/x.gpkg"
 finish

@@ -65,8 +65,8 @@ T.check(raw("side_field").get("default") == "side", "side_field defaults to 'sid
 T.check(ptype("distances") == "string"
         and raw("distances").get("default") == "5000,10000,20000,40000",
         "distances is a string with the default list: %r" % raw("distances"))
-T.check(ptype("split_share") == "number" and raw("split_share").get("min") == 0
-        and raw("split_share").get("max") == 1, "split_share is a number in [0, 1]")
+T.check(ptype("split_share") == "number" and raw("split_share").get("min") == 0.5
+        and raw("split_share").get("max") == 1, "split_share is a number in [0.5, 1]")
 T.check(ptype("contested_dist_m") == "distance", "contested_dist_m is a distance (metres)")
 T.check(raw("source").get("flags", 0) & 2, "source filter is an advanced parameter")
 T.check(ptype("output") == "vectorDestination", "output is a vector destination")

@@ -45,7 +45,7 @@ err "SELECT FL_Band($L, -1, 1000);" "FL_Band: argument 2 (inner_m) must not be n
 err "SELECT FL_Band($L, 0, 1000, 'middle');" "FL_Band: argument 4 (side) must be 'both', 'left' or 'right', got 'middle'"
 err "SELECT FL_Share($P, $L);" "FL_Share: argument 2 (control) must be a polygon or multipolygon"
 err "SELECT FL_Share($P, AsGPB(MakePoint(1, 2, 3857)));" "FL_Share: arguments 1 and 2 have different SRIDs (4326 and 3857)"
-err "SELECT FL_ControlStatus($P, $A, 'UA', 2);" "FL_ControlStatus: argument 4 (split_share) must be a number in (0.5, 1], got '2'"
+err "SELECT FL_ControlStatus($P, $A, 'UA', 2);" "FL_ControlStatus: argument 4: split_share must be at least 0.5 and at most 1, got 2"
 err "SELECT FL_ControlStatus($P, $A, 7);" "FL_ControlStatus: argument 3 (side) must be text"
 err "SELECT FL_ControlStatus(g, $A, 'UA') FROM (SELECT $P AS g UNION ALL SELECT MakePoint(37.7, 48.4, 4326));" \
   "FL_ControlStatus: argument 1 (settlement) must be the same on every row of a group"

@@ -155,6 +155,50 @@ START_TEST(test_settlement_status_points_and_polygons) {
 END_TEST
 
 /* Sources that disagree: one row per settlement and source, sources_agree. */
+/* The holding rules S1, S2, S4 alone, on shares written by hand. */
+START_TEST(test_holding_rules) {
+  int who = 9;
+  const double clear[] = {0.8, 0.2}, split[] = {0.6, 0.4}, none[] = {0, 0}, one[] = {1, 0},
+               both[] = {1, 1};
+  ck_assert_int_eq(fl_holding_decide(clear, 2, 0, 0, 0.75, &who), FL_HOLD_HELD);
+  ck_assert_int_eq(who, 0);
+  ck_assert_int_eq(fl_holding_decide(split, 2, 0, 0, 0.75, &who), FL_HOLD_CONTESTED); /* S2 */
+  ck_assert_int_eq(fl_holding_decide(split, 2, 0, 0, 0.6, &who), FL_HOLD_HELD);
+  ck_assert_int_eq(fl_holding_decide(none, 2, 0, 0, 0.75, &who), FL_HOLD_UNKNOWN);
+  ck_assert_int_eq(who, -1);
+  ck_assert_int_eq(fl_holding_decide(one, 2, 0, 1, 0.75, &who), FL_HOLD_HELD);        /* S1 */
+  ck_assert_int_eq(fl_holding_decide(both, 2, 0, 1, 0.75, &who), FL_HOLD_CONTESTED);
+  ck_assert_int_eq(fl_holding_decide(clear, 2, 0.3, 0, 0.75, &who), FL_HOLD_CONTESTED); /* S4 */
+  ck_assert_int_eq(fl_holding_decide(clear, 2, 0.2, 0, 0.75, &who), FL_HOLD_HELD);
+  ck_assert_int_eq(fl_holding_decide(none, 2, 1, 1, 0.75, &who), FL_HOLD_CONTESTED);
+
+  ck_assert_int_eq(fl_holding_check_split(ctx, FL_SPLIT_SHARE_MIN), FL_OK);
+  ck_assert_int_eq(fl_holding_check_split(ctx, 1.0), FL_OK);
+  ck_assert_int_eq(fl_holding_check_split(ctx, 0.49), FL_E_ARG);
+  FL_ASSERT_MSG_HAS(ctx, "split_share must be at least 0.5 and at most 1, got 0.49");
+  ck_assert_int_eq(fl_holding_check_split(ctx, NAN), FL_E_ARG);
+  /* A 1 x 1 degree square at the equator, half of it (by symmetry about
+   * lon 0.5) on the ground; a point on the ground's boundary counts. */
+  GEOSContextHandle_t h = fl_ctx_geos(ctx);
+  GEOSGeometry *sq = fl_test_wkt(ctx, "POLYGON((0 0,1 0,1 1,0 1,0 0))");
+  GEOSGeometry *gr = fl_test_wkt(ctx, "POLYGON((-1 -1,0.5 -1,0.5 2,-1 2,-1 -1))");
+  GEOSGeometry *pt = fl_test_wkt(ctx, "POINT(0.5 0.5)");
+  const GEOSPreparedGeometry *prep = GEOSPrepare_r(h, gr);
+  double area = 0, share = 0;
+  ck_assert_int_eq(fl_area_km2(ctx, sq, &area), FL_OK);
+  ck_assert_int_eq(fl_holding_share(ctx, prep, gr, sq, area, &share), FL_OK);
+  FL_ASSERT_NEAR(share, 0.5, 1e-4, "");
+  ck_assert_int_eq(fl_holding_share(ctx, prep, gr, pt, 0, &share), FL_OK);
+  FL_ASSERT_NEAR(share, 1.0, 0, "");
+  ck_assert_int_eq(fl_holding_share(ctx, NULL, NULL, pt, 0, &share), FL_OK);
+  FL_ASSERT_NEAR(share, 0.0, 0, "");
+  GEOSPreparedGeom_destroy_r(h, prep);
+  GEOSGeom_destroy_r(h, sq);
+  GEOSGeom_destroy_r(h, gr);
+  GEOSGeom_destroy_r(h, pt);
+}
+END_TEST
+
 START_TEST(test_settlement_status_sources_disagree) {
   fl_layer *ctl = fl_layer_new("control", 4326, "POLYGON");
   int side = fl_layer_add_field(ctl, "side", FL_FIELD_TEXT);
@@ -432,6 +476,7 @@ int main(void) {
   tcase_add_test(tc, test_frontline_two_sides_with_gap);
   tcase_add_test(tc, test_frontline_one_side_with_mask);
   tcase_add_test(tc, test_settlement_status_points_and_polygons);
+  tcase_add_test(tc, test_holding_rules);
   tcase_add_test(tc, test_settlement_status_sources_disagree);
   tcase_add_test(tc, test_route_exposure_bands_km);
   tcase_add_test(tc, test_nearest_route_with_class_filter);
