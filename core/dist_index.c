@@ -196,8 +196,9 @@ static fl_status build_tree(fl_ctx *ctx, fl_dist_index *idx) {
       nd->maxx = fmax(nd->maxx, c); nd->maxy = fmax(nd->maxy, d);
     }
   }
-  size_t level_start = 0, level_n = n_leaves, total = n_leaves;
+  size_t level_start = 0, level_n = n_leaves, total = n_leaves, levels = 1;
   while (level_n > 1) {
+    levels++;
     str_sort(idx->nodes + level_start, level_n, sizeof(node), NODE_SIZE, cmp_node_x, cmp_node_y);
     size_t parents = (level_n + NODE_SIZE - 1) / NODE_SIZE;
     for (size_t i = 0; i < parents; i++) {
@@ -218,9 +219,28 @@ static fl_status build_tree(fl_ctx *ctx, fl_dist_index *idx) {
     total += parents;
     level_n = parents;
   }
+  if (levels > FL__MAX_LEVELS) /* cannot happen below 2^32 segments: a proof, kept */
+    return fl__fail(ctx, FL_E_NOMEM, "a distance index of %zu levels is too deep", levels);
   idx->n_nodes = total;
   idx->root = total - 1;
   return FL_OK;
+}
+
+int fl__index_dfs(const fl_dist_index *idx, fl__node_fn skip, fl__node_fn leaf, void *user) {
+  /* Each level leaves at most NODE_SIZE - 1 siblings waiting on the stack. */
+  uint32_t stack[FL__MAX_LEVELS * (NODE_SIZE - 1) + 1];
+  size_t top = 0;
+  stack[top++] = (uint32_t)idx->root;
+  while (top) {
+    const node *nd = &idx->nodes[stack[--top]];
+    if (skip && skip(nd, user)) continue;
+    if (nd->leaf) {
+      if (leaf(nd, user)) return 1;
+      continue;
+    }
+    for (uint32_t k = 0; k < nd->count; k++) stack[top++] = nd->first + k;
+  }
+  return 0;
 }
 
 fl_status fl_dist_index_create(fl_ctx *ctx, const GEOSGeometry *const *geoms, size_t n,

@@ -114,46 +114,53 @@ static double box_gap_bound(const back_job *bj, double aminx, double aminy, doub
   return sqrt(dx * dx + dy * dy) * bj->inv_k - margin;
 }
 
-/* The indexed vertices near one query segment, measured back to it. */
-static void back_segment(back_job *bj, const qseg *qs) {
-  query_job *q = bj->q;
-  const fl_dist_index *idx = q->idx;
-  double sminx = fmin(qs->x0, qs->x1), smaxx = fmax(qs->x0, qs->x1);
-  double sminy = fmin(qs->y0, qs->y1), smaxy = fmax(qs->y0, qs->y1);
-  uint32_t stack[512];
-  size_t top = 0;
-  stack[top++] = (uint32_t)idx->root;
-  while (top) {
-    const node *nd = &idx->nodes[stack[--top]];
-    if (box_gap_bound(bj, nd->minx, nd->miny, nd->maxx, nd->maxy, sminx, sminy, smaxx, smaxy,
-                      qs->margin) >= q->best.dist_m)
-      continue;
-    if (!nd->leaf) {
-      for (uint32_t k = 0; k < nd->count && top < 512; k++) stack[top++] = nd->first + k;
-      continue;
-    }
-    for (uint32_t k = 0; k < nd->count; k++) {
-      const seg *s = &idx->segs[nd->first + k];
-      if (q->accept && !q->accept(s->item, q->user)) continue;
-      for (int end = 0; end < 2; end++) {
-        double x = end ? s->x1 : s->x0, y = end ? s->y1 : s->y0;
-        if (qseg_frame_dist(qs, x, y) * bj->inv_k - qs->margin >= q->best.dist_m) continue;
-        double est = fl__index_segment_estimate(qs->x0, qs->y0, qs->x1, qs->y1, x, y);
-        if (est * (1 - FL__EST_REL) - FL__EST_ABS_M - qs->margin >= q->best.dist_m) continue;
-        double lon = end ? s->lon1 : s->lon0, lat = end ? s->lat1 : s->lat0, nl, nt;
-        double d = fl__geod_point_segment(&q->ctx->geod, lon, lat, qs->lon0, qs->lat0, qs->lon1,
-                                          qs->lat1, &nl, &nt);
-        if (d < q->best.dist_m) {
-          q->best.dist_m = d;
-          q->best.item = s->item;
-          q->best.near_lon = lon;
-          q->best.near_lat = lat;
-          q->best.from_lon = nl;
-          q->best.from_lat = nt;
-        }
+/* One query segment's walk: the job, the segment and its frame box. */
+typedef struct back_walk {
+  back_job *bj;
+  const qseg *qs;
+  double minx, miny, maxx, maxy;
+} back_walk;
+
+static int back_skip(const node *nd, void *user) {
+  const back_walk *w = user;
+  return box_gap_bound(w->bj, nd->minx, nd->miny, nd->maxx, nd->maxy, w->minx, w->miny, w->maxx,
+                       w->maxy, w->qs->margin) >= w->bj->q->best.dist_m;
+}
+
+/* The ends of a leaf's segments, measured back to the query segment. */
+static int back_leaf(const node *nd, void *user) {
+  const back_walk *w = user;
+  const qseg *qs = w->qs;
+  query_job *q = w->bj->q;
+  for (uint32_t k = 0; k < nd->count; k++) {
+    const seg *s = &q->idx->segs[nd->first + k];
+    if (q->accept && !q->accept(s->item, q->user)) continue;
+    for (int end = 0; end < 2; end++) {
+      double x = end ? s->x1 : s->x0, y = end ? s->y1 : s->y0;
+      if (qseg_frame_dist(qs, x, y) * w->bj->inv_k - qs->margin >= q->best.dist_m) continue;
+      double est = fl__index_segment_estimate(qs->x0, qs->y0, qs->x1, qs->y1, x, y);
+      if (est * (1 - FL__EST_REL) - FL__EST_ABS_M - qs->margin >= q->best.dist_m) continue;
+      double lon = end ? s->lon1 : s->lon0, lat = end ? s->lat1 : s->lat0, nl, nt;
+      double d = fl__geod_point_segment(&q->ctx->geod, lon, lat, qs->lon0, qs->lat0, qs->lon1,
+                                        qs->lat1, &nl, &nt);
+      if (d < q->best.dist_m) {
+        q->best.dist_m = d;
+        q->best.item = s->item;
+        q->best.near_lon = lon;
+        q->best.near_lat = lat;
+        q->best.from_lon = nl;
+        q->best.from_lat = nt;
       }
     }
   }
+  return 0;
+}
+
+/* The indexed vertices near one query segment, measured back to it. */
+static void back_segment(back_job *bj, const qseg *qs) {
+  back_walk w = {bj, qs, fmin(qs->x0, qs->x1), fmin(qs->y0, qs->y1), fmax(qs->x0, qs->x1),
+                 fmax(qs->y0, qs->y1)};
+  fl__index_dfs(bj->q->idx, back_skip, back_leaf, &w);
 }
 
 static void back_measure(back_job *bj) {
@@ -177,27 +184,36 @@ static int seg_cross(double ax, double ay, double bx, double by, double cx, doub
          ((d3 <= 0 && d4 >= 0) || (d3 >= 0 && d4 <= 0));
 }
 
-/* An accepted indexed segment that the frame segment AB crosses, or NULL. */
-static const seg *crossing_seg(const query_job *q, double ax, double ay, double bx, double by) {
-  const fl_dist_index *idx = q->idx;
-  double minx = fmin(ax, bx), maxx = fmax(ax, bx), miny = fmin(ay, by), maxy = fmax(ay, by);
-  uint32_t stack[512];
-  size_t top = 0;
-  stack[top++] = (uint32_t)idx->root;
-  while (top) {
-    const node *nd = &idx->nodes[stack[--top]];
-    if (nd->maxx < minx || nd->minx > maxx || nd->maxy < miny || nd->miny > maxy) continue;
-    if (!nd->leaf) {
-      for (uint32_t k = 0; k < nd->count && top < 512; k++) stack[top++] = nd->first + k;
-      continue;
-    }
-    for (uint32_t k = 0; k < nd->count; k++) {
-      const seg *s = &idx->segs[nd->first + k];
-      if (q->accept && !q->accept(s->item, q->user)) continue;
-      if (seg_cross(ax, ay, bx, by, s->x0, s->y0, s->x1, s->y1)) return s;
+/* A crossing search: the frame segment AB, its box and what it found. */
+typedef struct cross_walk {
+  const query_job *q;
+  double ax, ay, bx, by, minx, miny, maxx, maxy;
+  const seg *hit;
+} cross_walk;
+
+static int cross_skip(const node *nd, void *user) {
+  const cross_walk *w = user;
+  return nd->maxx < w->minx || nd->minx > w->maxx || nd->maxy < w->miny || nd->miny > w->maxy;
+}
+
+static int cross_leaf(const node *nd, void *user) {
+  cross_walk *w = user;
+  for (uint32_t k = 0; k < nd->count; k++) {
+    const seg *s = &w->q->idx->segs[nd->first + k];
+    if (w->q->accept && !w->q->accept(s->item, w->q->user)) continue;
+    if (seg_cross(w->ax, w->ay, w->bx, w->by, s->x0, s->y0, s->x1, s->y1)) {
+      w->hit = s;
+      return 1;
     }
   }
-  return NULL;
+  return 0;
+}
+
+/* An accepted indexed segment that the frame segment AB crosses, or NULL. */
+static const seg *crossing_seg(const query_job *q, double ax, double ay, double bx, double by) {
+  cross_walk w = {q, ax, ay, bx, by, fmin(ax, bx), fmin(ay, by), fmax(ax, bx), fmax(ay, by), NULL};
+  fl__index_dfs(q->idx, cross_skip, cross_leaf, &w);
+  return w.hit;
 }
 
 static int cross_seq(const GEOSCoordSequence *cs, int is_ring, int ring_index, void *user) {

@@ -210,68 +210,72 @@ typedef struct parity {
   uint32_t count;
 } parity;
 
+/* A ray from (px,py) towards +x: the crossings it counts per polygon item. */
+typedef struct ray_walk {
+  double px, py;
+  parity local[16];
+  parity *par;                 /* local, or malloc'd when grown */
+  size_t n_par, cap_par;
+  int oom;
+  const seg *idx_segs;         /* the index's segments */
+} ray_walk;
+
+static int ray_skip(const node *nd, void *user) {
+  const ray_walk *w = user;
+  return nd->maxx < w->px || nd->miny > w->py || nd->maxy < w->py;
+}
+
+/* The parity entry of item, added when new; NULL when out of memory. */
+static parity *ray_item(ray_walk *w, uint32_t item) {
+  for (size_t i = 0; i < w->n_par; i++)
+    if (w->par[i].item == item) return &w->par[i];
+  if (w->n_par == w->cap_par) {
+    size_t cap = w->cap_par * 2;
+    parity *grown = malloc(cap * sizeof *grown);
+    if (!grown) return NULL;
+    memcpy(grown, w->par, w->n_par * sizeof *grown);
+    if (w->par != w->local) free(w->par);
+    w->par = grown;
+    w->cap_par = cap;
+  }
+  w->par[w->n_par] = (parity){item, 0};
+  return &w->par[w->n_par++];
+}
+
+static int ray_leaf(const node *nd, void *user) {
+  ray_walk *w = user;
+  for (uint32_t k = 0; k < nd->count; k++) {
+    const seg *s = &w->idx_segs[nd->first + k];
+    if (!s->is_area) continue;
+    /* half-open rule: count edges with one end strictly above py */
+    if ((s->y0 > w->py) == (s->y1 > w->py)) continue;
+    double x = s->x0 + (w->py - s->y0) * (s->x1 - s->x0) / (s->y1 - s->y0);
+    if (x < w->px) continue;
+    parity *p = ray_item(w, s->item);
+    if (!p) {
+      w->oom = 1;
+      return 1;
+    }
+    p->count++;
+  }
+  return 0;
+}
+
 /* Crossing count of a ray from (px,py) towards +x over area segments.
- * Returns the item of an accepted polygon containing the point, or -1. */
+ * Returns the item of an accepted polygon containing the point, -1 when
+ * none, -2 when out of memory. */
 static long inside_area(const fl_dist_index *idx, double px, double py, accept_fn accept,
                         void *user) {
-  parity local[16];
-  parity *par = local;
-  size_t n_par = 0, cap_par = 16;
-  uint32_t stack_local[256];
-  uint32_t *stack = stack_local;
-  size_t top = 0, cap_stack = 256;
-  long found = -1;
-  stack[top++] = (uint32_t)idx->root;
-  while (top) {
-    const node *nd = &idx->nodes[stack[--top]];
-    if (nd->maxx < px || nd->miny > py || nd->maxy < py) continue;
-    if (!nd->leaf) {
-      if (top + nd->count > cap_stack) {
-        size_t cap = (top + nd->count) * 2;
-        uint32_t *grown = malloc(cap * sizeof *grown);
-        if (!grown) break;
-        memcpy(grown, stack, top * sizeof *stack);
-        if (stack != stack_local) free(stack);
-        stack = grown;
-        cap_stack = cap;
-      }
-      for (uint32_t k = 0; k < nd->count; k++) stack[top++] = nd->first + k;
-      continue;
-    }
-    for (uint32_t k = 0; k < nd->count; k++) {
-      const seg *s = &idx->segs[nd->first + k];
-      if (!s->is_area) continue;
-      /* half-open rule: count edges with one end strictly above py */
-      if ((s->y0 > py) == (s->y1 > py)) continue;
-      double x = s->x0 + (py - s->y0) * (s->x1 - s->x0) / (s->y1 - s->y0);
-      if (x < px) continue;
-      size_t i = 0;
-      while (i < n_par && par[i].item != s->item) i++;
-      if (i == n_par) {
-        if (n_par == cap_par) {
-          size_t cap = cap_par * 2;
-          parity *grown = malloc(cap * sizeof *grown);
-          if (!grown) goto done;
-          memcpy(grown, par, n_par * sizeof *par);
-          if (par != local) free(par);
-          par = grown;
-          cap_par = cap;
-        }
-        par[n_par].item = s->item;
-        par[n_par].count = 0;
-        n_par++;
-      }
-      par[i].count++;
-    }
-  }
-  for (size_t i = 0; i < n_par; i++)
-    if ((par[i].count & 1u) && (!accept || accept(par[i].item, user))) {
-      found = (long)par[i].item;
+  ray_walk w = {.px = px, .py = py, .n_par = 0, .cap_par = 16, .oom = 0, .idx_segs = idx->segs};
+  w.par = w.local;
+  fl__index_dfs(idx, ray_skip, ray_leaf, &w);
+  long found = w.oom ? -2 : -1;
+  for (size_t i = 0; i < w.n_par && !w.oom; i++)
+    if ((w.par[i].count & 1u) && (!accept || accept(w.par[i].item, user))) {
+      found = (long)w.par[i].item;
       break;
     }
-done:
-  if (par != local) free(par);
-  if (stack != stack_local) free(stack);
+  if (w.par != w.local) free(w.par);
   return found;
 }
 
@@ -283,6 +287,7 @@ fl_status fl_dist_index_nearest_xy(fl_ctx *ctx, const fl_dist_index *idx, double
   double px, py;
   fl__frame_fwd(&idx->frame, lon, lat, &px, &py);
   long inside = idx->has_areas ? inside_area(idx, px, py, accept, user) : -1;
+  if (inside == -2) return fl__fail(ctx, FL_E_NOMEM, "out of memory testing containment");
   if (inside >= 0) {
     fl_nearest r = {0.0, (size_t)inside, lon, lat, lon, lat};
     *out = r;
@@ -333,7 +338,9 @@ fl_status fl__dist_index_estimate_xy(fl_ctx *ctx, const fl_dist_index *idx, doub
   double px, py;
   fl__frame_fwd(&idx->frame, lon, lat, &px, &py);
   *beyond = 0;
-  if (idx->has_areas && inside_area(idx, px, py, NULL, NULL) >= 0) {
+  long inside = idx->has_areas ? inside_area(idx, px, py, NULL, NULL) : -1;
+  if (inside == -2) return fl__fail(ctx, FL_E_NOMEM, "out of memory testing containment");
+  if (inside >= 0) {
     *est = 0.0;
     return FL_OK;
   }

@@ -48,6 +48,19 @@ struct fl_dist_index {
 
 typedef int (*accept_fn)(size_t item, void *user);
 
+/* Depth-first walk of the tree (dist_index.c), the one walker of the
+ * point, segment and crossing queries. skip(node) nonzero prunes a node;
+ * leaf(node) visits a leaf and returns nonzero to stop the walk. The stack
+ * is sized for the deepest tree 2^32 segments can make, and the walker
+ * never drops a child: returns 1 when a leaf stopped it, else 0. */
+typedef int (*fl__node_fn)(const node *nd, void *user);
+int fl__index_dfs(const fl_dist_index *idx, fl__node_fn skip, fl__node_fn leaf, void *user);
+
+/* Levels a tree of at most 2^32 segments has: LEAF_SIZE and NODE_SIZE of 8
+ * give 1 + ceil(log8(2^32 / 8)) = 11; the walker's stack holds
+ * FL__MAX_LEVELS * (NODE_SIZE - 1) + 1 entries. */
+#define FL__MAX_LEVELS 16
+
 /* Whether a geometry has a polygon part. */
 int fl__index_has_area(GEOSContextHandle_t h, const GEOSGeometry *g);
 

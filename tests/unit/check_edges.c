@@ -166,6 +166,84 @@ START_TEST(test_cut_at_antimeridian) {
 }
 END_TEST
 
+typedef struct walk_count {
+  const fl_dist_index *idx;
+  double minx, miny, maxx, maxy; /* a frame box; minx > maxx: no pruning */
+  size_t n;
+} walk_count;
+
+static int box_skip(const node *nd, void *user) {
+  const walk_count *w = user;
+  return nd->maxx < w->minx || nd->minx > w->maxx || nd->maxy < w->miny || nd->miny > w->maxy;
+}
+
+static int count_leaf(const node *nd, void *user) {
+  walk_count *w = user;
+  for (uint32_t k = 0; k < nd->count; k++) {
+    const seg *s = &w->idx->segs[nd->first + k];
+    if (w->minx > w->maxx || (fmax(s->x0, s->x1) >= w->minx && fmin(s->x0, s->x1) <= w->maxx &&
+                              fmax(s->y0, s->y1) >= w->miny && fmin(s->y0, s->y1) <= w->maxy))
+      w->n++;
+  }
+  return 0;
+}
+
+/* The tree walker visits every segment of a 200,000-edge line (no child is
+ * ever dropped, whatever the depth), and a pruned walk finds exactly the
+ * segments a brute-force scan of the same box finds; a point inside a
+ * 100,000-edge polygon is at distance 0, one outside is not. */
+START_TEST(test_walk_visits_every_segment) {
+  fl_ctx *ctx = fl_ctx_create();
+  GEOSContextHandle_t h = fl_ctx_geos(ctx);
+  enum { N = 200001, M = 100000 };
+  GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, N, 2);
+  for (unsigned i = 0; i < N; i++)
+    GEOSCoordSeq_setXY_r(h, cs, i, 37.0 + i * 1e-5, 48.0 + (i % 2) * 1e-3);
+  GEOSGeometry *line = GEOSGeom_createLineString_r(h, cs);
+  fl_dist_index *idx = NULL;
+  ck_assert_int_eq(fl_dist_index_create(ctx, (const GEOSGeometry *const *)&line, 1, &idx), FL_OK);
+  walk_count all = {idx, 1, 1, 0, 0, 0};
+  ck_assert_int_eq(fl__index_dfs(idx, NULL, count_leaf, &all), 0);
+  ck_assert_uint_eq(all.n, idx->n_segs);
+  ck_assert_uint_ge(idx->n_segs, N - 1);
+  double bx0, by0, bx1, by1;
+  fl__frame_fwd(&idx->frame, 37.5, 47.99, &bx0, &by0);
+  fl__frame_fwd(&idx->frame, 37.6, 48.01, &bx1, &by1);
+  walk_count box = {idx, fmin(bx0, bx1), fmin(by0, by1), fmax(bx0, bx1), fmax(by0, by1), 0};
+  fl__index_dfs(idx, box_skip, count_leaf, &box);
+  size_t brute = 0;
+  for (size_t k = 0; k < idx->n_segs; k++) {
+    const seg *sg = &idx->segs[k];
+    if (fmax(sg->x0, sg->x1) >= box.minx && fmin(sg->x0, sg->x1) <= box.maxx &&
+        fmax(sg->y0, sg->y1) >= box.miny && fmin(sg->y0, sg->y1) <= box.maxy)
+      brute++;
+  }
+  ck_assert_uint_eq(box.n, brute);
+  ck_assert_uint_gt(brute, 9000); /* about a tenth of the line: 0.1 degree of 2 */
+  fl_dist_index_destroy(ctx, idx);
+  GEOSGeom_destroy_r(h, line);
+
+  GEOSCoordSequence *ring = GEOSCoordSeq_create_r(h, M + 1, 2);
+  for (unsigned i = 0; i <= M; i++) {
+    double t = 2 * M_PI * (i % M) / M;
+    GEOSCoordSeq_setXY_r(h, ring, i, 37.0 + 0.1 * cos(t), 48.0 + 0.1 * sin(t));
+  }
+  GEOSGeometry *poly = GEOSGeom_createPolygon_r(h, GEOSGeom_createLinearRing_r(h, ring), NULL, 0);
+  ck_assert_int_eq(fl_dist_index_create(ctx, (const GEOSGeometry *const *)&poly, 1, &idx), FL_OK);
+  fl_nearest in, out;
+  ck_assert_int_eq(fl_dist_index_nearest_xy(ctx, idx, 37.0, 48.0, NULL, NULL, &in), FL_OK);
+  FL_ASSERT_NEAR(in.dist_m, 0.0, 0.0, "m");
+  ck_assert_int_eq(fl_dist_index_nearest_xy(ctx, idx, 37.0, 48.2, NULL, NULL, &out), FL_OK);
+  /* 0.1 degree of latitude north of the circle's top vertex (37, 48.1) */
+  double s12, az1, az2;
+  geod_inverse(&g, 48.1, 37.0, 48.2, 37.0, &s12, &az1, &az2);
+  FL_ASSERT_NEAR(out.dist_m, s12, 0.01, "m");
+  fl_dist_index_destroy(ctx, idx);
+  GEOSGeom_destroy_r(h, poly);
+  fl_ctx_destroy(ctx);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("edges");
   TCase *tc = tcase_create("edges");
@@ -177,6 +255,7 @@ int main(void) {
   tcase_add_test(tc, test_piece_count);
   tcase_add_test(tc, test_centre_lon);
   tcase_add_test(tc, test_cut_at_antimeridian);
+  tcase_add_test(tc, test_walk_visits_every_segment);
   suite_add_tcase(s, tc);
   return fl_test_run(s);
 }
