@@ -100,6 +100,30 @@ static double *ends_in_frame(const fl__frame *f, const fl__buffer_plan *plan) {
   return e;
 }
 
+/* (U6) g with no edge longer than OUT_SEG_M. Part by part: GEOS 3.11's
+ * densifier crashes on an empty point, and points have no edge anyway. */
+static GEOSGeometry *densify_parts(GEOSContextHandle_t h, const GEOSGeometry *g) {
+  int type = GEOSGeomTypeId_r(h, g);
+  int multi = type >= GEOS_MULTIPOINT && type <= GEOS_GEOMETRYCOLLECTION;
+  if (!multi) {
+    if (GEOSGeom_getDimensions_r(h, g) == 0 || GEOSisEmpty_r(h, g)) return GEOSGeom_clone_r(h, g);
+    return GEOSDensify_r(h, g, OUT_SEG_M);
+  }
+  int n = GEOSGetNumGeometries_r(h, g);
+  GEOSGeometry **parts = n > 0 ? calloc((size_t)n, sizeof *parts) : NULL;
+  if (n > 0 && !parts) return NULL;
+  int ok = 1;
+  for (int i = 0; i < n && ok; i++) {
+    parts[i] = densify_parts(h, GEOSGetGeometryN_r(h, g, i));
+    ok = parts[i] != NULL;
+  }
+  GEOSGeometry *out = ok ? GEOSGeom_createCollection_r(h, type, parts, (unsigned)n) : NULL;
+  if (!out) /* on failure the parts are still ours */
+    for (int i = 0; i < n; i++) GEOSGeom_destroy_r(h, parts[i]);
+  free(parts);
+  return out;
+}
+
 static GEOSGeometry *buffer_in_frame(fl_ctx *ctx, const fl__frame *f, const GEOSGeometry *lonlat,
                                      const fl__buffer_plan *plan) {
   double dist_m = plan->dist_m;
@@ -119,7 +143,7 @@ static GEOSGeometry *buffer_in_frame(fl_ctx *ctx, const fl__frame *f, const GEOS
     xy = simple;
   }
   if (dist_m > 0) { /* (U6) */
-    GEOSGeometry *dense = GEOSDensify_r(h, xy, OUT_SEG_M);
+    GEOSGeometry *dense = densify_parts(h, xy);
     if (!dense) { GEOSGeom_destroy_r(h, xy); return NULL; }
     GEOSGeom_destroy_r(h, xy);
     xy = dense;

@@ -296,6 +296,27 @@ static int flag_nonfinite(double *x, double *y, void *user) {
   return 1;
 }
 
+START_TEST(test_buffer_multipoint_with_empty_point) {
+  /* Fuzz finding tests/fuzz/regressions/spatialite_multipoint_empty_point_densify_crash.bin:
+   * a SpatiaLite MULTIPOINT Z whose first point is NaN, read as an empty
+   * point; GEOS 3.11.1's densifier (U6) dereferenced NULL on it. Now the
+   * empty part is kept as it is and the buffer is the other point's disc:
+   * pi x 500 m squared, to the 0.5 % of a 16-segment quadrant. */
+  GEOSGeometry *parts[2] = {GEOSGeom_createEmptyPoint_r(h),
+                            GEOSGeom_createPointFromXY_r(h, 37.9, 48.4)};
+  GEOSGeometry *mp = GEOSGeom_createCollection_r(h, GEOS_MULTIPOINT, parts, 2);
+  ck_assert_ptr_nonnull(mp);
+  GEOSSetSRID_r(h, mp, 4326);
+  GEOSGeometry *buf = NULL;
+  ck_assert_int_eq(fl_buffer(ctx, mp, 500.0, FL_SIDE_BOTH, &buf), FL_OK);
+  double km2 = 0;
+  ck_assert_int_eq(fl_area_km2(ctx, buf, &km2), FL_OK);
+  FL_ASSERT_NEAR(km2, M_PI * 0.25, 0.005 * M_PI * 0.25, "km2");
+  GEOSGeom_destroy_r(h, buf);
+  GEOSGeom_destroy_r(h, mp);
+}
+END_TEST
+
 START_TEST(test_buffer_world_line_clip_nan) {
   /* Fuzz finding tests/fuzz/regressions/gpkg_3857_world_line_buffer_clip_nan.bin:
    * a GPB line in EPSG:3857 whose huge vertices go to the poles and the
@@ -370,6 +391,7 @@ int main(void) {
   tcase_add_test(tc, test_band_area_of_point_ring);
   tcase_add_test(tc, test_buffer_left_right_split);
   tcase_add_test(tc, test_buffer_world_line_clip_nan);
+  tcase_add_test(tc, test_buffer_multipoint_with_empty_point);
   tcase_add_test(tc, test_to_lonlat_from_utm);
   suite_add_tcase(s, tc);
   return fl_test_run(s);
