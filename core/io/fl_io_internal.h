@@ -112,6 +112,14 @@ fl_status fl__spatialite_read(fl_ctx *ctx, const char *path, const char *table,
 fl_status fl__spatialite_write(fl_ctx *ctx, const char *tmp_path, const char *path,
                                const fl_layer *const *layers, size_t n);
 
+/* Every other vector format, through GDAL/OGR (ogr_read.c). */
+fl_status fl__ogr_read(fl_ctx *ctx, const char *path, const char *layer, const char *source,
+                       fl_layer **out);
+fl_status fl__ogr_list(fl_ctx *ctx, const char *path, char ***out);
+/* The short name of the OGR driver that recognises path ("ESRI Shapefile",
+ * "KML", "ESRIJSON", ...), or NULL. Static. */
+const char *fl__ogr_driver(const char *path);
+
 /* GeoJSON (geojson.c). */
 fl_status fl__geojson_read(fl_ctx *ctx, const char *path, const char *source, fl_layer **out);
 /* The layer name fl__geojson_read() would give (the "name" member or the file name). */

@@ -5,8 +5,11 @@
  * Data sources: "path.gpkg:layer", "path.gpkg" (when it has exactly one
  * layer), "path.sqlite:table" (also .db, .spatialite, .sqlite3),
  * "path.geojson" / "path.json"; QGIS's "path|layername=x" is accepted too.
- * A file with another extension is recognised by its first bytes. Rules for
- * writing, cited below:
+ * A file with another extension is recognised by its first bytes; any other
+ * vector format GDAL/OGR reads goes to ogr_read.c: "path.shp", "path.kml:layer",
+ * "path.fgb", "path.csv", ESRI JSON, GeoJSONSeq, GDAL's /vsi paths ("/vsizip/
+ * a.zip/b.shp") and database connections ("PG:dbname=x host=y:table").
+ * Rules for writing, cited below:
  *   (W1) the output is built under a temporary name beside the target
  *        (path + ".tmp-XXXXXX") and moved into place only when complete;
  *   (W2) on any failure (or cancel) the temporary file is removed;
@@ -107,6 +110,29 @@ static int file_exists(const char *path) {
   return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* An OGR database connection ("PG:dbname=..."), read by ogr_read.c only. */
+static int is_connection(const char *source) {
+  static const char *const prefixes[] = {"PG:", "MYSQL:", "MSSQL:", "OCI:", "WFS:"};
+  for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+    if (strncasecmp(source, prefixes[i], strlen(prefixes[i])) == 0) return 1;
+  return 0;
+}
+
+/* Whether the part of source before byte i names a data source that can
+ * hold layers: a file that exists or a connection with a body. */
+static int layer_prefix(const char *source, size_t i) {
+  char *prefix = malloc(i + 1);
+  if (!prefix) return 0;
+  memcpy(prefix, source, i);
+  prefix[i] = '\0';
+  fl__format f = fl__format_of_path(prefix);
+  int ok = f == FL__FMT_GPKG || f == FL__FMT_SPATIALITE || file_exists(prefix) ||
+           (is_connection(prefix) && strchr(prefix, ':')[1] != '\0') ||
+           strncmp(prefix, "/vsi", 4) == 0;
+  free(prefix);
+  return ok;
+}
+
 /* Split a data-source string into a path and an optional layer name. */
 static fl_status split_source(fl_ctx *ctx, const char *source, char **path, char **layer) {
   const char *bar = strstr(source, "|layername=");
@@ -116,16 +142,10 @@ static fl_status split_source(fl_ctx *ctx, const char *source, char **path, char
     plen = (size_t)(bar - source);
     lname = bar + strlen("|layername=");
   } else if (!file_exists(source)) {
-    /* The last ':' whose left part names a database file. */
+    /* The last ':' whose left part names a database, a file or a connection. */
     for (size_t i = plen; i-- > 0;) {
       if (source[i] != ':') continue;
-      char *prefix = malloc(i + 1);
-      if (!prefix) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
-      memcpy(prefix, source, i);
-      prefix[i] = '\0';
-      fl__format f = fl__format_of_path(prefix);
-      free(prefix);
-      if (f == FL__FMT_GPKG || f == FL__FMT_SPATIALITE) {
+      if (layer_prefix(source, i)) {
         plen = i;
         lname = source + i + 1;
         break;
@@ -222,11 +242,20 @@ static fl_status list_path(fl_ctx *ctx, const char *path, fl__format f, char ***
     return FL_OK;
   }
   default:
+    if (fl__ogr_driver(path)) return fl__ogr_list(ctx, path, out);
     return fl__fail(ctx, FL_E_LAYER,
-                    "'%s' is neither a GeoPackage, a SpatiaLite database nor GeoJSON; use a .gpkg, "
-                    ".sqlite or .geojson file",
+                    "'%s' is neither a GeoPackage, a SpatiaLite database, GeoJSON nor another "
+                    "vector format GDAL/OGR reads (Shapefile, KML, FlatGeobuf, CSV, ...)",
                     path);
   }
+}
+
+/* JSON that is not GeoJSON but a format OGR reads (ESRI JSON, GeoJSON
+ * sequences): read through OGR. TopoJSON stays with the GeoJSON reader, which
+ * says what is wrong with a "Topology" more plainly. */
+static int by_ogr(const char *path) {
+  const char *d = fl__ogr_driver(path);
+  return d && (strcmp(d, "ESRIJSON") == 0 || strcmp(d, "GeoJSONSeq") == 0);
 }
 
 static fl_status check_file(fl_ctx *ctx, const char *path) {
@@ -248,14 +277,21 @@ fl_status fl_layer_read(fl_ctx *ctx, const char *source, fl_layer **out) {
   fl_status st = split_source(ctx, source, &path, &layer);
   if (st) return st;
   fl_layer *l = NULL;
+  if (is_connection(path) || strncmp(path, "/vsi", 4) == 0) {
+    st = fl__ogr_read(ctx, path, layer, source, &l);
+    goto done;
+  }
   if ((st = check_file(ctx, path)) != FL_OK) goto done;
   fl__format f = sniff(path);
-  if (f == FL__FMT_GEOJSON) {
+  if (f == FL__FMT_GEOJSON && !by_ogr(path)) {
     st = fl__geojson_read(ctx, path, source, &l);
     goto done;
   }
   if (f != FL__FMT_GPKG && f != FL__FMT_SPATIALITE) {
-    st = list_path(ctx, path, f, NULL); /* fails with the message */
+    if (f == FL__FMT_GEOJSON || fl__ogr_driver(path))
+      st = fl__ogr_read(ctx, path, layer, source, &l);
+    else
+      st = list_path(ctx, path, f, NULL); /* fails with the message */
     goto done;
   }
   if (!layer) { /* path alone: only when the file has exactly one layer */

@@ -1,0 +1,272 @@
+/*
+ * ogr_read.c - read a layer of any vector format GDAL/OGR reads: Shapefile,
+ * KML/KMZ, FlatGeobuf, CSV with coordinates or WKT, ESRI JSON, GeoJSONSeq,
+ * GML, PostGIS ("PG:dbname=... :table"), ... GeoPackage, SpatiaLite and
+ * GeoJSON keep their own readers (source.c); this file takes every other
+ * source. Rules:
+ *   (O1) the layer: the one named after the last ':' (or "|layername="),
+ *        else the only layer of the data source; several layers and no name
+ *        fail with FL_E_LAYER listing them, as the other readers do;
+ *   (O2) the CRS is the data's own (a Shapefile's ESRI .prj, a KML's WGS84,
+ *        a CSV's none): its EPSG code when GDAL identifies one (authority,
+ *        or a match of confidence >= 90); a CRS with no EPSG code is
+ *        reprojected to lon/lat (EPSG:4326) with a warning; no CRS at all
+ *        gives SRID 0, which the tools treat as for any other format;
+ *   (O3) fields: OGR integers -> INTEGER, reals -> REAL, everything else
+ *        (dates included, as ISO text) -> TEXT; a field that is unset or
+ *        null -> NULL;
+ *   (O4) geometries go through WKB into GEOS (fl_geom_from_blob); an empty
+ *        geometry is no geometry; one that does not decode fails naming the
+ *        layer and the feature id; curves are linearised by OGR first;
+ *   (O5) GDAL's own messages are not printed: the last one becomes the
+ *        reason in Frontline's sentence.
+ * Not here: choosing this reader (source.c), writing (the other formats).
+ */
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <string.h>
+
+#include "fl_io_internal.h"
+
+/* (O5) GDAL's messages, kept instead of printed: the last failure's text. */
+static void quiet_handler(CPLErr cls, CPLErrorNum num, const char *msg) {
+  (void)cls;
+  (void)num;
+  (void)msg;
+}
+
+static const char *gdal_reason(void) {
+  const char *m = CPLGetLastErrorMsg();
+  return m && *m ? m : "GDAL cannot read it";
+}
+
+static GDALDatasetH open_vector(fl_ctx *ctx, const char *path) {
+  GDALAllRegister();
+  CPLErrorReset();
+  GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+  if (!ds)
+    fl__fail(ctx, FL_E_LAYER, "'%s' is not a vector data source GDAL/OGR can read (%s)", path,
+             gdal_reason());
+  return ds;
+}
+
+/* (O1) The layer to read: by name, or the only one. */
+static OGRLayerH pick_layer(fl_ctx *ctx, GDALDatasetH ds, const char *path, const char *name) {
+  int n = GDALDatasetGetLayerCount(ds);
+  if (name) {
+    OGRLayerH l = GDALDatasetGetLayerByName(ds, name);
+    if (l) return l;
+  } else if (n == 1) {
+    return GDALDatasetGetLayer(ds, 0);
+  }
+  char list[600] = "";
+  size_t used = 0;
+  for (int i = 0; i < n && used + 8 < sizeof list; i++) {
+    int w = snprintf(list + used, sizeof list - used, "%s'%s'", i ? ", " : "",
+                     OGR_L_GetName(GDALDatasetGetLayer(ds, i)));
+    if (w < 0 || (size_t)w >= sizeof list - used) break;
+    used += (size_t)w;
+  }
+  if (name)
+    fl__fail(ctx, FL_E_LAYER, "'%s' has no layer '%s'; its layers: %s", path, name,
+             n ? list : "none");
+  else if (n == 0)
+    fl__fail(ctx, FL_E_LAYER, "'%s' has no layers", path);
+  else
+    fl__fail(ctx, FL_E_LAYER, "'%s' has %d layers (%s); name one, as in '%s:%s'", path, n, list,
+             path, OGR_L_GetName(GDALDatasetGetLayer(ds, 0)));
+  return NULL;
+}
+
+/* (O2) The EPSG code of a CRS, or 0 when it has none GDAL can name. */
+static int epsg_of(OGRSpatialReferenceH srs) {
+  const char *auth = OSRGetAuthorityName(srs, NULL);
+  if (auth && strcmp(auth, "EPSG") == 0) return atoi(OSRGetAuthorityCode(srs, NULL));
+  int n = 0, *conf = NULL, code = 0;
+  OGRSpatialReferenceH *m = OSRFindMatches(srs, NULL, &n, &conf);
+  if (m && n > 0 && conf[0] >= 90) {
+    const char *a = OSRGetAuthorityName(m[0], NULL);
+    if (a && strcmp(a, "EPSG") == 0) code = atoi(OSRGetAuthorityCode(m[0], NULL));
+  }
+  OSRFreeSRSArray(m);
+  CPLFree(conf);
+  return code;
+}
+
+typedef struct ogr_job {
+  fl_ctx *ctx;
+  const char *source;
+  fl_layer *out;
+  OGRCoordinateTransformationH to_lonlat; /* (O2) NULL: keep the data's CRS */
+  int *field_of;                          /* OGR field -> layer field */
+} ogr_job;
+
+static fl_status add_fields(ogr_job *j, OGRFeatureDefnH defn) {
+  int n = OGR_FD_GetFieldCount(defn);
+  j->field_of = calloc((size_t)(n ? n : 1), sizeof *j->field_of);
+  if (!j->field_of) return fl__fail(j->ctx, FL_E_NOMEM, "out of memory");
+  for (int i = 0; i < n; i++) {
+    OGRFieldDefnH fd = OGR_FD_GetFieldDefn(defn, i);
+    OGRFieldType t = OGR_Fld_GetType(fd);
+    fl_field_type ft = t == OFTInteger || t == OFTInteger64 ? FL_FIELD_INTEGER
+                       : t == OFTReal                       ? FL_FIELD_REAL
+                                                            : FL_FIELD_TEXT; /* (O3) */
+    j->field_of[i] = fl_layer_add_field(j->out, OGR_Fld_GetNameRef(fd), ft);
+    if (j->field_of[i] < 0)
+      return fl__fail(j->ctx, FL_E_FIELD, "%s: field '%s' appears twice (names are compared "
+                      "without case)", j->source, OGR_Fld_GetNameRef(fd));
+  }
+  return FL_OK;
+}
+
+/* (O4) A feature's geometry in GEOS, NULL for none; FL_E_GEOM when it cannot be. */
+static fl_status read_geom(ogr_job *j, OGRFeatureH f, GEOSGeometry **out) {
+  *out = NULL;
+  OGRGeometryH g = OGR_F_GetGeometryRef(f);
+  if (!g || OGR_G_IsEmpty(g)) return FL_OK;
+  OGRGeometryH lin = OGR_G_GetLinearGeometry(g, 0, NULL);
+  if (!lin) return fl__fail(j->ctx, FL_E_NOMEM, "out of memory");
+  if (j->to_lonlat && OGR_G_Transform(lin, j->to_lonlat) != OGRERR_NONE) {
+    OGR_G_DestroyGeometry(lin);
+    return fl__fail(j->ctx, FL_E_GEOM, "%s: feature %lld cannot be reprojected to lon/lat",
+                    j->source, (long long)OGR_F_GetFID(f));
+  }
+  OGR_G_FlattenTo2D(lin);
+  size_t n = (size_t)OGR_G_WkbSize(lin);
+  unsigned char *wkb = malloc(n ? n : 1);
+  fl_status st = FL_OK;
+  if (!wkb) st = fl__fail(j->ctx, FL_E_NOMEM, "out of memory");
+  else if (OGR_G_ExportToIsoWkb(lin, wkbNDR, wkb) != OGRERR_NONE ||
+           fl_geom_from_blob(j->ctx, wkb, n, out, NULL, NULL) != FL_OK)
+    st = fl__fail(j->ctx, FL_E_GEOM, "%s: the geometry of feature %lld cannot be read",
+                  j->source, (long long)OGR_F_GetFID(f));
+  free(wkb);
+  OGR_G_DestroyGeometry(lin);
+  if (!st && *out && GEOSisEmpty_r(j->ctx->geos, *out) == 1) {
+    GEOSGeom_destroy_r(j->ctx->geos, *out);
+    *out = NULL;
+  }
+  return st;
+}
+
+static fl_status read_feature(ogr_job *j, OGRFeatureH f, int n_fields) {
+  GEOSGeometry *geom = NULL;
+  fl_status st = read_geom(j, f, &geom);
+  if (st) return st;
+  fl_feature *ff = fl_layer_append(j->ctx, j->out, (int64_t)OGR_F_GetFID(f), geom);
+  if (!ff) return fl__fail(j->ctx, FL_E_NOMEM, "out of memory");
+  for (int i = 0; i < n_fields && !st; i++) {
+    int k = j->field_of[i];
+    if (!OGR_F_IsFieldSetAndNotNull(f, i)) continue; /* (O3) NULL */
+    switch (j->out->fields[k].type) {
+    case FL_FIELD_INTEGER: st = fl_feature_set_int(j->out, ff, k, OGR_F_GetFieldAsInteger64(f, i)); break;
+    case FL_FIELD_REAL: st = fl_feature_set_real(j->out, ff, k, OGR_F_GetFieldAsDouble(f, i)); break;
+    default: st = fl_feature_set_text(j->out, ff, k, OGR_F_GetFieldAsString(f, i)); break;
+    }
+  }
+  return st ? fl__fail(j->ctx, FL_E_NOMEM, "out of memory") : FL_OK;
+}
+
+/* (O2) The layer's SRID, and the transformation to lon/lat when it has none. */
+static fl_status layer_crs(ogr_job *j, OGRLayerH l, int *srid) {
+  *srid = 0;
+  OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(l);
+  if (!srs) return FL_OK;
+  *srid = epsg_of(srs);
+  if (*srid) return FL_OK;
+  OGRSpatialReferenceH ll = OSRNewSpatialReference(NULL);
+  OSRImportFromEPSG(ll, 4326);
+  OSRSetAxisMappingStrategy(ll, OAMS_TRADITIONAL_GIS_ORDER);
+  j->to_lonlat = OCTNewCoordinateTransformation(srs, ll);
+  OSRDestroySpatialReference(ll);
+  if (!j->to_lonlat)
+    return fl__fail(j->ctx, FL_E_SRID, "%s: its coordinate system cannot be converted to "
+                    "lon/lat (%s)", j->source, gdal_reason());
+  fl__warn(j->ctx, "%s: its coordinate system has no EPSG code; read as lon/lat (EPSG:4326)",
+           j->source);
+  *srid = 4326;
+  return FL_OK;
+}
+
+static const char *geom_type_name(OGRwkbGeometryType t) {
+  switch (wkbFlatten(t)) {
+  case wkbPoint: return "POINT";
+  case wkbLineString: return "LINESTRING";
+  case wkbPolygon: return "POLYGON";
+  case wkbMultiPoint: return "MULTIPOINT";
+  case wkbMultiLineString: return "MULTILINESTRING";
+  case wkbMultiPolygon: return "MULTIPOLYGON";
+  default: return "GEOMETRY";
+  }
+}
+
+static fl_status read_layer(ogr_job *j, OGRLayerH l) {
+  int srid = 0;
+  fl_status st = layer_crs(j, l, &srid);
+  if (st) return st;
+  j->out = fl_layer_new(OGR_L_GetName(l), srid, geom_type_name(OGR_L_GetGeomType(l)));
+  if (!j->out) return fl__fail(j->ctx, FL_E_NOMEM, "out of memory");
+  OGRFeatureDefnH defn = OGR_L_GetLayerDefn(l);
+  if ((st = add_fields(j, defn)) != FL_OK) return st;
+  int n_fields = OGR_FD_GetFieldCount(defn);
+  OGR_L_ResetReading(l);
+  OGRFeatureH f;
+  while (!st && (f = OGR_L_GetNextFeature(l)) != NULL) {
+    st = read_feature(j, f, n_fields);
+    OGR_F_Destroy(f);
+    if (!st && fl__should_stop(j->ctx))
+      st = fl__fail(j->ctx, FL_E_CANCEL, "cancelled by the user");
+  }
+  if (!st && CPLGetLastErrorType() >= CE_Failure)
+    st = fl__fail(j->ctx, FL_E_IO, "%s: reading stopped (%s)", j->source, gdal_reason());
+  return st;
+}
+
+fl_status fl__ogr_read(fl_ctx *ctx, const char *path, const char *layer, const char *source,
+                       fl_layer **out) {
+  *out = NULL;
+  CPLPushErrorHandler(quiet_handler);
+  GDALDatasetH ds = open_vector(ctx, path);
+  fl_status st = ds ? FL_OK : ctx->status;
+  OGRLayerH l = ds ? pick_layer(ctx, ds, path, layer) : NULL;
+  if (ds && !l) st = ctx->status;
+  ogr_job j = {ctx, source, NULL, NULL, NULL};
+  if (l) {
+    CPLErrorReset();
+    st = read_layer(&j, l);
+  }
+  if (j.to_lonlat) OCTDestroyCoordinateTransformation(j.to_lonlat);
+  free(j.field_of);
+  if (ds) GDALClose(ds);
+  CPLPopErrorHandler();
+  if (st) fl_layer_destroy(ctx, j.out);
+  else *out = j.out;
+  return st;
+}
+
+fl_status fl__ogr_list(fl_ctx *ctx, const char *path, char ***out) {
+  CPLPushErrorHandler(quiet_handler);
+  GDALDatasetH ds = open_vector(ctx, path);
+  fl_status st = ds ? FL_OK : ctx->status;
+  char **v = ds ? calloc(1, sizeof *v) : NULL;
+  size_t n = 0;
+  if (ds && !v) st = fl__fail(ctx, FL_E_NOMEM, "out of memory listing layers");
+  for (int i = 0; v && !st && i < GDALDatasetGetLayerCount(ds); i++)
+    st = fl__strv_push(ctx, &v, &n, OGR_L_GetName(GDALDatasetGetLayer(ds, i)));
+  if (ds) GDALClose(ds);
+  CPLPopErrorHandler();
+  if (st) fl_strv_free(v);
+  else *out = v;
+  return st;
+}
+
+const char *fl__ogr_driver(const char *path) {
+  GDALAllRegister();
+  CPLPushErrorHandler(quiet_handler);
+  GDALDriverH d = GDALIdentifyDriverEx(path, GDAL_OF_VECTOR, NULL, NULL);
+  CPLPopErrorHandler();
+  return d ? GDALGetDriverShortName(d) : NULL;
+}
