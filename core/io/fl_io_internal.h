@@ -120,6 +120,13 @@ fl_status fl__ogr_list(fl_ctx *ctx, const char *path, char ***out);
  * "KML", "ESRIJSON", ...), or NULL. Static. */
 const char *fl__ogr_driver(const char *path);
 
+/* Single-file OGR formats (ogr_write.c): the writer for path's extension
+ * (.fgb, .kml, .csv, .geojsonl, .geojsons, .gml), or -1; one_layer [out, may
+ * be NULL]: the format holds one layer only. */
+int fl__ogr_writer(const char *path, int *one_layer);
+fl_status fl__ogr_write(fl_ctx *ctx, int writer, const char *tmp, const char *path,
+                        const fl_layer *const *layers, size_t n);
+
 /* GeoJSON (geojson.c). */
 fl_status fl__geojson_read(fl_ctx *ctx, const char *path, const char *source, fl_layer **out);
 /* The layer name fl__geojson_read() would give (the "name" member or the file name). */

@@ -9,7 +9,8 @@
  * vector format GDAL/OGR reads goes to ogr_read.c: "path.shp", "path.kml:layer",
  * "path.fgb", "path.csv", ESRI JSON, GeoJSONSeq, GDAL's /vsi paths ("/vsizip/
  * a.zip/b.shp") and database connections ("PG:dbname=x host=y:table").
- * Rules for writing, cited below:
+ * Outputs: .gpkg, .sqlite, .geojson by their own writers; .fgb, .kml, .csv,
+ * .geojsonl and .gml through OGR (ogr_write.c). Rules for writing, cited below:
  *   (W1) the output is built under a temporary name beside the target
  *        (path + ".tmp-XXXXXX") and moved into place only when complete;
  *   (W2) on any failure (or cancel) the temporary file is removed;
@@ -403,15 +404,27 @@ static fl_status check_layers(fl_ctx *ctx, const char *path, fl__format f,
   return FL_OK;
 }
 
+int fl_output_writable(const char *path) {
+  return path && (fl__format_of_path(path) != FL__FMT_UNKNOWN || fl__ogr_writer(path, NULL) >= 0);
+}
+
+const char *fl_output_extensions(void) {
+  return ".gpkg, .sqlite, .geojson, .fgb, .kml, .csv, .geojsonl or .gml";
+}
+
 fl_status fl_layers_write(fl_ctx *ctx, const char *path, const fl_layer *const *layers, size_t n,
                           const fl_write_opts *opts) {
   int overwrite = opts && opts->overwrite;
   if (!path || !*path) return fl__fail(ctx, FL_E_ARG, "the output path is empty");
   fl__format f = fl__format_of_path(path);
-  if (f == FL__FMT_UNKNOWN)
-    return fl__fail(ctx, FL_E_ARG,
-                    "output '%s' has an unknown extension; use .gpkg, .sqlite or .geojson", path);
+  int one_layer = 0, ogr = f == FL__FMT_UNKNOWN ? fl__ogr_writer(path, &one_layer) : -1;
+  if (f == FL__FMT_UNKNOWN && ogr < 0)
+    return fl__fail(ctx, FL_E_ARG, "output '%s' has an unknown extension; use %s", path,
+                    fl_output_extensions());
   fl_status st = check_layers(ctx, path, f, layers, n);
+  if (!st && one_layer && n != 1)
+    st = fl__fail(ctx, FL_E_ARG, "output '%s' holds exactly one layer, but %zu were given; "
+                  "write a .gpkg instead", path, n);
   if (st) return st;
   if ((st = check_dir(ctx, path)) != FL_OK) return st;
   struct stat sb;
@@ -429,7 +442,8 @@ fl_status fl_layers_write(fl_ctx *ctx, const char *path, const fl_layer *const *
   switch (f) {
   case FL__FMT_GPKG: st = fl__gpkg_write(ctx, tmp, path, layers, n); break;
   case FL__FMT_SPATIALITE: st = fl__spatialite_write(ctx, tmp, path, layers, n); break;
-  default: st = fl__geojson_write(ctx, tmp, path, layers[0]); break;
+  case FL__FMT_GEOJSON: st = fl__geojson_write(ctx, tmp, path, layers[0]); break;
+  default: st = fl__ogr_write(ctx, ogr, tmp, path, layers, n); break;
   }
   if (st == FL_OK) st = fl__progress(ctx, 1.0); /* a last chance to cancel */
   if (st == FL_OK) {

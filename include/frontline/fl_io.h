@@ -115,6 +115,17 @@ typedef struct fl_write_opts {
 } fl_write_opts;
 
 /**
+ * Whether fl_layers_write() writes a file of this name: its extension is one
+ * of fl_output_extensions(). @param path borrowed. @return 1 or 0.
+ * @since 0.2
+ */
+FL_API int fl_output_writable(const char *path);
+
+/** The output extensions, for messages: ".gpkg, .sqlite, .geojson, .fgb,
+ *  .kml, .csv, .geojsonl or .gml". Static. @since 0.2 */
+FL_API const char *fl_output_extensions(void);
+
+/**
  * Whether the file that a data-source string reads from ("path.gpkg:layer",
  * "path|layername=x", "path.geojson") is the file at path: the same device
  * and inode, however either is spelled (relative, "./", links). 0 when

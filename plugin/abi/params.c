@@ -216,12 +216,9 @@ int flp_param_parse_value(const fl_param_desc *p, const char *text, flp_arg *out
     if ((p->flags & FL_PARAM_RASTER_OUT) &&
         (ends_with_ci(text, ".tif") || ends_with_ci(text, ".tiff")))
       return 1;
-    if (!ends_with_ci(text, ".gpkg") && !ends_with_ci(text, ".sqlite") &&
-        !ends_with_ci(text, ".db") && !ends_with_ci(text, ".spatialite") &&
-        !ends_with_ci(text, ".geojson") && !ends_with_ci(text, ".json")) {
-      snprintf(err, err_len,
-               "@{%s} must be a file name ending in .gpkg, .sqlite%s or .geojson, got '%s'",
-               p->name, (p->flags & FL_PARAM_RASTER_OUT) ? ", .tif" : "", text);
+    if (!fl_output_writable(text)) {
+      snprintf(err, err_len, "@{%s} must be a file name ending in %s%s, got '%s'", p->name,
+               (p->flags & FL_PARAM_RASTER_OUT) ? ".tif, " : "", fl_output_extensions(), text);
       return 0;
     }
     return 1;

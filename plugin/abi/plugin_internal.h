@@ -202,7 +202,7 @@ extern const char *const flp_format_values[]; /* text, md */
                "contested", FL_PARAM_OPTIONAL | FL_PARAM_ADVANCED)
 #define FLP_P_OUTPUT(what)                                                               \
   {.name = "output", .title = "Output file",                                             \
-   .help = "File to write " what ": .gpkg, .sqlite or .geojson (by extension).",         \
+   .help = "File to write " what ": .gpkg, .sqlite, .geojson, .fgb, .kml, .csv, .geojsonl or .gml (by extension).",         \
    .type = FL_PARAM_OUTPUT, .flags = 0, .unit = "", .default_text = NULL,                \
    .min_value = -INFINITY, .max_value = INFINITY, .enum_values = NULL, .parent = NULL,   \
    .geometry = 0, .reserved = 0}

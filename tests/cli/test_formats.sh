@@ -87,4 +87,25 @@ expect_no_file "$TMP/x.gpkg"
 cp "$TMP/shp/settlements.prj" "$TMP/s.prj"
 got=$(status_rows "$TMP/s.csv" "$SAMPLE/control.geojson" "$TMP/csv.gpkg")
 [ "$got" = "$ref" ] && pass || fail "CSV with a .prj: answers differ from the GeoJSON input's"
+
+# Outputs through OGR: FlatGeobuf keeps every value to the bit; KML, CSV,
+# GeoJSONSeq and GML hold every row; an existing output needs --overwrite.
+for e in fgb kml csv geojsonl gml; do
+  run run settlement-status --settlements "$SAMPLE/settlements.geojson" \
+    --control "$SAMPLE/control.geojson" --output "$TMP/out.$e"
+  expect_rc 0
+  n=$(ogrinfo -ro -so -al "$TMP/out.$e" 2>/dev/null | sed -n 's/^Feature Count: //p')
+  [ "$n" = 200 ] && pass || fail ".$e output: $n features, expected 200"
+done
+ogr2ogr -f GPKG "$TMP/back.gpkg" "$TMP/out.fgb" -nln settlement_status 2>/dev/null
+[ "$(sqlite3 "$TMP/back.gpkg" "$Q")" = "$ref" ] && pass || fail "FlatGeobuf output: values differ"
+run run settlement-status --settlements "$SAMPLE/settlements.geojson" \
+  --control "$SAMPLE/control.geojson" --output "$TMP/out.fgb"
+expect_rc 1
+expect_in "$ERR" "exists; pass --overwrite to replace it"
+run run settlement-status --settlements "$SAMPLE/settlements.geojson" \
+  --control "$SAMPLE/control.geojson" --output "$TMP/out.shp"
+expect_rc 1
+expect_in "$ERR" "--output must be a file name ending in .gpkg, .sqlite, .geojson, .fgb, .kml, .csv, .geojsonl or .gml, got"
+ls "$TMP" | grep -q '\.tmp-' && fail "a temporary file was left" || pass
 finish
