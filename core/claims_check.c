@@ -35,6 +35,7 @@ typedef struct cl_job {
   const fl_layer *claims, *settlements;
   const fl_claims_fields *fl;
   int tol;             /* date_tolerance_days */
+  fl_field_type ref_dates; /* the reference's dates: FL_FIELD_DATE or TEXT (R3) */
   int f_place, f_side, f_date, f_claimant, f_sname;
   claim *c;            /* [claims->n_features] */
   fl_layer *places;    /* one feature per claim, fid = claim index */
@@ -134,7 +135,11 @@ static fl_status make_layer(cl_job *j) {
                                 "confirmed_date", "lag_days", "as_of_date", "reference_holder"};
   for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
     int integer = k == 0 || k == 1 || k == 9;
-    if (fl_layer_add_field(l, names[k], integer ? FL_FIELD_INTEGER : FL_FIELD_TEXT) < 0)
+    fl_field_type t = integer ? FL_FIELD_INTEGER
+                      : k == 5 ? FL_FIELD_DATE /* checked to be a date (K1) */
+                      : k == 8 || k == 10 ? j->ref_dates
+                                          : FL_FIELD_TEXT;
+    if (fl_layer_add_field(l, names[k], t) < 0)
       return fl__fail(j->ctx, FL_E_NOMEM, "out of memory");
   }
   return FL_OK;
@@ -176,9 +181,7 @@ static fl_status judge(cl_job *j, size_t k, const char *reference) {
   if (!s && j->c[k].name) s = fl_feature_set_text(l, o, 2, j->c[k].name);
   if (!s && claimant) s = fl_feature_set_text(l, o, 3, claimant);
   if (!s) s = fl_feature_set_text(l, o, 4, side);
-  char day[11];
-  snprintf(day, sizeof day, "%.10s", cdate);
-  if (!s) s = fl_feature_set_text(l, o, 5, day);
+  if (!s) s = fl__set_date(l, o, 5, cdate);
   if (!s) s = fl_feature_set_text(l, o, 6, reference);
   const char *verdict = confirmed ? "confirmed"
                         : last_counts && strcmp(last_holder, FL__CONTESTED) &&
@@ -186,9 +189,9 @@ static fl_status judge(cl_job *j, size_t k, const char *reference) {
                             ? "contradicted"
                             : "not_confirmed";
   if (!s) s = fl_feature_set_text(l, o, 7, verdict);
-  if (!s && confirmed) s = fl_feature_set_text(l, o, 8, confirmed);
+  if (!s && confirmed) s = fl__set_date(l, o, 8, confirmed);
   if (!s && confirmed) s = fl_feature_set_int(l, o, 9, lag);
-  if (!s && !confirmed && last) s = fl_feature_set_text(l, o, 10, last);
+  if (!s && !confirmed && last) s = fl__set_date(l, o, 10, last);
   if (!s && last_holder)
     s = fl_feature_set_text(l, o, 11, confirmed ? side : last_holder);
   return s ? fl__fail(j->ctx, FL_E_NOMEM, "out of memory") : FL_OK;
@@ -207,6 +210,11 @@ static fl_status run(cl_job *j, const fl_layer *control, const fl_options *opts,
                   "'%s': %s", reference && reference[0] ? "'" : "",
                   reference && reference[0] ? reference : "(not given)",
                   reference && reference[0] ? "'" : "", control->name, list);
+  }
+  fl__groups gr;
+  if (!st && !(st = fl__groups_build(j->ctx, control, &src.s[r].o, &gr))) {
+    j->ref_dates = fl__date_type(&gr); /* (R3) */
+    fl__groups_free(&gr);
   }
   if (!st) st = make_places(j);
   if (!st) {

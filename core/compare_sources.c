@@ -10,6 +10,9 @@
  *        source its own area: its features whose source is that source, plus
  *        those whose source is empty or NULL (shared). A source left with no
  *        area is an error. Without the field, every source shares the layer.
+ *   (R3) date columns of the outputs are typed as dates (FL_FIELD_DATE,
+ *        written "YYYY-MM-DD") when every date of the layer is one; else
+ *        they keep the layer's text.
  *   (P1) snapshots of two sources are paired when their dates lie within
  *        date_tolerance_days and one is the other's closest date among the
  *        snapshots of its own source (ties: the earlier date). With
@@ -149,4 +152,22 @@ const char *fl__status_holder(const fl_layer *st, const fl_feature *f, int f_sid
   if (v->is_null || !v->s || !v->s[0]) return "unknown";
   (void)st;
   return v->s;
+}
+
+fl_field_type fl__date_type(const fl__groups *gr) {
+  long d;
+  for (size_t g = 0; g < gr->n; g++)
+    if (gr->g[g].date[0] && !fl__date_days(gr->g[g].date, &d)) return FL_FIELD_TEXT;
+  return FL_FIELD_DATE;
+}
+
+fl_status fl__set_date(fl_layer *l, fl_feature *f, int field, const char *text) {
+  long d;
+  if (!text || !text[0]) return FL_OK;
+  if (l->fields[field].type != FL_FIELD_DATE || !fl__date_days(text, &d))
+    return fl_feature_set_text(l, f, field, text);
+  char iso[11];
+  snprintf(iso, sizeof iso, "%.10s", text);
+  iso[4] = iso[7] = '-';
+  return fl_feature_set_text(l, f, field, iso);
 }

@@ -64,10 +64,10 @@ static fl_status add_row(dis_job *j, size_t a, size_t b, const char *sa, const c
   long days = fl__days_between(ga->date, gb->date, &ok);
   st = fl_feature_set_text(j->out, f, j->f_src_a, ga->source);
   if (!st) st = fl_feature_set_text(j->out, f, j->f_side_a, sa);
-  if (!st && ga->date[0]) st = fl_feature_set_text(j->out, f, j->f_date_a, ga->date);
+  if (!st) st = fl__set_date(j->out, f, j->f_date_a, ga->date);
   if (!st) st = fl_feature_set_text(j->out, f, j->f_src_b, gb->source);
   if (!st) st = fl_feature_set_text(j->out, f, j->f_side_b, sb);
-  if (!st && gb->date[0]) st = fl_feature_set_text(j->out, f, j->f_date_b, gb->date);
+  if (!st) st = fl__set_date(j->out, f, j->f_date_b, gb->date);
   if (!st && ok) st = fl_feature_set_int(j->out, f, j->f_days, days);
   if (!st) st = fl_feature_set_real(j->out, f, j->f_km2, km2);
   return st ? fl__fail(ctx, FL_E_NOMEM, "out of memory") : FL_OK;
@@ -104,10 +104,11 @@ static fl_status make_layer(dis_job *j) {
   j->out = l;
   j->f_src_a = fl_layer_add_field(l, "source_a", FL_FIELD_TEXT);
   j->f_side_a = fl_layer_add_field(l, "side_a", FL_FIELD_TEXT);
-  j->f_date_a = fl_layer_add_field(l, "date_a", FL_FIELD_TEXT);
+  fl_field_type dt = fl__date_type(&j->gr);
+  j->f_date_a = fl_layer_add_field(l, "date_a", dt);
   j->f_src_b = fl_layer_add_field(l, "source_b", FL_FIELD_TEXT);
   j->f_side_b = fl_layer_add_field(l, "side_b", FL_FIELD_TEXT);
-  j->f_date_b = fl_layer_add_field(l, "date_b", FL_FIELD_TEXT);
+  j->f_date_b = fl_layer_add_field(l, "date_b", dt);
   j->f_days = fl_layer_add_field(l, "days_apart", FL_FIELD_INTEGER);
   j->f_km2 = fl_layer_add_field(l, "area_km2", FL_FIELD_REAL);
   return j->f_km2 < 0 ? fl__fail(j->ctx, FL_E_NOMEM, "out of memory") : FL_OK;

@@ -40,6 +40,13 @@ int fl__snapshots_paired(const fl__groups *gr, size_t a, size_t b, int tolerance
 /* Days from date a to date b, 0 (and *ok 0) when either is not a date. */
 long fl__days_between(const char *a, const char *b, int *ok);
 
+/* (R3) FL_FIELD_DATE when every date of gr is an ISO date (or empty), else
+ * FL_FIELD_TEXT: output date columns are typed as dates whenever they can be. */
+fl_field_type fl__date_type(const fl__groups *gr);
+/* Set a date column: as "YYYY-MM-DD" when the column is FL_FIELD_DATE and
+ * text a date ("YYYY/MM/DD" too), else as given; "" and NULL leave NULL. */
+fl_status fl__set_date(fl_layer *l, fl_feature *f, int field, const char *text);
+
 /* Holder of a settlement-status row: "contested" when its status is
  * contested, its side when held, else "unknown". Borrowed from the layer or
  * static. */

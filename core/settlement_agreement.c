@@ -174,21 +174,22 @@ static fl_status make_layer(ag_job *j) {
   j->out = l;
   j->f_fid = fl_layer_add_field(l, "settlement_fid", FL_FIELD_INTEGER);
   j->f_name = fl_layer_add_field(l, "name", FL_FIELD_TEXT);
-  j->f_date = fl_layer_add_field(l, "date", FL_FIELD_TEXT);
+  fl_field_type dt = fl__date_type(&j->gr);
+  j->f_date = fl_layer_add_field(l, "date", dt);
   for (size_t k = 0; k < j->src.n; k++) {
     char name[160];
     const char *sn = j->src.s[k].name[0] ? j->src.s[k].name : "control";
     snprintf(name, sizeof name, "holder_%s", sn);
     j->f_hold[k] = fl_layer_add_field(l, name, FL_FIELD_TEXT);
     snprintf(name, sizeof name, "date_%s", sn);
-    j->f_sdate[k] = fl_layer_add_field(l, name, FL_FIELD_TEXT);
+    j->f_sdate[k] = fl_layer_add_field(l, name, dt);
     if (j->f_hold[k] < 0 || j->f_sdate[k] < 0)
       return fl__fail(j->ctx, FL_E_FIELD, "settlement agreement: sources that differ only in "
                       "case ('%s') cannot each have a column; spell them the same", sn);
   }
   j->f_comb = fl_layer_add_field(l, "combined", FL_FIELD_TEXT);
   j->f_agree = fl_layer_add_field(l, "agree", FL_FIELD_INTEGER);
-  j->f_since = fl_layer_add_field(l, "disputed_since", FL_FIELD_TEXT);
+  j->f_since = fl_layer_add_field(l, "disputed_since", dt);
   return j->f_since < 0 ? fl__fail(j->ctx, FL_E_FIELD, "settlement agreement: a source is named "
                                    "'combined', 'agree' or 'disputed_since'")
                         : FL_OK;
@@ -217,17 +218,17 @@ static fl_status write_rows(ag_job *j) {
       fl_status st = fl_feature_set_int(j->out, f, j->f_fid, sf->fid);
       if (!st && f_name >= 0 && !sf->values[f_name].is_null)
         st = fl_feature_set_text(j->out, f, j->f_name, fl_value_text(sl, sf, f_name));
-      if (!st && row_date && row_date[0]) st = fl_feature_set_text(j->out, f, j->f_date, row_date);
+      if (!st) st = fl__set_date(j->out, f, j->f_date, row_date);
       for (size_t s = 0; !st && s < ns; s++) {
         if (m[s] < 0) continue;
         const char *h = j->hold[(size_t)m[s] * j->n_settl + i];
         if (h) st = fl_feature_set_text(j->out, f, j->f_hold[s], h);
         const char *d = j->gr.g[m[s]].date;
-        if (!st && d[0]) st = fl_feature_set_text(j->out, f, j->f_sdate[s], d);
+        if (!st) st = fl__set_date(j->out, f, j->f_sdate[s], d);
       }
       if (!st) st = fl_feature_set_text(j->out, f, j->f_comb, comb);
       if (!st && n_votes >= 2) st = fl_feature_set_int(j->out, f, j->f_agree, agree);
-      if (!st && since && since[0]) st = fl_feature_set_text(j->out, f, j->f_since, since);
+      if (!st) st = fl__set_date(j->out, f, j->f_since, since);
       if (st) return fl__fail(j->ctx, FL_E_NOMEM, "out of memory");
     }
   }

@@ -16,6 +16,14 @@ expect_rc 0
 expect_in "$OUT" "(layer disagreement) written to"
 expect_eq "$(layers "$TMP/cc.gpkg" | tr '\n' ' ')" "claims disagreement settlement_agreement " \
   "layers of the output"
+# dates typed as dates (GeoPackage DATE: OGR and QGIS read a Date field)
+for col in "disagreement date_a" "disagreement date_b" "settlement_agreement date" \
+  "settlement_agreement disputed_since" "claims claim_date" "claims confirmed_date" "claims as_of_date"; do
+  # shellcheck disable=SC2086  # two words: layer and column
+  set -- $col
+  expect_in_so=$(ogrinfo -ro -so "$TMP/cc.gpkg" "$1" 2>/dev/null | grep -c "^$2: Date")
+  expect_eq "$expect_in_so" 1 "$1.$2 is a Date field"
+done
 # 50 settlements x 2 dates (both sources on each date)
 expect_eq "$(count "$TMP/cc.gpkg" settlement_agreement)" 100 "settlement_agreement rows"
 expect_eq "$(count "$TMP/cc.gpkg" claims)" 6 "one row per claim"

@@ -42,7 +42,7 @@ expect_near "$(sql "$TMP/cc.gpkg" "SELECT sum(area_km2) FROM disagreement WHERE 
 expect_near "$(sql "$TMP/cc.gpkg" "SELECT sum(area_km2) FROM disagreement WHERE date_a = '2025-03-08' AND side_a = 'UA'")" \
   1.254 0.01 0.001 "RU per ISW only on 2025-03-08"
 # Toretsk: DeepStateMap RU, ISW UA from the 2024-11-03/07 pair on
-expect_eq "$(sql "$TMP/cc.gpkg" "SELECT disputed_since FROM settlement_agreement WHERE name = 'Toretsk' AND date = '2025-03-08'")" \
+expect_eq "$(sql "$TMP/cc.gpkg" "SELECT CAST(disputed_since AS TEXT) FROM settlement_agreement WHERE name = 'Toretsk' AND date = '2025-03-08'")" \
   "2024-11-03" "Toretsk disputed since"
 if $PY "$ORACLE" "$TMP/two.gpkg" "$TMP/aoi.geojson" 10 "$TMP/cc.gpkg" "$P" "$SAMPLE/claims.geojson" \
   DeepStateMap >"$TMP/oracle.out" 2>&1; then pass; else

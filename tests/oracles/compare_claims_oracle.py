@@ -55,6 +55,11 @@ def day(d):
     return datetime.date.fromisoformat(d.replace("/", "-")[:10])
 
 
+def iso(v):
+    """A date as OGR gives it ('2024/11/03' for a Date field) in ISO form."""
+    return v.replace("/", "-") if isinstance(v, str) else v
+
+
 def snapshots(path):
     ds = ogr.Open(path)
     out = {}
@@ -107,8 +112,8 @@ def disagreement(snaps, aoi, tol):
 def compare_disagreement(want, ds):
     have = {}
     for f in ds.GetLayerByName("disagreement"):
-        k = tuple(f.GetField(x) for x in ("source_a", "side_a", "date_a", "source_b",
-                                          "side_b", "date_b"))
+        k = tuple(iso(f.GetField(x)) for x in ("source_a", "side_a", "date_a", "source_b",
+                                               "side_b", "date_b"))
         have[k] = have.get(k, 0.0) + f.GetField("area_km2")
     bad = 0
     for k, w in sorted(want.items()):
@@ -186,7 +191,7 @@ def compare_claims(snaps, ds, places, claims, ref, tol):
         p = g.Clone() if g is not None else by_name[c.GetField("settlement").lower()][0]
         want = verdict(snaps, ref, tol, p, c.GetField("side"), c.GetField("date"))
         h = have[c.GetFID()]
-        got = (h.GetField("status"), h.GetField("confirmed_date"), h.GetField("lag_days"))
+        got = (h.GetField("status"), iso(h.GetField("confirmed_date")), h.GetField("lag_days"))
         print("claim %d %s %s %s: frontline %s, oracle %s" % (
             c.GetFID(), c.GetField("settlement"), c.GetField("side"), c.GetField("date"),
             got, want))
