@@ -208,7 +208,7 @@ def main():
     want = disagreement(snaps, aoi, tol)
     if len(sys.argv) < 5:
         for k, v in sorted(want.items()):
-            print("%s %s %s vs %s %s %s: %.3f km2" % (k + (v,)))
+            print("%s %s %s vs %s %s %s: %.4f km2" % (k + (v,)))
         return 0
     ds = ogr.Open(sys.argv[4])
     bad = compare_disagreement(want, ds)
