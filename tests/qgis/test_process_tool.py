@@ -37,6 +37,10 @@ CASES = {
                             "control": "control.geojson", "front": "front.geojson",
                             "routes": "routes.geojson", "mask": "mask.geojson"}),
     "change": ("change", {"control": "control.geojson"}),
+    "compareclaims": ("compare-claims", {"control": "control.geojson",
+                                         "settlements": "settlements.geojson",
+                                         "claims": "claims.geojson", "reference": "source_ua",
+                                         "rule": "majority:source_ru"}),
 }
 
 case = sys.argv[1] if len(sys.argv) > 1 else ""
