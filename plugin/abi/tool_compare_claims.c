@@ -14,6 +14,10 @@
 
 #include "plugin_internal.h"
 
+/* ABI 1.2: the layers of the output file, each its own output in QGIS. */
+static const char *const layer_names[] = {"disagreement", "settlement_agreement", "claims",
+                                          NULL};
+
 static const fl_param_desc params[] = {
     FLP_P_LAYER("control", "Control areas",
                 "Polygon layer of the ground each side controls, with a side field and "
@@ -67,8 +71,13 @@ static const fl_param_desc params[] = {
     FLP_P_DATE_FIELD("control"),
     FLP_P_SOURCE_FILTER,
     FLP_P_DATE_FILTER,
-    FLP_P_OUTPUT("the comparison (layers 'disagreement' and, with settlements, "
-                 "'settlement_agreement', with claims, 'claims'; .gpkg or .sqlite)"),
+    {.name = "output", .title = "Output file",
+     .help = "File to write the comparison to: .gpkg or .sqlite, each result its own "
+             "layer: 'disagreement', with settlements 'settlement_agreement', with claims "
+             "'claims' (a .geojson holds one layer and is refused).",
+     .type = FL_PARAM_OUTPUT, .flags = 0, .unit = "", .default_text = NULL,
+     .min_value = -INFINITY, .max_value = INFINITY, .enum_values = layer_names, .parent = NULL,
+     .geometry = 0, .reserved = 0},
     FLP_P_OVERWRITE,
 };
 

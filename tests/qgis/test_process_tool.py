@@ -87,6 +87,12 @@ T.check(first and first in log, "the summary is in the Processing log: %r" % fir
 
 T.compare_outputs(cli_out, q_out, case)
 
+# ABI 1.2: each layer of a multi-layer output is an output of its own.
+if case == "compareclaims":
+    for layer in ("disagreement", "settlement_agreement", "claims"):
+        T.check(results.get("output_" + layer) == "%s|layername=%s" % (q_out, layer),
+                "results.output_%s names the layer: %r" % (layer, results.get("output_" + layer)))
+
 # Run again onto the existing file: QGIS replaces outputs without asking.
 rc, js, stdout, stderr = T.qgis_process(env, *q_args)
 T.check(rc == 0, "a second run onto the existing output succeeds (exit %d): %s"
