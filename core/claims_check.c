@@ -258,8 +258,19 @@ fl_status fl_claims_check(fl_ctx *ctx, const fl_layer *claims, const fl_claims_f
                                                                                 : "name")
                           : -1;
   if (j.f_side < 0 || j.f_date < 0) return ctx->status;
+  /* The claims' own geometries checked (CRS, coordinates) under their own
+   * name before they become places. */
+  size_t n_geom = 0;
+  for (size_t k = 0; k < claims->n_features; k++) n_geom += claims->features[k].geom != NULL;
+  fl__prepped cp;
+  fl_status st = FL_OK;
+  if (n_geom) { /* a layer of names only has nothing to check */
+    st = fl__prep_layer(ctx, claims, "claims", FL__WANT_POINT | FL__WANT_POLYGON, &cp);
+    if (st) return st;
+    fl__prep_free(ctx, &cp);
+  }
   j.c = calloc(claims->n_features ? claims->n_features : 1, sizeof *j.c);
-  fl_status st = j.c ? run(&j, control, opts, reference) : fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  st = j.c ? run(&j, control, opts, reference) : fl__fail(ctx, FL_E_NOMEM, "out of memory");
   free(j.c);
   fl_layer_destroy(ctx, j.places);
   fl_layer_destroy(ctx, j.status);
