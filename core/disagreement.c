@@ -138,16 +138,23 @@ static fl_status run(dis_job *j, const fl__prepped *cp, const fl_options *opts) 
   if (!j->cg || !j->built) return fl__fail(j->ctx, FL_E_NOMEM, "out of memory");
   if ((st = make_layer(j))) return st;
   int tol = opts->date_tolerance_days;
+  size_t n_pairs = 0;
   for (size_t a = 0; a < j->gr.n; a++) {
     for (size_t b = 0; b < j->gr.n; b++) {
       if (strcmp(j->gr.g[a].source, j->gr.g[b].source) >= 0) continue; /* (D5) */
       if (!fl__snapshots_paired(&j->gr, a, b, tol)) continue;
+      n_pairs++;
       if (!j->built[a] && (st = build_group(j, cp, a))) return st;
       if (!j->built[b] && (st = build_group(j, cp, b))) return st;
       if ((st = compare(j, a, b))) return st;
     }
     if ((st = fl__progress(j->ctx, (double)(a + 1) / (double)j->gr.n))) return st;
   }
+  if (j->src.n >= 2 && !n_pairs)
+    fl__warn(j->ctx, "disagreement: no snapshots of two sources of control layer '%s' lie "
+             "within %d day%s of each other, so nothing was compared; raise "
+             "@{date_tolerance_days}", j->control->name ? j->control->name : "?", tol,
+             tol == 1 ? "" : "s");
   return FL_OK;
 }
 

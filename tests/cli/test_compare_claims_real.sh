@@ -48,4 +48,24 @@ if $PY "$ORACLE" "$TMP/two.gpkg" "$TMP/aoi.geojson" 10 "$TMP/cc.gpkg" "$P" "$SAM
   DeepStateMap >"$TMP/oracle.out" 2>&1; then pass; else
   fail "compare-claims vs oracle: $(grep -E 'DIFF|Error' "$TMP/oracle.out" | head -5)"
 fi
+# The same figure in SQL (docs/sql.md, "Where two sources disagree"):
+# SpatiaLite's overlay measured with FL_Area, the hole kept (oracle 1.2538).
+MOD=$(dirname "$FRONTLINE")/mod_frontline.so
+if [ -r "$MOD" ]; then
+  R=$($PY - "$TMP/two.gpkg" "$MOD" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1]); c.enable_load_extension(True)
+c.load_extension("mod_spatialite"); c.load_extension(sys.argv[2].rsplit(".so", 1)[0])
+c.execute("SELECT EnableGpkgAmphibiousMode()")
+box = "BuildMbr(37, 47.9, 38.8, 48.9, 4326)"
+print("%.4f %.4f" % c.execute(
+    "SELECT FL_Area(ST_Difference(ST_Intersection(d.geom, %s), i.geom)),"
+    " FL_Area(ST_Difference(ST_Intersection(i.geom, %s), d.geom))"
+    " FROM control d JOIN control i ON d.date = i.date"
+    " WHERE d.source = 'DeepStateMap' AND i.source = 'ISW'" % (box, box)).fetchone())
+PY
+)
+  expect_near "${R%% *}" 557.9162 0.01 0.001 "SQL: RU per DeepStateMap only on 2025-03-08"
+  expect_near "${R##* }" 1.2538 0.001 0.001 "SQL: RU per ISW only on 2025-03-08"
+fi
 finish

@@ -71,6 +71,9 @@ START_TEST(test_disagreement_date_tolerance) {
   fl_layer *out = NULL;
   ck_assert_int_eq(fl_disagreement(ctx, l, &o, &out), FL_OK);
   ck_assert_uint_eq(out->n_features, 0);
+  ck_assert_msg(fl_ctx_warning_count(ctx) == 1 &&
+                    strstr(fl_ctx_warning(ctx, 0), "nothing was compared"),
+                "no pair: one warning that says so");
   fl_layer_destroy(ctx, out);
   o.date_tolerance_days = 2;
   ck_assert_int_eq(fl_disagreement(ctx, l, &o, &out), FL_OK);
