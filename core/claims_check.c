@@ -16,6 +16,8 @@
  *   (K4) otherwise contradicted when the last reference date counts and its
  *        holder is a side other than the claimed one (not contested, not
  *        unknown); else not_confirmed as of the last reference date.
+ *   (K5) a claimed side must be a side of the reference or "contested" (case
+ *        ignored), and the reference must have dates: else an error.
  * Not here: containment (settlement_status.c), sources (compare_sources.c).
  */
 #include <stdlib.h>
@@ -165,7 +167,7 @@ static fl_status judge(cl_job *j, size_t k, const char *reference) {
     last = date;
     last_holder = holder;
     last_counts = counts;
-    if (counts && !confirmed && !strcmp(holder, side)) {
+    if (counts && !confirmed && !strcasecmp(holder, side)) {
       confirmed = date;
       lag = day - j->c[k].day;
     }
@@ -197,6 +199,35 @@ static fl_status judge(cl_job *j, size_t k, const char *reference) {
   return s ? fl__fail(j->ctx, FL_E_NOMEM, "out of memory") : FL_OK;
 }
 
+/* (K5) every claimed side is a side of the reference (its settlement-status
+ * columns share_<side>) or "contested", case ignored: a misspelt side would
+ * otherwise read as contradicted. */
+static fl_status check_sides(cl_job *j, const char *reference) {
+  const fl_layer *st = j->status, *cl = j->claims;
+  char sides[400] = "";
+  size_t at = 0;
+  for (size_t i = 0; i < st->n_fields; i++) {
+    const char *n = st->fields[i].name;
+    if (strncmp(n, "share_", 6) || !strcmp(n + 6, FL__CONTESTED) || at >= sizeof sides) continue;
+    at += (size_t)snprintf(sides + at, sizeof sides - at, "%s, ", n + 6);
+  }
+  for (size_t k = 0; k < cl->n_features; k++) {
+    const char *side = text_of(cl, &cl->features[k], j->f_side);
+    int ok = !strcasecmp(side, FL__CONTESTED);
+    char want[160];
+    for (size_t i = 0; !ok && i < st->n_fields; i++) {
+      snprintf(want, sizeof want, "share_%s", side);
+      ok = !strcasecmp(st->fields[i].name, want);
+    }
+    if (!ok)
+      return fl__fail(j->ctx, FL_E_FIELD, "@{claims} layer '%s', feature %lld: field '%s' is "
+                      "'%s', which is no side of reference '%s' (its sides: %scontested); "
+                      "spell it as the control layer's sides after @{side_map}", cl->name,
+                      (long long)cl->features[k].fid, j->fl->side, side, reference, sides);
+  }
+  return FL_OK;
+}
+
 static fl_status run(cl_job *j, const fl_layer *control, const fl_options *opts,
                      const char *reference) {
   fl__sources src;
@@ -214,7 +245,13 @@ static fl_status run(cl_job *j, const fl_layer *control, const fl_options *opts,
   fl__groups gr;
   if (!st && !(st = fl__groups_build(j->ctx, control, &src.s[r].o, &gr))) {
     j->ref_dates = fl__date_type(&gr); /* (R3) */
+    int dated = 1;
+    for (size_t g = 0; g < gr.n; g++) dated = dated && gr.g[g].date[0];
     fl__groups_free(&gr);
+    if (!dated) /* (K3) needs dates */
+      st = fl__fail(j->ctx, FL_E_FIELD, "@{claims} are checked against dated snapshots, but "
+                    "source '%s' of control layer '%s' has features without a date; fill the "
+                    "date field or name it with @{date_field}", src.s[r].name, control->name);
   }
   if (!st) st = make_places(j);
   if (!st) {
@@ -224,6 +261,7 @@ static fl_status run(cl_job *j, const fl_layer *control, const fl_options *opts,
   }
   if (!st && fl_layer_field_index(j->status, "settlement_fid") < 0)
     st = fl__fail(j->ctx, FL_E_GEOM, "claims: the settlement-status rows lack a column");
+  if (!st) st = check_sides(j, src.s[r].name);
   if (!st) st = make_layer(j);
   for (size_t k = 0; !st && k < j->claims->n_features; k++)
     st = judge(j, k, src.s[r].name);

@@ -178,6 +178,7 @@ JSON_FIXTURES.update({
     "claims_lat95.geojson": fc([feat(point(37.8, 95), {"settlement": "x", "side": "RU", "date": "2024-10-01"})]),
     "claims_no_date.geojson": fc([feat(point(37.8, 48.4), {"settlement": "x", "side": "RU", "date": "soon"})]),
     "claims_twice_named.geojson": fc([feat(None, {"settlement": "Twin", "side": "RU", "date": "2024-10-01"})]),
+    "claims_unknown_side.geojson": fc([feat(point(37.8, 48.4), {"settlement": "x", "side": "Russia", "date": "2024-10-01"})]),
     "settlements_twins.geojson": fc([feat(point(37.6, 48.3), {"name": "Twin"}), feat(point(37.9, 48.3), {"name": "Twin"})]),
 })
 

@@ -325,6 +325,15 @@ START_TEST(test_claims_bad_input) {
   fl_feature_set_text(c, &c->features[0], fl_layer_field_index(c, "settlement"), "A");
   ck_assert_int_eq(fl_claims_check(ctx, c, &cf, s, l, &o, "s7", &out), FL_E_ARG);
   FL_ASSERT_MSG_HAS(ctx, "reference 's7' must name a source of control layer 'control'");
+  fl_feature_set_text(c, &c->features[0], fl_layer_field_index(c, "side"), "Russia");
+  ck_assert_int_eq(fl_claims_check(ctx, c, &cf, s, l, &o, "s1", &out), FL_E_FIELD); /* (K5) */
+  FL_ASSERT_MSG_HAS(ctx, "field 'side' is 'Russia', which is no side of reference 's1' "
+                         "(its sides: ru, ua, contested)");
+  fl_feature_set_text(c, &c->features[0], fl_layer_field_index(c, "side"), "RU");
+  ck_assert_int_eq(fl_claims_check(ctx, c, &cf, s, l, &o, "s1", &out), FL_OK); /* case ignored */
+  ck_assert_str_eq(txt(out, &out->features[0], "status"), "confirmed");
+  fl_layer_destroy(ctx, out);
+  out = NULL;
   fl_feature_set_text(c, &c->features[0], fl_layer_field_index(c, "date"), "July");
   ck_assert_int_eq(fl_claims_check(ctx, c, &cf, s, l, &o, "s1", &out), FL_E_FIELD);
   FL_ASSERT_MSG_HAS(ctx, "field 'date' is not a date");
