@@ -48,6 +48,25 @@ if $PY "$ORACLE" "$TMP/two.gpkg" "$TMP/aoi.geojson" 10 "$TMP/cc.gpkg" "$P" "$SAM
   DeepStateMap >"$TMP/oracle.out" 2>&1; then pass; else
   fail "compare-claims vs oracle: $(grep -E 'DIFF|Error' "$TMP/oracle.out" | head -5)"
 fi
+# DeepStateMap with its grey zone (contested is a value) against ISW, 4 days
+# apart: every sum against the oracle's overlay (--min-area-km2 0: nothing
+# closed or dropped, as the oracle keeps all).
+R1=$C/deepstate_raw_status_20241107.geojson
+ogr2ogr -f GPKG "$TMP/grey.gpkg" "$R1" -nln control \
+  -sql "SELECT status, 'DeepStateMap' AS source, '2024-11-07' AS date FROM deepstate_raw_status_20241107" 2>/dev/null
+ogr2ogr -f GPKG -append "$TMP/grey.gpkg" "$C/isw_control_simplified_20241103.geojson" -nln control \
+  -sql "SELECT 'occupied' AS status, 'ISW' AS source, '2024-11-03' AS date FROM isw_control_simplified_20241103" 2>/dev/null
+run run compare-claims --control "$TMP/grey.gpkg" --side-field status \
+  --side-map "occupied,occupied_before_2022=RU;liberated=UA;unknown_grey_zone=contested" \
+  --other-side UA --aoi "$TMP/aoi.geojson" --date-tolerance-days 4 --min-area-km2 0 --output "$TMP/grey_out.gpkg"
+expect_rc 0
+expect_eq "$(sql "$TMP/grey_out.gpkg" "SELECT count(*) FROM disagreement WHERE side_a = 'contested'")" 2 \
+  "grey zone rows: contested against RU and against UA"
+if $PY "$ORACLE" --grey "$R1" "$C/isw_control_simplified_20241103.geojson" "$TMP/aoi.geojson" \
+  "$TMP/grey_out.gpkg" >"$TMP/grey_oracle.out" 2>&1; then pass; else
+  fail "grey zone vs oracle: $(grep -E 'DIFF|Error' "$TMP/grey_oracle.out" | head -4)"
+fi
+
 # The same figure in SQL (docs/sql.md, "Where two sources disagree"):
 # SpatiaLite's overlay measured with FL_Area, the hole kept (oracle 1.2538).
 MOD=$(dirname "$FRONTLINE")/mod_frontline.so

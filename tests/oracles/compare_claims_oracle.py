@@ -17,6 +17,12 @@ occupied ground), worked out with OGR overlays and pyproj geodesic areas only
              reference date counts and shows the other side; else not_confirmed
 
 Usage: compare_claims_oracle.py CONTROL.gpkg AOI.geojson TOL [OUT.gpkg PLACES CLAIMS REF]
+       compare_claims_oracle.py --grey RAW_STATUS.geojson ONE_SIDED.geojson AOI.geojson OUT.gpkg
+The --grey form: DeepStateMap's raw polygons with their grey zone
+(occupied, occupied_before_2022 -> RU; unknown_grey_zone -> contested; the
+rest of the AOI UA) against a one-sided source (RU inside, UA outside), the
+four sums RU/UA, UA/RU, contested/RU, contested/UA of a run with
+--min-area-km2 0.
 CONTROL holds the sources' occupied polygons with fields source, date. With
 OUT, compares every disagreement sum within 0.1 % + 0.01 km², every
 holder, combined holder and agreement of settlement_agreement, and every
@@ -201,7 +207,42 @@ def compare_claims(snaps, ds, places, claims, ref, tol):
     return bad
 
 
+def union(path, keep=lambda f: True):
+    ds = ogr.Open(path)
+    g = None
+    for f in ds.GetLayer(0):
+        if keep(f):
+            h = f.GetGeometryRef().Clone().MakeValid()
+            g = h if g is None else g.Union(h)
+    return g
+
+
+def grey(raw, other, aoi_path, out):
+    aoi = aoi_of(aoi_path)
+    ru = union(raw, lambda f: f.GetField("status") in ("occupied", "occupied_before_2022"))
+    zone = union(raw, lambda f: f.GetField("status") == "unknown_grey_zone")
+    ru, zone, o = ru.Intersection(aoi), zone.Intersection(aoi), union(other).Intersection(aoi)
+    want = {("RU", "UA"): km2(ru.Difference(o)),
+            ("UA", "RU"): km2(o.Difference(ru).Difference(zone)),
+            ("contested", "RU"): km2(zone.Intersection(o)),
+            ("contested", "UA"): km2(zone.Difference(o))}
+    ds = ogr.Open(out)
+    have = {}
+    for f in ds.GetLayerByName("disagreement"):
+        k = (f.GetField("side_a"), f.GetField("side_b"))
+        have[k] = have.get(k, 0.0) + f.GetField("area_km2")
+    bad = 0
+    for k, w in sorted(want.items()):
+        h = have.get(k, 0.0)
+        ok = abs(h - w) <= 0.001 * w + 0.01
+        print("%s/%s: frontline %.4f oracle %.4f km2%s" % (k + (h, w, "" if ok else "  DIFF")))
+        bad += not ok
+    return 1 if bad else 0
+
+
 def main():
+    if sys.argv[1] == "--grey":
+        return grey(*sys.argv[2:6])
     snaps = snapshots(sys.argv[1])
     aoi = aoi_of(sys.argv[2])
     tol = int(sys.argv[3])
