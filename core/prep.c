@@ -340,7 +340,8 @@ fl_status fl__copy_values(fl_layer *dst, fl_feature *df, const fl_layer *src,
     switch (src->fields[i].type) {
     case FL_FIELD_INTEGER: st = fl_feature_set_int(dst, df, map[i], v->i); break;
     case FL_FIELD_REAL: st = fl_feature_set_real(dst, df, map[i], v->d); break;
-    case FL_FIELD_TEXT: st = fl_feature_set_text(dst, df, map[i], v->s ? v->s : ""); break;
+    case FL_FIELD_TEXT:
+    case FL_FIELD_DATE: st = fl_feature_set_text(dst, df, map[i], v->s ? v->s : ""); break;
     }
     if (st) return st;
   }

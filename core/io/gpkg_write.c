@@ -116,7 +116,10 @@ static fl_status srs_row(writer *w, int srid) {
 }
 
 static const char *sql_type(fl_field_type t) {
-  return t == FL_FIELD_INTEGER ? "INTEGER" : t == FL_FIELD_REAL ? "REAL" : "TEXT";
+  return t == FL_FIELD_INTEGER ? "INTEGER"
+         : t == FL_FIELD_REAL  ? "REAL"
+         : t == FL_FIELD_DATE  ? "DATE" /* GeoPackage 1.2, 1.1.1.1.1: ISO 8601 text */
+                               : "TEXT";
 }
 
 /* (P2): the triggers of GeoPackage 1.2, Annex F.3 (rtree_index). */

@@ -86,7 +86,9 @@ int fl_layer_field_index(const fl_layer *l, const char *name) {
 
 int fl_layer_add_field(fl_layer *l, const char *name, fl_field_type type) {
   if (!l || !name || l->n_fields >= INT32_MAX) return -1;
-  if (type != FL_FIELD_INTEGER && type != FL_FIELD_REAL && type != FL_FIELD_TEXT) return -1;
+  if (type != FL_FIELD_INTEGER && type != FL_FIELD_REAL && type != FL_FIELD_TEXT &&
+      type != FL_FIELD_DATE)
+    return -1;
   if (fl_layer_field_index(l, name) >= 0) return -1;
   size_t n = l->n_fields;
   if (n == 0 || is_pow2(n)) {

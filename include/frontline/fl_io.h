@@ -22,7 +22,11 @@ extern "C" {
 typedef enum fl_field_type {
   FL_FIELD_INTEGER = 1, /* 64-bit integer           */
   FL_FIELD_REAL = 2,    /* double                   */
-  FL_FIELD_TEXT = 3     /* UTF-8 text               */
+  FL_FIELD_TEXT = 3,    /* UTF-8 text               */
+  FL_FIELD_DATE = 4     /* a date: ISO 8601 text "YYYY-MM-DD" held like
+                           FL_FIELD_TEXT (fl_feature_set_text), declared
+                           DATE in GeoPackage and SpatiaLite so that GIS
+                           read it as a date. Readers give TEXT. @since 0.2 */
 } fl_field_type;
 
 typedef struct fl_field {
@@ -34,7 +38,7 @@ typedef struct fl_value {
   int is_null;          /* nonzero: SQL NULL / JSON null / absent */
   int64_t i;            /* FL_FIELD_INTEGER */
   double d;             /* FL_FIELD_REAL */
-  char *s;              /* FL_FIELD_TEXT, owned by the layer */
+  char *s;              /* FL_FIELD_TEXT and FL_FIELD_DATE, owned by the layer */
 } fl_value;
 
 typedef struct fl_feature {

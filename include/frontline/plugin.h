@@ -32,7 +32,7 @@ extern "C" {
 #endif
 
 #define FL_PLUGIN_ABI_MAJOR 1
-#define FL_PLUGIN_ABI_MINOR 1
+#define FL_PLUGIN_ABI_MINOR 2
 #define FL_PLUGIN_ENTRY "fl_plugin_query"
 
 #if defined(_WIN32)
@@ -78,7 +78,10 @@ typedef struct fl_param_desc {
   const char *default_text;       /* default as a string, or NULL                   */
   double min_value;               /* numbers: bounds (-inf/inf when none)           */
   double max_value;
-  const char *const *enum_values; /* FL_PARAM_ENUM: NULL-terminated                 */
+  const char *const *enum_values; /* FL_PARAM_ENUM: NULL-terminated; FL_PARAM_OUTPUT
+                                     (ABI 1.2): the layers the file holds when a tool
+                                     writes several (a run may leave some out),
+                                     NULL-terminated; NULL: one layer               */
   const char *parent;             /* FL_PARAM_FIELD: name of its layer parameter    */
   uint32_t geometry;              /* FL_PARAM_LAYER: FL_GEOM_* accepted             */
   uint32_t reserved;

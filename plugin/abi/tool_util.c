@@ -289,6 +289,7 @@ double flp_value_num(const fl_layer *l, const fl_feature *f, int field) {
   switch (l->fields[field].type) {
   case FL_FIELD_INTEGER: return (double)f->values[field].i;
   case FL_FIELD_REAL: return f->values[field].d;
+  case FL_FIELD_DATE: return NAN;
   case FL_FIELD_TEXT: {
     char *end = NULL;
     const char *s = f->values[field].s;
@@ -301,7 +302,8 @@ double flp_value_num(const fl_layer *l, const fl_feature *f, int field) {
 
 const char *flp_value_str(const fl_layer *l, const fl_feature *f, int field) {
   if (field < 0 || (size_t)field >= l->n_fields || f->values[field].is_null) return NULL;
-  return l->fields[field].type == FL_FIELD_TEXT ? f->values[field].s : NULL;
+  fl_field_type t = l->fields[field].type;
+  return t == FL_FIELD_TEXT || t == FL_FIELD_DATE ? f->values[field].s : NULL;
 }
 
 double flp_sum_field(const fl_layer *l, const char *field) {
@@ -332,7 +334,7 @@ void flp_json_rows(flp_run *r, const char *key, const fl_layer *l, const char *c
       flp_buf_printf(&b, ":");
       if (f->values[i].is_null) {
         flp_buf_printf(&b, "null");
-      } else if (l->fields[i].type == FL_FIELD_TEXT) {
+      } else if (l->fields[i].type == FL_FIELD_TEXT || l->fields[i].type == FL_FIELD_DATE) {
         flp_buf_json_string(&b, f->values[i].s);
       } else if (l->fields[i].type == FL_FIELD_INTEGER) {
         flp_buf_printf(&b, "%lld", (long long)f->values[i].i);

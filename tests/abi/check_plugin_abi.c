@@ -282,6 +282,13 @@ START_TEST(test_params_names_unique_snake) {
                     "%s.%s: raster output flag on a non-output (ABI 1.1)", t->id, p->name);
       ck_assert_msg(p->type >= FL_PARAM_LAYER && p->type <= FL_PARAM_RASTER,
                     "%s.%s: bad type %d", t->id, p->name, p->type);
+      /* ABI 1.2: an output's layer names are lowercase identifiers, never a
+       * parameter's name (QGIS names each layer's output after it). */
+      for (int v = 0; p->type == FL_PARAM_OUTPUT && p->enum_values && p->enum_values[v]; v++) {
+        const char *ln = p->enum_values[v];
+        ck_assert_msg(strspn(ln, "abcdefghijklmnopqrstuvwxyz0123456789_") == strlen(ln) && *ln,
+                      "%s.%s: layer name '%s' is not a lowercase identifier", t->id, p->name, ln);
+      }
     }
   }
 }

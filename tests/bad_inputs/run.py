@@ -173,6 +173,15 @@ def gpb_line(pts, srid=4326):
     wkb = struct.pack("<BII", 1, 2, len(pts)) + b"".join(struct.pack("<dd", x, y) for x, y in pts)
     return b"GP" + bytes([0, 1]) + struct.pack("<i", srid) + wkb
 
+# compare-claims (issue 12): claims that cannot be checked.
+JSON_FIXTURES.update({
+    "claims_lat95.geojson": fc([feat(point(37.8, 95), {"settlement": "x", "side": "RU", "date": "2024-10-01"})]),
+    "claims_no_date.geojson": fc([feat(point(37.8, 48.4), {"settlement": "x", "side": "RU", "date": "soon"})]),
+    "claims_twice_named.geojson": fc([feat(None, {"settlement": "Twin", "side": "RU", "date": "2024-10-01"})]),
+    "claims_unknown_side.geojson": fc([feat(point(37.8, 48.4), {"settlement": "x", "side": "Russia", "date": "2024-10-01"})]),
+    "settlements_twins.geojson": fc([feat(point(37.6, 48.3), {"name": "Twin"}), feat(point(37.9, 48.3), {"name": "Twin"})]),
+})
+
 def write_fixtures(d):
     for name, obj in JSON_FIXTURES.items():
         with open(os.path.join(d, name), "w") as f:

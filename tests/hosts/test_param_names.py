@@ -25,7 +25,13 @@ In QGIS's spelling (plugin/qgis/frontline/abi.py, the code the provider
 uses): no token is left, no CLI flag appears. Finally a static rule: no string
 in core/ or plugin/abi/ names a CLI flag ("--name"); the faces spell.
 
+Tools whose error paths lie behind optional inputs get them in their baseline
+(EXTRA_BASE: compare-claims runs with settlements, claims and a reference, so
+that its rule, reference and claims fields reach core), and a few values of
+their own (EXTRA_BAD).
+
 Run: /usr/bin/python3 test_param_names.py PLUGIN_LIB CLI SAMPLE_DATA SOURCE_DIR
+(FL_PARAM_NAMES_TOOLS=id,id: only those tools, for a quick run.)
 Exit 0 passed, 1 failed.
 """
 import concurrent.futures
@@ -52,6 +58,19 @@ LAYERS = {  # sample layers by geometry bit
 }
 INVALID = sorted(os.path.join(SAMPLE, "invalid", f) for f in os.listdir(os.path.join(SAMPLE, "invalid")))
 ROUTES = os.path.join(SAMPLE, "routes.geojson")
+CLAIMS = os.path.join(SAMPLE, "claims.geojson")
+# Optional inputs that open a tool's further error paths, in its baseline.
+EXTRA_BASE = {
+    "compare-claims": [("settlements", LAYERS[abi.GEOM_POINT]), ("claims", CLAIMS),
+                       ("reference", "source_ua")],
+}
+# Values of a parameter that reach rules of its own, besides its type's.
+EXTRA_BAD = {
+    ("compare-claims", "rule"): ["vote", "majority:source_ua,source_ru", "priority:nobody",
+                                 "priority:"],
+    ("compare-claims", "reference"): ["", "source_ua,source_ru"],
+    ("compare-claims", "claims"): [LAYERS[abi.GEOM_POINT]],  # no side field
+}
 
 
 def fail(msg):
@@ -62,6 +81,8 @@ def fail(msg):
 def good_layer(p):
     if p.name == "routes":
         return ROUTES
+    if p.name == "claims":
+        return CLAIMS
     if p.name == "observers":  # on the sample DEM (settlements reach beyond it)
         return os.path.join(SAMPLE, "positions.geojson")
     for bit in (abi.GEOM_POLYGON, abi.GEOM_LINE, abi.GEOM_POINT):
@@ -88,7 +109,7 @@ def base_args(tool, out):
             args.append((p.name, good_layer(p)))
         elif p.type == abi.PARAM_RASTER and not p.optional:
             args.append((p.name, os.path.join(SAMPLE, "dem_toretsk.tif")))
-    return args
+    return args + EXTRA_BASE.get(tool.id, [])
 
 
 def bad_values(p, existing_out):
@@ -134,7 +155,7 @@ def cases(tool):
     found.append(("unknown parameter", base + [("snapm", "1")]))
     found.append(("duplicate", base + [base[0]]))
     for p in tool.params:
-        for v in bad_values(p, existing):
+        for v in bad_values(p, existing) + EXTRA_BAD.get((tool.id, p.name), []):
             args = [(k, x) for k, x in base if k != p.name] + [(p.name, v)]
             if p.type == abi.PARAM_FIELD and p.parent and p.parent not in dict(base):
                 parent = tool.param(p.parent)
@@ -211,7 +232,10 @@ def main():
     lib = abi.Library(PLUGIN)
     total = failed_runs = 0
     pool = concurrent.futures.ThreadPoolExecutor(2)
+    only = [t for t in os.environ.get("FL_PARAM_NAMES_TOOLS", "").split(",") if t]
     for tool in lib.tools:
+        if only and tool.id not in only:
+            continue
         flags = cli_flags(tool.id)
         if len(flags) <= len(HOST_OPTIONS):
             fail("frontline help %s lists no options" % tool.id)

@@ -37,6 +37,10 @@ CASES = {
                             "control": "control.geojson", "front": "front.geojson",
                             "routes": "routes.geojson", "mask": "mask.geojson"}),
     "change": ("change", {"control": "control.geojson"}),
+    "compareclaims": ("compare-claims", {"control": "control.geojson",
+                                         "settlements": "settlements.geojson",
+                                         "claims": "claims.geojson", "reference": "source_ua",
+                                         "rule": "majority:source_ru"}),
 }
 
 case = sys.argv[1] if len(sys.argv) > 1 else ""
@@ -82,6 +86,12 @@ first = cli_summary.splitlines()[0].replace(cli_out, q_out) if cli_summary else 
 T.check(first and first in log, "the summary is in the Processing log: %r" % first)
 
 T.compare_outputs(cli_out, q_out, case)
+
+# ABI 1.2: each layer of a multi-layer output is an output of its own.
+if case == "compareclaims":
+    for layer in ("disagreement", "settlement_agreement", "claims"):
+        T.check(results.get("output_" + layer) == "%s|layername=%s" % (q_out, layer),
+                "results.output_%s names the layer: %r" % (layer, results.get("output_" + layer)))
 
 # Run again onto the existing file: QGIS replaces outputs without asking.
 rc, js, stdout, stderr = T.qgis_process(env, *q_args)

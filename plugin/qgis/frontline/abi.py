@@ -21,7 +21,7 @@ from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_double, c_int32, 
                     c_uint32, c_void_p)
 
 ABI_MAJOR = 1          # FL_PLUGIN_ABI_MAJOR this mirror speaks
-ABI_MINOR = 1          # FL_PLUGIN_ABI_MINOR this mirror was written for
+ABI_MINOR = 2          # FL_PLUGIN_ABI_MINOR this mirror was written for
 ENTRY = "fl_plugin_query"
 
 # fl_param_type

@@ -25,7 +25,8 @@ import time
 
 from qgis.core import (QgsProcessing, QgsProcessingAlgorithm, QgsProcessingContext,
                        QgsProcessingException,
-                       QgsProcessingOutputString, QgsProcessingParameterBoolean,
+                       QgsProcessingOutputString, QgsProcessingOutputVectorLayer,
+                       QgsProcessingParameterBoolean,
                        QgsProcessingParameterDefinition, QgsProcessingParameterDistance,
                        QgsProcessingParameterEnum, QgsProcessingParameterFeatureSource,
                        QgsProcessingParameterField,
@@ -51,6 +52,12 @@ def algorithm_name(tool_id):
     """QGIS algorithm names are lowercase alphanumeric: 'settlement-status' ->
     'settlementstatus'."""
     return re.sub(r"[^a-z0-9]", "", tool_id.lower())
+
+
+def layer_output_name(param, layer):
+    """The output of one layer of a multi-layer output file (ABI 1.2):
+    'output' + 'claims' -> 'output_claims' (never a parameter's name)."""
+    return "%s_%s" % (param, layer)
 
 
 def _geometry_types(bits):
@@ -164,6 +171,12 @@ class FrontlineAlgorithm(QgsProcessingAlgorithm):
             if p.advanced:
                 qp.setFlags(qp.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
             self.addParameter(qp)
+            if p.type == abi.PARAM_OUTPUT:
+                # ABI 1.2: an output file of several layers names them; each
+                # is an output of its own, so that models can chain them.
+                for layer in p.enum_values:
+                    self.addOutput(QgsProcessingOutputVectorLayer(
+                        layer_output_name(p.name, layer), "Layer '%s'" % layer))
         self.addOutput(QgsProcessingOutputString(SUMMARY_OUTPUT, "Summary"))
 
     def _make_parameter(self, p):
@@ -305,6 +318,10 @@ class FrontlineAlgorithm(QgsProcessingAlgorithm):
         results = {SUMMARY_OUTPUT: summary or ""}
         for p, path in outputs:
             results[p.name] = path
+            held = list_layers(path) if p.enum_values else []
+            for layer in p.enum_values:
+                if layer in held:
+                    results[layer_output_name(p.name, layer)] = "%s|layername=%s" % (path, layer)
             self._load_on_completion(p, path, context)
         return results
 
