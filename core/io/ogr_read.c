@@ -12,8 +12,8 @@
  *        or a match of confidence >= 90); a CRS with no EPSG code is
  *        reprojected to lon/lat (EPSG:4326) with a warning; no CRS at all
  *        gives SRID 0, which the tools treat as for any other format;
- *   (O3) fields: OGR integers -> INTEGER, reals -> REAL, everything else
- *        (dates included, as ISO text) -> TEXT; a field that is unset or
+ *   (O3) fields: OGR integers -> INTEGER, reals -> REAL, dates -> DATE
+ *        (ISO text), everything else (date-times as ISO text) -> TEXT; a field that is unset or
  *        null -> NULL;
  *   (O4) geometries go through WKB into GEOS (fl_geom_from_blob); an empty
  *        geometry is no geometry; one that does not decode fails naming the
@@ -113,6 +113,7 @@ static fl_status add_fields(ogr_job *j, OGRFeatureDefnH defn) {
     OGRFieldType t = OGR_Fld_GetType(fd);
     fl_field_type ft = t == OFTInteger || t == OFTInteger64 ? FL_FIELD_INTEGER
                        : t == OFTReal                       ? FL_FIELD_REAL
+                       : t == OFTDate                       ? FL_FIELD_DATE
                                                             : FL_FIELD_TEXT; /* (O3) */
     j->field_of[i] = fl_layer_add_field(j->out, OGR_Fld_GetNameRef(fd), ft);
     if (j->field_of[i] < 0)
@@ -152,6 +153,23 @@ static fl_status read_geom(ogr_job *j, OGRFeatureH f, GEOSGeometry **out) {
   return st;
 }
 
+/* (O3) A field as text; dates and date-times in ISO 8601, not OGR's
+ * "2024/10/15". Borrowed: valid until the next call. */
+static const char *iso_text(OGRFeatureH f, int i) {
+  static _Thread_local char buf[40];
+  OGRFieldType t = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, i));
+  int y, mo, d, h, mi, tz;
+  float sec;
+  if ((t != OFTDate && t != OFTDateTime) ||
+      !OGR_F_GetFieldAsDateTimeEx(f, i, &y, &mo, &d, &h, &mi, &sec, &tz))
+    return OGR_F_GetFieldAsString(f, i);
+  if (t == OFTDate)
+    snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, mo, d);
+  else
+    snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, h, mi, (int)sec);
+  return buf;
+}
+
 static fl_status read_feature(ogr_job *j, OGRFeatureH f, int n_fields) {
   GEOSGeometry *geom = NULL;
   fl_status st = read_geom(j, f, &geom);
@@ -164,7 +182,7 @@ static fl_status read_feature(ogr_job *j, OGRFeatureH f, int n_fields) {
     switch (j->out->fields[k].type) {
     case FL_FIELD_INTEGER: st = fl_feature_set_int(j->out, ff, k, OGR_F_GetFieldAsInteger64(f, i)); break;
     case FL_FIELD_REAL: st = fl_feature_set_real(j->out, ff, k, OGR_F_GetFieldAsDouble(f, i)); break;
-    default: st = fl_feature_set_text(j->out, ff, k, OGR_F_GetFieldAsString(f, i)); break;
+    default: st = fl_feature_set_text(j->out, ff, k, iso_text(f, i)); break;
     }
   }
   return st ? fl__fail(j->ctx, FL_E_NOMEM, "out of memory") : FL_OK;

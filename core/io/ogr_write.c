@@ -10,8 +10,8 @@
  *         the atomic rename and the lock of rules W1-W5 hold for these
  *         formats as for the others; a short write (disk full) fails naming
  *         the output;
- *   (OW3) fields keep their types (INTEGER -> Integer64, REAL -> Real, TEXT
- *         -> String), NULL stays unset; the CRS is the layer's EPSG code
+ *   (OW3) fields keep their types (INTEGER -> Integer64, REAL -> Real, DATE
+ *         -> Date, TEXT -> String), NULL stays unset; the CRS is the layer's EPSG code
  *         (KML is reprojected to WGS84 by OGR, as the format requires);
  *   (OW4) FlatGeobuf, CSV and GeoJSONSeq hold one layer: more are refused
  *         by source.c before any work, as for GeoJSON.
@@ -118,6 +118,7 @@ static fl_status write_layer(fl_ctx *ctx, GDALDatasetH ds, const ogr_writer *w, 
     fl_field_type t = l->fields[k].type;
     OGRFieldDefnH fd = OGR_Fld_Create(l->fields[k].name, t == FL_FIELD_INTEGER ? OFTInteger64
                                                          : t == FL_FIELD_REAL  ? OFTReal
+                                                         : t == FL_FIELD_DATE  ? OFTDate
                                                                                : OFTString);
     OGRErr e = OGR_L_CreateField(ol, fd, 1);
     OGR_Fld_Destroy(fd);
