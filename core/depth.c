@@ -172,6 +172,20 @@ static fl_status search(depth_job *job, const GEOSGeometry *geom) {
   return st;
 }
 
+fl_status fl__depth_m_indexed(fl_ctx *ctx, const GEOSGeometry *geom, const fl_dist_index *idx,
+                              double *out_m) {
+  if (!geom || GEOSisEmpty_r(ctx->geos, geom) == 1)
+    return fl__fail(ctx, FL_E_GEOM, "depth: both geometries must be non-empty");
+  const GEOSPreparedGeometry *prep = GEOSPrepare_r(ctx->geos, geom);
+  if (!prep) return fl__fail_geos(ctx, "depth: prepare");
+  depth_job job = {ctx, idx, prep, 0.0, 0};
+  fl__each_seq(ctx->geos, geom, add_vertices, &job);
+  fl_status st = job.failed ? fl_ctx_status(ctx) : search(&job, geom);
+  GEOSPreparedGeom_destroy_r(ctx->geos, prep);
+  if (st == FL_OK) *out_m = job.best;
+  return st;
+}
+
 fl_status fl_depth_m(fl_ctx *ctx, const GEOSGeometry *geom, const GEOSGeometry *from,
                      double *out_m) {
   if (!geom || !from || GEOSisEmpty_r(ctx->geos, geom) == 1 ||
