@@ -37,6 +37,9 @@ CASES = {
                             "control": "control.geojson", "front": "front.geojson",
                             "routes": "routes.geojson", "mask": "mask.geojson"}),
     "change": ("change", {"control": "control.geojson"}),
+    "change_sectors": ("change", {"control": "control.geojson",
+                                  "settlements": "settlements.geojson",
+                                  "sectors": "mask.geojson"}),
 }
 
 case = sys.argv[1] if len(sys.argv) > 1 else ""
