@@ -10,6 +10,9 @@
  *         0.1 %)); NULL when that date has no front.
  *   (CA2) the largest depth per side gained and sector feeds change_summary
  *         (C9).
+ *   (CA3) when the search cannot settle within its bound (depth.c, P3), the
+ *         polygon's depth is NULL with a warning, and so is the largest depth
+ *         of its side and sector: never a figure it cannot vouch for.
  * Not here: the front (change_held.c), the search (depth.c).
  */
 #include <stdlib.h>
@@ -65,8 +68,17 @@ static fl_status one(fl__change_job *j, size_t g0, size_t g1, const char *sa, co
     return FL_OK;
   }
   if (idx && (st = fl__depth_m_indexed(ctx, poly, idx, &depth))) {
-    GEOSGeom_destroy_r(ctx->geos, poly);
-    return st;
+    if (st != FL_E_GEOM) {
+      GEOSGeom_destroy_r(ctx->geos, poly);
+      return st;
+    }
+    /* (CA3) a search that cannot vouch for its figure leaves it empty */
+    fl__warn(ctx, "change: the depth of a polygon of %.3f km² gained by %s between %s and %s "
+             "is left empty (%s)", km2, sb, j->gr.g[g0].date, j->gr.g[g1].date,
+             fl_ctx_errmsg(ctx));
+    fl_ctx_clear_error(ctx);
+    depth = -2;
+    st = FL_OK;
   }
   GEOSGeometry *out = NULL;
   if ((st = fl__to_layer_crs(ctx, poly, j->in->control->srid, &out))) return st;
@@ -103,10 +115,11 @@ fl_status fl__advance_rows(fl__change_job *j, size_t g0, size_t g1, const char *
     GEOSSetSRID_r(ctx->geos, poly, 4326);
     double depth = -1;
     st = one(j, g0, g1, sa, sb, poly, k, idx, &depth);
-    if (st || depth < 0) continue;
-    double *whole = &s->max_depth_m[q * s->n_cols]; /* (CA2) */
-    if (depth > *whole) *whole = depth;
-    if (k >= 0 && depth > whole[k + 1]) whole[k + 1] = depth;
+    if (st || depth == -1) continue;
+    double *whole = &s->max_depth_m[q * s->n_cols]; /* (CA2); -2 stays: (CA3) */
+    if (depth == -2 || (*whole != -2 && depth > *whole)) *whole = depth;
+    if (k >= 0 && (depth == -2 || (whole[k + 1] != -2 && depth > whole[k + 1])))
+      whole[k + 1] = depth;
   }
   return st;
 }
