@@ -44,6 +44,24 @@ def control_source():
     return path
 
 
+def polygons(g):
+    """The polygons of an overlay result as a MultiPolygon (lines and points
+    of a collection dropped)."""
+    out = ogr.Geometry(ogr.wkbMultiPolygon)
+    t = ogr.GT_Flatten(g.GetGeometryType())
+    if t == ogr.wkbPolygon:
+        out.AddGeometry(g)
+    elif t in (ogr.wkbMultiPolygon, ogr.wkbGeometryCollection):
+        for i in range(g.GetGeometryCount()):
+            p = g.GetGeometryRef(i)
+            if ogr.GT_Flatten(p.GetGeometryType()) == ogr.wkbPolygon:
+                out.AddGeometry(p)
+            elif ogr.GT_Flatten(p.GetGeometryType()) == ogr.wkbMultiPolygon:
+                for j in range(p.GetGeometryCount()):
+                    out.AddGeometry(p.GetGeometryRef(j))
+    return out
+
+
 def make_series(path, n_dates):
     src = ogr.Open(control_source())
     sides = {}
@@ -66,26 +84,25 @@ def make_series(path, n_dates):
     lyr.CreateField(ogr.FieldDefn("side", ogr.OFTString))
     lyr.CreateField(ogr.FieldDefn("date", ogr.OFTString))
     n = front.GetPointCount()
+    a0, b0 = a, b
+    discs = ogr.Geometry(ogr.wkbMultiPolygon)
     lyr.StartTransaction()
     for k in range(n_dates):
         y, m = 2022 + k // 12, 1 + k % 12
         date = "%04d-%02d-01" % (y, m)
         if k:
-            patches = ogr.Geometry(ogr.wkbMultiPolygon)
             for _ in range(20):
                 i = rng.randrange(n)
                 x, yy = front.GetX(i), front.GetY(i)
                 r = rng.uniform(1, 5) / 111.0  # km to degrees of latitude (about)
-                disc = ogr.CreateGeometryFromWkt("POINT(%r %r)" % (x, yy)).Buffer(r, 24)
-                patches.AddGeometry(disc)
-            gain = patches.UnionCascaded().Intersection(a)
-            a = a.Difference(gain)
-            b = b.Union(gain)
+                discs.AddGeometry(ogr.CreateGeometryFromWkt("POINT(%r %r)" % (x, yy)).Buffer(r, 24))
+            taken = polygons(discs.UnionCascaded().Intersection(a0))
+            a, b = polygons(a0.Difference(taken)), polygons(b0.Union(taken))
         for side, g in ((names[0], a), (names[1], b)):
             f = ogr.Feature(lyr.GetLayerDefn())
             f.SetField("side", side)
             f.SetField("date", date)
-            f.SetGeometry(ogr.ForceToMultiPolygon(g))
+            f.SetGeometry(g)
             lyr.CreateFeature(f)
     lyr.CommitTransaction()
     ds = None

@@ -75,6 +75,16 @@ if $PY "$ORACLE" "$TMP/isw.gpkg" "$TMP/isw_ch.gpkg" >"$TMP/oracle_isw.out" 2>&1;
   fail "change vs oracle (ISW): $(grep -E 'DIFF|Error' "$TMP/oracle_isw.out" | head -5)"
 fi
 
+# analyze: a "what changed" section when a source has several dates (the
+# sample's two sources, 2024-10-15 and 2025-02-15), first date to last.
+SAMPLE=$(dirname "$0")/../../sample_data
+run run analyze --settlements "$SAMPLE/settlements.geojson" --control "$SAMPLE/control.geojson" \
+  --output "$TMP/an.gpkg" --format md
+expect_rc 0
+expect_in "$OUT" "## What changed"
+expect_in "$OUT" "source_ru 2024-10-15 to 2025-02-15, RU: gained"
+expect_in "$OUT" "settlements changed hands"
+
 # Two layers cannot go to GeoJSON: refused, no file.
 run run change --control "$S" --side-field status --other-side UA --output "$TMP/ch.geojson"
 if [ "$RC" -ne 0 ]; then pass; else fail "$LAST: a GeoJSON output of two layers was accepted"; fi
