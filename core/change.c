@@ -89,7 +89,7 @@ static fl_status add_part(fl__change_job *j, GEOSGeometry *part, int k, void *us
     s->gained[q * s->n_cols + (size_t)k + 1] += km2;
     s->lost[p * s->n_cols + (size_t)k + 1] += km2;
   }
-  fl_status st = fl__advance_rows(j, pc->g0, pc->g1, pc->sa, pc->sb, part, k, s);
+  fl_status st = fl__advance_rows(j, pc->sa, pc->sb, part, k);
   GEOSGeometry *out = NULL;
   if (!st) st = fl__to_layer_crs(ctx, part, j->in->control->srid, &out);
   else GEOSGeom_destroy_r(ctx->geos, part);
@@ -146,6 +146,7 @@ static fl_status compare(fl__change_job *j, size_t g0, size_t g1) {
       GEOSGeom_destroy_r(ctx->geos, poly);
     }
   }
+  if (!st) st = fl__advance_flush(j, g0, g1, &sums);
   if (!st) st = fl__summary_rows(j, g0, g1, &sums);
   fl__sums_free(&sums);
   return st;
@@ -332,6 +333,7 @@ static void job_free(fl__change_job *j) {
   for (size_t g = 0; j->front && g < j->gr.n; g++)
     if (j->front[g]) GEOSGeom_destroy_r(j->ctx->geos, j->front[g]);
   fl_dist_index_destroy(j->ctx, j->idx);
+  fl__advance_free(j);
   free(j->cg);
   free(j->built);
   free(j->in_range);

@@ -28,6 +28,14 @@ typedef struct fl__change_sums {
   double *gained, *lost, *max_depth_m;  /* [n_sides * n_cols]; max_depth_m < 0: none */
 } fl__change_sums;
 
+/* One polygon waiting for its depth (change_advance.c). */
+typedef struct fl__adv_item {
+  GEOSGeometry *poly;                   /* lon/lat, owned */
+  const char *sa, *sb;                  /* borrowed from the groups */
+  int k;                                /* sector, -1: none */
+  double km2, depth_m;                  /* depth_m: -1 no front, -2 unsettled (CA3) */
+} fl__adv_item;
+
 typedef struct fl__change_job {
   fl_ctx *ctx;
   const fl_change_input *in;
@@ -41,6 +49,8 @@ typedef struct fl__change_job {
   fl__sectors sec;
   fl_dist_index *idx;                   /* index of front[idx_g], built on demand */
   size_t idx_g;
+  fl__adv_item *pend;                   /* polygons of the current period */
+  size_t n_pend, cap_pend;
   fl_change_result out;
 } fl__change_job;
 
@@ -69,12 +79,16 @@ size_t fl__sums_side(const fl__change_sums *s, const char *side);
 fl_layer *fl__summary_layer(void);
 fl_status fl__summary_rows(fl__change_job *j, size_t g0, size_t g1, const fl__change_sums *s);
 
-/* change_advance.c: the advance layer, and one advance row per polygon of
- * part (lon/lat, borrowed) that went from side p to side q in sector k (-1:
- * none), its depth from g0's front; updates s's largest depth. */
+/* change_advance.c: the advance layer; fl__advance_rows() queues each
+ * polygon of part (lon/lat, borrowed) that went from side sa to sb in sector
+ * k (-1: none); fl__advance_flush() measures the queued polygons' depths
+ * from g0's front (on every core), writes their rows, updates s's largest
+ * depths and empties the queue; fl__advance_free() drops the queue. */
 fl_layer *fl__advance_layer(void);
-fl_status fl__advance_rows(fl__change_job *j, size_t g0, size_t g1, const char *sa,
-                           const char *sb, const GEOSGeometry *part, int k, fl__change_sums *s);
+fl_status fl__advance_rows(fl__change_job *j, const char *sa, const char *sb,
+                           const GEOSGeometry *part, int k);
+fl_status fl__advance_flush(fl__change_job *j, size_t g0, size_t g1, fl__change_sums *s);
+void fl__advance_free(fl__change_job *j);
 
 /* change_settlements.c: the settlement-status rows (containment only) of
  * the settlements against the control layer, and the changes of holder. */
