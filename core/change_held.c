@@ -21,8 +21,7 @@
 
 #include "fl_change.h"
 
-static fl_status length_km(fl__change_job *j, const GEOSGeometry *line, size_t g) {
-  fl_ctx *ctx = j->ctx;
+static fl_status length_km(fl_ctx *ctx, fl__change_job *j, const GEOSGeometry *line, size_t g) {
   size_t nc = j->sec.n + 1;
   double m = 0;
   fl_length_m(ctx, line, &m);
@@ -37,9 +36,13 @@ static fl_status length_km(fl__change_job *j, const GEOSGeometry *line, size_t g
   return FL_OK;
 }
 
-/* (C10) */
-static fl_status one_front(fl__change_job *j, size_t g) {
-  fl_ctx *ctx = j->ctx;
+/* (C10) the front of group g, on any thread (ctx its own context; the job's
+ * groups and sectors are only read, front[g] and front_km[g] only written
+ * here). */
+static fl_status one_front(fl_ctx *ctx, size_t g, void *shared, void *scratch) {
+  (void)scratch;
+  fl__change_job *j = shared;
+  if (!j->built[g]) return FL_OK;
   const char *sa = NULL, *sb = NULL;
   GEOSGeometry *ea = NULL, *eb = NULL;
   fl_status st = fl__group_edges(ctx, &j->cg[g], NULL, j->opts, &sa, &sb, &ea, &eb);
@@ -53,7 +56,7 @@ static fl_status one_front(fl__change_job *j, size_t g) {
     if (eb) GEOSGeom_destroy_r(ctx->geos, eb);
     return FL_OK;
   }
-  st = length_km(j, ea, g);
+  st = length_km(ctx, j, ea, g);
   if (!st && eb) {
     GEOSGeometry *u = GEOSUnion_r(ctx->geos, ea, eb); /* (G2) */
     if (!u) st = fl__fail_geos(ctx, "change: joining the edges of a grey zone");
@@ -71,13 +74,7 @@ static fl_status one_front(fl__change_job *j, size_t g) {
 }
 
 fl_status fl__change_fronts(fl__change_job *j) {
-  for (size_t g = 0; g < j->gr.n; g++) {
-    if (!j->built[g]) continue;
-    fl_status st = one_front(j, g);
-    if (!st) st = fl__progress(j->ctx, 0.4 + 0.2 * (double)(g + 1) / (double)j->gr.n);
-    if (st) return st;
-  }
-  return FL_OK;
+  return fl__parallel_for(j->ctx, j->gr.n, one_front, j, NULL, NULL, 0.4, 0.6);
 }
 
 /* (C4) settlements of group g held by side (status rows of that source and
