@@ -85,6 +85,14 @@ expect_in "$OUT" "## What changed"
 expect_in "$OUT" "source_ru 2024-10-15 to 2025-02-15, RU: gained"
 expect_in "$OUT" "settlements changed hands"
 
+# (P6) SpatiaLite: the tables without geometry are plain tables, not in
+# geometry_columns.
+run run change --control "$SAMPLE/control.geojson" --settlements "$SAMPLE/settlements.geojson" \
+  --output "$TMP/ch.sqlite"
+expect_rc 0
+expect_eq "$(sqlite3 "$TMP/ch.sqlite" "SELECT group_concat(f_table_name, ' ') FROM (SELECT f_table_name FROM geometry_columns ORDER BY 1)")" "advance area_change" "spatial tables"
+expect_eq "$(sqlite3 "$TMP/ch.sqlite" "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('change_summary', 'held_series', 'settlement_changes')")" 3 "plain tables"
+
 # Two layers cannot go to GeoJSON: refused, no file.
 run run change --control "$S" --side-field status --other-side UA --output "$TMP/ch.geojson"
 if [ "$RC" -ne 0 ]; then pass; else fail "$LAST: a GeoJSON output of two layers was accepted"; fi
