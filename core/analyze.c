@@ -7,7 +7,8 @@
  * measuring is the front layer when given, else the derived line.
  * The report leads with the answer: per date, each settlement's holder by
  * each source, its distance to the front and band, and its nearest route;
- * then the most exposed routes, band areas, and warnings.
+ * then the most exposed routes, band areas, what changed between the first
+ * and the last date of each source (analyze_change.c), and warnings.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -427,6 +428,10 @@ fl_status fl_analyze(fl_ctx *ctx, const fl_analyze_input *in, const fl_options *
     report_settlements(ctx, &t, md, status, nearest, opts);
     report_routes(&t, md, exposure, opts);
     report_front(&t, md, frontline, bands);
+    char *changed = NULL; /* several dates: what changed between the first and the last */
+    st = fl__analyze_change(ctx, in->control, in->settlements, opts, md, &changed);
+    if (!st && changed) put(&t, "%s", changed);
+    free(changed);
     if (ctx->n_warnings) {
       put(&t, md ? "\n## Warnings\n\n" : "\nWARNINGS\n");
       for (size_t i = 0; i < ctx->n_warnings; i++) put(&t, "%s%s\n", md ? "- " : "  ", ctx->warnings[i]);

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fl_prep.h"
+#include "fl_change.h"
 
 typedef struct cols {
   int fid, source, date, side, status, name; /* in the settlement-status rows */
@@ -90,7 +90,7 @@ static fl_status walk(fl_ctx *ctx, const fl_layer *st, const cols *c, fl_layer *
 }
 
 static fl_layer *new_layer(cols *c) {
-  fl_layer *out = fl_layer_new("settlement_changes", 0, "GEOMETRY"); /* no geometries */
+  fl_layer *out = fl_layer_new("settlement_changes", 0, "NONE"); /* a table (P6) */
   if (!out) return NULL;
   c->o_fid = fl_layer_add_field(out, "settlement_fid", FL_FIELD_INTEGER);
   c->o_name = fl_layer_add_field(out, "name", FL_FIELD_TEXT);
@@ -102,10 +102,27 @@ static fl_layer *new_layer(cols *c) {
   return c->o_first < 0 ? NULL : out;
 }
 
+char *fl__status_holder(const fl_layer *status, const fl_feature *f) {
+  cols c;
+  c.side = fl_layer_field_index(status, "side");
+  c.status = fl_layer_field_index(status, "status");
+  return holder(status, f, &c);
+}
+
 fl_status fl_change_settlements(fl_ctx *ctx, const fl_layer *settlements,
                                 const fl_layer *control, const fl_options *opts,
                                 fl_layer **out) {
+  fl_layer *status = NULL;
+  fl_status s = fl__change_settlements(ctx, settlements, control, opts, out, &status);
+  fl_layer_destroy(ctx, status);
+  return s;
+}
+
+fl_status fl__change_settlements(fl_ctx *ctx, const fl_layer *settlements,
+                                 const fl_layer *control, const fl_options *opts,
+                                 fl_layer **out, fl_layer **status) {
   *out = NULL;
+  *status = NULL;
   fl_options o = *opts;
   o.skip_front_distance = 1; /* (CS1) containment only */
   fl_layer *st = NULL;
@@ -125,11 +142,12 @@ fl_status fl_change_settlements(fl_ctx *ctx, const fl_layer *settlements,
     s = fl__fail(ctx, FL_E_NOMEM, "out of memory");
   if (!s) res->srid = settlements->srid;
   if (!s) s = walk(ctx, st, &c, res);
-  fl_layer_destroy(ctx, st);
   if (s) {
+    fl_layer_destroy(ctx, st);
     fl_layer_destroy(ctx, res);
     return s;
   }
   *out = res;
+  *status = st;
   return FL_OK;
 }

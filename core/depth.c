@@ -87,12 +87,14 @@ static double dist_at(depth_job *job, double x, double y) {
 
 static double tol(double best) { return fmax(1.0, 0.001 * best); }
 
-/* (P1) half-diagonal: centre to the farthest of the corners and edge midpoints. */
+/* (P1) half-diagonal: centre to the farthest corner. Along a meridian the
+ * two halves of a cell are as long (to 1e-5); across, the side nearer the
+ * equator is the longer, so the farthest corner is one of the two on the
+ * west side (east and west mirror each other): two geodesics, not nine. The
+ * corners are farther than the edge midpoints. */
 static double half_diag(const struct geod_geodesic *g, const cell *c) {
-  double cx = 0.5 * (c->x0 + c->x1), cy = 0.5 * (c->y0 + c->y1), r = 0;
-  const double xs[3] = {c->x0, cx, c->x1}, ys[3] = {c->y0, cy, c->y1};
-  for (int i = 0; i < 3; i++)
-    for (int j = 0; j < 3; j++) r = fmax(r, fl__geod_dist(g, cx, cy, xs[i], ys[j]));
+  double cx = 0.5 * (c->x0 + c->x1), cy = 0.5 * (c->y0 + c->y1);
+  double r = fmax(fl__geod_dist(g, cx, cy, c->x0, c->y0), fl__geod_dist(g, cx, cy, c->x0, c->y1));
   return r * 1.001 + 1e-6;
 }
 
@@ -169,6 +171,20 @@ static fl_status search(depth_job *job, const GEOSGeometry *geom) {
   }
   free(h.a);
   if (st == FL_OK && job->failed) st = fl_ctx_status(job->ctx);
+  return st;
+}
+
+fl_status fl__depth_m_indexed(fl_ctx *ctx, const GEOSGeometry *geom, const fl_dist_index *idx,
+                              double *out_m) {
+  if (!geom || GEOSisEmpty_r(ctx->geos, geom) == 1)
+    return fl__fail(ctx, FL_E_GEOM, "depth: both geometries must be non-empty");
+  const GEOSPreparedGeometry *prep = GEOSPrepare_r(ctx->geos, geom);
+  if (!prep) return fl__fail_geos(ctx, "depth: prepare");
+  depth_job job = {ctx, idx, prep, 0.0, 0};
+  fl__each_seq(ctx->geos, geom, add_vertices, &job);
+  fl_status st = job.failed ? fl_ctx_status(ctx) : search(&job, geom);
+  GEOSPreparedGeom_destroy_r(ctx->geos, prep);
+  if (st == FL_OK) *out_m = job.best;
   return st;
 }
 

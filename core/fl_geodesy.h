@@ -95,4 +95,9 @@ fl_status fl__dist_index_edge_nearer(fl_ctx *ctx, const fl_dist_index *idx, doub
                                      double alat, double blon, double blat, double goal_m,
                                      fl_nearest *out);
 
+/* fl_depth_m() from an index of `from` built once (depth.c), for callers
+ * that measure many geometries from one front. */
+fl_status fl__depth_m_indexed(fl_ctx *ctx, const GEOSGeometry *geom, const fl_dist_index *idx,
+                              double *out_m);
+
 #endif

@@ -217,6 +217,15 @@ fl_status fl__group_front(fl_ctx *ctx, const fl__control_group *cg, const GEOSGe
                           const fl_options *opts, const char **side_a, const char **side_b,
                           GEOSGeometry **out);
 
+/* ---- analyze_change.c ---------------------------------------------------- */
+
+/* The "what changed" section of the analyze report (Markdown when md):
+ * per source its first date against its last, and the settlements that
+ * changed hands (settlements may be NULL). *out NULL (FL_OK) when no source
+ * has two dates; else owned by caller (free()). */
+fl_status fl__analyze_change(fl_ctx *ctx, const fl_layer *control, const fl_layer *settlements,
+                             const fl_options *opts, int md, char **out);
+
 /* ---- centre_line.c -------------------------------------------------------- */
 
 /* The centre line of a grey zone (lon/lat): the line through zone

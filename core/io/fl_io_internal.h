@@ -201,6 +201,15 @@ char *fl__sql_insert(const char *table, const fl_layer *l, char *const *cols);
 void fl__sql_bind_fields(sqlite3_stmt *ins, int first, const fl_layer *l, const fl_feature *f);
 /* Progress over a write: features done of total; FL_E_CANCEL when asked. */
 fl_status fl__write_progress(fl_ctx *ctx, size_t done, size_t total);
+/* (P6) 1 when l is a table without geometry (geom_type "NONE",
+ * fl_layer_new()): written with no geometry column. */
+int fl__layer_is_table(const fl_layer *l);
+/* (P6) Create and fill a table without geometry column in db: "fid" INTEGER
+ * PRIMARY KEY AUTOINCREMENT followed by fid_extra, then the fields; the
+ * caller registers it (gpkg_contents 'attributes'). path for messages. */
+fl_status fl__sql_write_table(fl_ctx *ctx, sqlite3 *db, const char *path, const fl_layer *l,
+                              const char *fid_extra, const char *(*type_name)(fl_field_type),
+                              size_t *done, size_t total);
 
 /* ---- temp.c: the temporary file beside an output ------------------------ */
 /* Create path + ".tmp-XXXXXX" and lock it (flock); *tmp owned by caller,

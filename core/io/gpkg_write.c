@@ -156,6 +156,19 @@ static fl_status create_triggers(writer *w, const char *t) {
   return FL_OK;
 }
 
+/* (P6) a table without geometry: data_type 'attributes', no geometry column,
+ * no spatial index. */
+static fl_status write_attributes(writer *w, const fl_layer *l, size_t *done, size_t total) {
+  fl_status st = fl__sql_write_table(w->ctx, w->db, w->path, l, " NOT NULL", sql_type, done,
+                                     total);
+  if (st) return st;
+  return execf(w,
+               sqlite3_mprintf("INSERT INTO gpkg_contents (table_name, data_type, identifier, "
+                               "description) VALUES (%Q, 'attributes', %Q, '')",
+                               l->name, l->name),
+               "registering the table");
+}
+
 static fl_status write_layer(writer *w, const fl_layer *l, size_t *done, size_t total) {
   fl_ctx *ctx = w->ctx;
   GEOSContextHandle_t h = fl_ctx_geos(ctx);
@@ -175,6 +188,7 @@ static fl_status write_layer(writer *w, const fl_layer *l, size_t *done, size_t 
                     "layer name '%s' starts with a prefix GeoPackage reserves (gpkg_, sqlite_, "
                     "rtree_); rename the layer",
                     t);
+  if (fl__layer_is_table(l)) return write_attributes(w, l, done, total);
   if ((st = fl__geom_summarize(ctx, l, &sum)) != FL_OK) return st;
   int srs_id = l->srid > 0 ? l->srid : -1;
   if ((st = srs_row(w, l->srid)) != FL_OK) return st;

@@ -227,6 +227,8 @@ static fl_status write_layer(writer *w, const fl_layer *l, size_t *done, size_t 
   sqlite3_stmt *ins = NULL;
   char *sql = NULL;
   fl__geom_summary sum;
+  if (fl__layer_is_table(l)) /* (P6) a plain table */
+    return fl__sql_write_table(ctx, w->db, w->path, l, "", sql_type, done, total);
   fl_status st = fl__geom_summarize(ctx, l, &sum);
   if (st) return st;
   int srid = l->srid > 0 ? l->srid : 0;

@@ -9,7 +9,9 @@
  *   (P4) the declared geometry type is the layer's when every geometry fits
  *        it, else the one type all geometries share, else GEOMETRY;
  *   (P5) a field named like the "fid" or "geom" column gets a suffix
- *        ("fid_1"), with a warning.
+ *        ("fid_1"), with a warning;
+ *   (P6) a layer declared "NONE" (a table: change_summary, held_series) is
+ *        written without a geometry column, never as NULL geometries.
  */
 #include <ctype.h>
 #include <math.h>
@@ -183,4 +185,56 @@ void fl__sql_bind_fields(sqlite3_stmt *ins, int first, const fl_layer *l, const 
       break;
     }
   }
+}
+
+/* ---- Tables without geometry (P6) ---------------------------------------- */
+
+int fl__layer_is_table(const fl_layer *l) {
+  return l->geom_type && strcasecmp(l->geom_type, "NONE") == 0;
+}
+
+static char *insert_no_geom(const char *table, const fl_layer *l, char *const *cols) {
+  char *sql = sqlite3_mprintf("INSERT INTO \"%w\" (\"fid\"", table);
+  for (size_t j = 0; j < l->n_fields; j++) sql = append(sql, ", \"%w\"", cols[j]);
+  sql = append(sql, ") VALUES (?");
+  for (size_t j = 0; j < l->n_fields; j++) sql = append(sql, ", ?");
+  return append(sql, ")");
+}
+
+static fl_status table_fail(fl_ctx *ctx, sqlite3 *db, const char *path, const fl_layer *l,
+                            const char *what) {
+  return fl__fail(ctx, FL_E_IO, "%s of table '%s' in '%s' failed (%s)", what, l->name, path,
+                  sqlite3_errmsg(db));
+}
+
+fl_status fl__sql_write_table(fl_ctx *ctx, sqlite3 *db, const char *path, const fl_layer *l,
+                              const char *fid_extra, const char *(*type_name)(fl_field_type),
+                              size_t *done, size_t total) {
+  char **cols = NULL;
+  sqlite3_stmt *ins = NULL;
+  fl_status st = fl__field_columns(ctx, l, path, &cols);
+  if (st) return st;
+  char *sql = fl__sql_create_table(l->name, fid_extra, NULL, l, cols, type_name);
+  if (!sql) st = fl__fail(ctx, FL_E_NOMEM, "out of memory writing '%s'", path);
+  else if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    st = table_fail(ctx, db, path, l, "creating");
+  sqlite3_free(sql);
+  sql = st ? NULL : insert_no_geom(l->name, l, cols);
+  if (!st && !sql) st = fl__fail(ctx, FL_E_NOMEM, "out of memory writing '%s'", path);
+  if (!st && sqlite3_prepare_v2(db, sql, -1, &ins, NULL) != SQLITE_OK)
+    st = table_fail(ctx, db, path, l, "preparing the rows");
+  sqlite3_free(sql);
+  int keep = fl__fids_usable(l); /* (P3) */
+  for (size_t i = 0; !st && i < l->n_features; i++) {
+    const fl_feature *f = &l->features[i];
+    if ((st = fl__write_progress(ctx, ++*done, total)) != FL_OK) break;
+    sqlite3_reset(ins);
+    sqlite3_clear_bindings(ins);
+    if (keep) sqlite3_bind_int64(ins, 1, f->fid);
+    fl__sql_bind_fields(ins, 2, l, f);
+    if (sqlite3_step(ins) != SQLITE_DONE) st = table_fail(ctx, db, path, l, "inserting a row");
+  }
+  sqlite3_finalize(ins);
+  fl_strv_free(cols);
+  return st;
 }

@@ -286,6 +286,53 @@ FL_API void fl_analyze_result_free(fl_ctx *ctx, fl_analyze_result *res);
 FL_API fl_status fl_change(fl_ctx *ctx, const fl_layer *control, const fl_options *opts,
                            fl_layer **area_change, fl_layer **held_series);
 
+/** Inputs of fl_change_run(); every pointer borrowed for the call. @since 0.2 */
+typedef struct fl_change_input {
+  const fl_layer *control;     /* polygons with several dates per source (required) */
+  const fl_layer *settlements; /* points or polygons, or NULL: no settlement_changes */
+  const fl_layer *sectors;     /* named polygons (e.g. directions), or NULL          */
+  const char *sector_field;    /* name field of sectors (NULL: "name")               */
+  const char *date_from;       /* ISO dates, or NULL: every consecutive pair of dates */
+  const char *date_to;         /*   of each source; see fl_change_run()              */
+} fl_change_input;
+
+/** Outputs of fl_change_run(); owned by the caller (fl_change_result_free()). @since 0.2 */
+typedef struct fl_change_result {
+  fl_layer *area_change;       /* polygons: ground that changed side                 */
+  fl_layer *change_summary;    /* table (geom_type "NONE"): km² per period and side  */
+  fl_layer *held_series;       /* table: per source, date and side                   */
+  fl_layer *settlement_changes;/* table, or NULL without settlements                 */
+  fl_layer *advance;           /* polygons: each changed polygon and its depth       */
+} fl_change_result;
+
+/**
+ * Everything `change` answers (docs/tools/change.md, rules C1-C9), on core's
+ * control model as fl_change().
+ *
+ * Periods: without dates, every consecutive pair of dates of each source;
+ * with date_from and/or date_to, one period per source, from its last date on
+ * or before date_from (its first date without it) to its last date on or
+ * before date_to (its last date without it); held_series keeps the dates of
+ * that span. area_change and advance split each piece by the sectors
+ * (column `sector`, NULL outside every sector or without sectors).
+ * change_summary: per source, period, side and sector (NULL: the whole
+ * area) gained_km2, lost_km2, net_km2, km2_per_day, front_km, mean_depth_km,
+ * max_depth_km. held_series: area_km2, front_km and (with settlements)
+ * settlements per source, date and side. Areas are geodesic km², lengths
+ * geodesic km, depths geodesic metres / km on WGS84.
+ *
+ * @param in, opts borrowed.
+ * @param out [out] every layer set on FL_OK (settlement_changes NULL without
+ *            settlements); all NULL otherwise.
+ * @return FL_OK, FL_E_FIELD, FL_E_ARG, FL_E_GEOM, FL_E_SRID, FL_E_NOMEM, ...
+ * @since 0.2
+ */
+FL_API fl_status fl_change_run(fl_ctx *ctx, const fl_change_input *in, const fl_options *opts,
+                               fl_change_result *out);
+
+/** Free the layers of a fl_change_result (the struct is the caller's). @since 0.2 */
+FL_API void fl_change_result_free(fl_ctx *ctx, fl_change_result *res);
+
 /**
  * The settlements whose holder differs between consecutive dates of a source
  * of a control layer. The holder on each date is fl_settlement_status()'s

@@ -136,6 +136,8 @@ def bad_values(p, existing_out):
     if t == abi.PARAM_BOOL:
         return ["maybe"]
     if t == abi.PARAM_STRING:
+        if p.name in ("from", "to"):  # change: dates (a month 13, a date after the other)
+            return ["NOSUCH", "2024-13-45", "1900-01-01" if p.name == "to" else "2999-01-01"]
         return ["NOSUCH", ",,"]
     if t == abi.PARAM_OUTPUT:
         return [existing_out, "/nonexistent/dir/o.gpkg", os.path.join(TMP, "o.txt")]

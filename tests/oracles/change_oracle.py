@@ -1,20 +1,27 @@
 #!/usr/bin/python3
 """tests/oracles/change_oracle.py - the figures of `frontline run change` on
-the DeepStateMap monthly series, worked out with OGR overlays and pyproj
-geodesic areas only (no Frontline code):
+a one-sided series (DeepStateMap monthly, ISW), worked out with OGR overlays
+and pyproj geodesic areas only (no Frontline code). Edges are straight in
+lon/lat (the series are clipped to the box 37.0-38.8 E, 47.9-48.9 N along
+its parallels): every geometry is segmentized in lon/lat to 0.005 deg before
+the overlays, so that pyproj's geodesic edges follow them (rule C5 of
+docs/tools/change.md). With --raw, no segmentizing: each edge as a geodesic.
 
   gained(t0, t1) = area(occupied(t1) - occupied(t0))   UA -> occupied
   lost(t0, t1)   = area(occupied(t0) - occupied(t1))   occupied -> UA
-  held(t)        = area(occupied(t))
+  held(t)        = area(occupied(t)), UA: area(box - occupied(t))
+  per sector s:  the same intersected with s (change_summary rows)
 
   settlement changes: each place's holder per date by OGR point in polygon
                      (inside occupied(t): occupied, else UA), a change where
                      it differs from the date before
 
-Usage: change_oracle.py SERIES.geojson [frontline_output.gpkg [PLACES.geojson]]
-With the output file, compares each pair and date within 0.1 % + 0.01 km²
-(and, with the places, the set of settlement changes exactly) and exits 1 on
-a difference.
+Usage: change_oracle.py [--raw] [--sectors S.geojson] SERIES.geojson
+                        [frontline_output.gpkg [PLACES.geojson]]
+With the output file, compares each pair and date (area_change, held_series
+both sides, change_summary with its sector rows) within max(0.001 km²,
+0.1 %) (and, with the places, the set of settlement changes exactly) and
+exits 1 on a difference.
 """
 import sys
 
@@ -23,6 +30,25 @@ from pyproj import Geod
 
 ogr.UseExceptions()
 G = Geod(ellps="WGS84")
+RAW = "--raw" in sys.argv
+ARGS = [a for a in sys.argv[1:] if a != "--raw"]
+SECTORS = None
+if "--sectors" in ARGS:
+    i = ARGS.index("--sectors")
+    SECTORS = ARGS[i + 1]
+    del ARGS[i:i + 2]
+BOX = ogr.CreateGeometryFromWkt("POLYGON((37 47.9,38.8 47.9,38.8 48.9,37 48.9,37 47.9))")
+
+
+def dense(g):
+    g = g.Clone()
+    if not RAW:
+        g.Segmentize(0.005)
+    return g
+
+
+def tol(want):
+    return max(0.001, 0.001 * abs(want))
 
 
 def km2(g):
@@ -51,7 +77,7 @@ def series(path):
     out = {}
     for f in lyr:
         d = str(f.GetField("date")).replace("/", "-")
-        g = f.GetGeometryRef().Clone().MakeValid()
+        g = dense(f.GetGeometryRef()).MakeValid()
         out[d] = g if d not in out else out[d].Union(g)
     return sorted(out.items())
 
@@ -87,42 +113,86 @@ def compare_places(s, ds, path):
     return len(want ^ have)
 
 
+def sectors():
+    if not SECTORS:
+        return []
+    ds = ogr.Open(SECTORS)
+    return [(f.GetField("name"), dense(f.GetGeometryRef())) for f in ds.GetLayer(0)]
+
+
+def compare_summary(ds, rows, secs):
+    """change_summary: occupied's gained/lost per pair, whole area and sector."""
+    want = {}
+    for d0, d1, g, l, parts in rows:
+        want[(d0, d1, None)] = (g, l)
+        for name, pg, pl in parts:
+            want[(d0, d1, name)] = (pg, pl)
+    bad = 0
+    seen = 0
+    for f in ds.GetLayerByName("change_summary"):
+        if f.GetField("side") != "occupied":
+            continue
+        k = (f.GetField("date_from"), f.GetField("date_to"), f.GetField("sector"))
+        if k not in want:
+            continue
+        seen += 1
+        g, l = want[k]
+        for name, w in (("gained_km2", g), ("lost_km2", l), ("net_km2", g - l)):
+            if abs(f.GetField(name) - w) > tol(w):
+                print("DIFF summary %s %s: frontline %.4f, oracle %.4f" % (k, name,
+                                                                        f.GetField(name), w))
+                bad += 1
+    if seen != len(want):
+        print("DIFF summary: %d of %d rows found" % (seen, len(want)))
+        bad += 1
+    print("summary rows checked: %d" % seen)
+    return bad
+
+
 def main():
-    s = series(sys.argv[1])
+    s = series(ARGS[0])
+    secs = sectors()
+    box = dense(BOX)
     rows = []
     for (d0, g0), (d1, g1) in zip(s, s[1:]):
-        rows.append((d0, d1, km2(g1.Difference(g0)), km2(g0.Difference(g1))))
+        gain, loss = g1.Difference(g0), g0.Difference(g1)
+        parts = [(n, km2(gain.Intersection(sg)), km2(loss.Intersection(sg))) for n, sg in secs]
+        rows.append((d0, d1, km2(gain), km2(loss), parts))
     held = {d: km2(g) for d, g in s}
+    held_ua = {d: km2(box.Difference(g)) for d, g in s}
     tg = sum(r[2] for r in rows)
     tl = sum(r[3] for r in rows)
-    for d0, d1, g, l in rows:
-        print("%s..%s gained %9.3f lost %8.3f net %9.3f km2" % (d0, d1, g, l, g - l))
+    for d0, d1, g, l, parts in rows:
+        print("%s..%s gained %9.3f lost %8.3f net %9.3f km2%s" % (
+            d0, d1, g, l, g - l, "".join("  %s %+.3f" % (n, pg - pl) for n, pg, pl in parts)))
     print("total gained %.3f lost %.3f net %.3f km2" % (tg, tl, tg - tl))
-    if len(sys.argv) < 3:
+    if len(ARGS) < 2:
         return 0
-    ds = ogr.Open(sys.argv[2])
+    ds = ogr.Open(ARGS[1])
     got = {}
     for f in ds.GetLayerByName("area_change"):
         k = (f.GetField("date_from"), f.GetField("date_to"), f.GetField("side_from"),
              f.GetField("side_to"))
         got[k] = got.get(k, 0.0) + f.GetField("area_km2")
     bad = 0
-    for d0, d1, g, l in rows:
+    for d0, d1, g, l, _ in rows:
         for want, sides in ((g, ("UA", "occupied")), (l, ("occupied", "UA"))):
             have = got.get((d0, d1) + sides, 0.0)
-            if abs(have - want) > 0.001 * want + 0.01:
-                print("DIFF %s..%s %s->%s: frontline %.3f, oracle %.3f" % ((d0, d1) + sides +
+            if abs(have - want) > tol(want):
+                print("DIFF %s..%s %s->%s: frontline %.4f, oracle %.4f" % ((d0, d1) + sides +
                                                                            (have, want)))
                 bad += 1
     for f in ds.GetLayerByName("held_series"):
-        if f.GetField("side") == "occupied":
-            want = held[f.GetField("date")]
-            if abs(f.GetField("area_km2") - want) > 0.001 * want + 0.01:
-                print("DIFF held %s: frontline %.3f, oracle %.3f" % (f.GetField("date"),
-                                                                     f.GetField("area_km2"), want))
-                bad += 1
-    if len(sys.argv) > 3:
-        bad += compare_places(s, ds, sys.argv[3])
+        side = f.GetField("side")
+        want = (held if side == "occupied" else held_ua)[f.GetField("date")]
+        if abs(f.GetField("area_km2") - want) > tol(want):
+            print("DIFF held %s %s: frontline %.4f, oracle %.4f" % (
+                f.GetField("date"), side, f.GetField("area_km2"), want))
+            bad += 1
+    if ds.GetLayerByName("change_summary") is not None:
+        bad += compare_summary(ds, rows, secs)
+    if len(ARGS) > 2:
+        bad += compare_places(s, ds, ARGS[2])
     print("%d differences" % bad)
     return 1 if bad else 0
 

@@ -41,6 +41,9 @@ CASES = {
                                          "settlements": "settlements.geojson",
                                          "claims": "claims.geojson", "reference": "source_ua",
                                          "rule": "majority:source_ru"}),
+    "change_sectors": ("change", {"control": "control.geojson",
+                                  "settlements": "settlements.geojson",
+                                  "sectors": "mask.geojson"}),
 }
 
 case = sys.argv[1] if len(sys.argv) > 1 else ""
