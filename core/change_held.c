@@ -89,7 +89,7 @@ static long count_held(const fl__change_job *j, const fl_layer *status, size_t g
     const char *date = id < 0 || f->values[id].is_null ? "" : f->values[id].s;
     if (strcmp(src ? src : "", j->gr.g[g].source) || strcmp(date ? date : "", j->gr.g[g].date))
       continue;
-    char *h = fl__status_holder(status, f);
+    char *h = fl__change_holder(status, f);
     n += h && !strcmp(h, side);
     free(h);
   }

@@ -102,7 +102,7 @@ static fl_layer *new_layer(cols *c) {
   return c->o_first < 0 ? NULL : out;
 }
 
-char *fl__status_holder(const fl_layer *status, const fl_feature *f) {
+char *fl__change_holder(const fl_layer *status, const fl_feature *f) {
   cols c;
   c.side = fl_layer_field_index(status, "side");
   c.status = fl_layer_field_index(status, "status");

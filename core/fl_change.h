@@ -97,6 +97,6 @@ fl_status fl__change_settlements(fl_ctx *ctx, const fl_layer *settlements,
                                  fl_layer **changes, fl_layer **status);
 /* (CS1) holder of one settlement-status row: side, "contested" or
  * "unknown" (owned by caller). */
-char *fl__status_holder(const fl_layer *status, const fl_feature *f);
+char *fl__change_holder(const fl_layer *status, const fl_feature *f);
 
 #endif
