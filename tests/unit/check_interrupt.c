@@ -69,6 +69,30 @@ START_TEST(test_time_limit_stops_a_buffer_with_a_sentence) {
 }
 END_TEST
 
+static int polls;
+static int stop_at_first_poll(void *user) {
+  (void)user;
+  return ++polls >= 1;
+}
+
+/* A host's poll (the SQL face's sqlite3_interrupt()) stops a buffer inside
+ * its GEOS work or between its chunks (buffer_chunks.c), as FL_E_CANCEL. */
+START_TEST(test_poll_stops_a_buffer) {
+  fl_ctx *ctx = fl_ctx_create();
+  fl_ctx_set_threads(ctx, 1);
+  polls = 0;
+  fl_ctx_set_interrupt_poll(ctx, stop_at_first_poll, NULL);
+  double km2 = 0;
+  ck_assert_int_eq(buffer_area(ctx, &km2), FL_E_CANCEL);
+  FL_ASSERT_MSG_HAS(ctx, "interrupted");
+  ck_assert_int_ge(polls, 1);
+  fl_ctx_set_interrupt_poll(ctx, NULL, NULL); /* removed: the ctx works again */
+  ck_assert_int_eq(buffer_area(ctx, &km2), FL_OK);
+  ck_assert(km2 > 0);
+  fl_ctx_destroy(ctx);
+}
+END_TEST
+
 typedef struct shared {
   atomic_int b_done;
   atomic_int a_calls, a_cancelled, a_other;
@@ -137,6 +161,7 @@ int main(void) {
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, test_cancel_flag_stops_a_buffer_inside_geos);
   tcase_add_test(tc, test_time_limit_stops_a_buffer_with_a_sentence);
+  tcase_add_test(tc, test_poll_stops_a_buffer);
   tcase_add_test(tc, test_two_threads_one_cancelled);
   suite_add_tcase(s, tc);
   return fl_test_run(s);
