@@ -159,5 +159,7 @@ GEOSGeometry *fl__buffer_chunked(fl_ctx *ctx, const GEOSGeometry *xy, const GEOS
   if (!j.failed) b = union_tree(ctx, j.g, j.n);
   else destroy_all(h, j.g, j.n);
   free(j.g);
+  if (!b && !fl__should_stop(ctx)) /* a chunk or a union failed: the whole line, in one call */
+    FL__GEOS_CALL(ctx, b, GEOSBufferWithParams_r(h, xy, p, dist_m));
   return b;
 }
