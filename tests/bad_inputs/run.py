@@ -340,7 +340,8 @@ def main():
         qenv.pop("FRONTLINE_PLUGIN", None)
     failures = ran = skipped = 0
     F = None
-    if any("{F}" in c["call"] for c in cases if not ARGS.k or ARGS.k in c["name"]):
+    if any("{F}" in c["call"] for c in cases
+           if (not ARGS.k or ARGS.k in c["name"]) and (not ARGS.only or c["face"] == ARGS.only)):
         F = mount_full(root, B)
     for c in cases:
         if ARGS.only and c["face"] != ARGS.only:
