@@ -177,6 +177,8 @@ fl_status fl__fail_geos(fl_ctx *ctx, const char *what) {
   if (strstr(m, "Interrupted")) {
     if (ctx->cancel && *ctx->cancel)
       return fl__fail(ctx, FL_E_CANCEL, "cancelled by the user; no output was written");
+    if (ctx->polled_stop)
+      return fl__fail(ctx, FL_E_CANCEL, "interrupted");
     if (ctx->deadline_s > 0)
       return fl__fail(ctx, FL_E_ARG, "%s took longer than %g s, the longest one call may run "
                       "here; use a smaller distance or simplify the geometry", what,

@@ -50,6 +50,13 @@ fl_status fl__buffer_finish(fl_ctx *ctx, const fl__buffer_plan *plan, GEOSGeomet
                             size_t n, GEOSGeometry **out);
 void fl__buffer_plan_free(fl_ctx *ctx, fl__buffer_plan *plan);
 
+/* GEOSBufferWithParams_r of a frame geometry (p: round joins and caps), a
+ * long line or ring cut into chunks buffered one by one and dissolved,
+ * stopping between chunks when ctx should stop (buffer_chunks.c, buffer.c
+ * (U11)). Owned by caller; NULL on failure (ctx->geos_msg says why). */
+GEOSGeometry *fl__buffer_chunked(fl_ctx *ctx, const GEOSGeometry *xy, const GEOSBufferParams *p,
+                                 double dist_m);
+
 /* One side of a line (buffer.c (U7)): the faces of the two-sided buffer on
  * that side (fl__buffer_side); a band, the two-sided band clipped to the side
  * at FL__SIDE_REACH(outer).

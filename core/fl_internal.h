@@ -37,6 +37,10 @@ struct fl_ctx {
   double last_progress;
   double deadline_s;                  /* CLOCK_MONOTONIC seconds; 0: none (interrupt.c) */
   double deadline_len_s;              /* the bound it was set with, for the message */
+  fl_poll_fn poll;                    /* the host's stop request, or NULL (interrupt.c) */
+  void *poll_user;
+  double last_poll_s;                 /* CLOCK_MONOTONIC seconds of the last poll */
+  int polled_stop;                    /* the poll said stop */
   int n_threads;
   char **warnings;                    /* each "raw\0spelled\0" */
   size_t n_warnings, cap_warnings;
@@ -61,7 +65,7 @@ void fl__cxx_warm_up(fl_ctx *ctx);
 
 /* ---- interrupt.c: cancel inside GEOS calls -------------------------------- */
 /* Nonzero when ctx's cancel flag is set or its deadline has passed. */
-int fl__should_stop(const fl_ctx *ctx);
+int fl__should_stop(fl_ctx *ctx);
 /* Make ctx the thread's current one for GEOS's interrupt callback; returns
  * the previous one for fl__interrupt_leave(). */
 fl_ctx *fl__interrupt_enter(fl_ctx *ctx);

@@ -8,7 +8,8 @@
  * long GEOS call a thread names its fl_ctx as the thread's current one
  * (fl__interrupt_enter); the callback, which GEOS calls on the thread doing
  * the work, requests the interrupt only when that ctx should stop: its cancel
- * flag is set or its deadline has passed (the SQL face bounds a call's time).
+ * flag is set, its deadline has passed (the SQL face bounds a call's time)
+ * or the host's poll says stop (the SQL face's sqlite3_interrupt()).
  *
  * The request is a global flag, so another thread's GEOS call may see it
  * first and fail with "InterruptedException" although its own ctx was not
@@ -33,10 +34,19 @@ static double now_s(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-int fl__should_stop(const fl_ctx *ctx) {
+#define POLL_EVERY_S 0.01
+
+int fl__should_stop(fl_ctx *ctx) {
   if (!ctx) return 0;
   if (ctx->cancel && *ctx->cancel) return 1;
-  return ctx->deadline_s > 0 && now_s() > ctx->deadline_s;
+  if (ctx->polled_stop) return 1;
+  if (!ctx->poll && ctx->deadline_s <= 0) return 0;
+  double t = now_s();
+  if (ctx->poll && t - ctx->last_poll_s >= POLL_EVERY_S) {
+    ctx->last_poll_s = t;
+    if (ctx->poll(ctx->poll_user)) return ctx->polled_stop = 1;
+  }
+  return ctx->deadline_s > 0 && t > ctx->deadline_s;
 }
 
 static void on_interrupt(void) {
@@ -86,4 +96,13 @@ void fl__set_deadline(fl_ctx *ctx, double seconds) {
 
 void fl_ctx_set_time_limit(fl_ctx *ctx, double seconds) {
   if (ctx) fl__set_deadline(ctx, seconds);
+}
+
+void fl_ctx_set_interrupt_poll(fl_ctx *ctx, fl_poll_fn poll, void *user) {
+  if (!ctx) return;
+  ctx->poll = poll;
+  ctx->poll_user = user;
+  ctx->last_poll_s = 0;
+  ctx->polled_stop = 0;
+  if (poll) fl__interrupt_enter(ctx); /* as fl_ctx_set_progress: GEOS calls may ask */
 }

@@ -150,6 +150,21 @@ char *fl__path_stem(const char *path);
 char *fl__sql_ident(const char *name);
 /* Open a database read-only; FL_E_IO/FL_E_LAYER with a message on failure. */
 fl_status fl__sql_open_ro(fl_ctx *ctx, const char *path, sqlite3 **db);
+
+/* write_cause.c: stderr (fd 2) sent to a temporary file between begin and
+ * end, its first non-blank line kept in text (SpatiaLite's functions print
+ * their reasons); captures are serialised by a mutex. */
+typedef struct fl__stderr_capture {
+  int saved;        /* the original fd 2, or -1 */
+  FILE *file;
+  char text[256];   /* the first line printed, "" when none */
+} fl__stderr_capture;
+void fl__stderr_capture_begin(fl__stderr_capture *c);
+void fl__stderr_capture_end(fl__stderr_capture *c);
+/* Nonzero when a failed write on db (may be NULL) or the captured text
+ * (may be NULL) shows that the disk is full. */
+int fl__write_disk_full(sqlite3 *db, const char *captured);
+#define FL__DISK_FULL "disk full (no space left on the device)"
 /* 1 when the database has a table (or view) of that name. */
 int fl__sql_has_table(sqlite3 *db, const char *name);
 /* Field type from a declared SQL column type (see gpkg_read.c for the map). */

@@ -962,7 +962,9 @@ fl_status fl__geojson_write(fl_ctx *ctx, const char *tmp_path, const char *path,
   if (!st && w.sb.oom == 1) st = fl__fail(ctx, FL_E_NOMEM, "out of memory writing '%s'", path);
   int bad_write = w.sb.oom == 2 || ferror(w.f);
   if (fclose(w.f) != 0) bad_write = 1;
-  if (!st && bad_write)
+  if (!st && bad_write && errno == ENOSPC)
+    st = fl__fail(ctx, FL_E_IO, "writing GeoJSON '%s' failed: " FL__DISK_FULL, path);
+  else if (!st && bad_write)
     st = fl__fail(ctx, FL_E_IO, "writing GeoJSON '%s' failed (%s)", path, strerror(errno));
   free(w.sb.p);
   free(w.buf);

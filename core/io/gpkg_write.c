@@ -37,6 +37,9 @@ typedef struct writer {
 } writer;
 
 static fl_status db_fail(writer *w, const char *what) {
+  if (fl__write_disk_full(w->db, NULL))
+    return fl__fail(w->ctx, FL_E_IO, "writing GeoPackage '%s' failed while %s: " FL__DISK_FULL,
+                    w->path, what);
   return fl__fail(w->ctx, FL_E_IO, "writing GeoPackage '%s' failed while %s (%s)", w->path, what,
                   sqlite3_errmsg(w->db));
 }

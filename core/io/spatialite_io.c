@@ -169,10 +169,20 @@ typedef struct writer {
   const char *path;
 } writer;
 
-static fl_status db_fail(writer *w, const char *what) {
+/* The failure of a step, with its cause: a full disk, else SpatiaLite's own
+ * printed line (captured, may be ""), else SQLite's message. */
+static fl_status step_fail(writer *w, const char *what, const char *captured, int spatialite_0) {
+  if (fl__write_disk_full(w->db, captured))
+    return fl__fail(w->ctx, FL_E_IO, "writing SpatiaLite database '%s' failed while %s: "
+                    FL__DISK_FULL, w->path, what);
+  if (captured && captured[0])
+    return fl__fail(w->ctx, FL_E_IO, "writing SpatiaLite database '%s' failed while %s "
+                    "(SpatiaLite: %s)", w->path, what, captured);
   return fl__fail(w->ctx, FL_E_IO, "writing SpatiaLite database '%s' failed while %s (%s)",
-                  w->path, what, sqlite3_errmsg(w->db));
+                  w->path, what, spatialite_0 ? "SpatiaLite returned 0" : sqlite3_errmsg(w->db));
 }
+
+static fl_status db_fail(writer *w, const char *what) { return step_fail(w, what, NULL, 0); }
 
 /* Run one statement (sqlite3_mprintf'd, freed here); with want_one, its first
  * column must be 1 (SpatiaLite's functions report failure as 0). */
@@ -180,17 +190,14 @@ static fl_status run(writer *w, char *sql, int want_one, const char *what) {
   sqlite3_stmt *s = NULL;
   fl_status st = FL_OK;
   if (!sql) return fl__fail(w->ctx, FL_E_NOMEM, "out of memory writing '%s'", w->path);
-  if (sqlite3_prepare_v2(w->db, sql, -1, &s, NULL) != SQLITE_OK) {
-    st = db_fail(w, what);
-  } else {
-    int rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-      st = db_fail(w, what);
-    else if (want_one && (rc != SQLITE_ROW || sqlite3_column_int(s, 0) != 1))
-      st = fl__fail(w->ctx, FL_E_IO,
-                    "writing SpatiaLite database '%s' failed while %s (SpatiaLite returned 0)",
-                    w->path, what);
-  }
+  fl__stderr_capture cap;
+  fl__stderr_capture_begin(&cap); /* SpatiaLite prints its reasons */
+  int rc = sqlite3_prepare_v2(w->db, sql, -1, &s, NULL);
+  if (rc == SQLITE_OK) rc = sqlite3_step(s);
+  int zero = want_one && rc == SQLITE_ROW && sqlite3_column_int(s, 0) != 1;
+  if (want_one && rc == SQLITE_DONE) zero = 1;
+  fl__stderr_capture_end(&cap);
+  if ((rc != SQLITE_ROW && rc != SQLITE_DONE) || zero) st = step_fail(w, what, cap.text, zero);
   sqlite3_finalize(s);
   sqlite3_free(sql);
   return st;

@@ -110,12 +110,27 @@ FL_API size_t fl_msg_spell(const char *raw, fl_spell_fn spell, void *user, char 
 /**
  * Bound the time of the calls that follow: a long GEOS operation (buffer,
  * union) done through ctx after seconds from now stops, and the call fails
- * with FL_E_ARG and a sentence naming the bound. For hosts that cannot
- * interrupt a call themselves (a SQLite 3.40 function cannot see
- * sqlite3_interrupt()). seconds <= 0 removes the bound.
+ * with FL_E_ARG and a sentence naming the bound. For hosts that must bound
+ * a call even when nobody interrupts it (the SQL face: SQLite calls no
+ * progress handler while a function runs). seconds <= 0 removes the bound.
  * @since 0.2
  */
 FL_API void fl_ctx_set_time_limit(fl_ctx *ctx, double seconds);
+
+/** A host's answer to "stop now?": nonzero to stop. @since 0.2 */
+typedef int (*fl_poll_fn)(void *user);
+
+/**
+ * Ask the host whether to stop, during the calls that follow: poll(user) is
+ * called on the thread running ctx's work, between the short GEOS calls of a
+ * long operation and from GEOS's own interrupt checks, at most every 10 ms;
+ * a nonzero answer stops the running call with FL_E_CANCEL ("interrupted").
+ * For hosts whose stop request the library cannot see otherwise (the SQL
+ * face asks SQLite whether sqlite3_interrupt() was called). poll NULL
+ * removes it. user is borrowed until the poll is removed.
+ * @since 0.2
+ */
+FL_API void fl_ctx_set_interrupt_poll(fl_ctx *ctx, fl_poll_fn poll, void *user);
 
 /** Reset the last status to FL_OK and the message to "". @since 0.1 */
 FL_API void fl_ctx_clear_error(fl_ctx *ctx);

@@ -52,9 +52,9 @@ static void fn_buffer(sqlite3_context *c, int argc, sqlite3_value **argv) {
   if (flsql_geom_arg(c, argv, 0, fn, "geom", &g) != FLSQL_OK) return;
   if (!memo_get(c, g, FLSQL_MEMO_BUFFER, m, 0, side)) {
     GEOSGeometry *out = NULL;
-    fl_ctx_set_time_limit(st->ctx, FLSQL_TIME_LIMIT_S);
+    flsql_work_begin(st, sqlite3_context_db_handle(c));
     fl_status s = fl_buffer(st->ctx, g->lonlat, m, side, &out);
-    fl_ctx_set_time_limit(st->ctx, 0);
+    flsql_work_end(st);
     if (s != FL_OK)
       flsql_error_ctx(c, st, fn, "cannot buffer argument 1 (geom)");
     else
@@ -84,9 +84,9 @@ static void fn_band(sqlite3_context *c, int argc, sqlite3_value **argv) {
   }
   if (!memo_get(c, g, FLSQL_MEMO_BAND, inner, outer, side)) {
     GEOSGeometry *out = NULL;
-    fl_ctx_set_time_limit(st->ctx, FLSQL_TIME_LIMIT_S);
+    flsql_work_begin(st, sqlite3_context_db_handle(c));
     fl_status s = fl_band(st->ctx, g->lonlat, inner, outer, side, &out);
-    fl_ctx_set_time_limit(st->ctx, 0);
+    flsql_work_end(st);
     if (s != FL_OK)
       flsql_error_ctx(c, st, fn, "cannot cut the band around argument 1 (front)");
     else

@@ -31,9 +31,9 @@ static void fn_frontline(sqlite3_context *c, int argc, sqlite3_value **argv) {
     goto done;
   }
   GEOSGeometry *line = NULL;
-  fl_ctx_set_time_limit(st->ctx, FLSQL_TIME_LIMIT_S);
+  flsql_work_begin(st, sqlite3_context_db_handle(c));
   fl_status s = fl_contact_line(st->ctx, a->lonlat, b->lonlat, NULL, snap, &line);
-  fl_ctx_set_time_limit(st->ctx, 0);
+  flsql_work_end(st);
   if (s != FL_OK) {
     flsql_error_ctx(c, st, fn, "cannot trace the line of contact");
     goto done;

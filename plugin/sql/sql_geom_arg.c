@@ -53,6 +53,10 @@ void flsql_error_ctx(sqlite3_context *c, flsql_state *st, const char *fn, const 
     sqlite3_result_error_nomem(c);
     return;
   }
+  if (fl_ctx_status(st->ctx) == FL_E_CANCEL) { /* sqlite3_interrupt() (sql_work.c) */
+    sqlite3_result_error_code(c, SQLITE_INTERRUPT);
+    return;
+  }
   const char *why = fl_ctx_errmsg(st->ctx);
   flsql_error(c, fn, "%s: %s", what, why[0] ? why : fl_status_str(fl_ctx_status(st->ctx)));
 }

@@ -166,7 +166,13 @@ int flsql_tvf_best_index(sqlite3_index_info *info, int first_arg_col, double cos
 
 /* The longest one SQL call that buffers may run: SQLite 3.40 functions cannot
  * see sqlite3_interrupt(), so the work is bounded instead (docs/sql.md). */
-#define FLSQL_TIME_LIMIT_S 60.0
+#define FLSQL_TIME_LIMIT_S 15.0
+
+/* Around a long call (sql_work.c): the time limit, and sqlite3_interrupt()
+ * on db seen inside the call (it then fails with FL_E_CANCEL, which
+ * flsql_error_ctx reports as SQLITE_INTERRUPT). */
+void flsql_work_begin(flsql_state *st, sqlite3 *db);
+void flsql_work_end(flsql_state *st);
 #define FLSQL_PURE (SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS)
 
 #endif

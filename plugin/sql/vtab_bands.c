@@ -36,6 +36,7 @@ typedef struct band_row {
 typedef struct bands_vtab {
   sqlite3_vtab base;
   flsql_state *state; /* borrowed: the module holds a reference */
+  sqlite3 *db;        /* the connection, for sqlite3_interrupt() (sql_work.c) */
 } bands_vtab;
 
 typedef struct bands_cursor {
@@ -57,6 +58,7 @@ static int b_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
   if (!v) return SQLITE_NOMEM;
   memset(v, 0, sizeof *v);
   v->state = aux;
+  v->db = db;
   sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
   *out = &v->base;
   return SQLITE_OK;
@@ -175,7 +177,7 @@ static int b_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str, 
   c->rows = sqlite3_malloc64((sqlite3_uint64)n_dist * sizeof *c->rows);
   rc = c->rows ? SQLITE_OK : SQLITE_NOMEM;
   if (c->rows) memset(c->rows, 0, (size_t)n_dist * sizeof *c->rows);
-  fl_ctx_set_time_limit(st->ctx, FLSQL_TIME_LIMIT_S);
+  flsql_work_begin(st, ((bands_vtab *)cur->pVtab)->db);
   for (int k = 0; rc == SQLITE_OK && k < n_dist; k++) { /* (V2) */
     band_row *r = &c->rows[k];
     r->inner_m = k ? dist[k - 1] : 0;
@@ -189,11 +191,13 @@ static int b_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str, 
       band = NULL; /* taken */
     }
     if (band) GEOSGeom_destroy_r(fl_ctx_geos(st->ctx), band);
-    if (s)
+    if (s == FL_E_CANCEL)
+      rc = SQLITE_INTERRUPT;
+    else if (s)
       rc = fail(cur, sqlite3_mprintf("FL_Bands: cannot cut band %d (%g-%g m): %s", k,
                                      r->inner_m, r->outer_m, fl_ctx_errmsg(st->ctx)));
   }
-  fl_ctx_set_time_limit(st->ctx, 0);
+  flsql_work_end(st);
   flsql_geom_release(g);
   sqlite3_free(dist);
   if (rc != SQLITE_OK) clear_rows(c);

@@ -16,7 +16,11 @@ must answer. Columns (tab-separated; '#' lines are comments):
           SQL error text, qgis_process's output
 
 In a call, {S} is sample_data/, {B} a directory of bad fixtures written by
-this script (FIXTURES below), {T} a fresh scratch directory per case.
+this script (FIXTURES below), {T} a fresh scratch directory per case, {F}
+a directory on a full filesystem (a 200 KB tmpfs mounted here, holding
+existing.gpkg; cases that use it are skipped when mounting is not permitted,
+and after each of them no temporary file may be left there and
+existing.gpkg must be unchanged).
 Every CLI case with exit 1 must also print exactly one line on stderr, one
 "frontline: error: " prefix, no "@{" token and no number of more than 12
 digits (a sentinel printed as a measurement).
@@ -218,8 +222,24 @@ def write_fixtures(d):
 
 # ---- running ----------------------------------------------------------------
 
-def subst(text, S, B, T):
-    return text.replace("{S}", S).replace("{B}", B).replace("{T}", T)
+def subst(text, S, B, T, F=""):
+    return text.replace("{S}", S).replace("{B}", B).replace("{T}", T).replace("{F}", F)
+
+def mount_full(root, B):
+    """A tiny tmpfs holding existing.gpkg, or None when it cannot be mounted."""
+    d = os.path.join(root, "full")
+    os.mkdir(d)
+    p = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", d],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        print("note: cannot mount a small tmpfs (%s): disk-full cases skipped" % p.stderr.strip()[:100])
+        return None
+    shutil.copy(os.path.join(B, "two_layers.gpkg"), os.path.join(d, "existing.gpkg"))
+    return d
+
+def full_state(F):
+    with open(os.path.join(F, "existing.gpkg"), "rb") as f:
+        return sorted(os.listdir(F)), f.read()
 
 BIG_NUMBER = re.compile(r"\d{13,}")
 
@@ -328,6 +348,10 @@ def main():
                     QGIS_PLUGINPATH=ARGS.qgis, PYTHONDONTWRITEBYTECODE="1", LC_ALL="C.UTF-8")
         qenv.pop("FRONTLINE_PLUGIN", None)
     failures = ran = skipped = 0
+    F = None
+    if any("{F}" in c["call"] for c in cases
+           if (not ARGS.k or ARGS.k in c["name"]) and (not ARGS.only or c["face"] == ARGS.only)):
+        F = mount_full(root, B)
     for c in cases:
         if ARGS.only and c["face"] != ARGS.only:
             continue
@@ -336,10 +360,17 @@ def main():
         if c["face"] == "qgis" and not ARGS.qgis:
             skipped += 1
             continue
+        if "{F}" in c["call"] and not F:
+            skipped += 1
+            continue
         T = tempfile.mkdtemp(dir=root)
-        call = subst(c["call"], ARGS.sample, B, T)
+        call = subst(c["call"], ARGS.sample, B, T, F or "")
+        before = full_state(F) if "{F}" in c["call"] else None
         if c["face"] == "cli":
             problems, text = check_cli(c, shlex.split(call), env)
+            if before and full_state(F) != before:
+                problems.append("the full filesystem changed: %s (existing.gpkg %s)" % (
+                    full_state(F)[0], "intact" if full_state(F)[1] == before[1] else "changed"))
         elif c["face"] == "sql":
             problems, text = check_sql(c, call, con)
         elif c["face"] == "qgis":
@@ -352,6 +383,8 @@ def main():
             print("FAIL %s (cases.tsv:%d, %s): %s" % (c["name"], c["line"], c["face"], "; ".join(problems)))
             print("     call: %s" % call[:300])
             print("     said: %s" % text.strip()[:600].replace("\n", " | "))
+    if F:
+        subprocess.run(["umount", F])
     shutil.rmtree(root, ignore_errors=True)
     print("catalogue: %d run, %d failed, %d skipped (QGIS cases need --qgis)" % (ran, failures, skipped))
     return 1 if failures else 0

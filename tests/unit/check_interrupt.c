@@ -69,6 +69,35 @@ START_TEST(test_time_limit_stops_a_buffer_with_a_sentence) {
 }
 END_TEST
 
+static int polls, stop_at;
+static int stop_at_poll(void *user) {
+  (void)user;
+  return ++polls >= stop_at;
+}
+
+/* A host's poll (the SQL face's sqlite3_interrupt()) stops a buffer inside
+ * its GEOS work or between its chunks (buffer_chunks.c), as FL_E_CANCEL. */
+START_TEST(test_poll_stops_a_buffer) {
+  fl_ctx *ctx = fl_ctx_create();
+  fl_ctx_set_threads(ctx, 1);
+  polls = 0;
+  stop_at = 1 + _i; /* at once, or after some chunks (polls are 10 ms apart) */
+  fl_ctx_set_interrupt_poll(ctx, stop_at_poll, NULL);
+  double km2 = 0;
+  int st = buffer_area(ctx, &km2);
+  if (polls < stop_at) { /* the buffer was done before the poll said stop */
+    ck_assert_int_eq(st, FL_OK);
+  } else {
+    ck_assert_int_eq(st, FL_E_CANCEL);
+    FL_ASSERT_MSG_HAS(ctx, "interrupted");
+  }
+  fl_ctx_set_interrupt_poll(ctx, NULL, NULL); /* removed: the ctx works again */
+  ck_assert_int_eq(buffer_area(ctx, &km2), FL_OK);
+  ck_assert(km2 > 0);
+  fl_ctx_destroy(ctx);
+}
+END_TEST
+
 typedef struct shared {
   atomic_int b_done;
   atomic_int a_calls, a_cancelled, a_other;
@@ -137,6 +166,7 @@ int main(void) {
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, test_cancel_flag_stops_a_buffer_inside_geos);
   tcase_add_test(tc, test_time_limit_stops_a_buffer_with_a_sentence);
+  tcase_add_loop_test(tc, test_poll_stops_a_buffer, 0, 4);
   tcase_add_test(tc, test_two_threads_one_cancelled);
   suite_add_tcase(s, tc);
   return fl_test_run(s);
