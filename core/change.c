@@ -343,6 +343,26 @@ static void job_free(fl__change_job *j) {
   fl__groups_free(&j->gr);
 }
 
+/* (C11) A date column whose every value is an ISO date "YYYY-MM-DD" is
+ * typed DATE, so that QGIS's Temporal Controller can play the series; with
+ * any other value (a source dated "March") it stays text. */
+static void type_dates(fl_layer *l) {
+  static const char *const names[] = {"date", "date_from", "date_to", "last_date_old",
+                                      "first_date_new"};
+  for (size_t n = 0; l && n < sizeof names / sizeof names[0]; n++) {
+    int k = fl_layer_field_index(l, names[n]);
+    if (k < 0 || l->fields[k].type != FL_FIELD_TEXT) continue;
+    int iso = 1;
+    for (size_t i = 0; i < l->n_features && iso; i++) {
+      const fl_value *v = &l->features[i].values[k];
+      long d;
+      iso = v->is_null || (v->s && strlen(v->s) == 10 && v->s[4] == '-' && v->s[7] == '-' &&
+                           fl__date_days(v->s, &d));
+    }
+    if (iso) l->fields[k].type = FL_FIELD_DATE;
+  }
+}
+
 fl_status fl_change_run(fl_ctx *ctx, const fl_change_input *in, const fl_options *opts,
                         fl_change_result *out) {
   memset(out, 0, sizeof *out);
@@ -362,6 +382,9 @@ fl_status fl_change_run(fl_ctx *ctx, const fl_change_input *in, const fl_options
     fl_change_result_free(ctx, &j.out);
     return st;
   }
+  fl_layer *typed[] = {j.out.area_change, j.out.change_summary, j.out.held_series,
+                      j.out.advance, j.out.settlement_changes};
+  for (size_t k = 0; k < sizeof typed / sizeof typed[0]; k++) type_dates(typed[k]);
   *out = j.out;
   return FL_OK;
 }

@@ -200,12 +200,16 @@ extern const char *const flp_format_values[]; /* text, md */
   FLP_P_STRING("contested_value", "Contested status value",                              \
                "Value of the status field that marks a polygon as contested ground.",    \
                "contested", FL_PARAM_OPTIONAL | FL_PARAM_ADVANCED)
-#define FLP_P_OUTPUT(what)                                                               \
-  {.name = "output", .title = "Output file",                                             \
-   .help = "File to write " what ": .gpkg, .sqlite, .geojson, .fgb, .kml, .csv, .geojsonl or .gml (by extension).",         \
+/* An output file; layers: NULL, or (ABI 1.2) the NULL-terminated names of the
+ * layers it holds, each its own output in QGIS. */
+#define FLP_P_OUTPUT_FILE(help_text, layers)                                             \
+  {.name = "output", .title = "Output file", .help = help_text,                          \
    .type = FL_PARAM_OUTPUT, .flags = 0, .unit = "", .default_text = NULL,                \
-   .min_value = -INFINITY, .max_value = INFINITY, .enum_values = NULL, .parent = NULL,   \
+   .min_value = -INFINITY, .max_value = INFINITY, .enum_values = layers, .parent = NULL, \
    .geometry = 0, .reserved = 0}
+#define FLP_P_OUTPUT(what)                                                               \
+  FLP_P_OUTPUT_FILE("File to write " what ": .gpkg, .sqlite, .geojson, .fgb, .kml, .csv, " \
+                    ".geojsonl or .gml (by extension).", NULL)
 #define FLP_P_OVERWRITE                                                                  \
   FLP_P_BOOL("overwrite", "Overwrite",                                                   \
              "Replace the output file when it exists. Without it an existing file is "   \

@@ -13,6 +13,10 @@
 
 #include "plugin_internal.h"
 
+/* ABI 1.2: the layers of the output file, each its own output in QGIS. */
+static const char *const layer_names[] = {"area_change",  "change_summary",     "held_series",
+                                          "advance",      "settlement_changes", NULL};
+
 static const fl_param_desc params[] = {
     FLP_P_LAYER("control", "Control areas",
                 "Polygon layer of the ground each side controls, with a side field and "
@@ -49,8 +53,10 @@ static const fl_param_desc params[] = {
     FLP_P_DATE_FIELD("control"),
     FLP_P_SOURCE_FILTER,
     FLP_P_DATE_FILTER,
-    FLP_P_OUTPUT("the changes (layers 'area_change', 'change_summary', 'held_series', "
-                 "'advance' and, with settlements, 'settlement_changes'; .gpkg or .sqlite)"),
+    FLP_P_OUTPUT_FILE("File to write the changes (layers 'area_change', 'change_summary', "
+                      "'held_series', 'advance' and, with settlements, 'settlement_changes'; "
+                      ".gpkg or .sqlite): .gpkg, .sqlite, .geojson, .fgb, .kml, .csv, .geojsonl "
+                      "or .gml (by extension).", layer_names),
     FLP_P_OVERWRITE,
 };
 

@@ -71,13 +71,10 @@ static const fl_param_desc params[] = {
     FLP_P_DATE_FIELD("control"),
     FLP_P_SOURCE_FILTER,
     FLP_P_DATE_FILTER,
-    {.name = "output", .title = "Output file",
-     .help = "File to write the comparison to: .gpkg or .sqlite, each result its own "
-             "layer: 'disagreement', with settlements 'settlement_agreement', with claims "
-             "'claims' (a .geojson holds one layer and is refused).",
-     .type = FL_PARAM_OUTPUT, .flags = 0, .unit = "", .default_text = NULL,
-     .min_value = -INFINITY, .max_value = INFINITY, .enum_values = layer_names, .parent = NULL,
-     .geometry = 0, .reserved = 0},
+    FLP_P_OUTPUT_FILE("File to write the comparison to: .gpkg or .sqlite, each result its own "
+                      "layer: 'disagreement', with settlements 'settlement_agreement', with "
+                      "claims 'claims' (a .geojson holds one layer and is refused).",
+                      layer_names),
     FLP_P_OVERWRITE,
 };
 

@@ -1101,7 +1101,7 @@ START_TEST(test_write_argument_errors) {
                          "'/nonexistent_fl_dir/sub/out.gpkg' does not exist");
   ck_assert_int_eq(fl_layers_write(ctx, tmp("out.shp"), (const fl_layer *const *)&pts, 1, NULL),
                    FL_E_ARG);
-  FL_ASSERT_MSG_HAS(ctx, "has an unknown extension; use .gpkg, .sqlite or .geojson");
+  FL_ASSERT_MSG_HAS(ctx, "has an unknown extension; use .gpkg, .sqlite, .geojson, .fgb, .kml, .csv, .geojsonl or .gml");
   ck_assert_int_eq(fl_layers_write(ctx, tmp("two.geojson"), (const fl_layer *const *)two, 2, NULL),
                    FL_E_ARG);
   FL_ASSERT_MSG_HAS(ctx, "holds exactly one layer, but 2 were given");
