@@ -9,14 +9,16 @@
 
 #include "plugin_internal.h"
 
-#define FLP_P_DEM                                                                        \
-  {.name = "dem", .title = "DEM",                                                        \
-   .help = "Elevation raster in metres, any file GDAL reads (GeoTIFF, a .vrt of SRTM or " \
-           "Copernicus GLO-30 tiles), in its own CRS: lon/lat included. Band 1 is used; " \
-           "its nodata cells have no height.",                                            \
-   .type = FL_PARAM_RASTER, .flags = 0, .unit = "", .default_text = NULL,                \
+#define FLP_P_DEM_HELP                                                                   \
+  "Elevation raster in metres, any file GDAL reads (GeoTIFF, a .vrt of SRTM or "          \
+  "Copernicus GLO-30 tiles), in its own CRS: lon/lat included. Band 1 is used; "          \
+  "its nodata cells have no height."
+#define FLP_P_DEM_F(hlp, flg)                                                            \
+  {.name = "dem", .title = "DEM", .help = hlp,                                           \
+   .type = FL_PARAM_RASTER, .flags = flg, .unit = "", .default_text = NULL,              \
    .min_value = -INFINITY, .max_value = INFINITY, .enum_values = NULL, .parent = NULL,   \
    .geometry = 0, .reserved = 0}
+#define FLP_P_DEM FLP_P_DEM_F(FLP_P_DEM_HELP, 0)
 #define FLP_P_OBSERVER_HEIGHT                                                            \
   FLP_P_NUMBER("observer_height_m", "Observer height",                                   \
                "Height of the observer's eye above the ground, in metres.", "m", "2", 0.0, \
