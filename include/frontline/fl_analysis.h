@@ -156,6 +156,25 @@ FL_API fl_status fl_route_exposure(fl_ctx *ctx, const fl_layer *routes, const fl
                                    fl_layer **out);
 
 /**
+ * Candidate observers: the points on opts->held_by's ground (needs control,
+ * one claim after opts->source_filter / date_filter; NULL held_by: any
+ * ground) and, with a front, within [min_m, max_m] of it (geodesic; max_m 0:
+ * no upper limit). Output: the kept features whole, in order, plus
+ * dist_to_front_m when a front is given.
+ *
+ * @param points   borrowed, points (multipoints: the nearest part counts).
+ * @param control, front  borrowed, may be NULL.
+ * @param out      [out] owned by caller, free with fl_layer_destroy(); may
+ *                 hold no feature.
+ * @return FL_OK, FL_E_ARG (bad band, held_by without control, several
+ *         claims, a side the control layer lacks), FL_E_GEOM, FL_E_SRID, ...
+ * @since 0.2
+ */
+FL_API fl_status fl_points_select(fl_ctx *ctx, const fl_layer *points, const fl_layer *control,
+                                  const fl_layer *front, const fl_options *opts, double min_m,
+                                  double max_m, fl_layer **out);
+
+/**
  * Nearest route of each settlement: settlement fields, route_id, route_name,
  * route_class, dist_m, and the connecting line (settlement to route) as geometry.
  * @since 0.1
