@@ -46,17 +46,12 @@
 #define MAX_DEPTH 40
 #define CLOSEST_REL 1e-4 /* (R3) */
 
-typedef struct piece_buf {
-  double *xy;       /* lon, lat pairs; NAN, NAN separates pieces */
-  size_t n, cap;    /* doubles */
-  int open;         /* the last piece is still being extended */
-} piece_buf;
 
 typedef struct row {
   int off_side;     /* (R5): no part on opts->on_side's ground, no row */
   double length_m, min_m;
   double *band_m;   /* n_dist + 1 (last: beyond) */
-  piece_buf exposed;
+  fl__piece_buf exposed;
 } row;
 
 typedef struct job {
@@ -110,28 +105,15 @@ static int band_of(const walker *w, double d) {
   return (int)w->n_dist;
 }
 
-static int push_xy(piece_buf *p, double x, double y) {
-  if (p->n + 2 > p->cap) {
-    size_t cap = p->cap ? p->cap * 2 : 64;
-    double *g = realloc(p->xy, cap * sizeof *g);
-    if (!g) return -1;
-    p->xy = g;
-    p->cap = cap;
-  }
-  p->xy[p->n++] = x;
-  p->xy[p->n++] = y;
-  return 0;
-}
-
 static void exposed_edge(walker *w, double alon, double alat, double blon, double blat, int on) {
-  piece_buf *p = &w->r->exposed;
+  fl__piece_buf *p = &w->r->exposed;
   if (!on) {
-    if (p->open && push_xy(p, NAN, NAN)) w->st = FL_E_NOMEM;
+    if (p->open && fl__piece_push(p, NAN, NAN)) w->st = FL_E_NOMEM;
     p->open = 0;
     return;
   }
-  if (!p->open && push_xy(p, alon, alat)) w->st = FL_E_NOMEM;
-  if (push_xy(p, blon, blat)) w->st = FL_E_NOMEM;
+  if (!p->open && fl__piece_push(p, alon, alat)) w->st = FL_E_NOMEM;
+  if (fl__piece_push(p, blon, blat)) w->st = FL_E_NOMEM;
   p->open = 1;
 }
 
@@ -252,7 +234,7 @@ static int walk_seq(const GEOSCoordSequence *cs, int is_ring, int ring_index, vo
   w->cap = (w->dist[w->n_dist - 1] + longest) * (1 + 4 * FL__EST_REL) + 4 * FL__EST_ABS_M + 1.0;
   double pd = 0, pe = 0;
   w->r->exposed.open = 0;
-  if (w->r->exposed.n && push_xy(&w->r->exposed, NAN, NAN)) w->st = FL_E_NOMEM;
+  if (w->r->exposed.n && fl__piece_push(&w->r->exposed, NAN, NAN)) w->st = FL_E_NOMEM;
   for (unsigned int i = 0; i < n && !w->st; i++) {
     double lon, lat, e;
     GEOSCoordSeq_getXY_r(h, cs, i, &lon, &lat);
@@ -412,47 +394,6 @@ fl_status fl_route_band_m(fl_ctx *ctx, const fl_dist_index *front, const GEOSGeo
   return FL_OK;
 }
 
-/* Exposed parts as a MULTILINESTRING (lon/lat); NULL when there are none. */
-static GEOSGeometry *exposed_geometry(fl_ctx *ctx, const piece_buf *p) {
-  GEOSContextHandle_t h = ctx->geos;
-  size_t n_lines = 0, cap = 4;
-  GEOSGeometry **lines = malloc(cap * sizeof *lines);
-  if (!lines) return NULL;
-  size_t start = 0;
-  for (size_t i = 0; i <= p->n; i += 2) {
-    int end = i == p->n || isnan(p->xy[i]);
-    if (!end) continue;
-    size_t n_pts = (i - start) / 2;
-    if (n_pts >= 2) {
-      GEOSCoordSequence *cs = GEOSCoordSeq_copyFromBuffer_r(h, p->xy + start, (unsigned)n_pts, 0, 0);
-      GEOSGeometry *l = cs ? GEOSGeom_createLineString_r(h, cs) : NULL;
-      if (l) {
-        if (n_lines == cap) {
-          cap *= 2;
-          GEOSGeometry **g = realloc(lines, cap * sizeof *g);
-          if (!g) { GEOSGeom_destroy_r(h, l); break; }
-          lines = g;
-        }
-        lines[n_lines++] = l;
-      }
-    }
-    start = i + 2;
-  }
-  GEOSGeometry *m = NULL;
-  if (n_lines) {
-    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, lines,
-                                                     (unsigned)n_lines);
-    m = coll ? GEOSLineMerge_r(h, coll) : NULL;
-    if (coll) GEOSGeom_destroy_r(h, coll);
-    if (m && GEOSGeomTypeId_r(h, m) == GEOS_LINESTRING) { /* keep one declared type */
-      GEOSGeometry *one[1] = {m};
-      m = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, one, 1);
-    }
-  }
-  free(lines);
-  return m;
-}
-
 typedef struct ground_pick {
   const fl__groups *gr;
   int group;
@@ -607,7 +548,7 @@ fl_status fl_route_exposure(fl_ctx *ctx, const fl_layer *routes, const fl_layer 
       row *r = &j.rows[i * gr.n + k];
       if (r->off_side) continue;
       row *vr = j.vrows ? &j.vrows[i * gr.n + k] : NULL;
-      GEOSGeometry *ll = exposed_geometry(ctx, vr ? &vr->exposed : &r->exposed), *geom = NULL;
+      GEOSGeometry *ll = fl__pieces_geometry(ctx, vr ? &vr->exposed : &r->exposed), *geom = NULL;
       if (ll) st = fl__to_layer_crs(ctx, ll, routes->srid, &geom);
       if (st) break;
       fl_feature *f = fl_layer_append(ctx, res, routes->features[i].fid, geom);
