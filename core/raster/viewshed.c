@@ -64,6 +64,7 @@ typedef struct vs_scratch {
   double *lon, *lat, *zadj;  /* the row being done                                 */
   double *lon2, *lat2;       /* projected DEMs: interpolation buffers              */
   unsigned char *in_range;
+  double *inv;               /* inv[j] = 1 / (j - 1), j up to max(w, h) */
   fl__dem_xf xf;
   vs_shared *sh;
 } vs_scratch;
@@ -143,9 +144,10 @@ static fl_status prepare_row(fl_ctx *ctx, const fl_dem *d, const vs_obs *v, vs_s
 }
 
 /* (V3) horizon at major offset j, minor i, from the straight (zs) and
- * diagonal (zd) neighbours. */
-static inline double horizon(double zo, int j, int i, double zs, double zd) {
-  return zo + ((zs - zo) * (double)(j - i) + (zd - zo) * (double)i) / (double)(j - 1);
+ * diagonal (zd) neighbours; inv[j] = 1 / (j - 1) (a multiplication costs
+ * a fraction of a division, in the innermost loop). */
+static inline double horizon(const double *inv, double zo, int j, int i, double zs, double zd) {
+  return zo + ((zs - zo) * (double)(j - i) + (zd - zo) * (double)i) * inv[j];
 }
 
 static inline void settle(const vs_obs *v, vs_scratch *s, int i, double hz, uint16_t *cnt) {
@@ -163,18 +165,18 @@ static void do_row(const vs_obs *v, vs_scratch *s, int dr, uint16_t *grid_row) {
     grid_row[ic]++; /* the observer's own cell */
     for (int dir = -1; dir <= 1; dir += 2)
       for (int i = ic + dir, j = 1; i >= 0 && i < n; i += dir, j++) {
-        double hz = j == 1 ? -HUGE_VAL : horizon(v->zo, j, 0, s->cur[i - dir], 0);
+        double hz = j == 1 ? -HUGE_VAL : horizon(s->inv, v->zo, j, 0, s->cur[i - dir], 0);
         settle(v, s, i, hz, &grid_row[i]);
       }
     return;
   }
-  settle(v, s, ic, dr == 1 ? -HUGE_VAL : horizon(v->zo, dr, 0, s->prev[ic], 0), &grid_row[ic]);
+  settle(v, s, ic, dr == 1 ? -HUGE_VAL : horizon(s->inv, v->zo, dr, 0, s->prev[ic], 0), &grid_row[ic]);
   for (int dir = -1; dir <= 1; dir += 2)
     for (int i = ic + dir, dc = 1; i >= 0 && i < n; i += dir, dc++) {
       double hz;
       if (dr == 1 && dc == 1) hz = -HUGE_VAL;
-      else if (dc >= dr) hz = horizon(v->zo, dc, dr, s->cur[i - dir], s->prev[i - dir]);
-      else hz = horizon(v->zo, dr, dc, s->prev[i], s->prev[i - dir]);
+      else if (dc >= dr) hz = horizon(s->inv, v->zo, dc, dr, s->cur[i - dir], s->prev[i - dir]);
+      else hz = horizon(s->inv, v->zo, dr, dc, s->prev[i], s->prev[i - dir]);
       settle(v, s, i, hz, &grid_row[i]);
     }
 }
@@ -270,12 +272,15 @@ static void *scratch_new(fl_ctx *ctx, void *shared) {
   s->lon2 = malloc(w * sizeof *s->lon2);
   s->lat2 = malloc(w * sizeof *s->lat2);
   s->in_range = malloc(w);
+  size_t n_inv = (w > (size_t)sh->dem->h ? w : (size_t)sh->dem->h) + 2;
+  s->inv = malloc(n_inv * sizeof *s->inv);
+  for (size_t j = 0; s->inv && j < n_inv; j++) s->inv[j] = j > 1 ? 1.0 / (double)(j - 1) : 0.0;
   if (sh->n_obs > 1) s->count = calloc(w * (size_t)sh->dem->h, sizeof *s->count);
-  if (!s->prev || !s->cur || !s->save || !s->lon || !s->lat || !s->zadj || !s->lon2 || !s->lat2 || !s->in_range ||
+  if (!s->prev || !s->cur || !s->save || !s->lon || !s->lat || !s->zadj || !s->lon2 || !s->lat2 || !s->in_range || !s->inv ||
       (sh->n_obs > 1 && !s->count) || fl__dem_xf_init(ctx, sh->dem, &s->xf)) {
     free(s->prev), free(s->cur), free(s->save), free(s->lon), free(s->lat), free(s->zadj);
     free(s->lon2), free(s->lat2);
-    free(s->in_range), free(s->count), free(s);
+    free(s->in_range), free(s->inv), free(s->count), free(s);
     return NULL;
   }
   return s;
@@ -294,7 +299,7 @@ static void scratch_free(fl_ctx *ctx, void *scratch) {
   fl__dem_xf_free(&s->xf);
   free(s->prev), free(s->cur), free(s->save), free(s->lon), free(s->lat), free(s->zadj);
     free(s->lon2), free(s->lat2);
-  free(s->in_range), free(s->count), free(s);
+  free(s->in_range), free(s->inv), free(s->count), free(s);
 }
 
 static fl_status check_opts(fl_ctx *ctx, const fl_viewshed_opts *o) {
