@@ -159,7 +159,8 @@ def view_cases(tool, base, existing):
         return []
     first = names.index(raster[0].name)
     with_dem = base + [(raster[0].name, os.path.join(SAMPLE, "dem_toretsk.tif")),
-                       ("observers", os.path.join(SAMPLE, "positions.geojson"))]
+                       ("observers", os.path.join(SAMPLE, "positions.geojson")),
+                       ("max_range_m", "3000")]  # a small viewshed: many cases
     found = [("with %s" % raster[0].name, with_dem)]
     for p in tool.params[first + 1:]:
         if p.type == abi.PARAM_OUTPUT:
