@@ -66,6 +66,7 @@ typedef struct vs_scratch {
   unsigned char *in_range;
   double *inv;               /* inv[j] = 1 / (j - 1), j up to max(w, h) */
   double *nd[2];             /* projected DEMs: node rows (node_row())     */
+  fl__earth_radii_t *rad;    /* projected DEMs: the radii at a row's nodes */
   int nd_row[2], nd_x0[2], nd_n[2];
   fl__dem_xf xf;
   vs_shared *sh;
@@ -157,8 +158,18 @@ static fl_status prepare_row(fl_ctx *ctx, const fl_dem *d, const vs_obs *v, vs_s
   near2 = near2 > 0 ? near2 * near2 : 0;
   fl__earth_lat row;
   if (!s->xf.pj) fl__earth_row(&v->earth, s->lat[0], &row);
+  else /* the radii at the nodes, every VS_XF_STEP cells and the last */
+    for (int i = 0, k = 0; i < n; i = i + VS_XF_STEP < n - 1 || i == n - 1 ? i + VS_XF_STEP : n - 1, k++)
+      fl__earth_radii(&v->earth, s->lat[i], &s->rad[k]);
   for (int i = 0; i < n; i++) {
-    if (s->xf.pj) fl__earth_row(&v->earth, s->lat[i], &row);
+    if (s->xf.pj) {
+      int a = i / VS_XF_STEP, ia = a * VS_XF_STEP, ib = ia + VS_XF_STEP < n - 1 ? ia + VS_XF_STEP : n - 1;
+      double t = ib > ia ? (double)(i - ia) / (double)(ib - ia) : 0.0;
+      const fl__earth_radii_t *ra = &s->rad[a], *rb = &s->rad[ib > ia ? a + 1 : a];
+      fl__earth_radii_t ri = {ra->m + (rb->m - ra->m) * t, ra->n + (rb->n - ra->n) * t,
+                              ra->ke + (rb->ke - ra->ke) * t};
+      fl__earth_row_at(&v->earth, s->lat[i], &ri, &row);
+    }
     double de = row.ke * (s->lon[i] - v->earth.lon0);
     double d2 = row.dn * row.dn + de * de, drop = row.drop_n + row.drop_e * de * de;
     int ok = 1;
@@ -307,15 +318,16 @@ static void *scratch_new(fl_ctx *ctx, void *shared) {
   s->nd[0] = malloc(2 * (w / VS_XF_STEP + 2) * sizeof(double));
   s->nd[1] = malloc(2 * (w / VS_XF_STEP + 2) * sizeof(double));
   s->nd_row[0] = s->nd_row[1] = -1;
+  s->rad = malloc((w / VS_XF_STEP + 3) * sizeof *s->rad);
   size_t n_inv = (w > (size_t)sh->dem->h ? w : (size_t)sh->dem->h) + 2;
   s->inv = malloc(n_inv * sizeof *s->inv);
   for (size_t j = 0; s->inv && j < n_inv; j++) s->inv[j] = j > 1 ? 1.0 / (double)(j - 1) : 0.0;
   if (sh->n_obs > 1) s->count = calloc(w * (size_t)sh->dem->h, sizeof *s->count);
-  if (!s->prev || !s->cur || !s->save || !s->lon || !s->lat || !s->zadj || !s->lon2 || !s->lat2 || !s->in_range || !s->inv || !s->nd[0] || !s->nd[1] ||
+  if (!s->prev || !s->cur || !s->save || !s->lon || !s->lat || !s->zadj || !s->lon2 || !s->lat2 || !s->in_range || !s->inv || !s->nd[0] || !s->nd[1] || !s->rad ||
       (sh->n_obs > 1 && !s->count) || fl__dem_xf_init(ctx, sh->dem, &s->xf)) {
     free(s->prev), free(s->cur), free(s->save), free(s->lon), free(s->lat), free(s->zadj);
     free(s->lon2), free(s->lat2);
-    free(s->in_range), free(s->inv), free(s->nd[0]), free(s->nd[1]), free(s->count), free(s);
+    free(s->in_range), free(s->inv), free(s->nd[0]), free(s->nd[1]), free(s->rad), free(s->count), free(s);
     return NULL;
   }
   return s;
@@ -334,7 +346,7 @@ static void scratch_free(fl_ctx *ctx, void *scratch) {
   fl__dem_xf_free(&s->xf);
   free(s->prev), free(s->cur), free(s->save), free(s->lon), free(s->lat), free(s->zadj);
     free(s->lon2), free(s->lat2);
-  free(s->in_range), free(s->inv), free(s->nd[0]), free(s->nd[1]), free(s->count), free(s);
+  free(s->in_range), free(s->inv), free(s->nd[0]), free(s->nd[1]), free(s->rad), free(s->count), free(s);
 }
 
 static fl_status check_opts(fl_ctx *ctx, const fl_viewshed_opts *o) {
