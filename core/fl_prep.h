@@ -191,6 +191,26 @@ void fl__on_side_unprepare(fl_ctx *wctx, fl__on_side_prep *p);
 fl_status fl__on_side_clip(fl_ctx *wctx, const fl__on_side_prep *p, size_t k,
                            const GEOSGeometry *route, GEOSGeometry **part, int *none);
 
+/* ---- route_pieces.c -------------------------------------------------------- */
+
+typedef struct fl__piece_buf {
+  double *xy;       /* lon, lat pairs; NAN, NAN separates pieces */
+  size_t n, cap;    /* doubles */
+  int open;         /* the last piece is still being extended */
+} fl__piece_buf;
+/* Append a vertex (x, y may be NAN, NAN: end of a piece); -1 out of memory. */
+int fl__piece_push(fl__piece_buf *p, double x, double y);
+/* The pieces as a MULTILINESTRING (lon/lat, merged where they touch); NULL
+ * when there are none. Owned by caller. */
+GEOSGeometry *fl__pieces_geometry(fl_ctx *ctx, const fl__piece_buf *p);
+
+/* ---- route_in_view.c ------------------------------------------------------ */
+
+/* With an in_view polygon layer: its union in lon/lat (R7), owned by caller
+ * (GEOSGeom_destroy_r); *out NULL when in_view is NULL. Clip routes with
+ * fl__on_side_clip() on a one-ground fl__on_side_prep. */
+fl_status fl__in_view_ground(fl_ctx *ctx, const fl_layer *in_view, GEOSGeometry **out);
+
 /* ---- frontline.c ----------------------------------------------------------- */
 
 /* The line of contact (lon/lat) between ground a and ground b; b NULL: the

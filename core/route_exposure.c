@@ -20,7 +20,9 @@
  *   (R4) exposed = within the outermost band; exposed_share = exposed km /
  *        length km; the exposed parts are the result geometry;
  *   (R5) with on_side, only the parts of routes on that side's ground
- *        (route_on_side.c).
+ *        (route_on_side.c);
+ *   (R7)-(R8) with in_view, the same measures on the parts in view
+ *        (route_in_view.c).
  *
  * Speed, without changing the answers (E1)..(E2):
  *   (E1) a vertex is first given the index's frame estimate (within
@@ -44,17 +46,12 @@
 #define MAX_DEPTH 40
 #define CLOSEST_REL 1e-4 /* (R3) */
 
-typedef struct piece_buf {
-  double *xy;       /* lon, lat pairs; NAN, NAN separates pieces */
-  size_t n, cap;    /* doubles */
-  int open;         /* the last piece is still being extended */
-} piece_buf;
 
 typedef struct row {
   int off_side;     /* (R5): no part on opts->on_side's ground, no row */
   double length_m, min_m;
   double *band_m;   /* n_dist + 1 (last: beyond) */
-  piece_buf exposed;
+  fl__piece_buf exposed;
 } row;
 
 typedef struct job {
@@ -65,7 +62,14 @@ typedef struct job {
   size_t n_dist;
   row *rows;             /* [route * n_groups + group] */
   GEOSGeometry **on_ground; /* per group: opts->on_side's ground, or NULL (route_on_side.c) */
+  GEOSGeometry *view[1];    /* (R7): the ground in view, or NULL */
+  row *vrows;               /* (R7): the parts in view, as rows; NULL without in_view */
 } job;
+
+/* One thread's prepared grounds: the side's (R5) and the view's (R7). */
+typedef struct scratch {
+  fl__on_side_prep *side, *view;
+} scratch;
 
 /* A route vertex measured by estimate only (E1): its position and a lower
  * bound of its distance, for the exact closest approach (R3). */
@@ -101,28 +105,15 @@ static int band_of(const walker *w, double d) {
   return (int)w->n_dist;
 }
 
-static int push_xy(piece_buf *p, double x, double y) {
-  if (p->n + 2 > p->cap) {
-    size_t cap = p->cap ? p->cap * 2 : 64;
-    double *g = realloc(p->xy, cap * sizeof *g);
-    if (!g) return -1;
-    p->xy = g;
-    p->cap = cap;
-  }
-  p->xy[p->n++] = x;
-  p->xy[p->n++] = y;
-  return 0;
-}
-
 static void exposed_edge(walker *w, double alon, double alat, double blon, double blat, int on) {
-  piece_buf *p = &w->r->exposed;
+  fl__piece_buf *p = &w->r->exposed;
   if (!on) {
-    if (p->open && push_xy(p, NAN, NAN)) w->st = FL_E_NOMEM;
+    if (p->open && fl__piece_push(p, NAN, NAN)) w->st = FL_E_NOMEM;
     p->open = 0;
     return;
   }
-  if (!p->open && push_xy(p, alon, alat)) w->st = FL_E_NOMEM;
-  if (push_xy(p, blon, blat)) w->st = FL_E_NOMEM;
+  if (!p->open && fl__piece_push(p, alon, alat)) w->st = FL_E_NOMEM;
+  if (fl__piece_push(p, blon, blat)) w->st = FL_E_NOMEM;
   p->open = 1;
 }
 
@@ -243,7 +234,7 @@ static int walk_seq(const GEOSCoordSequence *cs, int is_ring, int ring_index, vo
   w->cap = (w->dist[w->n_dist - 1] + longest) * (1 + 4 * FL__EST_REL) + 4 * FL__EST_ABS_M + 1.0;
   double pd = 0, pe = 0;
   w->r->exposed.open = 0;
-  if (w->r->exposed.n && push_xy(&w->r->exposed, NAN, NAN)) w->st = FL_E_NOMEM;
+  if (w->r->exposed.n && fl__piece_push(&w->r->exposed, NAN, NAN)) w->st = FL_E_NOMEM;
   for (unsigned int i = 0; i < n && !w->st; i++) {
     double lon, lat, e;
     GEOSCoordSeq_getXY_r(h, cs, i, &lon, &lat);
@@ -315,33 +306,65 @@ static fl_status closest_approach(walker *w) {
 
 static void *scratch_new(fl_ctx *wctx, void *shared) {
   job *j = shared;
-  return fl__on_side_prepare(wctx, j->on_ground, j->n_groups);
+  scratch *s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  if (j->on_ground) s->side = fl__on_side_prepare(wctx, j->on_ground, j->n_groups);
+  if (j->view[0]) s->view = fl__on_side_prepare(wctx, j->view, 1);
+  return s;
 }
 
-static void scratch_free(fl_ctx *wctx, void *scratch) { fl__on_side_unprepare(wctx, scratch); }
+static void scratch_free(fl_ctx *wctx, void *sp) {
+  scratch *s = sp;
+  if (!s) return;
+  fl__on_side_unprepare(wctx, s->side);
+  fl__on_side_unprepare(wctx, s->view);
+  free(s);
+}
 
-static fl_status one_route(fl_ctx *wctx, size_t i, void *shared, void *scratch) {
+/* (R1)-(R4) on g into row r. */
+static fl_status measure(fl_ctx *wctx, const job *j, size_t k, const GEOSGeometry *g, row *r) {
+  walker w;
+  walker_init(&w, wctx, j->idx[k], j->dist, j->n_dist, r);
+  fl__each_seq(wctx->geos, g, walk_seq, &w);
+  fl_status st = w.st ? w.st : closest_approach(&w);
+  walker_free(&w);
+  if (st == FL_E_NOMEM) return fl__fail(wctx, FL_E_NOMEM, "out of memory");
+  return st;
+}
+
+/* (R7): the parts of g in view, measured into vrows. */
+static fl_status measure_in_view(fl_ctx *wctx, const job *j, const scratch *s, size_t i,
+                                 size_t k, const GEOSGeometry *g) {
+  row *vr = &j->vrows[i * j->n_groups + k];
+  vr->min_m = INFINITY;
+  GEOSGeometry *vis = NULL;
+  int none = 0;
+  fl_status st = fl__on_side_clip(wctx, s->view, 0, g, &vis, &none);
+  if (st || none) return st;
+  st = measure(wctx, j, k, vis ? vis : g, vr);
+  if (vis) GEOSGeom_destroy_r(wctx->geos, vis);
+  return st;
+}
+
+static fl_status one_route(fl_ctx *wctx, size_t i, void *shared, void *sp) {
   job *j = shared;
+  const scratch *s = sp;
   const GEOSGeometry *whole = j->routes->lonlat[i];
   if (!whole) return FL_OK;
+  if ((j->on_ground || j->view[0]) && !s) return fl__fail(wctx, FL_E_NOMEM, "out of memory");
   for (size_t k = 0; k < j->n_groups; k++) {
     GEOSGeometry *part = NULL;
     int none = 0;
     if (j->on_ground) { /* (R5) */
-      if (!scratch) return fl__fail(wctx, FL_E_NOMEM, "out of memory");
-      fl_status st = fl__on_side_clip(wctx, scratch, k, whole, &part, &none);
+      fl_status st = fl__on_side_clip(wctx, s->side, k, whole, &part, &none);
       if (st) return st;
       j->rows[i * j->n_groups + k].off_side = none;
       if (none) continue;
     }
     const GEOSGeometry *g = part ? part : whole;
-    walker w;
-    walker_init(&w, wctx, j->idx[k], j->dist, j->n_dist, &j->rows[i * j->n_groups + k]);
-    fl__each_seq(wctx->geos, g, walk_seq, &w);
-    fl_status st = w.st ? w.st : closest_approach(&w);
-    walker_free(&w);
+    fl_status st = measure(wctx, j, k, g, &j->rows[i * j->n_groups + k]);
+    if (!st && j->view[0]) st = measure_in_view(wctx, j, s, i, k, g);
     if (part) GEOSGeom_destroy_r(wctx->geos, part);
-    if (st == FL_E_NOMEM) return fl__fail(wctx, FL_E_NOMEM, "out of memory");
     if (st) return st;
   }
   return FL_OK;
@@ -369,47 +392,6 @@ fl_status fl_route_band_m(fl_ctx *ctx, const fl_dist_index *front, const GEOSGeo
   if (w.st) return w.st;
   *out_m = inner_m > 0 ? band_m[1] : band_m[0]; /* (R1) */
   return FL_OK;
-}
-
-/* Exposed parts as a MULTILINESTRING (lon/lat); NULL when there are none. */
-static GEOSGeometry *exposed_geometry(fl_ctx *ctx, const piece_buf *p) {
-  GEOSContextHandle_t h = ctx->geos;
-  size_t n_lines = 0, cap = 4;
-  GEOSGeometry **lines = malloc(cap * sizeof *lines);
-  if (!lines) return NULL;
-  size_t start = 0;
-  for (size_t i = 0; i <= p->n; i += 2) {
-    int end = i == p->n || isnan(p->xy[i]);
-    if (!end) continue;
-    size_t n_pts = (i - start) / 2;
-    if (n_pts >= 2) {
-      GEOSCoordSequence *cs = GEOSCoordSeq_copyFromBuffer_r(h, p->xy + start, (unsigned)n_pts, 0, 0);
-      GEOSGeometry *l = cs ? GEOSGeom_createLineString_r(h, cs) : NULL;
-      if (l) {
-        if (n_lines == cap) {
-          cap *= 2;
-          GEOSGeometry **g = realloc(lines, cap * sizeof *g);
-          if (!g) { GEOSGeom_destroy_r(h, l); break; }
-          lines = g;
-        }
-        lines[n_lines++] = l;
-      }
-    }
-    start = i + 2;
-  }
-  GEOSGeometry *m = NULL;
-  if (n_lines) {
-    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, lines,
-                                                     (unsigned)n_lines);
-    m = coll ? GEOSLineMerge_r(h, coll) : NULL;
-    if (coll) GEOSGeom_destroy_r(h, coll);
-    if (m && GEOSGeomTypeId_r(h, m) == GEOS_LINESTRING) { /* keep one declared type */
-      GEOSGeometry *one[1] = {m};
-      m = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, one, 1);
-    }
-  }
-  free(lines);
-  return m;
 }
 
 typedef struct ground_pick {
@@ -484,14 +466,20 @@ fl_status fl_route_exposure(fl_ctx *ctx, const fl_layer *routes, const fl_layer 
     if (g) GEOSGeom_destroy_r(ctx->geos, g);
   }
   double *band_store = NULL;
+  size_t n_rows = routes->n_features * gr.n;
+  if (!st) st = fl__in_view_ground(ctx, opts->in_view, &j.view[0]);
+  if (!st && j.view[0] && !(j.vrows = calloc(n_rows + 1, sizeof *j.vrows)))
+    st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
   if (!st) {
-    size_t n_rows = routes->n_features * gr.n;
-    band_store = calloc(n_rows * (n_dist + 1) + 1, sizeof *band_store);
+    band_store = calloc(2 * n_rows * (n_dist + 1) + 1, sizeof *band_store);
     if (!band_store) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
-    for (size_t r = 0; !st && r < n_rows; r++) j.rows[r].band_m = band_store + r * (n_dist + 1);
+    for (size_t r = 0; !st && r < n_rows; r++) {
+      j.rows[r].band_m = band_store + r * (n_dist + 1);
+      if (j.vrows) j.vrows[r].band_m = band_store + (n_rows + r) * (n_dist + 1);
+    }
   }
   if (!st) st = fl__on_side_grounds(ctx, control, opts, &gr, &j.on_ground);
-  if (!st && j.on_ground)
+  if (!st && (j.on_ground || j.view[0]))
     st = fl__parallel_for(ctx, routes->n_features, one_route, &j, scratch_new, scratch_free, 0.05,
                           0.95);
   else if (!st)
@@ -502,21 +490,26 @@ fl_status fl_route_exposure(fl_ctx *ctx, const fl_layer *routes, const fl_layer 
     res = fl_layer_new("route_exposure", routes->srid, "MULTILINESTRING");
     if (!res) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
   }
-  int *map = NULL, *f_band = NULL;
+  int *map = NULL, *f_band = NULL, *f_vband = NULL;
   if (!st) {
     static const char *fixed[] = {"source", "date", "length_km", "min_dist_to_front_m",
-                                  "min_dist_to_ground_m", "exposed_km", "exposed_share"};
+                                  "min_dist_to_ground_m", "exposed_km", "exposed_share",
+                                  "in_view_km", "view_exposed_km"};
     size_t n_fixed = sizeof fixed / sizeof fixed[0];
-    /* the output columns, km_<inner>_<outer> of every band included */
-    char **reserved = calloc(n_fixed + n_dist + 1, sizeof *reserved);
+    /* the output columns, km_<inner>_<outer> (and view_km_...) of every band included */
+    char **reserved = calloc(n_fixed + 2 * n_dist + 1, sizeof *reserved);
     map = malloc((routes->n_fields + 1) * sizeof *map);
     f_band = malloc((n_dist + 1) * sizeof *f_band);
-    int oom = !reserved || !map || !f_band;
+    f_vband = malloc((n_dist + 1) * sizeof *f_vband);
+    int oom = !reserved || !map || !f_band || !f_vband;
     for (size_t k = 0; !oom && k < n_fixed; k++) oom = !(reserved[k] = fl__strdup(fixed[k]));
     for (size_t b = 0; !oom && b < n_dist; b++) {
       char name[64];
       snprintf(name, sizeof name, "km_%.0f_%.0f", b ? dist[b - 1] : 0.0, dist[b]);
-      oom = !(reserved[n_fixed + b] = fl__strdup(name));
+      oom = !(reserved[n_fixed + 2 * b] = fl__strdup(name));
+      char vname[70];
+      snprintf(vname, sizeof vname, "view_%s", name);
+      if (!oom) oom = !(reserved[n_fixed + 2 * b + 1] = fl__strdup(vname));
     }
     if (oom) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
     else st = fl__copy_fields(ctx, "route-exposure", res, routes, (const char *const *)reserved,
@@ -524,7 +517,8 @@ fl_status fl_route_exposure(fl_ctx *ctx, const fl_layer *routes, const fl_layer 
     for (size_t k = 0; reserved && reserved[k]; k++) free(reserved[k]);
     free(reserved);
   }
-  int f_source = -1, f_date = -1, f_len = -1, f_min = -1, f_exp = -1, f_share = -1;
+  int f_source = -1, f_date = -1, f_len = -1, f_min = -1, f_exp = -1, f_share = -1, f_view = -1,
+      f_vexp = -1;
   if (!st) {
     if (gr.source_field >= 0) f_source = fl_layer_add_field(res, "source", FL_FIELD_TEXT);
     if (gr.date_field >= 0) f_date = fl_layer_add_field(res, "date", FL_FIELD_TEXT);
@@ -538,13 +532,23 @@ fl_status fl_route_exposure(fl_ctx *ctx, const fl_layer *routes, const fl_layer 
     }
     f_exp = fl_layer_add_field(res, "exposed_km", FL_FIELD_REAL);
     f_share = fl_layer_add_field(res, "exposed_share", FL_FIELD_REAL);
+    if (j.vrows) { /* (R7) */
+      f_view = fl_layer_add_field(res, "in_view_km", FL_FIELD_REAL);
+      for (size_t b = 0; b < n_dist; b++) {
+        char name[64];
+        snprintf(name, sizeof name, "view_km_%.0f_%.0f", b ? dist[b - 1] : 0.0, dist[b]);
+        f_vband[b] = fl_layer_add_field(res, name, FL_FIELD_REAL);
+      }
+      f_vexp = fl_layer_add_field(res, "view_exposed_km", FL_FIELD_REAL);
+    }
   }
   for (size_t i = 0; !st && i < routes->n_features; i++) {
     if (!rp.lonlat[i]) continue;
     for (size_t k = 0; !st && k < gr.n; k++) {
       row *r = &j.rows[i * gr.n + k];
       if (r->off_side) continue;
-      GEOSGeometry *ll = exposed_geometry(ctx, &r->exposed), *geom = NULL;
+      row *vr = j.vrows ? &j.vrows[i * gr.n + k] : NULL;
+      GEOSGeometry *ll = fl__pieces_geometry(ctx, vr ? &vr->exposed : &r->exposed), *geom = NULL;
       if (ll) st = fl__to_layer_crs(ctx, ll, routes->srid, &geom);
       if (st) break;
       fl_feature *f = fl_layer_append(ctx, res, routes->features[i].fid, geom);
@@ -566,11 +570,24 @@ fl_status fl_route_exposure(fl_ctx *ctx, const fl_layer *routes, const fl_layer 
                  opts->held_by ? "min_dist_to_ground_m" : "min_dist_to_front_m");
       fl_feature_set_real(res, f, f_exp, exposed / 1000.0);
       fl_feature_set_real(res, f, f_share, r->length_m > 0 ? exposed / r->length_m : 0.0);
+      if (vr) { /* (R7) */
+        double vexp = 0;
+        for (size_t b = 0; b < n_dist; b++) {
+          fl_feature_set_real(res, f, f_vband[b], vr->band_m[b] / 1000.0);
+          vexp += vr->band_m[b];
+        }
+        fl_feature_set_real(res, f, f_view, vr->length_m / 1000.0);
+        fl_feature_set_real(res, f, f_vexp, vexp / 1000.0);
+      }
     }
   }
   free(map);
   free(f_band);
+  free(f_vband);
   for (size_t r = 0; j.rows && r < routes->n_features * gr.n; r++) free(j.rows[r].exposed.xy);
+  for (size_t r = 0; j.vrows && r < routes->n_features * gr.n; r++) free(j.vrows[r].exposed.xy);
+  free(j.vrows);
+  if (j.view[0]) GEOSGeom_destroy_r(ctx->geos, j.view[0]);
   for (size_t k = 0; j.idx && k < gr.n; k++) fl_dist_index_destroy(ctx, j.idx[k]);
   free(j.idx);
   free(j.rows);

@@ -26,16 +26,28 @@ void fl__earth_init(fl__earth *e, double lon0, double lat0, double refraction) {
   e->k = refraction;
 }
 
-void fl__earth_row(const fl__earth *e, double lat, fl__earth_lat *row) {
+void fl__earth_radii(const fl__earth *e, double lat, fl__earth_radii_t *r) {
   static const double e2 = WGS84_F * (2.0 - WGS84_F);
   double pm = 0.5 * (lat + e->lat0) * DEG, s = sin(pm);
   double w2 = 1.0 - e2 * s * s, w = sqrt(w2);
-  double n = WGS84_A / w, m = WGS84_A * (1.0 - e2) / (w2 * w);
-  row->dn = m * (lat - e->lat0) * DEG; /* (E1) */
-  row->ke = n * cos(pm) * DEG;
+  r->n = WGS84_A / w;
+  r->m = WGS84_A * (1.0 - e2) / (w2 * w);
+  r->ke = r->n * cos(pm) * DEG;
+}
+
+void fl__earth_row_at(const fl__earth *e, double lat, const fl__earth_radii_t *r,
+                      fl__earth_lat *row) {
+  row->dn = r->m * (lat - e->lat0) * DEG; /* (E1) */
+  row->ke = r->ke;
   /* (E2): d^2 (1-k) / (2 R_az) with 1/R_az = (dn^2/M + de^2/N) / d^2 */
-  row->drop_n = 0.5 * (1.0 - e->k) * row->dn * row->dn / m;
-  row->drop_e = 0.5 * (1.0 - e->k) / n;
+  row->drop_n = 0.5 * (1.0 - e->k) * row->dn * row->dn / r->m;
+  row->drop_e = 0.5 * (1.0 - e->k) / r->n;
+}
+
+void fl__earth_row(const fl__earth *e, double lat, fl__earth_lat *row) {
+  fl__earth_radii_t r;
+  fl__earth_radii(e, lat, &r);
+  fl__earth_row_at(e, lat, &r, row);
 }
 
 void fl__earth_at(const fl__earth *e, double lon, double lat, double *dist_m, double *drop_m) {

@@ -72,5 +72,15 @@ typedef struct fl__earth_lat {
   double dn, ke, drop_n, drop_e;
 } fl__earth_lat;
 void fl__earth_row(const fl__earth *e, double lat, fl__earth_lat *row);
+/* The same in two steps, for projected DEMs whose latitude changes along a
+ * row: the radii at the mid-latitude (M, N and ke = N cos(phi_m) in m/deg,
+ * smooth: interpolated between nodes 16 cells apart, relative error below
+ * 1e-12), then the row's numbers at lat. */
+typedef struct fl__earth_radii_t {
+  double m, n, ke;
+} fl__earth_radii_t;
+void fl__earth_radii(const fl__earth *e, double lat, fl__earth_radii_t *r);
+void fl__earth_row_at(const fl__earth *e, double lat, const fl__earth_radii_t *r,
+                      fl__earth_lat *row);
 
 #endif

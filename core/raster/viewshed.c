@@ -64,6 +64,10 @@ typedef struct vs_scratch {
   double *lon, *lat, *zadj;  /* the row being done                                 */
   double *lon2, *lat2;       /* projected DEMs: interpolation buffers              */
   unsigned char *in_range;
+  double *inv;               /* inv[j] = 1 / (j - 1), j up to max(w, h) */
+  double *nd[2];             /* projected DEMs: node rows (node_row())     */
+  fl__earth_radii_t *rad;    /* projected DEMs: the radii at a row's nodes */
+  int nd_row[2], nd_x0[2], nd_n[2];
   fl__dem_xf xf;
   vs_shared *sh;
 } vs_scratch;
@@ -78,9 +82,35 @@ typedef struct vs_obs {
 
 #define VS_XF_STEP 16 /* projected DEMs: cells between exactly transformed ones */
 
+/* Lon/lat of the nodes of row r (columns 0, 16, 32, ... and the last of the
+ * window), through PROJ; kept for the two rows last asked for, as the
+ * sweep asks for each node row 16 times in a row. *out: lon, lat pairs. */
+static fl_status node_row(fl_ctx *ctx, const fl_dem *d, const vs_obs *v, vs_scratch *s, int r,
+                          int n, const double **out) {
+  for (int k = 0; k < 2; k++)
+    if (s->nd_row[k] == r && s->nd_x0[k] == v->x0 && s->nd_n[k] == n) {
+      *out = s->nd[k];
+      return FL_OK;
+    }
+  int slot = abs(s->nd_row[0] - r) > abs(s->nd_row[1] - r) ? 0 : 1;
+  double *lon = s->nd[slot], *lat = lon + (size_t)n / VS_XF_STEP + 2;
+  double y = d->gt[3] + (r + 0.5) * d->gt[5];
+  size_t k = 0;
+  for (int i = 0; i < n; i += VS_XF_STEP, k++) lon[k] = d->gt[0] + (v->x0 + i + 0.5) * d->gt[1];
+  if (((n - 1) % VS_XF_STEP) != 0) lon[k++] = d->gt[0] + (v->x0 + n - 1 + 0.5) * d->gt[1];
+  for (size_t i = 0; i < k; i++) lat[i] = y;
+  s->nd_row[slot] = -1;
+  fl_status st = fl__dem_xf_to_lonlat(ctx, &s->xf, lon, lat, k);
+  if (st) return st;
+  s->nd_row[slot] = r, s->nd_x0[slot] = v->x0, s->nd_n[slot] = n;
+  *out = s->nd[slot];
+  return FL_OK;
+}
+
 /* Lon/lat of the row's cell centres: a lon/lat DEM directly; a projected one
- * through PROJ every VS_XF_STEP cells, linear in between (the inverse
- * projection is smooth: the error over 16 cells is below 1e-9 degree). */
+ * through PROJ on the nodes every VS_XF_STEP rows and columns, bilinear in
+ * between (the inverse projection is smooth: the error over 16 x 16 cells is
+ * below 1e-9 degree). */
 static fl_status row_lonlat(fl_ctx *ctx, const fl_dem *d, const vs_obs *v, vs_scratch *s, int r,
                             int n) {
   double y = d->gt[3] + (r + 0.5) * d->gt[5];
@@ -89,16 +119,20 @@ static fl_status row_lonlat(fl_ctx *ctx, const fl_dem *d, const vs_obs *v, vs_sc
     s->lat[i] = y;
   }
   if (!s->xf.pj) return FL_OK;
-  size_t k = 0;
-  for (int i = 0; i < n; i += VS_XF_STEP, k++) {
-    s->lon[k] = s->lon[i], s->lat[k] = y;
-  }
-  if (((n - 1) % VS_XF_STEP) != 0) {
-    s->lon[k] = d->gt[0] + (v->x0 + n - 1 + 0.5) * d->gt[1], s->lat[k] = y;
-    k++;
-  }
-  fl_status st = fl__dem_xf_to_lonlat(ctx, &s->xf, s->lon, s->lat, k);
+  int ra = (r / VS_XF_STEP) * VS_XF_STEP, rb = ra + VS_XF_STEP;
+  if (rb > d->h - 1) rb = d->h - 1;
+  if (rb < ra) rb = ra;
+  const double *na, *nb;
+  fl_status st = node_row(ctx, d, v, s, ra, n, &na);
+  if (!st) st = node_row(ctx, d, v, s, rb, n, &nb);
+  if (!st && ra != rb && nb == na) st = node_row(ctx, d, v, s, ra, n, &na); /* evicted */
   if (st) return st;
+  size_t k = (size_t)(n - 1) / VS_XF_STEP + 1 + (((n - 1) % VS_XF_STEP) != 0), off = (size_t)n / VS_XF_STEP + 2;
+  double t = rb == ra ? 0.0 : (double)(r - ra) / (double)(rb - ra);
+  for (size_t i = 0; i < k; i++) {
+    s->lon[i] = na[i] + (nb[i] - na[i]) * t;
+    s->lat[i] = na[off + i] + (nb[off + i] - na[off + i]) * t;
+  }
   /* Spread back from the end so that no sample is overwritten before use. */
   for (int i = n - 1; i >= 0; i--) {
     int a = i / VS_XF_STEP, ia = a * VS_XF_STEP, ib = ia + VS_XF_STEP;
@@ -124,8 +158,18 @@ static fl_status prepare_row(fl_ctx *ctx, const fl_dem *d, const vs_obs *v, vs_s
   near2 = near2 > 0 ? near2 * near2 : 0;
   fl__earth_lat row;
   if (!s->xf.pj) fl__earth_row(&v->earth, s->lat[0], &row);
+  else /* the radii at the nodes, every VS_XF_STEP cells and the last */
+    for (int i = 0, k = 0; i < n; i = i + VS_XF_STEP < n - 1 || i == n - 1 ? i + VS_XF_STEP : n - 1, k++)
+      fl__earth_radii(&v->earth, s->lat[i], &s->rad[k]);
   for (int i = 0; i < n; i++) {
-    if (s->xf.pj) fl__earth_row(&v->earth, s->lat[i], &row);
+    if (s->xf.pj) {
+      int a = i / VS_XF_STEP, ia = a * VS_XF_STEP, ib = ia + VS_XF_STEP < n - 1 ? ia + VS_XF_STEP : n - 1;
+      double t = ib > ia ? (double)(i - ia) / (double)(ib - ia) : 0.0;
+      const fl__earth_radii_t *ra = &s->rad[a], *rb = &s->rad[ib > ia ? a + 1 : a];
+      fl__earth_radii_t ri = {ra->m + (rb->m - ra->m) * t, ra->n + (rb->n - ra->n) * t,
+                              ra->ke + (rb->ke - ra->ke) * t};
+      fl__earth_row_at(&v->earth, s->lat[i], &ri, &row);
+    }
     double de = row.ke * (s->lon[i] - v->earth.lon0);
     double d2 = row.dn * row.dn + de * de, drop = row.drop_n + row.drop_e * de * de;
     int ok = 1;
@@ -143,9 +187,10 @@ static fl_status prepare_row(fl_ctx *ctx, const fl_dem *d, const vs_obs *v, vs_s
 }
 
 /* (V3) horizon at major offset j, minor i, from the straight (zs) and
- * diagonal (zd) neighbours. */
-static inline double horizon(double zo, int j, int i, double zs, double zd) {
-  return zo + ((zs - zo) * (double)(j - i) + (zd - zo) * (double)i) / (double)(j - 1);
+ * diagonal (zd) neighbours; inv[j] = 1 / (j - 1) (a multiplication costs
+ * a fraction of a division, in the innermost loop). */
+static inline double horizon(const double *inv, double zo, int j, int i, double zs, double zd) {
+  return zo + ((zs - zo) * (double)(j - i) + (zd - zo) * (double)i) * inv[j];
 }
 
 static inline void settle(const vs_obs *v, vs_scratch *s, int i, double hz, uint16_t *cnt) {
@@ -163,18 +208,18 @@ static void do_row(const vs_obs *v, vs_scratch *s, int dr, uint16_t *grid_row) {
     grid_row[ic]++; /* the observer's own cell */
     for (int dir = -1; dir <= 1; dir += 2)
       for (int i = ic + dir, j = 1; i >= 0 && i < n; i += dir, j++) {
-        double hz = j == 1 ? -HUGE_VAL : horizon(v->zo, j, 0, s->cur[i - dir], 0);
+        double hz = j == 1 ? -HUGE_VAL : horizon(s->inv, v->zo, j, 0, s->cur[i - dir], 0);
         settle(v, s, i, hz, &grid_row[i]);
       }
     return;
   }
-  settle(v, s, ic, dr == 1 ? -HUGE_VAL : horizon(v->zo, dr, 0, s->prev[ic], 0), &grid_row[ic]);
+  settle(v, s, ic, dr == 1 ? -HUGE_VAL : horizon(s->inv, v->zo, dr, 0, s->prev[ic], 0), &grid_row[ic]);
   for (int dir = -1; dir <= 1; dir += 2)
     for (int i = ic + dir, dc = 1; i >= 0 && i < n; i += dir, dc++) {
       double hz;
       if (dr == 1 && dc == 1) hz = -HUGE_VAL;
-      else if (dc >= dr) hz = horizon(v->zo, dc, dr, s->cur[i - dir], s->prev[i - dir]);
-      else hz = horizon(v->zo, dr, dc, s->prev[i], s->prev[i - dir]);
+      else if (dc >= dr) hz = horizon(s->inv, v->zo, dc, dr, s->cur[i - dir], s->prev[i - dir]);
+      else hz = horizon(s->inv, v->zo, dr, dc, s->prev[i], s->prev[i - dir]);
       settle(v, s, i, hz, &grid_row[i]);
     }
 }
@@ -270,12 +315,19 @@ static void *scratch_new(fl_ctx *ctx, void *shared) {
   s->lon2 = malloc(w * sizeof *s->lon2);
   s->lat2 = malloc(w * sizeof *s->lat2);
   s->in_range = malloc(w);
+  s->nd[0] = malloc(2 * (w / VS_XF_STEP + 2) * sizeof(double));
+  s->nd[1] = malloc(2 * (w / VS_XF_STEP + 2) * sizeof(double));
+  s->nd_row[0] = s->nd_row[1] = -1;
+  s->rad = malloc((w / VS_XF_STEP + 3) * sizeof *s->rad);
+  size_t n_inv = (w > (size_t)sh->dem->h ? w : (size_t)sh->dem->h) + 2;
+  s->inv = malloc(n_inv * sizeof *s->inv);
+  for (size_t j = 0; s->inv && j < n_inv; j++) s->inv[j] = j > 1 ? 1.0 / (double)(j - 1) : 0.0;
   if (sh->n_obs > 1) s->count = calloc(w * (size_t)sh->dem->h, sizeof *s->count);
-  if (!s->prev || !s->cur || !s->save || !s->lon || !s->lat || !s->zadj || !s->lon2 || !s->lat2 || !s->in_range ||
+  if (!s->prev || !s->cur || !s->save || !s->lon || !s->lat || !s->zadj || !s->lon2 || !s->lat2 || !s->in_range || !s->inv || !s->nd[0] || !s->nd[1] || !s->rad ||
       (sh->n_obs > 1 && !s->count) || fl__dem_xf_init(ctx, sh->dem, &s->xf)) {
     free(s->prev), free(s->cur), free(s->save), free(s->lon), free(s->lat), free(s->zadj);
     free(s->lon2), free(s->lat2);
-    free(s->in_range), free(s->count), free(s);
+    free(s->in_range), free(s->inv), free(s->nd[0]), free(s->nd[1]), free(s->rad), free(s->count), free(s);
     return NULL;
   }
   return s;
@@ -294,7 +346,7 @@ static void scratch_free(fl_ctx *ctx, void *scratch) {
   fl__dem_xf_free(&s->xf);
   free(s->prev), free(s->cur), free(s->save), free(s->lon), free(s->lat), free(s->zadj);
     free(s->lon2), free(s->lat2);
-  free(s->in_range), free(s->count), free(s);
+  free(s->in_range), free(s->inv), free(s->nd[0]), free(s->nd[1]), free(s->rad), free(s->count), free(s);
 }
 
 static fl_status check_opts(fl_ctx *ctx, const fl_viewshed_opts *o) {

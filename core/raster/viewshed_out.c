@@ -56,13 +56,19 @@ static GDALDatasetH make_dataset(GDALDriverH drv, const char *path, const fl_dem
   GDALRasterBandH b = GDALGetRasterBand(ds, 1);
   GDALSetRasterNoDataValue(b, nd);
   size_t w = (size_t)vs->width, rows = 256;
-  uint16_t *buf = malloc(w * rows * sizeof *buf);
+  /* Rows in the file's own type: GDAL has no conversion to make. */
+  void *buf = malloc(w * rows * (wide ? sizeof(uint16_t) : 1));
   CPLErr err = buf ? CE_None : CE_Failure;
   for (int r0 = 0; r0 < vs->height && err == CE_None; r0 += (int)rows) {
     int nr = vs->height - r0 < (int)rows ? vs->height - r0 : (int)rows;
-    for (size_t i = 0, base = (size_t)r0 * w; i < (size_t)nr * w; i++)
-      buf[i] = vs->nodata[base + i] ? (uint16_t)nd : vs->count[base + i];
-    err = GDALRasterIO(b, GF_Write, 0, r0, vs->width, nr, buf, vs->width, nr, GDT_UInt16, 0, 0);
+    size_t base = (size_t)r0 * w, m = (size_t)nr * w;
+    const uint16_t *cnt = vs->count + base;
+    const uint8_t *nodat = vs->nodata + base;
+    if (wide)
+      for (size_t i = 0; i < m; i++) ((uint16_t *)buf)[i] = nodat[i] ? (uint16_t)nd : cnt[i];
+    else
+      for (size_t i = 0; i < m; i++) ((uint8_t *)buf)[i] = nodat[i] ? (uint8_t)nd : (uint8_t)cnt[i];
+    err = GDALRasterIO(b, GF_Write, 0, r0, vs->width, nr, buf, vs->width, nr, type, 0, 0);
   }
   free(buf);
   if (err != CE_None) {

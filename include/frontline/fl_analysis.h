@@ -83,6 +83,13 @@ typedef struct fl_options {
   /* Keep only control/front features of this source / date (NULL: all). */
   const char *source_filter;
   const char *date_filter;
+
+  /* Route exposure: the ground in view (polygons in any CRS, e.g. a
+   * viewshed's, fl_viewshed_polygons()), borrowed. When set, each route row
+   * also gets in_view_km, view_km_<inner>_<outer> per band and
+   * view_exposed_km, and its geometry is the parts both in view and within
+   * the outermost band (NULL: off). @since 0.2 */
+  const fl_layer *in_view;
 } fl_options;
 
 /** Fill opts with the defaults above. @since 0.1 */
@@ -189,7 +196,10 @@ FL_API fl_status fl_settlement_status(fl_ctx *ctx, const fl_layer *settlements,
 /**
  * Exposure of routes to the front: per route (and front group) length_km,
  * min_dist_to_front_m, km_<inner>_<outer> per band, exposed_km, exposed_share,
- * and as geometry the parts within the outermost band.
+ * and as geometry the parts within the outermost band. With opts->in_view
+ * (since 0.2) also in_view_km, view_km_<inner>_<outer>, view_exposed_km (the
+ * same measures on the parts inside the in-view polygons), and as geometry
+ * the parts both in view and within the outermost band.
  *
  * @param front    borrowed lines; may be NULL when opts->held_by is set.
  * @param control  borrowed; needed when opts->held_by is set.
@@ -198,6 +208,25 @@ FL_API fl_status fl_settlement_status(fl_ctx *ctx, const fl_layer *settlements,
 FL_API fl_status fl_route_exposure(fl_ctx *ctx, const fl_layer *routes, const fl_layer *front,
                                    const fl_layer *control, const fl_options *opts,
                                    fl_layer **out);
+
+/**
+ * Candidate observers: the points on opts->held_by's ground (needs control,
+ * one claim after opts->source_filter / date_filter; NULL held_by: any
+ * ground) and, with a front, within [min_m, max_m] of it (geodesic; max_m 0:
+ * no upper limit). Output: the kept features whole, in order, plus
+ * dist_to_front_m when a front is given.
+ *
+ * @param points   borrowed, points (multipoints: the nearest part counts).
+ * @param control, front  borrowed, may be NULL.
+ * @param out      [out] owned by caller, free with fl_layer_destroy(); may
+ *                 hold no feature.
+ * @return FL_OK, FL_E_ARG (bad band, held_by without control, several
+ *         claims, a side the control layer lacks), FL_E_GEOM, FL_E_SRID, ...
+ * @since 0.2
+ */
+FL_API fl_status fl_points_select(fl_ctx *ctx, const fl_layer *points, const fl_layer *control,
+                                  const fl_layer *front, const fl_options *opts, double min_m,
+                                  double max_m, fl_layer **out);
 
 /**
  * Nearest route of each settlement: settlement fields, route_id, route_name,

@@ -122,6 +122,23 @@ FL_API void fl_dem_get_info(const fl_dem *dem, fl_dem_info *out);
 FL_API fl_status fl_dem_height(fl_ctx *ctx, const fl_dem *dem, double lon, double lat,
                                double *out_m);
 
+/**
+ * The peaks of a DEM with their topographic prominence: a peak's height minus
+ * that of its key col (the highest saddle through which higher ground is
+ * reached), cells joined to their 8 neighbours. The DEM is all that is
+ * known: the highest peak of each connected area gets its height above the
+ * DEM's lowest cell, and a peak near the edge may be less prominent than it
+ * seems. Output "high_ground" (points in EPSG:4326 at cell centres, most
+ * prominent first): height_m, prominence_m, col_m.
+ *
+ * @param min_prominence_m  peaks below this prominence are left out (>= 0).
+ * @param out  [out] owned by caller, free with fl_layer_destroy().
+ * @return FL_OK, FL_E_ARG, FL_E_NOMEM (memory: 16 bytes a cell), FL_E_CANCEL.
+ * @since 0.2
+ */
+FL_API fl_status fl_dem_peaks(fl_ctx *ctx, const fl_dem *dem, double min_prominence_m,
+                              fl_layer **out);
+
 /* ---- Line of sight ------------------------------------------------------------ */
 
 #define FL_REFRACTION_DEFAULT 0.13 /* coefficient of refraction k: R' = R / (1 - k) */

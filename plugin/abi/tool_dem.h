@@ -9,14 +9,16 @@
 
 #include "plugin_internal.h"
 
-#define FLP_P_DEM                                                                        \
-  {.name = "dem", .title = "DEM",                                                        \
-   .help = "Elevation raster in metres, any file GDAL reads (GeoTIFF, a .vrt of SRTM or " \
-           "Copernicus GLO-30 tiles), in its own CRS: lon/lat included. Band 1 is used; " \
-           "its nodata cells have no height.",                                            \
-   .type = FL_PARAM_RASTER, .flags = 0, .unit = "", .default_text = NULL,                \
+#define FLP_P_DEM_HELP                                                                   \
+  "Elevation raster in metres, any file GDAL reads (GeoTIFF, a .vrt of SRTM or "          \
+  "Copernicus GLO-30 tiles), in its own CRS: lon/lat included. Band 1 is used; "          \
+  "its nodata cells have no height."
+#define FLP_P_DEM_F(hlp, flg)                                                            \
+  {.name = "dem", .title = "DEM", .help = hlp,                                           \
+   .type = FL_PARAM_RASTER, .flags = flg, .unit = "", .default_text = NULL,              \
    .min_value = -INFINITY, .max_value = INFINITY, .enum_values = NULL, .parent = NULL,   \
    .geometry = 0, .reserved = 0}
+#define FLP_P_DEM FLP_P_DEM_F(FLP_P_DEM_HELP, 0)
 #define FLP_P_OBSERVER_HEIGHT                                                            \
   FLP_P_NUMBER("observer_height_m", "Observer height",                                   \
                "Height of the observer's eye above the ground, in metres.", "m", "2", 0.0, \
@@ -42,7 +44,46 @@
               "ground in metres (NULL: observer_height_m).",                             \
               "observers", NULL, FL_PARAM_OPTIONAL)
 
+/* Candidate observers on a side's ground and in a band from the front
+ * (fl_points_select()): high-ground and viewshed. */
+#define FLP_P_SELECT_CONTROL                                                             \
+  FLP_P_LAYER("control", "Control areas",                                                \
+              "Polygon layer of the ground each side controls. Needed with held_by. "    \
+              "Accepts polygons.",                                                       \
+              FL_GEOM_POLYGON, FL_PARAM_OPTIONAL)
+#define FLP_P_SELECT_HELD_BY(what)                                                       \
+  FLP_P_STRING("held_by", "Only on ground held by",                                      \
+               "Keep only the " what " on ground this side holds: a side of the control "\
+               "layer after the side map, e.g. 'UA'. Needs control; one claim (pick it "  \
+               "with source and date).",                                                 \
+               NULL, FL_PARAM_OPTIONAL)
+#define FLP_P_SELECT_FRONT                                                               \
+  FLP_P_LAYER("front", "Front lines",                                                    \
+              "Line layer of the front, for min_distance_m and max_distance_m. Accepts " \
+              "lines.",                                                                  \
+              FL_GEOM_LINE, FL_PARAM_OPTIONAL)
+#define FLP_P_SELECT_MIN_DIST(what)                                                      \
+  FLP_P_NUMBER("min_distance_m", "Minimum distance from the front",                      \
+               "Keep only the " what " at least this far from the front (geodesic, "     \
+               "metres). Needs front.",                                                  \
+               "m", "0", 0.0, 1000000.0, FL_PARAM_OPTIONAL)
+#define FLP_P_SELECT_MAX_DIST(what)                                                      \
+  FLP_P_NUMBER("max_distance_m", "Maximum distance from the front",                      \
+               "Keep only the " what " at most this far from the front (geodesic, "      \
+               "metres); 0: no limit. Needs front.",                                     \
+               "m", "0", 0.0, 1000000.0, FL_PARAM_OPTIONAL)
+#define FLP_P_SELECT(what)                                                               \
+  FLP_P_SELECT_CONTROL, FLP_P_SELECT_HELD_BY(what), FLP_P_SIDE_FIELD("control"),         \
+      FLP_P_SIDE_MAP, FLP_P_OTHER_SIDE, FLP_P_AOI, FLP_P_SOURCE_FILTER,                  \
+      FLP_P_DATE_FILTER, FLP_P_SELECT_FRONT, FLP_P_SELECT_MIN_DIST(what),                \
+      FLP_P_SELECT_MAX_DIST(what)
+
 /* Open the DEM of parameter "dem"; *out owned by caller (fl_dem_destroy()). */
 fl_status flp_dem_open(flp_run *r, fl_dem **out);
+
+/* The points of layer pts kept by the FLP_P_SELECT parameters; *out is pts
+ * itself when none is given, else a new layer owned by the run. what names
+ * the points in the summary ("peaks", "observers"). */
+fl_status flp_select_points(flp_run *r, fl_layer *pts, const char *what, fl_layer **out);
 
 #endif

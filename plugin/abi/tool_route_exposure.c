@@ -6,11 +6,13 @@
  * Reads the routes and the front (or, with held_by, the control polygons, to
  * measure reach from a side's ground), calls fl_route_exposure() and writes
  * one row per route to `route_exposure`, with the exposed parts as geometry.
- * Not here: the measuring (core/route_exposure.c).
+ * With dem and observers, the viewshed of the observers (core/raster/) gives
+ * the ground in view, and the rows also measure the parts in view (R7).
+ * Not here: the measuring (core/route_exposure.c, core/route_in_view.c).
  */
 #include <stdio.h>
 
-#include "plugin_internal.h"
+#include "tool_dem.h"
 
 static const fl_param_desc params[] = {
     FLP_P_LAYER("routes", "Routes",
@@ -43,12 +45,70 @@ static const fl_param_desc params[] = {
     FLP_P_DATE_FIELD("front"),
     FLP_P_SOURCE_FILTER,
     FLP_P_DATE_FILTER,
+    FLP_P_DEM_F("Elevation raster (any file GDAL reads, its own CRS, lon/lat included). With "
+                "observers: also measure the km of each route in view of at least one "
+                "observer (in_view_km, view_km_<inner>_<outer>, view_exposed_km), and write "
+                "the parts both in view and in range as geometry.",
+                FL_PARAM_OPTIONAL),
+    FLP_P_LAYER("observers", "Observers",
+                "Point layer of the observers (positions on high ground) whose view of the "
+                "routes is measured. Needs dem. Accepts points.",
+                FL_GEOM_POINT, FL_PARAM_OPTIONAL),
+    FLP_P_OBSERVER_HEIGHT,
+    FLP_P_TARGET_HEIGHT,
+    FLP_P_MAX_RANGE,
+    FLP_P_REFRACTION,
+    FLP_P_OBSERVER_HEIGHT_FIELD,
     FLP_P_OUTPUT("the exposed routes (layer 'route_exposure')"),
     FLP_P_OVERWRITE,
 };
 
+/* With dem: the ground in view of the observers, as polygons (owned by r). */
+static fl_status in_view(flp_run *r, fl_layer **out) {
+  *out = NULL;
+  const char *dem_path = flp_arg_text(r, "dem");
+  if (!dem_path) {
+    static const char *const needs_dem[] = {"observers", "observer_height_field", NULL};
+    for (size_t i = 0; needs_dem[i]; i++)
+      if (flp_arg_text(r, needs_dem[i]))
+        return flp_fail(r, FL_E_ARG, "@{%s} needs @{dem}: the routes in view are found on a "
+                        "DEM", needs_dem[i]);
+    return FL_OK;
+  }
+  if (!flp_arg_text(r, "observers"))
+    return flp_fail(r, FL_E_ARG, "@{dem} needs @{observers}: the points from which the routes "
+                    "are seen");
+  fl_layer *obs;
+  fl_dem *dem = NULL;
+  fl_viewshed *vs = NULL;
+  fl_viewshed_opts o;
+  fl_status st;
+  if ((st = flp_load(r, "observers", &obs)) || (st = flp_dem_open(r, &dem))) return st;
+  fl_viewshed_opts_init(&o);
+  o.obs_h = flp_arg_num(r, "observer_height_m", o.obs_h);
+  o.tgt_h = flp_arg_num(r, "target_height_m", o.tgt_h);
+  o.max_range_m = flp_arg_num(r, "max_range_m", 0.0);
+  o.refraction = flp_arg_num(r, "refraction", o.refraction);
+  o.obs_h_field = flp_arg_text(r, "observer_height_field");
+  if ((st = flp_stage(r, "computing viewshed", 0.1, 0.5))) goto done;
+  fl_ctx_clear_error(r->ctx);
+  if ((st = fl_viewshed_compute(r->ctx, dem, obs, &o, &vs)) ||
+      (st = fl_viewshed_polygons(r->ctx, dem, vs, out))) {
+    st = flp_fail_ctx(r, st, "route-exposure");
+    goto done;
+  }
+  if ((st = flp_own(r, *out))) *out = NULL;
+  else
+    flp_say(r, "Ground in view of %zu observer%s: %.3f km2.", vs->n_observers,
+            vs->n_observers == 1 ? "" : "s", flp_sum_field(*out, "area_km2"));
+done:
+  fl_viewshed_free(vs);
+  fl_dem_destroy(dem);
+  return st;
+}
+
 static fl_status run(flp_run *r) {
-  fl_layer *routes, *front, *control, *out = NULL;
+  fl_layer *routes, *front, *control, *view, *out = NULL;
   fl_options o;
   fl_status st;
   const char *held_by = flp_arg_text(r, "held_by");
@@ -70,10 +130,12 @@ static fl_status run(flp_run *r) {
   if ((st = flp_load(r, "aoi", &aoi))) return st;
   if (held_by && (st = flp_require_field(r, "side_field", control))) return st;
 
+  if ((st = in_view(r, &view))) return st;
   flp_options(r, &o);
   o.aoi = aoi;
+  o.in_view = view;
 
-  if ((st = flp_stage(r, "measuring routes", 0.1, 0.9))) return st;
+  if ((st = flp_stage(r, "measuring routes", view ? 0.5 : 0.1, 0.9))) return st;
   fl_ctx_clear_error(r->ctx);
   st = fl_route_exposure(r->ctx, routes, front, control, &o, &out);
   if (st) {
@@ -102,10 +164,17 @@ static fl_status run(flp_run *r) {
             n_exposed == 1 ? "" : "s");
   if (isfinite(closest))
     flp_say(r, "Closest approach to the %s: %.0f m.", held_by ? "held ground" : "front", closest);
+  if (view) {
+    double seen = flp_sum_field(out, "in_view_km"), both = flp_sum_field(out, "view_exposed_km");
+    flp_say(r, "In view: %.3f km; in view and within the outermost band: %.3f km.", seen, both);
+    flp_json_num(r, "in_view_km", seen);
+    flp_json_num(r, "view_exposed_km", both);
+  }
 
   static const char *const fields[] = {"name",          "class",      "length_km",
                                        "min_dist_to_front_m", "min_dist_to_ground_m",
-                                       "exposed_km",    "exposed_share", NULL};
+                                       "exposed_km",    "exposed_share", "in_view_km",
+                                       "view_exposed_km", NULL};
   flp_json_int(r, "features", (long long)out->n_features);
   flp_json_num(r, "total_length_km", total);
   flp_json_num(r, "exposed_km", exposed);
@@ -122,7 +191,9 @@ const flp_tool flp_tool_route_exposure = {
      .help = "Which supply routes run within range of the front, for how many km, how "
              "close? Per route: length_km, min_dist_to_front_m, km within each band "
              "(km_0_5000, ...), exposed_km and exposed_share, with the parts within the "
-             "outermost band as geometry.",
+             "outermost band as geometry. With a DEM and observers, also the km in view of "
+             "them (in_view_km, view_km_..., view_exposed_km), the geometry then being the "
+             "parts in view and in range.",
      .params = params,
      .n_params = (int32_t)(sizeof params / sizeof params[0]),
      .reserved = 0},

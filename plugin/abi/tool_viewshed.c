@@ -2,7 +2,8 @@
  * tool_viewshed.c - the `viewshed` tool: what can be seen from these
  * observers (DESIGN.md question 10).
  *
- * Reads the DEM and the observer points, calls fl_viewshed_compute() and
+ * Reads the DEM and the observer points (optionally only those on a side's
+ * ground and in a band from the front), calls fl_viewshed_compute() and
  * writes either the raster (output ending in .tif: the count of observers
  * that see each cell, on the DEM's grid) or the seen ground as polygons with
  * geodesic km² (a vector output: layer `viewshed`).
@@ -25,6 +26,7 @@ static const fl_param_desc params[] = {
     FLP_P_MAX_RANGE,
     FLP_P_REFRACTION,
     FLP_P_OBSERVER_HEIGHT_FIELD,
+    FLP_P_SELECT("observers"),
     {.name = "output", .title = "Output file",
      .help = "File to write: a .tif gets the visibility raster on the DEM's grid (the number "
              "of observers that see each cell, 0 where none does); a .gpkg, .sqlite or "
@@ -66,6 +68,10 @@ static fl_status run(flp_run *r) {
   const char *path = flp_arg_text(r, "output");
   if ((st = flp_stage(r, "reading inputs", 0.0, 0.05))) return st;
   if ((st = flp_load(r, "observers", &obs))) return st;
+  if ((st = flp_select_points(r, obs, "observers", &obs))) return st;
+  if (obs->n_features == 0)
+    return flp_fail(r, FL_E_ARG, "no observer of @{observers} is left on the ground and in the "
+                    "band asked for (@{held_by}, @{min_distance_m}, @{max_distance_m})");
   if ((st = flp_dem_open(r, &dem))) return st;
   fl_viewshed_opts_init(&o);
   o.obs_h = flp_arg_num(r, "observer_height_m", o.obs_h);

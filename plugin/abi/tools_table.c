@@ -19,6 +19,7 @@ extern const flp_tool flp_tool_line_of_sight;
 extern const flp_tool flp_tool_viewshed;
 extern const flp_tool flp_tool_change;
 extern const flp_tool flp_tool_compare_claims;
+extern const flp_tool flp_tool_high_ground;
 
 static const flp_tool *const tools[] = {
     &flp_tool_bands,          &flp_tool_frontline,     &flp_tool_settlement_status,
@@ -26,6 +27,7 @@ static const flp_tool *const tools[] = {
     &flp_tool_range_rings,    &flp_tool_line_of_sight, &flp_tool_viewshed,
     &flp_tool_change,
     &flp_tool_compare_claims,
+    &flp_tool_high_ground,
 };
 
 int32_t flp_tool_count(void) { return (int32_t)(sizeof tools / sizeof tools[0]); }

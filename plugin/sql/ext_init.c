@@ -21,6 +21,7 @@ void flsql_state_unref(void *p) {
   flsql_state *st = p;
   if (!st || --st->refs > 0) return;
   flsql_cache_clear(st);
+  flsql_los_free(st->los);
   fl_ctx_destroy(st->ctx);
   free(st);
 }
@@ -53,6 +54,8 @@ static const struct {
     {"FL_Frontline", flsql_register_frontline},
     {"FL_Bands", flsql_register_vtab_bands},
     {"FL_NearestRoute", flsql_register_vtab_nearest_route},
+    {"FL_RangeRings", flsql_register_range_rings},
+    {"FL_LineOfSight", flsql_register_line_of_sight},
 };
 
 static int already_loaded(sqlite3 *db) {

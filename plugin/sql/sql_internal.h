@@ -33,7 +33,12 @@ typedef struct flsql_state {
   flsql_geom *mru;       /* head of the cache list                             */
   size_t n_entries;      /* entries in the list                                */
   size_t n_bytes;        /* blob bytes held by the entries                     */
+  struct flsql_los *los; /* fn_line_of_sight.c: the raster library, loaded at its
+                            first call; NULL until then                         */
 } flsql_state;
+
+typedef struct flsql_los flsql_los;
+void flsql_los_free(flsql_los *l);
 
 void flsql_state_unref(void *state);
 
@@ -142,6 +147,8 @@ void flsql_result_geom(sqlite3_context *c, const char *fn, GEOSGeometry *lonlat,
 
 int flsql_register_distance(sqlite3 *db, flsql_state *st);
 int flsql_register_measure(sqlite3 *db, flsql_state *st);
+int flsql_register_range_rings(sqlite3 *db, flsql_state *st);
+int flsql_register_line_of_sight(sqlite3 *db, flsql_state *st);
 int flsql_register_buffer_band(sqlite3 *db, flsql_state *st);
 int flsql_register_share_status(sqlite3 *db, flsql_state *st);
 int flsql_register_route(sqlite3 *db, flsql_state *st);

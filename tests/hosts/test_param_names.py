@@ -163,11 +163,35 @@ def cases(tool):
                 parent = tool.param(p.parent)
                 args.append((p.parent, good_layer(parent)))
             found.append(("%s=%r" % (p.name, v), args))
+    found += view_cases(tool, base, existing)
     fresh = []
     for n, (label, args) in enumerate(found):  # each case its own output file
         own = os.path.join(TMP, "%s_%d.gpkg" % (tool.id, n))
         fresh.append((label, [(k, own if v == out else v) for k, v in args]))
     return fresh, existing
+
+
+def view_cases(tool, base, existing):
+    """A tool whose DEM is optional (route-exposure): the baseline with the
+    DEM and its observers, then bad values of the parameters declared from the
+    DEM on (observers, heights, range, refraction), so that the errors behind
+    the viewshed are reached too."""
+    names = [p.name for p in tool.params]
+    raster = [p for p in tool.params if p.type == abi.PARAM_RASTER and p.optional]
+    if not raster or "observers" not in names:
+        return []
+    first = names.index(raster[0].name)
+    with_dem = base + [(raster[0].name, os.path.join(SAMPLE, "dem_toretsk.tif")),
+                       ("observers", os.path.join(SAMPLE, "positions.geojson")),
+                       ("max_range_m", "3000")]  # a small viewshed: many cases
+    found = [("with %s" % raster[0].name, with_dem)]
+    for p in tool.params[first + 1:]:
+        if p.type == abi.PARAM_OUTPUT:
+            break
+        for v in bad_values(p, existing):
+            found.append(("with %s, %s=%r" % (raster[0].name, p.name, v),
+                          [(k, x) for k, x in with_dem if k != p.name] + [(p.name, v)]))
+    return found
 
 
 def check_abi(lib, tool, label, args):

@@ -44,6 +44,11 @@ CASES = {
     "change_sectors": ("change", {"control": "control.geojson",
                                   "settlements": "settlements.geojson",
                                   "sectors": "mask.geojson"}),
+    "highground": ("high-ground", {"dem": "dem_toretsk.tif", "min_prominence_m": "5",
+                                   "control": "control.geojson", "held_by": "UA",
+                                   "front": "front.geojson", "source": "source_ua",
+                                   "date": "2024-10-15", "min_distance_m": "1000",
+                                   "max_distance_m": "10000"}),
 }
 
 case = sys.argv[1] if len(sys.argv) > 1 else ""
@@ -57,7 +62,7 @@ env = T.qgis_env(os.path.join(tmp, "profile"))
 
 
 def value(v):
-    return T.sample(v) if v.endswith(".geojson") else v
+    return T.sample(v) if v.endswith((".geojson", ".tif")) else v
 
 
 cli_out = os.path.join(tmp, "cli.gpkg")
