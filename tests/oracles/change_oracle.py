@@ -25,6 +25,12 @@ ogr.UseExceptions()
 G = Geod(ellps="WGS84")
 
 
+
+def iso(f, field):
+    """A date field as YYYY-MM-DD (OGR gives DATE fields as YYYY/MM/DD)."""
+    v = f.GetField(field)
+    return None if v is None else str(v).replace("/", "-")
+
 def km2(g):
     if g is None or g.IsEmpty():
         return 0.0
@@ -78,7 +84,7 @@ def compare_places(s, ds, path):
     have = set()
     for f in ds.GetLayerByName("settlement_changes"):
         have.add((f.GetField("name"), f.GetField("from_side"), f.GetField("to_side"),
-                  f.GetField("last_date_old"), f.GetField("first_date_new")))
+                  iso(f, "last_date_old"), iso(f, "first_date_new")))
     print("settlement changes: frontline %d, oracle %d" % (len(have), len(want)))
     for x in sorted(want - have):
         print("DIFF missing", x)
@@ -103,7 +109,7 @@ def main():
     ds = ogr.Open(sys.argv[2])
     got = {}
     for f in ds.GetLayerByName("area_change"):
-        k = (f.GetField("date_from"), f.GetField("date_to"), f.GetField("side_from"),
+        k = (iso(f, "date_from"), iso(f, "date_to"), f.GetField("side_from"),
              f.GetField("side_to"))
         got[k] = got.get(k, 0.0) + f.GetField("area_km2")
     bad = 0
@@ -116,9 +122,9 @@ def main():
                 bad += 1
     for f in ds.GetLayerByName("held_series"):
         if f.GetField("side") == "occupied":
-            want = held[f.GetField("date")]
+            want = held[iso(f, "date")]
             if abs(f.GetField("area_km2") - want) > 0.001 * want + 0.01:
-                print("DIFF held %s: frontline %.3f, oracle %.3f" % (f.GetField("date"),
+                print("DIFF held %s: frontline %.3f, oracle %.3f" % (iso(f, "date"),
                                                                      f.GetField("area_km2"), want))
                 bad += 1
     if len(sys.argv) > 3:

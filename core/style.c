@@ -1,0 +1,25 @@
+/*
+ * style.c - the palette of fl_style.h (bands near to far, sides).
+ * Not here: QML (core/io/qml.c), SVG (core/report/).
+ */
+#include <string.h>
+
+#include "fl_style.h"
+
+static const char *const band_colours[] = {"#d7191c", "#fd8d3c", "#fecc5c", "#ffffb2",
+                                           "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8"};
+static const char *const side_colours[] = {"#1f78b4", "#e31a1c", "#33a02c",
+                                           "#ff7f00", "#6a3d9a", "#b15928"};
+
+const char *fl__style_band_colour(size_t i) {
+  size_t n = sizeof band_colours / sizeof band_colours[0];
+  return band_colours[i < n ? i : n - 1];
+}
+
+const char *fl__style_side_colour(const char *name, size_t index) {
+  if (name && !strcmp(name, "UA")) return "#1f78b4";
+  if (name && !strcmp(name, "RU")) return "#e31a1c";
+  if (name && !strcmp(name, "contested")) return FL_STYLE_CONTESTED;
+  if (name && (!strcmp(name, "unknown") || !*name)) return FL_STYLE_UNKNOWN;
+  return side_colours[index % (sizeof side_colours / sizeof side_colours[0])];
+}
