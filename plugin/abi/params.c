@@ -213,6 +213,14 @@ int flp_param_parse_value(const fl_param_desc *p, const char *text, flp_arg *out
     }
     return 1;
   case FL_PARAM_OUTPUT:
+    if (p->flags & FL_PARAM_DOC_OUT) {
+      if (ends_with_ci(text, ".html") || ends_with_ci(text, ".htm") ||
+          ends_with_ci(text, ".png") || ends_with_ci(text, ".svg"))
+        return 1;
+      snprintf(err, err_len, "@{%s} must be a file name ending in .html, .png or .svg, got '%s'",
+               p->name, text);
+      return 0;
+    }
     if ((p->flags & FL_PARAM_RASTER_OUT) &&
         (ends_with_ci(text, ".tif") || ends_with_ci(text, ".tiff")))
       return 1;

@@ -6,7 +6,8 @@
  * and writes two layers to one file: `area_change` (polygons that changed
  * side, with area_km2) and `held_series` (km² held per source, date and side;
  * no geometry); with settlements, fl_change_settlements() adds
- * `settlement_changes`.
+ * `settlement_changes`; report and map add the HTML report and the map
+ * picture (tool_report.c).
  * Not here: the overlay and the measures (core/change.c).
  */
 #include <stdio.h>
@@ -33,6 +34,8 @@ static const fl_param_desc params[] = {
     FLP_P_SOURCE_FILTER,
     FLP_P_DATE_FILTER,
     FLP_P_OUTPUT("the changes (layers 'area_change', 'held_series' and, with settlements, 'settlement_changes'; .gpkg or .sqlite)"),
+    FLP_P_REPORT,
+    FLP_P_MAP,
     FLP_P_OVERWRITE,
 };
 
@@ -41,6 +44,7 @@ static fl_status run(flp_run *r) {
   fl_options o;
   fl_status st;
 
+  if ((st = flp_report_check(r))) return st;
   if ((st = flp_stage(r, "reading inputs", 0.0, 0.1))) return st;
   if ((st = flp_load(r, "control", &control))) return st;
   if ((st = flp_load(r, "aoi", &aoi))) return st;
@@ -83,7 +87,7 @@ static fl_status run(flp_run *r) {
   flp_json_num(r, "changed_km2", total);
   flp_json_rows(r, "changes", out[0], fields, 200);
   if (out[2]) flp_json_int(r, "settlement_changes", (long long)out[2]->n_features);
-  return FL_OK;
+  return flp_report_write(r, (const fl_layer *const *)out, settlements ? 3 : 2, NULL);
 }
 
 const flp_tool flp_tool_change = {

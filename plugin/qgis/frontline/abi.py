@@ -21,7 +21,7 @@ from ctypes import (CFUNCTYPE, POINTER, Structure, c_char_p, c_double, c_int32, 
                     c_uint32, c_void_p)
 
 ABI_MAJOR = 1          # FL_PLUGIN_ABI_MAJOR this mirror speaks
-ABI_MINOR = 1          # FL_PLUGIN_ABI_MINOR this mirror was written for
+ABI_MINOR = 2          # FL_PLUGIN_ABI_MINOR this mirror was written for
 ENTRY = "fl_plugin_query"
 
 # fl_param_type
@@ -45,6 +45,7 @@ GEOM_ANY = 7
 PARAM_OPTIONAL = 1
 PARAM_ADVANCED = 2
 PARAM_RASTER_OUT = 4   # ABI 1.1: an output that also takes .tif
+PARAM_DOC_OUT = 8      # ABI 1.2: an output that is a document (.html, .png, .svg)
 
 # fl_status (include/frontline/fl_ctx.h)
 STATUS_TEXT = {
