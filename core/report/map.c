@@ -258,7 +258,10 @@ fl_status fl__report_map(fl_ctx *ctx, const fl__report_in *in, int width, int he
                 "data-projection=\"",
                 width, height, width, height);
   fl__rb_text(out, aeqd);
-  fl__rb_printf(out, "\" data-scale-px-per-km=\"%.4f\">\n", m.scale * 1000);
+  /* px = ox + (x - x0) * scale, py = oy + (y0 - y) * scale, x and y in the
+   * projection's metres: for tests and for anyone placing marks on the map. */
+  fl__rb_printf(out, "\" data-scale-px-per-km=\"%.4f\" data-affine=\"%.6f %.6f %.9f %.3f %.3f\">\n",
+                m.scale * 1000, m.ox, m.oy, m.scale, m.x0, m.y0);
   fl__rb_printf(out, "<rect id=\"map-background\" x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" "
                      "fill=\"#f4f1ea\"/>\n",
                 width, height);

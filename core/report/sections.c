@@ -163,7 +163,7 @@ void fl__report_charts(fl__rbuf *b, const fl__report_in *in) {
         series_spec sc = {chg, "date_to", "side_to", "area_km2", ns ? src[i] : NULL};
         snprintf(t, sizeof t, "Ground gained per period (to the date shown)%s%.80s",
                  ns ? ", " : "", ns ? src[i] : "");
-        chart(b, &sc, 0, t, "km²", 1);
+        chart(b, &sc, 0, t, "km²", 0);
       }
     }
     free(src);
