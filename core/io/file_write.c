@@ -17,6 +17,17 @@
 fl_status fl__file_check_new(fl_ctx *ctx, const char *path, int overwrite, const char *param) {
   struct stat sb;
   if (!path || !*path) return fl__fail(ctx, FL_E_ARG, "@{%s} is empty", param);
+  const char *slash = strrchr(path, '/');
+  if (slash && slash != path) {
+    char *dir = strndup(path, (size_t)(slash - path));
+    if (!dir) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+    int ok = stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode);
+    fl_status st = ok ? FL_OK
+                      : fl__fail(ctx, FL_E_IO, "@{%s} '%s': the directory '%s' does not exist",
+                                 param, path, dir);
+    free(dir);
+    if (st) return st;
+  }
   if (stat(path, &sb) == 0) {
     if (S_ISDIR(sb.st_mode)) return fl__fail(ctx, FL_E_IO, "@{%s} '%s' is a directory", param, path);
     if (!overwrite) /* (F1) */

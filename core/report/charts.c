@@ -10,7 +10,7 @@
 
 #include "fl_report.h"
 
-#define W 500.0
+#define W 490.0
 #define H 280.0
 #define L 64.0  /* left margin: the axis labels */
 #define R 16.0

@@ -94,19 +94,24 @@ static void draw_routes(mapper *m, const fl_layer *l, const char *src, const cha
       const fl_feature *f = &l->features[i];
       double d = fl__map_num(l, f, kd);
       if (!isfinite(d) || exposure_class(d) != pass || !fl__map_in_main(l, f, src, date)) continue;
+      /* Within 20 km in the band colours; farther, grey context (pale yellows
+       * vanish on the map's background). */
       char attrs[160];
       snprintf(attrs, sizeof attrs, "class=\"route\" stroke=\"%s\" stroke-width=\"%.1f\"",
-               fl__style_band_colour(pass), pass == 0 ? 2.0 : 1.4);
+               pass < 3 ? fl__style_band_colour(pass) : "#8c8c8c",
+               pass == 0 ? 2.2 : pass < 3 ? 1.6 : 0.7);
       fl__map_path(m, f->geom, attrs);
       used[pass] = 1;
     }
   fl__rb_printf(m->b, "</g>\n");
-  for (size_t k = 0; k < 5; k++)
+  for (size_t k = 0; k < 3; k++)
     if (used[k]) {
       char label[64];
       km_label(label, sizeof label, lo[k], hi[k], "route, closest ");
       legend_add(m, 'l', fl__style_band_colour(k), 1, label);
     }
+  if (used[3] || used[4]) legend_add(m, 'l', "#8c8c8c", 1, "route, 20 km or more away");
+  (void)hi;
 }
 
 typedef struct claim {

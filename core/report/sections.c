@@ -60,6 +60,7 @@ typedef struct series_spec {
   const fl_layer *l;
   const char *x_field, *s_field, *v_field; /* v_field NULL: count rows */
   const char *only_source;                 /* NULL: every source */
+  const char *single_name;                 /* the series' name when s_field has no values */
 } series_spec;
 
 static double *sums(const series_spec *sp, const char *const *xs, size_t nx, const char *s_value) {
@@ -92,7 +93,10 @@ static void chart(fl__rbuf *b, const series_spec *sp, int lines, const char *tit
   size_t nx = 0, ns = 0;
   const char **xs = fl__distinct(sp->l, sp->x_field, &nx);
   const char **ss = fl__distinct(sp->l, sp->s_field, &ns);
-  fl__series *s = calloc(ns ? ns : 1, sizeof *s);
+  static const char *const no_series[] = {""}; /* the field is absent or empty: one series */
+  int single = !ss;
+  if (single) ss = (const char **)no_series, ns = 1;
+  fl__series *s = calloc(ns, sizeof *s);
   if (xs && ss && s && (!lines || nx >= 2)) {
     size_t k = 0;
     for (size_t i = 0; i < ns; i++) {
@@ -107,7 +111,7 @@ static void chart(fl__rbuf *b, const series_spec *sp, int lines, const char *tit
         free(v);
         continue;
       }
-      s[k++] = (fl__series){ss[i], series_colour(sp, ss[i], i), v};
+      s[k++] = (fl__series){single ? sp->single_name : ss[i], series_colour(sp, ss[i], i), v};
     }
     if (k) {
       if (lines)
@@ -119,7 +123,7 @@ static void chart(fl__rbuf *b, const series_spec *sp, int lines, const char *tit
   }
   free(s);
   free(xs);
-  free(ss);
+  if (!single) free(ss);
 }
 
 static void band_chart(fl__rbuf *b, const fl_layer *l, const char *ms, const char *md) {
@@ -155,12 +159,12 @@ void fl__report_charts(fl__rbuf *b, const fl__report_in *in) {
     size_t ns = 0;
     const char **src = fl__distinct(held, "source", &ns);
     for (size_t i = 0; i < (ns ? ns : 1); i++) {
-      series_spec sp = {held, "date", "side", "area_km2", ns ? src[i] : NULL};
+      series_spec sp = {held, "date", "side", "area_km2", ns ? src[i] : NULL, "held"};
       char t[160];
       snprintf(t, sizeof t, "Area held per side%s%.100s", ns ? ", " : "", ns ? src[i] : "");
       chart(b, &sp, 1, t, "km²", 0);
       if (chg) {
-        series_spec sc = {chg, "date_to", "side_to", "area_km2", ns ? src[i] : NULL};
+        series_spec sc = {chg, "date_to", "side_to", "area_km2", ns ? src[i] : NULL, "gained"};
         snprintf(t, sizeof t, "Ground gained per period (to the date shown)%s%.80s",
                  ns ? ", " : "", ns ? src[i] : "");
         chart(b, &sc, 0, t, "km²", 0);
@@ -171,12 +175,12 @@ void fl__report_charts(fl__rbuf *b, const fl__report_in *in) {
   band_chart(b, fl__report_layer(in, "bands"), ms, md);
   const fl_layer *st = fl__report_layer(in, "settlement_status");
   if (st) {
-    series_spec sp = {st, "date", "side", NULL, ms};
+    series_spec sp = {st, "date", "side", NULL, ms, "held"};
     chart(b, &sp, 1, "Settlements held per side", "settlements", 1);
   }
   const fl_layer *fr = fl__report_layer(in, "frontline");
   if (fr) {
-    series_spec sp = {fr, "date", "source", "length_km", NULL};
+    series_spec sp = {fr, "date", "source", "length_km", NULL, "front"};
     chart(b, &sp, 1, "Length of the front", "km", 0);
   }
   fl__rb_printf(b, "</div>\n");

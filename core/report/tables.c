@@ -127,7 +127,8 @@ static void settlements(fl__rbuf *b, const fl_layer *l, const char *ms, const ch
   }
   qsort(r, n, sizeof *r, srow_cmp);
   int has_pop = fl_layer_field_index(l, "population") >= 0;
-  int has_agree = fl_layer_field_index(l, "sources_agree") >= 0;
+  int ka = fl_layer_field_index(l, "sources_agree"), has_agree = 0; /* a column when some row says */
+  for (size_t j = 0; ka >= 0 && j < n && !has_agree; j++) has_agree = !l->features[r[j].i].values[ka].is_null;
   const char *h[8] = {"Settlement", "Holder", "Status", "#Distance to front (km)", "#Band", NULL};
   size_t k = 5;
   if (has_pop) h[k++] = "#Population";

@@ -42,9 +42,9 @@ fl_status flp_report_check(flp_run *r) {
     return flp_fail(r, FL_E_ARG, "@{report}, @{map} and @{output} must be different files");
   fl_ctx_clear_error(r->ctx);
   if (rep && fl__file_check_new(r->ctx, rep, ow, "report"))
-    return flp_fail_ctx(r, fl_ctx_status(r->ctx), "@{report}");
+    return flp_fail_ctx(r, fl_ctx_status(r->ctx), NULL);
   if (map && fl__file_check_new(r->ctx, map, ow, "map"))
-    return flp_fail_ctx(r, fl_ctx_status(r->ctx), "@{map}");
+    return flp_fail_ctx(r, fl_ctx_status(r->ctx), NULL);
   return FL_OK;
 }
 
