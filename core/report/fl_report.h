@@ -32,6 +32,8 @@ typedef struct fl__report_in {
   const char *const *inputs;        /* "role: data-source" lines, or NULL */
   size_t n_inputs;
   const char *text_report;          /* analyze's plain-text report, or NULL */
+  const fl_layer *control;          /* the control polygons, shaded under the map, or NULL */
+  const fl_options *opts;           /* their field names and side map (NULL: defaults) */
 } fl__report_in;
 
 /* The result layer called name, or NULL. */

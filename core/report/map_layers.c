@@ -114,6 +114,57 @@ static void draw_routes(mapper *m, const fl_layer *l, const char *src, const cha
   (void)hi;
 }
 
+/* The side a control value stands for under the side map "a,b=X;c=Y", or
+ * the value itself; copied into out. */
+static const char *mapped_side(const char *map, const char *value, char *out, size_t n) {
+  snprintf(out, n, "%s", value ? value : "");
+  if (!map || !value) return out;
+  size_t vlen = strlen(value);
+  for (const char *p = map; *p;) {
+    const char *end = strchr(p, ';'), *eq = strchr(p, '=');
+    if (!end) end = p + strlen(p);
+    if (eq && eq < end) {
+      for (const char *v = p; v < eq;) {
+        const char *comma = memchr(v, ',', (size_t)(eq - v));
+        const char *ve = comma ? comma : eq;
+        while (v < ve && *v == ' ') v++;
+        if ((size_t)(ve - v) == vlen && !strncmp(v, value, vlen)) {
+          snprintf(out, n, "%.*s", (int)(end - eq - 1), eq + 1);
+          return out;
+        }
+        v = ve + (comma ? 1 : 0);
+      }
+    }
+    p = *end ? end + 1 : end;
+  }
+  return out;
+}
+
+/* (M2): the control polygons of the claim shown, lightly shaded by side. */
+static void draw_control(mapper *m, const fl__report_in *in, const char *src, const char *date) {
+  const fl_layer *l = in->control;
+  if (!l) return;
+  const fl_options *o = in->opts;
+  int ks = fl_layer_field_index(l, o && o->source_field ? o->source_field : "source");
+  int kd = fl_layer_field_index(l, o && o->date_field ? o->date_field : "date");
+  int kside = fl_layer_field_index(l, o && o->side_field ? o->side_field : "side");
+  fl__rb_printf(m->b, "<g id=\"layer-control\" class=\"layer\" stroke=\"none\">\n");
+  for (size_t i = 0; i < l->n_features; i++) {
+    const fl_feature *f = &l->features[i];
+    if ((ks >= 0 && src && !fl__map_same(fl__map_text(l, f, ks), src)) ||
+        (kd >= 0 && date && !fl__map_same(fl__map_text(l, f, kd), date)))
+      continue;
+    char side[64], attrs[160], label[96];
+    mapped_side(o ? o->side_map : NULL, fl__map_text(l, f, kside), side, sizeof side);
+    const char *c = fl__style_side_colour(side, 2);
+    snprintf(attrs, sizeof attrs, "class=\"control\" fill=\"%s\" fill-opacity=\"0.16\" fill-rule=\"evenodd\"", c);
+    fl__map_path(m, f->geom, attrs);
+    snprintf(label, sizeof label, "ground held by %.60s", *side ? side : "unknown");
+    legend_add(m, 'f', c, 0.16, label);
+  }
+  fl__rb_printf(m->b, "</g>\n");
+}
+
 typedef struct claim {
   const char *source, *date;
 } claim;
@@ -175,13 +226,13 @@ static void draw_fronts(mapper *m, const fl_layer *l) {
         continue;
       char attrs[300];
       snprintf(attrs, sizeof attrs,
-               "class=\"front%s\" data-date=\"%.20s\" stroke=\"%s\" stroke-opacity=\"%.2f\" "
+               "class=\"front%s\" stroke=\"%s\" stroke-opacity=\"%.2f\" "
                "stroke-width=\"%.1f\"%s",
-               latest ? " latest" : "", c[j].date ? c[j].date : "", colour, op,
+               latest ? " latest" : "", colour, op,
                latest ? 2.8 : 1.1, si % 2 ? " stroke-dasharray=\"6 3\"" : "");
       fl__map_path(m, f->geom, attrs);
     }
-    char label[96];
+    char label[160];
     if (latest) {
       snprintf(label, sizeof label, "front %.40s%s%.20s", c[j].source ? c[j].source : "",
                c[j].source ? ", " : "", c[j].date ? c[j].date : "");
@@ -190,8 +241,13 @@ static void draw_fronts(mapper *m, const fl_layer *l) {
         size_t shown = count - 1 > MAX_EARLIER
                            ? (count - 2) / ((count - 1 + MAX_EARLIER - 1) / MAX_EARLIER) + 1
                            : count - 1;
-        snprintf(label, sizeof label, "earlier fronts%s%.40s (%zu of %zu dates)",
-                 c[j].source ? ", " : "", c[j].source ? c[j].source : "", shown, count - 1);
+        if (shown == count - 1)
+          snprintf(label, sizeof label, "earlier fronts%s%.40s (%zu date%s)",
+                   c[j].source ? ", " : "", c[j].source ? c[j].source : "", shown,
+                   shown == 1 ? "" : "s");
+        else
+          snprintf(label, sizeof label, "earlier fronts%s%.40s (%zu of %zu dates)",
+                   c[j].source ? ", " : "", c[j].source ? c[j].source : "", shown, count - 1);
         legend_add(m, si % 2 ? 'd' : 'l', colour, 0.35, label);
       }
     }
@@ -274,6 +330,7 @@ void fl__map_layers(mapper *m, const fl__report_in *in) {
   fl__map_main_claim(in, &src, &date);
   snprintf(m->claim, sizeof m->claim, "%.100s%s%.20s", src ? src : "", src && date ? ", " : "",
            date ? date : "");
+  draw_control(m, in, src, date);
   draw_bands(m, fl__report_layer(in, "bands"), src, date);
   draw_changes(m, fl__report_layer(in, "area_change"));
   draw_routes(m, fl__report_layer(in, "route_exposure"), src, date);

@@ -315,10 +315,12 @@ fl_status flp_fail_ctx(flp_run *r, fl_status st, const char *prefix);
  * FLP_P_REPORT and FLP_P_MAP. flp_report_check() before the work: the
  * extensions (report .html/.htm; map .png/.svg) and, without overwrite, that
  * the files are absent. flp_report_write() after the layers are written:
- * writes whichever was asked for (layers borrowed; text_report may be NULL). */
+ * writes whichever was asked for (layers, control, opts borrowed; text_report,
+ * control and opts may be NULL: control polygons shade the map). */
 fl_status flp_report_check(flp_run *r);
 fl_status flp_report_write(flp_run *r, const fl_layer *const *layers, size_t n,
-                           const char *text_report);
+                           const char *text_report, const fl_layer *control,
+                           const fl_options *opts);
 /* render_png.c: an SVG document rendered to PNG bytes at scale (librsvg,
  * cairo). @param png [out] owned by caller, free(). FL_E_IO on a rendering
  * failure (the message in errbuf), FL_E_NOMEM. */

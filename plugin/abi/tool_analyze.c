@@ -148,7 +148,8 @@ static fl_status run(flp_run *r) {
     }
     flp_say(r, "%s%zu layer%s written to %s.", markdown ? "\n" : "", res.n_layers,
             res.n_layers == 1 ? "" : "s", out_path);
-    st = flp_report_write(r, (const fl_layer *const *)res.layers, res.n_layers, res.report);
+    st = flp_report_write(r, (const fl_layer *const *)res.layers, res.n_layers, res.report,
+                          control, &o);
   }
   fl_analyze_result_free(r->ctx, &res);
   return st;

@@ -87,7 +87,7 @@ static fl_status run(flp_run *r) {
   flp_json_num(r, "changed_km2", total);
   flp_json_rows(r, "changes", out[0], fields, 200);
   if (out[2]) flp_json_int(r, "settlement_changes", (long long)out[2]->n_features);
-  return flp_report_write(r, (const fl_layer *const *)out, settlements ? 3 : 2, NULL);
+  return flp_report_write(r, (const fl_layer *const *)out, settlements ? 3 : 2, NULL, NULL, NULL);
 }
 
 const flp_tool flp_tool_change = {

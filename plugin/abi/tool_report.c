@@ -100,13 +100,15 @@ static fl_status write_map(flp_run *r, const fl__report_in *in, const char *path
 }
 
 fl_status flp_report_write(flp_run *r, const fl_layer *const *layers, size_t n,
-                           const char *text_report) {
+                           const char *text_report, const fl_layer *control,
+                           const fl_options *opts) {
   const char *rep = flp_arg_text(r, "report"), *map = flp_arg_text(r, "map");
   if (!rep && !map) return FL_OK;
   char lines[16][600];
   const char *ptrs[16];
   fl__report_in in = {.tool = r->tool->desc.id, .layers = layers, .n_layers = n,
-                      .inputs = ptrs, .text_report = text_report};
+                      .inputs = ptrs, .text_report = text_report, .control = control,
+                      .opts = opts};
   in.n_inputs = input_lines(r, lines, ptrs, 16);
   fl_status st;
   if (rep) { /* (R2) */
