@@ -16,8 +16,9 @@
 /* Band i, near to far from the front (the last colour repeats past the end). */
 const char *fl__style_band_colour(size_t i);
 /* The colour of side `name`, the index-th side of the data: UA blue and RU red,
- * as on most maps of this war, 'contested' and 'unknown' their own; other sides
- * take the palette in turn. */
+ * as on most maps of this war ('occupied', DeepStateMap's name, red too),
+ * 'contested' and 'unknown' their own; other sides take the palette in turn
+ * by index (SIZE_MAX: by a hash of the name, the same wherever it is drawn). */
 const char *fl__style_side_colour(const char *name, size_t index);
 
 #endif

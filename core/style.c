@@ -18,8 +18,14 @@ const char *fl__style_band_colour(size_t i) {
 
 const char *fl__style_side_colour(const char *name, size_t index) {
   if (name && !strcmp(name, "UA")) return "#1f78b4";
-  if (name && !strcmp(name, "RU")) return "#e31a1c";
+  /* DeepStateMap's one-sided layers name the Russian side "occupied". */
+  if (name && (!strcmp(name, "RU") || !strcmp(name, "occupied"))) return "#e31a1c";
   if (name && !strcmp(name, "contested")) return FL_STYLE_CONTESTED;
   if (name && (!strcmp(name, "unknown") || !*name)) return FL_STYLE_UNKNOWN;
+  if (index == (size_t)-1) { /* by name: FNV-1a, so every drawing agrees */
+    index = 2166136261u;
+    for (const char *c = name ? name : ""; *c; c++) index = (index ^ (unsigned char)*c) * 16777619u;
+    index = 2 + index % 4; /* not blue or red, which UA and RU have */
+  }
   return side_colours[index % (sizeof side_colours / sizeof side_colours[0])];
 }

@@ -60,7 +60,7 @@ const char **fl__distinct(const fl_layer *l, const char *field, size_t *n) {
   size_t m = 0;
   for (size_t i = 0; i < l->n_features; i++) {
     const fl_value *x = &l->features[i].values[k];
-    if (!x->is_null && x->s) v[m++] = x->s;
+    if (!x->is_null && x->s && *x->s) v[m++] = x->s;
   }
   qsort(v, m, sizeof *v, cmp_str);
   size_t u = 0;

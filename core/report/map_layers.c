@@ -10,6 +10,7 @@
 
 #include "fl_style.h"
 #include "map_internal.h"
+#include "report_internal.h"
 
 static void legend_add(mapper *m, char shape, const char *colour, double opacity,
                        const char *label) {
@@ -59,20 +60,32 @@ static void draw_bands(mapper *m, const fl_layer *l, const char *src, const char
   }
 }
 
+/* Changed ground, by the side that gained it; the older the period, the
+ * paler. */
 static void draw_changes(mapper *m, const fl_layer *l) {
   if (!l) return;
   int kt = fl_layer_field_index(l, "side_to");
+  size_t nd = 0;
+  const char **dates = fl__distinct(l, "date_to", &nd);
   fl__rb_printf(m->b, "<g id=\"layer-changes\" class=\"layer\">\n");
   for (size_t i = 0; i < l->n_features; i++) {
     const char *to = fl__map_text(l, &l->features[i], kt);
-    const char *c = fl__style_side_colour(to, 2);
+    const char *c = fl__style_side_colour(to, (size_t)-1);
+    size_t k = fl__index_of(dates, nd, fl__field_text(l, &l->features[i], "date_to"));
+    double op = nd > 1 && k < nd ? 0.2 + 0.65 * (double)k / (double)(nd - 1) : 0.6;
     char attrs[200], label[80];
-    snprintf(attrs, sizeof attrs, "class=\"change\" fill=\"%s\" fill-opacity=\"0.6\" stroke=\"%s\" stroke-width=\"0.4\"", c, c);
+    snprintf(attrs, sizeof attrs, "class=\"change\" fill=\"%s\" fill-opacity=\"%.2f\" stroke=\"%s\" stroke-width=\"0.3\" stroke-opacity=\"0.5\"", c, op, c);
     fl__map_path(m, l->features[i].geom, attrs);
     snprintf(label, sizeof label, "ground gained by %.50s", to ? to : "unknown");
     legend_add(m, 'f', c, 0.6, label);
   }
   fl__rb_printf(m->b, "</g>\n");
+  if (nd > 1) {
+    char label[96];
+    snprintf(label, sizeof label, "paler: earlier (from %.20s to %.20s)", dates[0], dates[nd - 1]);
+    legend_add(m, 'f', "#999999", 0.3, label);
+  }
+  free(dates);
 }
 
 static size_t exposure_class(double d_m) {
@@ -156,7 +169,7 @@ static void draw_control(mapper *m, const fl__report_in *in, const char *src, co
       continue;
     char side[64], attrs[160], label[96];
     mapped_side(o ? o->side_map : NULL, fl__map_text(l, f, kside), side, sizeof side);
-    const char *c = fl__style_side_colour(side, 2);
+    const char *c = fl__style_side_colour(side, (size_t)-1);
     snprintf(attrs, sizeof attrs, "class=\"control\" fill=\"%s\" fill-opacity=\"0.16\" fill-rule=\"evenodd\"", c);
     fl__map_path(m, f->geom, attrs);
     snprintf(label, sizeof label, "ground held by %.60s", *side ? side : "unknown");
@@ -277,7 +290,7 @@ static const char *holder_colour(const char *side, const char *status, char *lab
     return FL_STYLE_UNKNOWN;
   }
   snprintf(label, n, "settlement held by %.40s", side);
-  return fl__style_side_colour(side, 2);
+  return fl__style_side_colour(side, (size_t)-1);
 }
 
 /* (M4) */

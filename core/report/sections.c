@@ -85,7 +85,7 @@ static double *sums(const series_spec *sp, const char *const *xs, size_t nx, con
 static const char *series_colour(const series_spec *sp, const char *name, size_t i) {
   static const char *const by_source[] = {FL_STYLE_FRONT, "#1a1a1a", "#6a3d9a", "#b15928"};
   if (!strcmp(sp->s_field, "source")) return by_source[i % 4];
-  return fl__style_side_colour(name, i);
+  return fl__style_side_colour(name, (size_t)-1);
 }
 
 static void chart(fl__rbuf *b, const series_spec *sp, int lines, const char *title,
@@ -165,7 +165,7 @@ void fl__report_charts(fl__rbuf *b, const fl__report_in *in) {
       chart(b, &sp, 1, t, "km²", 0);
       if (chg) {
         series_spec sc = {chg, "date_to", "side_to", "area_km2", ns ? src[i] : NULL, "gained"};
-        snprintf(t, sizeof t, "Ground gained per period (to the date shown)%s%.80s",
+        snprintf(t, sizeof t, "Ground gained per period%s%.80s",
                  ns ? ", " : "", ns ? src[i] : "");
         chart(b, &sc, 0, t, "km²", 0);
       }

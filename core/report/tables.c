@@ -42,7 +42,7 @@ static void td_num(fl__rbuf *b, double v, int decimals) {
 
 static void td_side(fl__rbuf *b, const char *side) {
   fl__rb_printf(b, "<td><span class=\"swatch\" style=\"background:%s\"></span>",
-                fl__style_side_colour(side, 2));
+                fl__style_side_colour(side, (size_t)-1));
   fl__rb_text(b, side ? side : "unknown");
   fl__rb_printf(b, "</td>");
 }

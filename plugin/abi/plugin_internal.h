@@ -321,9 +321,10 @@ fl_status flp_report_check(flp_run *r);
 fl_status flp_report_write(flp_run *r, const fl_layer *const *layers, size_t n,
                            const char *text_report, const fl_layer *control,
                            const fl_options *opts);
-/* render_png.c: an SVG document rendered to PNG bytes at scale (librsvg,
- * cairo). @param png [out] owned by caller, free(). FL_E_IO on a rendering
- * failure (the message in errbuf), FL_E_NOMEM. */
+/* render.c: an SVG document rendered to PNG bytes at scale, by
+ * libfrontline_render.so (librsvg, cairo) loaded on first use. @param png
+ * [out] owned by caller, free(). FL_E_IO on a rendering failure or a missing
+ * module (the message in errbuf), FL_E_NOMEM. */
 fl_status flp_render_png(const char *svg, size_t n, double scale, unsigned char **png,
                          size_t *png_n, char *errbuf, size_t errlen);
 

@@ -30,7 +30,7 @@ BAND_COLOURS = ["#d7191c", "#fd8d3c", "#fecc5c", "#ffffb2", "#c7e9b4", "#7fcdbb"
 SIDE_COLOURS = ["#1f78b4", "#e31a1c", "#33a02c", "#ff7f00", "#6a3d9a", "#b15928"]
 CONTESTED_COLOUR = "#9e4ac7"
 UNKNOWN_COLOUR = "#9e9e9e"
-KNOWN_SIDE_COLOURS = {"UA": "#1f78b4", "RU": "#e31a1c"}
+KNOWN_SIDE_COLOURS = {"UA": "#1f78b4", "RU": "#e31a1c", "occupied": "#e31a1c"}
 
 
 def _fields(layer):

@@ -1,7 +1,10 @@
 /*
- * render_png.c - an SVG document to PNG bytes through librsvg and cairo
- * (Debian's librsvg2 and cairo; no rasteriser of our own). Part of the plugin
- * library only: mod_frontline and the core never link them.
+ * render_png.c - libfrontline_render.so: an SVG document to PNG bytes
+ * through librsvg and cairo (Debian's librsvg2 and cairo; no rasteriser of
+ * our own). A module of its own, which the plugin library loads only when a
+ * PNG map is asked for (plugin/abi/render.c): GLib, which librsvg brings,
+ * is then never loaded into a run that draws no PNG, nor into mod_frontline.
+ * Exports one symbol, fl_render_svg_png; statuses are fl_status values.
  * Not here: drawing the map (core/report/map.c).
  */
 #include <cairo.h>
@@ -10,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plugin_internal.h"
+#include "frontline/fl_ctx.h"
+
+#define FL_RENDER_EXPORT __attribute__((visibility("default")))
 
 typedef struct png_out {
   unsigned char *p;
@@ -36,8 +41,17 @@ static cairo_status_t append(void *closure, const unsigned char *data, unsigned 
   return CAIRO_STATUS_SUCCESS;
 }
 
-fl_status flp_render_png(const char *svg, size_t n, double scale, unsigned char **png,
-                         size_t *png_n, char *errbuf, size_t errlen) {
+/* See plugin/abi/render.c. *png is malloc()ed: the caller frees it with
+ * fl_render_free() (memory does not cross a library boundary otherwise). */
+FL_RENDER_EXPORT int fl_render_svg_png(const char *svg, size_t n, double scale,
+                                       unsigned char **png, size_t *png_n, char *errbuf,
+                                       size_t errlen);
+FL_RENDER_EXPORT void fl_render_free(void *p);
+
+void fl_render_free(void *p) { free(p); }
+
+int fl_render_svg_png(const char *svg, size_t n, double scale, unsigned char **png,
+                      size_t *png_n, char *errbuf, size_t errlen) {
   GError *err = NULL;
   *png = NULL;
   *png_n = 0;
