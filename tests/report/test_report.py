@@ -49,8 +49,14 @@ def skip(why):
 
 
 def run(*args):
+    env = dict(os.environ)
+    if any(a.endswith(".png") for a in args):
+        # Rendering libraries' process-wide caches (render_libs.supp says why).
+        supp = os.path.join(os.path.dirname(os.path.abspath(__file__)), "render_libs.supp")
+        env["LSAN_OPTIONS"] = "suppressions=%s%s" % (
+            supp, (":" + env["LSAN_OPTIONS"]) if env.get("LSAN_OPTIONS") else "")
     p = subprocess.run([CLI] + list(args), capture_output=True, text=True, timeout=600,
-                       stdin=subprocess.DEVNULL)
+                       stdin=subprocess.DEVNULL, env=env)
     return p.returncode, p.stdout, p.stderr
 
 
