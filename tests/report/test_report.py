@@ -286,6 +286,19 @@ def mode_png(d):
     check(colours > 50, "not blank: %d colours" % colours)
     check(near(pixel(W - 2, H // 2), BACKGROUND, 3), "background at the right edge %s"
           % (pixel(W - 2, H // 2),))
+    # The scale: the pixel distance of two settlements over the stated px per km
+    # is their geodesic distance (pyproj Geod, WGS84) to 0.5 % (the azimuthal
+    # equidistant map is true along lines through its centre, close elsewhere).
+    from pyproj import Geod
+    ns = "{http://www.w3.org/2000/svg}"
+    circ = {c.get("data-name"): c for c in svg.iter(ns + "circle") if c.get("data-name")}
+    (lo1, la1), (lo2, la2) = settlement_lonlat("Toretsk"), settlement_lonlat("Kostiantynivka")
+    _, _, d_m = Geod(ellps="WGS84").inv(lo1, la1, lo2, la2)
+    dpx = ((float(circ["Toretsk"].get("cx")) - float(circ["Kostiantynivka"].get("cx"))) ** 2 +
+           (float(circ["Toretsk"].get("cy")) - float(circ["Kostiantynivka"].get("cy"))) ** 2) ** 0.5
+    d_map = dpx / float(svg.get("data-scale-px-per-km")) * 1000
+    check(abs(d_map - d_m) <= 0.005 * d_m, "Toretsk-Kostiantynivka on the map %.0f m, "
+          "geodesic %.0f m" % (d_map, d_m))
     px = svg_frame(svg.attrib)
     for name, want in (("Toretsk", RU), ("Kostiantynivka", UA), ("Horlivka", RU)):
         x, y = px(*settlement_lonlat(name))
