@@ -91,13 +91,14 @@ def data_source(path, layer_name):
 
 
 def list_layers(path):
-    """Names of the vector layers in a file the library wrote (in file order)."""
+    """Names of the vector layers in a file the library wrote (in file order);
+    a GeoPackage's layer_styles table (the layers' QGIS styles) is no layer."""
     from osgeo import ogr
     ds = ogr.Open(path)
     if ds is None:
         return []
-    return [ds.GetLayerByIndex(i).GetName() for i in range(ds.GetLayerCount())]
-
+    names = [ds.GetLayerByIndex(i).GetName() for i in range(ds.GetLayerCount())]
+    return [n for n in names if n != "layer_styles"]
 
 
 def _doc_filter(help_text):
