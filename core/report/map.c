@@ -16,7 +16,7 @@
  *        no population field, the 12 nearest the front;
  *   (M5) every layer is a <g id="layer-..."> so that tests and style sheets
  *        find it; colours come from fl_style.h.
- * Not here: the HTML page (html.c), PNG rendering (plugin/abi/render_png.c).
+ * Not here: the HTML page (html.c), PNG rendering (plugin/render/render_png.c).
  */
 #include <math.h>
 #include <proj.h>

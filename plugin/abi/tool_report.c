@@ -8,7 +8,7 @@
  *   (R2) the documents are written after the layers, each atomically (a
  *        failure leaves no half file, and the layers stay written);
  *   (R3) the report lists the input layers as given (parameter titles).
- * Not here: the page and the map (core/report/), PNG (render_png.c).
+ * Not here: the page and the map (core/report/), PNG (render.c, plugin/render/).
  */
 #include <stdio.h>
 #include <stdlib.h>

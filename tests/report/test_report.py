@@ -269,6 +269,13 @@ def mode_browser(d):
                 pts += 1
                 hits += best_near(pixel, left + x * k, top + y * k, FRONT, 1, 45)
     check(pts > 5 and hits >= 0.6 * pts, "front colour at %d of %d front vertices" % (hits, pts))
+    # Printing: chromium's print to PDF (the print style sheet, A4) gives a
+    # PDF of a few pages.
+    pdf = os.path.join(d, "an.pdf")
+    rc, _ = browser(report, "--no-pdf-header-footer", "--print-to-pdf=" + pdf)
+    data = open(pdf, "rb").read() if os.path.exists(pdf) else b""
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
+    check(data.startswith(b"%PDF-") and 2 <= pages <= 12, "printed to PDF: %d pages" % pages)
     finish()
 
 
