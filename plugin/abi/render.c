@@ -4,7 +4,9 @@
  * kept loaded (GLib, which it brings, does not support being unloaded).
  * Not here: the rendering itself (plugin/render/render_png.c).
  */
-#define _GNU_SOURCE
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* dladdr */
+#endif
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
