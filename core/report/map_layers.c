@@ -82,7 +82,7 @@ static void draw_changes(mapper *m, const fl_layer *l) {
   fl__rb_printf(m->b, "</g>\n");
   if (nd > 1) {
     char label[96];
-    snprintf(label, sizeof label, "paler: earlier (from %.20s to %.20s)", dates[0], dates[nd - 1]);
+    snprintf(label, sizeof label, "paler: earlier, %.4s to %.4s", dates[0], dates[nd - 1]);
     legend_add(m, 'f', "#999999", 0.3, label);
   }
   free(dates);
