@@ -12,6 +12,7 @@ PACKAGES=(
   qgis qgis-providers python3-qgis xvfb xauth
   postgresql-15-postgis-3 postgresql-client-15
   python3-numpy python3-scipy
+  librsvg2-dev libcairo2-dev chromium fonts-dejavu-core
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

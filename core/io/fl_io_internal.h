@@ -203,10 +203,20 @@ int fl__fids_usable(const fl_layer *l);
 /* SQL (sqlite3_free; NULL when out of memory) creating the layer's table:
  * "fid" INTEGER PRIMARY KEY AUTOINCREMENT followed by fid_extra, then
  * geom_decl when not NULL (e.g. "\"geom\" POINT"), then one column per field
- * named cols[j] of type type_name(field type). */
+ * named cols[j] of type type_name(l, j). */
 char *fl__sql_create_table(const char *table, const char *fid_extra, const char *geom_decl,
                            const fl_layer *l, char *const *cols,
-                           const char *(*type_name)(fl_field_type));
+                           const char *(*type_name)(const fl_layer *, size_t));
+/* 1 when field j is text, its name contains "date" and every non-NULL value
+ * (at least one) is a calendar date YYYY-MM-DD: GeoPackage writers declare it
+ * DATE, which QGIS reads as a date (its Temporal Controller needs one). */
+int fl__field_is_date(const fl_layer *l, int j);
+/* The QGIS style (QML) of a layer, chosen from its fields (qml.c).
+ * @param out   [out] owned by caller, free with sqlite3_free(); NULL when no
+ *              rule applies (then *rule is NULL too).
+ * @param rule  [out] static name of the rule used ("bands", "holder", ...).
+ * @return FL_OK or FL_E_NOMEM. */
+fl_status fl__qml_for_layer(fl_ctx *ctx, const fl_layer *l, char **out, const char **rule);
 /* SQL (sqlite3_free; NULL when out of memory) inserting one row: parameter 1
  * the fid, 2 the geometry, 3... the fields in order. */
 char *fl__sql_insert(const char *table, const fl_layer *l, char *const *cols);
@@ -223,7 +233,8 @@ int fl__layer_is_table(const fl_layer *l);
  * PRIMARY KEY AUTOINCREMENT followed by fid_extra, then the fields; the
  * caller registers it (gpkg_contents 'attributes'). path for messages. */
 fl_status fl__sql_write_table(fl_ctx *ctx, sqlite3 *db, const char *path, const fl_layer *l,
-                              const char *fid_extra, const char *(*type_name)(fl_field_type),
+                              const char *fid_extra,
+                              const char *(*type_name)(const fl_layer *, size_t),
                               size_t *done, size_t total);
 
 /* ---- temp.c: the temporary file beside an output ------------------------ */

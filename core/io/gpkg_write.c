@@ -16,9 +16,14 @@
  *        are created only after the table is full: they call ST_IsEmpty,
  *        ST_MinX... which plain SQLite lacks, but GDAL, QGIS and SpatiaLite
  *        provide when they edit the file later;
- *   (P3)-(P5) feature ids, declared type and column names: see sql_write.c.
+ *   (P3)-(P5) feature ids, declared type and column names: see sql_write.c;
+ *   (P6) text fields holding dates only are declared DATE;
+ *   (P7) each layer a style rule knows (qml.c) gets its QGIS style in the
+ *        table layer_styles, as the default style QGIS applies on open (the
+ *        table and columns QGIS's OGR provider creates and reads).
  * Not here: reading (gpkg_read.c), what the SpatiaLite writer shares
- * (sql_write.c), the temporary file and rename (source.c).
+ * (sql_write.c), the temporary file and rename (source.c), the styles
+ * themselves (qml.c).
  */
 #include <ctype.h>
 #include <inttypes.h>
@@ -34,6 +39,7 @@ typedef struct writer {
   const char *path;     /* final path, for messages */
   int *srids;           /* SRS rows written so far */
   size_t n_srids;
+  int styles_table;     /* layer_styles exists */
 } writer;
 
 static fl_status db_fail(writer *w, const char *what) {
@@ -118,11 +124,11 @@ static fl_status srs_row(writer *w, int srid) {
   return execf(w, sql, "writing the coordinate system");
 }
 
-static const char *sql_type(fl_field_type t) {
-  return t == FL_FIELD_INTEGER ? "INTEGER"
-         : t == FL_FIELD_REAL  ? "REAL"
-         : t == FL_FIELD_DATE  ? "DATE" /* GeoPackage 1.2, 1.1.1.1.1: ISO 8601 text */
-                               : "TEXT";
+/* (P6): dates as DATE (GeoPackage 1.2, Table 1: ISO-8601 text). */
+static const char *sql_type(const fl_layer *l, size_t j) {
+  fl_field_type t = l->fields[j].type;
+  if (t == FL_FIELD_DATE || fl__field_is_date(l, (int)j)) return "DATE";
+  return t == FL_FIELD_INTEGER ? "INTEGER" : t == FL_FIELD_REAL ? "REAL" : "TEXT";
 }
 
 /* (P2): the triggers of GeoPackage 1.2, Annex F.3 (rtree_index). */
@@ -170,6 +176,36 @@ static fl_status write_attributes(writer *w, const fl_layer *l, size_t *done, si
                                "description) VALUES (%Q, 'attributes', %Q, '')",
                                l->name, l->name),
                "registering the table");
+}
+
+/* (P7): the table as QGIS 3.22 makes it through OGR, registered as an
+ * attributes table (GDAL lists it; Frontline's readers skip it). */
+static const char *const styles_sql =
+    "CREATE TABLE IF NOT EXISTS layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+    "f_table_catalog TEXT(256), f_table_schema TEXT(256), f_table_name TEXT(256), "
+    "f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, styleSLD TEXT, "
+    "useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), "
+    "update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));"
+    "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description, "
+    "srs_id) VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS layer styles', 0)";
+
+static fl_status write_style(writer *w, const fl_layer *l) {
+  char *qml = NULL;
+  const char *rule = NULL;
+  fl_status st = fl__qml_for_layer(w->ctx, l, &qml, &rule);
+  if (st || !qml) return st;
+  if (!w->styles_table && (st = exec(w, styles_sql, "creating the layer styles table"))) {
+    sqlite3_free(qml);
+    return st;
+  }
+  w->styles_table = 1;
+  char *sql = sqlite3_mprintf("INSERT INTO layer_styles (f_table_catalog, f_table_schema, "
+                              "f_table_name, f_geometry_column, styleName, styleQML, styleSLD, "
+                              "useAsDefault, description, owner, ui) VALUES ('', '', %Q, "
+                              "'geom', %Q, %Q, '', 1, %Q, '', NULL)",
+                              l->name, l->name, qml, rule);
+  sqlite3_free(qml);
+  return execf(w, sql, "writing the layer style");
 }
 
 static fl_status write_layer(writer *w, const fl_layer *l, size_t *done, size_t total) {
@@ -304,6 +340,7 @@ static fl_status write_layer(writer *w, const fl_layer *l, size_t *done, size_t 
     goto done;
   }
   st = create_triggers(w, t); /* (P2): after the rows */
+  if (!st) st = write_style(w, l);
 done:
   sqlite3_finalize(ins);
   free(ids);

@@ -204,7 +204,8 @@ static fl_status run(writer *w, char *sql, int want_one, const char *what) {
 }
 
 /* A copy of g without Z (L2): through 2D WKB. */
-static const char *sql_type(fl_field_type t) {
+static const char *sql_type(const fl_layer *l, size_t j) {
+  fl_field_type t = l->fields[j].type;
   return t == FL_FIELD_INTEGER ? "INTEGER"
          : t == FL_FIELD_REAL  ? "DOUBLE"
          : t == FL_FIELD_DATE  ? "DATE" /* OGR's SQLite driver reads it as a date */

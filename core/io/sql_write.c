@@ -153,12 +153,12 @@ static char *append(char *sql, const char *fmt, ...) {
 
 char *fl__sql_create_table(const char *table, const char *fid_extra, const char *geom_decl,
                            const fl_layer *l, char *const *cols,
-                           const char *(*type_name)(fl_field_type)) {
+                           const char *(*type_name)(const fl_layer *, size_t)) {
   char *sql = sqlite3_mprintf("CREATE TABLE \"%w\" (\"fid\" INTEGER PRIMARY KEY AUTOINCREMENT%s",
                               table, fid_extra);
   if (geom_decl) sql = append(sql, ", %s", geom_decl);
   for (size_t j = 0; j < l->n_fields; j++)
-    sql = append(sql, ", \"%w\" %s", cols[j], type_name(l->fields[j].type));
+    sql = append(sql, ", \"%w\" %s", cols[j], type_name(l, j));
   return append(sql, ")");
 }
 
@@ -208,7 +208,7 @@ static fl_status table_fail(fl_ctx *ctx, sqlite3 *db, const char *path, const fl
 }
 
 fl_status fl__sql_write_table(fl_ctx *ctx, sqlite3 *db, const char *path, const fl_layer *l,
-                              const char *fid_extra, const char *(*type_name)(fl_field_type),
+                              const char *fid_extra, const char *(*type_name)(const fl_layer *, size_t),
                               size_t *done, size_t total) {
   char **cols = NULL;
   sqlite3_stmt *ins = NULL;
@@ -237,4 +237,26 @@ fl_status fl__sql_write_table(fl_ctx *ctx, sqlite3 *db, const char *path, const 
   sqlite3_finalize(ins);
   fl_strv_free(cols);
   return st;
+}
+
+/* A calendar date "YYYY-MM-DD" (digits and dashes in place, month 1-12, day 1-31). */
+static int is_iso_date(const char *s) {
+  if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-') return 0;
+  for (int i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) return 0;
+  int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
+  return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+int fl__field_is_date(const fl_layer *l, int j) {
+  if (j < 0 || (size_t)j >= l->n_fields || l->fields[j].type != FL_FIELD_TEXT) return 0;
+  if (!l->fields[j].name || !strstr(l->fields[j].name, "date")) return 0;
+  size_t seen = 0;
+  for (size_t i = 0; i < l->n_features; i++) {
+    const fl_value *v = &l->features[i].values[j];
+    if (v->is_null || !v->s) continue;
+    if (!is_iso_date(v->s)) return 0;
+    seen++;
+  }
+  return seen > 0;
 }

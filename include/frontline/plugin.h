@@ -67,6 +67,10 @@ typedef enum fl_param_type {
 /* ABI 1.1: an FL_PARAM_OUTPUT that also takes a .tif / .tiff path (a raster
  * result) besides the vector formats. */
 #define FL_PARAM_RASTER_OUT 4u
+/* ABI 1.2: an optional FL_PARAM_OUTPUT that is a document, not a layer: an
+ * HTML report (.html, .htm) or a picture (.png, .svg). Hosts offer a file
+ * destination and do not load it as a layer. */
+#define FL_PARAM_DOC_OUT 8u
 
 typedef struct fl_param_desc {
   const char *name;               /* snake_case, stable: "front", "snap_m"          */

@@ -213,6 +213,19 @@ int flp_param_parse_value(const fl_param_desc *p, const char *text, flp_arg *out
     }
     return 1;
   case FL_PARAM_OUTPUT:
+    if (p->flags & FL_PARAM_DOC_OUT) { /* the kinds its help names */
+      static const char *const kinds[] = {".html", ".png", ".svg"};
+      char list[64] = "";
+      for (size_t k = 0; k < 3; k++) {
+        if (!p->help || !strstr(p->help, kinds[k])) continue;
+        if (ends_with_ci(text, kinds[k]) || (k == 0 && ends_with_ci(text, ".htm"))) return 1;
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", *list ? " or " : "",
+                 kinds[k]);
+      }
+      snprintf(err, err_len, "@{%s} must be a file name ending in %s, got '%s'", p->name,
+               *list ? list : ".html", text);
+      return 0;
+    }
     if ((p->flags & FL_PARAM_RASTER_OUT) &&
         (ends_with_ci(text, ".tif") || ends_with_ci(text, ".tiff")))
       return 1;

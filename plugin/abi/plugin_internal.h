@@ -210,6 +210,22 @@ extern const char *const flp_format_values[]; /* text, md */
 #define FLP_P_OUTPUT(what)                                                               \
   FLP_P_OUTPUT_FILE("File to write " what ": .gpkg, .sqlite, .geojson, .fgb, .kml, .csv, " \
                     ".geojsonl or .gml (by extension).", NULL)
+/* ABI 1.2: the documents analyze and change write beside their layers. */
+#define FLP_P_REPORT                                                                     \
+  {.name = "report", .title = "HTML report",                                             \
+   .help = "HTML file (.html) to write a report into: one self-contained page with the " \
+           "map, charts and tables of the run, its sources and warnings; prints to PDF " \
+           "from a browser. Empty: no report.",                                          \
+   .type = FL_PARAM_OUTPUT, .flags = FL_PARAM_OPTIONAL | FL_PARAM_DOC_OUT, .unit = "",   \
+   .default_text = NULL, .min_value = -INFINITY, .max_value = INFINITY,                  \
+   .enum_values = NULL, .parent = NULL, .geometry = 0, .reserved = 0}
+#define FLP_P_MAP                                                                        \
+  {.name = "map", .title = "Map picture",                                                \
+   .help = "Picture of the report's map alone, for slides and chat: .png (1800 x 1275 "  \
+           "pixels) or .svg. Empty: no picture.",                                        \
+   .type = FL_PARAM_OUTPUT, .flags = FL_PARAM_OPTIONAL | FL_PARAM_DOC_OUT, .unit = "",   \
+   .default_text = NULL, .min_value = -INFINITY, .max_value = INFINITY,                  \
+   .enum_values = NULL, .parent = NULL, .geometry = 0, .reserved = 0}
 #define FLP_P_OVERWRITE                                                                  \
   FLP_P_BOOL("overwrite", "Overwrite",                                                   \
              "Replace the output file when it exists. Without it an existing file is "   \
@@ -303,6 +319,23 @@ fl_status flp_fail(flp_run *r, fl_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Fail with the context's status and message, prefixed by a sentence part. */
 fl_status flp_fail_ctx(flp_run *r, fl_status st, const char *prefix);
+
+/* The report and the map picture (tool_report.c), for tools that declare
+ * FLP_P_REPORT and FLP_P_MAP. flp_report_check() before the work: the
+ * extensions (report .html/.htm; map .png/.svg) and, without overwrite, that
+ * the files are absent. flp_report_write() after the layers are written:
+ * writes whichever was asked for (layers, control, opts borrowed; text_report,
+ * control and opts may be NULL: control polygons shade the map). */
+fl_status flp_report_check(flp_run *r);
+fl_status flp_report_write(flp_run *r, const fl_layer *const *layers, size_t n,
+                           const char *text_report, const fl_layer *control,
+                           const fl_options *opts);
+/* render.c: an SVG document rendered to PNG bytes at scale, by
+ * libfrontline_render.so (librsvg, cairo) loaded on first use. @param png
+ * [out] owned by caller, free(). FL_E_IO on a rendering failure or a missing
+ * module (the message in errbuf), FL_E_NOMEM. */
+fl_status flp_render_png(const char *svg, size_t n, double scale, unsigned char **png,
+                         size_t *png_n, char *errbuf, size_t errlen);
 
 /* Tool helpers (tool_util.c). */
 /* Read the layer of parameter name into *out (NULL when the parameter is

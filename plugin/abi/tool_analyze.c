@@ -5,7 +5,8 @@
  * Reads settlements and control (front, routes and mask optional), calls
  * fl_analyze() and writes all its result layers (frontline, bands,
  * settlement_status, route_exposure, nearest_route) into ONE GeoPackage.
- * The summary is the report, plain text or Markdown (format=md).
+ * The summary is the report, plain text or Markdown (format=md); report and
+ * map add the HTML report and the map picture (tool_report.c).
  * Not here: the analyses and the report text (core/analyze.c).
  */
 #include <stdio.h>
@@ -73,6 +74,8 @@ static const fl_param_desc params[] = {
      .type = FL_PARAM_OUTPUT, .flags = 0, .unit = "", .default_text = NULL,
      .min_value = -INFINITY, .max_value = INFINITY, .enum_values = NULL, .parent = NULL,
      .geometry = 0, .reserved = 0},
+    FLP_P_REPORT,
+    FLP_P_MAP,
     FLP_P_OVERWRITE,
 };
 
@@ -91,6 +94,7 @@ static fl_status run(flp_run *r) {
                     "@{output} must be a GeoPackage (.gpkg) for analyze, which writes several "
                     "layers; got '%s'",
                     out_path);
+  if ((st = flp_report_check(r))) return st;
   if (flp_arg_text(r, "held_by") && !flp_arg_text(r, "control"))
     return flp_fail(r, FL_E_ARG, "@{held_by} needs the control layer: pass @{control}");
 
@@ -144,6 +148,8 @@ static fl_status run(flp_run *r) {
     }
     flp_say(r, "%s%zu layer%s written to %s.", markdown ? "\n" : "", res.n_layers,
             res.n_layers == 1 ? "" : "s", out_path);
+    st = flp_report_write(r, (const fl_layer *const *)res.layers, res.n_layers, res.report,
+                          control, &o);
   }
   fl_analyze_result_free(r->ctx, &res);
   return st;

@@ -7,6 +7,7 @@
  * one file: `area_change` and `advance` (polygons), `change_summary` and
  * `held_series` (tables without geometry) and, with settlements,
  * `settlement_changes` (a table).
+ * report and map add the HTML report and the map picture (tool_report.c).
  * Not here: the overlays and the measures (core/change*.c).
  */
 #include <stdio.h>
@@ -57,6 +58,8 @@ static const fl_param_desc params[] = {
                       "'held_series', 'advance' and, with settlements, 'settlement_changes'; "
                       ".gpkg or .sqlite): .gpkg, .sqlite, .geojson, .fgb, .kml, .csv, .geojsonl "
                       "or .gml (by extension).", layer_names),
+    FLP_P_REPORT,
+    FLP_P_MAP,
     FLP_P_OVERWRITE,
 };
 
@@ -92,6 +95,7 @@ static fl_status run(flp_run *r) {
   fl_options o;
   fl_status st;
 
+  if ((st = flp_report_check(r))) return st;
   if ((st = flp_stage(r, "reading inputs", 0.0, 0.1))) return st;
   if ((st = flp_load(r, "control", &control))) return st;
   if ((st = flp_load(r, "aoi", &aoi))) return st;
@@ -124,7 +128,7 @@ static fl_status run(flp_run *r) {
                     res.settlement_changes};
   if ((st = flp_write(r, w, n, "change"))) return st;
   say(r, &res);
-  return FL_OK;
+  return flp_report_write(r, (const fl_layer *const *)w, n, NULL, NULL, NULL);
 }
 
 const flp_tool flp_tool_change = {

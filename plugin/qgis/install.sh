@@ -30,6 +30,7 @@ rm -rf "$dest"
 cp -R "$src" "$dest"
 rm -rf "$dest/__pycache__"
 chmod 755 "$dest/lib/libfrontline_plugin.so"
+[ ! -f "$dest/lib/libfrontline_render.so" ] || chmod 755 "$dest/lib/libfrontline_render.so"
 
 # Enable it through Qt's own settings writer, so the rest of QGIS3.ini is kept.
 if /usr/bin/python3 - "$profile/QGIS/QGIS3.ini" <<'PY' 2>/dev/null; then

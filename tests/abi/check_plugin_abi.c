@@ -276,8 +276,13 @@ START_TEST(test_params_names_unique_snake) {
       ck_assert_msg(p->title && *p->title, "%s.%s: no title", t->id, p->name);
       ck_assert_msg(p->help && strlen(p->help) > 15, "%s.%s: no real help", t->id, p->name);
       ck_assert_msg(p->unit != NULL, "%s.%s: unit is NULL (use \"\")", t->id, p->name);
-      ck_assert_msg((p->flags & ~(FL_PARAM_OPTIONAL | FL_PARAM_ADVANCED | FL_PARAM_RASTER_OUT)) == 0,
+      ck_assert_msg((p->flags & ~(FL_PARAM_OPTIONAL | FL_PARAM_ADVANCED | FL_PARAM_RASTER_OUT |
+                                    FL_PARAM_DOC_OUT)) == 0,
                     "%s.%s: unknown flag bits", t->id, p->name);
+      ck_assert_msg(!(p->flags & FL_PARAM_DOC_OUT) ||
+                        (p->type == FL_PARAM_OUTPUT && (p->flags & FL_PARAM_OPTIONAL)),
+                    "%s.%s: document output flag on a non-output or a required one (ABI 1.2)",
+                    t->id, p->name);
       ck_assert_msg(!(p->flags & FL_PARAM_RASTER_OUT) || p->type == FL_PARAM_OUTPUT,
                     "%s.%s: raster output flag on a non-output (ABI 1.1)", t->id, p->name);
       ck_assert_msg(p->type >= FL_PARAM_LAYER && p->type <= FL_PARAM_RASTER,

@@ -70,9 +70,10 @@ count() {
   ogrinfo -ro -so "$1" "$2" 2>/dev/null | awk -F': ' '/^Feature Count/{print $2}'
 }
 
-# layers FILE: the layer names, one a line, sorted.
+# layers FILE: the layer names, one a line, sorted; a GeoPackage's
+# layer_styles table (the QGIS styles, not a result) is left out.
 layers() {
-  ogrinfo -ro -q "$1" 2>/dev/null | sed -n 's/^[0-9]*: \([^ ]*\).*/\1/p' | sort
+  ogrinfo -ro -q "$1" 2>/dev/null | sed -n 's/^[0-9]*: \([^ ]*\).*/\1/p' | grep -vx layer_styles | sort
 }
 
 # layer1 FILE: the first layer's name (a GeoJSON layer is named by its "name" member).

@@ -103,6 +103,8 @@ def base_args(tool, out):
     unless given control and a side), with valid values, and the output."""
     args = []
     for p in tool.params:
+        if p.type == abi.PARAM_OUTPUT and p.flags & abi.PARAM_DOC_OUT:
+            continue  # optional documents (report, map)
         if p.type == abi.PARAM_OUTPUT:
             args.append((p.name, out))
         elif p.type == abi.PARAM_LAYER and (not p.optional or p.name == "front"):
@@ -139,6 +141,12 @@ def bad_values(p, existing_out):
         if p.name in ("from", "to"):  # change: dates (a month 13, a date after the other)
             return ["NOSUCH", "2024-13-45", "1900-01-01" if p.name == "to" else "2999-01-01"]
         return ["NOSUCH", ",,"]
+    if t == abi.PARAM_OUTPUT and p.flags & abi.PARAM_DOC_OUT:
+        existing_doc = existing_out[:-len(".gpkg")] + ".html"
+        with open(existing_doc, "wb") as f:
+            f.write(b"an existing report, must never be replaced")
+        return [existing_doc, "/nonexistent/dir/r.html", os.path.join(TMP, "o.txt"),
+                os.path.join(TMP, "o.gpkg")]
     if t == abi.PARAM_OUTPUT:
         return [existing_out, "/nonexistent/dir/o.gpkg", os.path.join(TMP, "o.txt")]
     return []

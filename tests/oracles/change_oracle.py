@@ -51,6 +51,12 @@ def tol(want):
     return max(0.001, 0.001 * abs(want))
 
 
+
+def iso(f, field):
+    """A date field as YYYY-MM-DD (OGR gives DATE fields as YYYY/MM/DD)."""
+    v = f.GetField(field)
+    return None if v is None else str(v).replace("/", "-")
+
 def km2(g):
     if g is None or g.IsEmpty():
         return 0.0
@@ -104,7 +110,7 @@ def compare_places(s, ds, path):
     have = set()
     for f in ds.GetLayerByName("settlement_changes"):
         have.add((f.GetField("name"), f.GetField("from_side"), f.GetField("to_side"),
-                  f.GetField("last_date_old"), f.GetField("first_date_new")))
+                  iso(f, "last_date_old"), iso(f, "first_date_new")))
     print("settlement changes: frontline %d, oracle %d" % (len(have), len(want)))
     for x in sorted(want - have):
         print("DIFF missing", x)
@@ -171,7 +177,7 @@ def main():
     ds = ogr.Open(ARGS[1])
     got = {}
     for f in ds.GetLayerByName("area_change"):
-        k = (f.GetField("date_from"), f.GetField("date_to"), f.GetField("side_from"),
+        k = (iso(f, "date_from"), iso(f, "date_to"), f.GetField("side_from"),
              f.GetField("side_to"))
         got[k] = got.get(k, 0.0) + f.GetField("area_km2")
     bad = 0
@@ -184,10 +190,10 @@ def main():
                 bad += 1
     for f in ds.GetLayerByName("held_series"):
         side = f.GetField("side")
-        want = (held if side == "occupied" else held_ua)[f.GetField("date")]
+        want = (held if side == "occupied" else held_ua)[iso(f, "date")]
         if abs(f.GetField("area_km2") - want) > tol(want):
             print("DIFF held %s %s: frontline %.4f, oracle %.4f" % (
-                f.GetField("date"), side, f.GetField("area_km2"), want))
+                iso(f, "date"), side, f.GetField("area_km2"), want))
             bad += 1
     if ds.GetLayerByName("change_summary") is not None:
         bad += compare_summary(ds, rows, secs)

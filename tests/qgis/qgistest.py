@@ -141,7 +141,8 @@ def _num_equal(a, b):
 
 
 def read_layers(path):
-    """{layer name: (field names, [ (fid, {field: value}, geometry WKB or None) ])}"""
+    """{layer name: (field names, [ (fid, {field: value}, geometry WKB or None) ])};
+    a GeoPackage's layer_styles table is left out."""
     from osgeo import ogr
     ds = ogr.Open(path)
     if ds is None:
@@ -149,6 +150,8 @@ def read_layers(path):
     out = {}
     for i in range(ds.GetLayerCount()):
         lyr = ds.GetLayerByIndex(i)
+        if lyr.GetName() == "layer_styles":  # the QGIS styles, not a result
+            continue
         defn = lyr.GetLayerDefn()
         names = [defn.GetFieldDefn(k).GetName() for k in range(defn.GetFieldCount())]
         rows = []

@@ -45,6 +45,7 @@ GEOM_ANY = 7
 PARAM_OPTIONAL = 1
 PARAM_ADVANCED = 2
 PARAM_RASTER_OUT = 4   # ABI 1.1: an output that also takes .tif
+PARAM_DOC_OUT = 8      # ABI 1.2: an output that is a document (.html, .png, .svg)
 
 # fl_status (include/frontline/fl_ctx.h)
 STATUS_TEXT = {

@@ -31,6 +31,7 @@ from qgis.core import (QgsProcessing, QgsProcessingAlgorithm, QgsProcessingConte
                        QgsProcessingParameterEnum, QgsProcessingParameterFeatureSource,
                        QgsProcessingParameterField,
                        QgsProcessingParameterNumber, QgsProcessingParameterString,
+                       QgsProcessingParameterFileDestination,
                        QgsProcessingParameterRasterDestination,
                        QgsProcessingParameterRasterLayer,
                        QgsProcessingParameterVectorDestination,
@@ -97,13 +98,22 @@ def data_source(path, layer_name):
 
 
 def list_layers(path):
-    """Names of the vector layers in a file the library wrote (in file order)."""
+    """Names of the vector layers in a file the library wrote (in file order);
+    a GeoPackage's layer_styles table (the layers' QGIS styles) is no layer."""
     from osgeo import ogr
     ds = ogr.Open(path)
     if ds is None:
         return []
-    return [ds.GetLayerByIndex(i).GetName() for i in range(ds.GetLayerCount())]
+    names = [ds.GetLayerByIndex(i).GetName() for i in range(ds.GetLayerCount())]
+    return [n for n in names if n != "layer_styles"]
 
+
+def _doc_filter(help_text):
+    """File filter of a document output: its kinds in the order the help names them."""
+    kinds = [(".html", "HTML files (*.html *.htm)"), (".png", "PNG images (*.png)"),
+             (".svg", "SVG images (*.svg)")]
+    named = sorted((help_text.find(ext), f) for ext, f in kinds if ext in help_text)
+    return ";;".join(f for _, f in named) or "All files (*.*)"
 
 class FrontlineAlgorithm(QgsProcessingAlgorithm):
     """A QGIS algorithm for one Frontline tool."""
@@ -219,6 +229,11 @@ class FrontlineAlgorithm(QgsProcessingAlgorithm):
             return QgsProcessingParameterString(p.name, p.title, p.default, False, opt)
         if p.type == abi.PARAM_RASTER:
             return QgsProcessingParameterRasterLayer(p.name, p.title, None, opt)
+        if p.type == abi.PARAM_OUTPUT and p.flags & abi.PARAM_DOC_OUT:
+            # ABI 1.2: a document (HTML report, PNG or SVG picture): a file
+            # destination, made only when asked for and never loaded as a layer.
+            return QgsProcessingParameterFileDestination(
+                p.name, p.title, _doc_filter(p.help), None, True, False)
         if p.type == abi.PARAM_OUTPUT and p.flags & abi.PARAM_RASTER_OUT:
             # ABI 1.1: an output that can be a raster (the viewshed): QGIS
             # offers the raster, loaded and styled; the CLI also writes polygons.
@@ -263,7 +278,14 @@ class FrontlineAlgorithm(QgsProcessingAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):
         args = []
         outputs = []     # (param, path)
+        documents = []   # (param, path): ABI 1.2 documents, not loaded
         for p in self._tool.params:
+            if p.type == abi.PARAM_OUTPUT and p.flags & abi.PARAM_DOC_OUT:
+                path = self.parameterAsFileOutput(parameters, p.name, context)
+                if path:
+                    documents.append((p, path))
+                    args.append((p.name, path))
+                continue
             if p.type == abi.PARAM_OUTPUT:
                 path = self.parameterAsOutputLayer(parameters, p.name, context)
                 if not path:
@@ -316,6 +338,8 @@ class FrontlineAlgorithm(QgsProcessingAlgorithm):
             feedback.pushInfo(line)
 
         results = {SUMMARY_OUTPUT: summary or ""}
+        for p, path in documents:
+            results[p.name] = path
         for p, path in outputs:
             results[p.name] = path
             held = list_layers(path) if p.enum_values else []

@@ -4,6 +4,11 @@ readable at a glance when it lands in the project: bands graded by distance
 the line of contact bold, exposed routes graded by closest approach,
 nearest-route connectors thin and dashed.
 
+A GeoPackage written by Frontline carries its style in its layer_styles
+table (core/io/qml.c, the same rules and colours): that style is used as is,
+so the CLI's files and the plugin's layers look the same. The rules below
+style the other formats (GeoJSON, SpatiaLite, memory layers).
+
 The style is chosen from the fields a layer has (the output contracts of
 DESIGN.md section 2), not from the tool that wrote it, so analyze's layers
 get the same styles as the single tools'. A layer none of the rules know
@@ -25,7 +30,7 @@ BAND_COLOURS = ["#d7191c", "#fd8d3c", "#fecc5c", "#ffffb2", "#c7e9b4", "#7fcdbb"
 SIDE_COLOURS = ["#1f78b4", "#e31a1c", "#33a02c", "#ff7f00", "#6a3d9a", "#b15928"]
 CONTESTED_COLOUR = "#9e4ac7"
 UNKNOWN_COLOUR = "#9e9e9e"
-KNOWN_SIDE_COLOURS = {"UA": "#1f78b4", "RU": "#e31a1c"}
+KNOWN_SIDE_COLOURS = {"UA": "#1f78b4", "RU": "#e31a1c", "occupied": "#e31a1c"}
 
 
 def _fields(layer):
@@ -153,6 +158,23 @@ def style_viewshed(layer):
     layer.setOpacity(0.6)
 
 
+def _embedded_style(layer):
+    """Load the default style the file itself holds (layer_styles, written by
+    core/io/qml.c); its description is the rule's name. None when there is none."""
+    if layer.providerType() != "ogr":
+        return None
+    try:
+        count, _ids, _names, descriptions, _err = layer.listStylesInDatabase()
+    except Exception:  # a provider without styles in the database
+        return None
+    if count <= 0:
+        return None
+    _msg, ok = layer.loadDefaultStyle()
+    if not ok:
+        return None
+    return descriptions[0] if descriptions and descriptions[0] else "embedded"
+
+
 def apply_default_style(layer):
     """Give a Frontline output layer its default style. Returns the rule used
     ('bands', 'holder', 'exposure', 'frontline', 'connector', 'viewshed') or None."""
@@ -163,6 +185,10 @@ def apply_default_style(layer):
         return "viewshed"
     if not isinstance(layer, QgsVectorLayer) or not layer.isValid():
         return None
+    embedded = _embedded_style(layer)
+    if embedded:
+        layer.triggerRepaint()
+        return embedded
     names = _fields(layer)
     geom = _geometry(layer)
     rule = None
