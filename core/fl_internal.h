@@ -101,6 +101,11 @@ fl_status fl__progress(fl_ctx *ctx, double fraction);
 /* The number of worker threads to use for n items. */
 int fl__threads_for(const fl_ctx *ctx, size_t n_items);
 
+/* Whether field k of l holds text: TEXT, or DATE (ISO 8601 text). */
+static inline int fl__field_holds_text(const fl_layer *l, int k) {
+  return l->fields[k].type == FL_FIELD_TEXT || l->fields[k].type == FL_FIELD_DATE;
+}
+
 /* A copy of s with malloc (NULL stays NULL). */
 char *fl__strdup(const char *s);
 

@@ -207,7 +207,7 @@ int fl__fids_usable(const fl_layer *l);
 char *fl__sql_create_table(const char *table, const char *fid_extra, const char *geom_decl,
                            const fl_layer *l, char *const *cols,
                            const char *(*type_name)(const fl_layer *, size_t));
-/* 1 when field j is text, its name contains "date" and every non-NULL value
+/* 1 when field j is DATE, or text whose name contains "date" and every non-NULL value
  * (at least one) is a calendar date YYYY-MM-DD: GeoPackage writers declare it
  * DATE, which QGIS reads as a date (its Temporal Controller needs one). */
 int fl__field_is_date(const fl_layer *l, int j);

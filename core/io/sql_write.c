@@ -249,6 +249,7 @@ static int is_iso_date(const char *s) {
 }
 
 int fl__field_is_date(const fl_layer *l, int j) {
+  if (j >= 0 && (size_t)j < l->n_fields && l->fields[j].type == FL_FIELD_DATE) return 1;
   if (j < 0 || (size_t)j >= l->n_fields || l->fields[j].type != FL_FIELD_TEXT) return 0;
   if (!l->fields[j].name || !strstr(l->fields[j].name, "date")) return 0;
   size_t seen = 0;

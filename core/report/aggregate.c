@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fl_internal.h"
 #include "report_internal.h"
 
 fl__agg *fl__agg_get(fl__aggs *gs, const char *key, size_t row) {
@@ -54,7 +55,7 @@ static int cmp_str(const void *a, const void *b) {
 const char **fl__distinct(const fl_layer *l, const char *field, size_t *n) {
   *n = 0;
   int k = l ? fl_layer_field_index(l, field) : -1;
-  if (k < 0 || l->fields[k].type != FL_FIELD_TEXT || !l->n_features) return NULL;
+  if (k < 0 || !fl__field_holds_text(l, k) || !l->n_features) return NULL;
   const char **v = malloc(l->n_features * sizeof *v);
   if (!v) return NULL;
   size_t m = 0;
@@ -82,7 +83,7 @@ size_t fl__index_of(const char *const *v, size_t n, const char *s) {
 
 const char *fl__field_text(const fl_layer *l, const fl_feature *f, const char *name) {
   int k = fl_layer_field_index(l, name);
-  if (k < 0 || f->values[k].is_null || l->fields[k].type != FL_FIELD_TEXT) return NULL;
+  if (k < 0 || f->values[k].is_null || !fl__field_holds_text(l, k)) return NULL;
   return f->values[k].s;
 }
 

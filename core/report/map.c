@@ -29,7 +29,7 @@
 #include "map_internal.h"
 
 const char *fl__map_text(const fl_layer *l, const fl_feature *f, int k) {
-  if (k < 0 || l->fields[k].type != FL_FIELD_TEXT || f->values[k].is_null) return NULL;
+  if (k < 0 || !fl__field_holds_text(l, k) || f->values[k].is_null) return NULL;
   return f->values[k].s;
 }
 

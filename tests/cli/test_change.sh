@@ -26,7 +26,7 @@ run --json run change --control "$S" --side-field status --other-side UA --aoi "
 expect_rc 0
 json_ok "$OUT"
 expect_eq "$(layers "$TMP/ch.gpkg" | tr '\n' ' ')" "advance area_change change_summary held_series settlement_changes " "layers of the output"
-expect_eq "$(sqlite3 "$TMP/ch.gpkg" "SELECT group_concat(table_name || ':' || data_type, ' ') FROM (SELECT * FROM gpkg_contents ORDER BY table_name)")" \
+expect_eq "$(sqlite3 "$TMP/ch.gpkg" "SELECT group_concat(table_name || ':' || data_type, ' ') FROM (SELECT * FROM gpkg_contents WHERE table_name <> 'layer_styles' ORDER BY table_name)")" \
   "advance:features area_change:features change_summary:attributes held_series:attributes settlement_changes:attributes" "tables without geometry are attributes"
 expect_eq "$(count "$TMP/ch.gpkg" held_series)" 52 "held rows (26 dates x 2 sides)"
 expect_eq "$(sql "$TMP/ch.gpkg" "SELECT count(DISTINCT date_from) FROM area_change WHERE side_to = 'occupied'")" 25 "25 monthly steps with ground gained"

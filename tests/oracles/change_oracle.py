@@ -138,7 +138,7 @@ def compare_summary(ds, rows, secs):
     for f in ds.GetLayerByName("change_summary"):
         if f.GetField("side") != "occupied":
             continue
-        k = (f.GetField("date_from"), f.GetField("date_to"), f.GetField("sector"))
+        k = (iso(f, "date_from"), iso(f, "date_to"), f.GetField("sector"))
         if k not in want:
             continue
         seen += 1
