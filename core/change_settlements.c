@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "fl_change.h"
+#include "fl_sources.h"
 
 typedef struct cols {
   int fid, source, date, side, status, name; /* in the settlement-status rows */
@@ -27,13 +28,11 @@ static const char *val(const fl_layer *l, const fl_feature *f, int i) {
   return fl_value_text(l, f, i);
 }
 
-/* (CS1) the holder of one settlement-status row; copied (fl_value_text's
- * buffer is reused). */
+/* (CS1) the holder of one settlement-status row, by the rule compare-claims
+ * uses too (fl__status_holder); a copy. */
 static char *holder(const fl_layer *l, const fl_feature *f, const cols *c) {
-  const char *status = val(l, f, c->status);
-  if (status && !strcmp(status, "contested")) return fl__strdup(FL__CONTESTED);
-  const char *side = val(l, f, c->side);
-  return fl__strdup(side && side[0] ? side : "unknown");
+  if (c->side < 0 || c->status < 0) return fl__strdup("unknown");
+  return fl__strdup(fl__status_holder(l, f, c->side, c->status));
 }
 
 static fl_status add_row(fl_ctx *ctx, fl_layer *out, const cols *c, const fl_layer *st,

@@ -147,6 +147,28 @@ static fl_status dissolve(fl_ctx *ctx, side_filter *sf, const fl_options *opts,
   return FL_OK;
 }
 
+void fl__warm_envelopes(GEOSContextHandle_t h, const GEOSGeometry *g) {
+  if (!g || GEOSisEmpty_r(h, g) == 1) return;
+  double x;
+  GEOSGeom_getXMin_r(h, g, &x); /* caches the envelope */
+  int type = GEOSGeomTypeId_r(h, g);
+  if (type >= GEOS_MULTIPOINT && type <= GEOS_GEOMETRYCOLLECTION) {
+    int n = GEOSGetNumGeometries_r(h, g);
+    for (int i = 0; i < n; i++) fl__warm_envelopes(h, GEOSGetGeometryN_r(h, g, i));
+  } else if (type == GEOS_POLYGON) {
+    fl__warm_envelopes(h, GEOSGetExteriorRing_r(h, g));
+    int n = GEOSGetNumInteriorRings_r(h, g);
+    for (int i = 0; i < n; i++) fl__warm_envelopes(h, GEOSGetInteriorRingN_r(h, g, i));
+  }
+}
+
+/* The geometries of a group, shared by the threads that use it. */
+static void warm_group(GEOSContextHandle_t h, const fl__control_group *cg) {
+  for (size_t k = 0; k < cg->n_sides; k++) fl__warm_envelopes(h, cg->area[k]);
+  fl__warm_envelopes(h, cg->contested);
+  fl__warm_envelopes(h, cg->edge);
+}
+
 fl_status fl__control_group_build(fl_ctx *ctx, const fl__prepped *control, const fl__groups *gr,
                                   int group, const fl_options *opts, fl__control_group *out) {
   memset(out, 0, sizeof *out);
@@ -172,5 +194,6 @@ fl_status fl__control_group_build(fl_ctx *ctx, const fl__prepped *control, const
   }
   fl__side_map_free(&map);
   if (st) fl__control_group_free(ctx, out);
+  else warm_group(ctx->geos, out);
   return st;
 }

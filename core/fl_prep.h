@@ -157,6 +157,11 @@ typedef struct fl__control_group {
 fl_status fl__control_group_build(fl_ctx *ctx, const fl__prepped *control, const fl__groups *gr,
                                   int group, const fl_options *opts, fl__control_group *out);
 void fl__control_group_free(fl_ctx *ctx, fl__control_group *cg);
+/* Compute and cache the envelope of g and of every part and ring. GEOS 3.11
+ * computes envelopes lazily, so two threads reading one geometry (preparing
+ * it, intersecting with it) race to store it: a leak, and at times a wrong
+ * answer. Call it on every geometry that threads share, before they start. */
+void fl__warm_envelopes(GEOSContextHandle_t h, const GEOSGeometry *g);
 /* Index of a side value in cg, or -1. */
 int fl__control_side(const fl__control_group *cg, const char *side);
 
