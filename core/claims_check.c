@@ -273,9 +273,8 @@ fl_status fl_claims_check(fl_ctx *ctx, const fl_layer *claims, const fl_claims_f
                           const fl_layer *settlements, const fl_layer *control,
                           const fl_options *opts, const char *reference, fl_layer **out) {
   *out = NULL;
-  if (opts->date_tolerance_days < 0)
-    return fl__fail(ctx, FL_E_ARG, "@{date_tolerance_days} must be days >= 0, got %d",
-                    opts->date_tolerance_days);
+  fl_status tol_st = fl__check_date_tolerance(ctx, opts);
+  if (tol_st) return tol_st;
   cl_job j;
   memset(&j, 0, sizeof j);
   j.ctx = ctx;

@@ -161,9 +161,8 @@ static fl_status run(dis_job *j, const fl__prepped *cp, const fl_options *opts) 
 fl_status fl_disagreement(fl_ctx *ctx, const fl_layer *control, const fl_options *opts,
                           fl_layer **out) {
   *out = NULL;
-  if (opts->date_tolerance_days < 0)
-    return fl__fail(ctx, FL_E_ARG, "@{date_tolerance_days} must be days >= 0, got %d",
-                    opts->date_tolerance_days);
+  fl_status tol_st = fl__check_date_tolerance(ctx, opts);
+  if (tol_st) return tol_st;
   fl__prepped cp;
   memset(&cp, 0, sizeof cp);
   dis_job j;

@@ -91,6 +91,8 @@ int fl__date_days(const char *date, long *days);
 /* Nonzero when two dates are the same text, or both dates and at most
  * tolerance_days apart (fl_options.date_tolerance_days). */
 int fl__dates_within(const char *a, const char *b, int tolerance_days);
+/* FL_OK, or FL_E_ARG when opts->date_tolerance_days is negative. */
+fl_status fl__check_date_tolerance(fl_ctx *ctx, const fl_options *opts);
 /* Group of `other` matching g (same non-empty keys), or -1. */
 int fl__groups_match(const fl__groups *other, const fl__group *g);
 

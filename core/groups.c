@@ -136,3 +136,9 @@ int fl__dates_within(const char *a, const char *b, int tolerance_days) {
   if (tolerance_days <= 0 || !fl__date_days(a, &da) || !fl__date_days(b, &db)) return 0;
   return labs(da - db) <= tolerance_days;
 }
+
+fl_status fl__check_date_tolerance(fl_ctx *ctx, const fl_options *opts) {
+  if (opts->date_tolerance_days >= 0) return FL_OK;
+  return fl__fail(ctx, FL_E_ARG, "@{date_tolerance_days} must be days >= 0, got %d",
+                  opts->date_tolerance_days);
+}

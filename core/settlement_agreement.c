@@ -294,9 +294,8 @@ fl_status fl_settlement_agreement(fl_ctx *ctx, const fl_layer *settlements,
                                   const fl_layer *control, const fl_options *opts,
                                   const char *rule_text, fl_layer **out) {
   *out = NULL;
-  if (opts->date_tolerance_days < 0)
-    return fl__fail(ctx, FL_E_ARG, "@{date_tolerance_days} must be days >= 0, got %d",
-                    opts->date_tolerance_days);
+  fl_status tol_st = fl__check_date_tolerance(ctx, opts);
+  if (tol_st) return tol_st;
   ag_job j;
   memset(&j, 0, sizeof j);
   j.ctx = ctx;

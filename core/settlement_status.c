@@ -332,9 +332,8 @@ static fl_status write_rows(fl_ctx *ctx, const job *j, const fl_layer *settlemen
 fl_status fl_settlement_status(fl_ctx *ctx, const fl_layer *settlements, const fl_layer *control,
                                const fl_layer *front, const fl_options *opts, fl_layer **out) {
   *out = NULL;
-  if (opts->date_tolerance_days < 0)
-    return fl__fail(ctx, FL_E_ARG, "@{date_tolerance_days} must be days >= 0, got %d",
-                    opts->date_tolerance_days);
+  fl_status tol_st = fl__check_date_tolerance(ctx, opts);
+  if (tol_st) return tol_st;
   fl_status sst = fl_holding_check_split(ctx, opts->split_share);
   if (sst) return sst;
   if (!isfinite(opts->contested_dist_m) || opts->contested_dist_m < 0)
