@@ -57,3 +57,12 @@ fl_status flp_select_points(flp_run *r, fl_layer *pts, const char *what, fl_laye
   *out = kept;
   return FL_OK;
 }
+
+void flp_viewshed_opts(flp_run *r, fl_viewshed_opts *o) {
+  fl_viewshed_opts_init(o);
+  o->obs_h = flp_arg_num(r, "observer_height_m", o->obs_h);
+  o->tgt_h = flp_arg_num(r, "target_height_m", o->tgt_h);
+  o->max_range_m = flp_arg_num(r, "max_range_m", 0.0);
+  o->refraction = flp_arg_num(r, "refraction", o->refraction);
+  o->obs_h_field = flp_arg_text(r, "observer_height_field");
+}

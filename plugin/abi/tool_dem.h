@@ -81,6 +81,11 @@
 /* Open the DEM of parameter "dem"; *out owned by caller (fl_dem_destroy()). */
 fl_status flp_dem_open(flp_run *r, fl_dem **out);
 
+/* The viewshed options of the observer parameters (observer_height_m,
+ * target_height_m, max_range_m, refraction, observer_height_field), over
+ * fl_viewshed_opts_init()'s defaults. */
+void flp_viewshed_opts(flp_run *r, fl_viewshed_opts *o);
+
 /* The points of layer pts kept by the FLP_P_SELECT parameters; *out is pts
  * itself when none is given, else a new layer owned by the run. what names
  * the points in the summary ("peaks", "observers"). */

@@ -84,12 +84,7 @@ static fl_status in_view(flp_run *r, fl_layer **out) {
   fl_viewshed_opts o;
   fl_status st;
   if ((st = flp_load(r, "observers", &obs)) || (st = flp_dem_open(r, &dem))) return st;
-  fl_viewshed_opts_init(&o);
-  o.obs_h = flp_arg_num(r, "observer_height_m", o.obs_h);
-  o.tgt_h = flp_arg_num(r, "target_height_m", o.tgt_h);
-  o.max_range_m = flp_arg_num(r, "max_range_m", 0.0);
-  o.refraction = flp_arg_num(r, "refraction", o.refraction);
-  o.obs_h_field = flp_arg_text(r, "observer_height_field");
+  flp_viewshed_opts(r, &o);
   if ((st = flp_stage(r, "computing viewshed", 0.1, 0.5))) goto done;
   fl_ctx_clear_error(r->ctx);
   if ((st = fl_viewshed_compute(r->ctx, dem, obs, &o, &vs)) ||

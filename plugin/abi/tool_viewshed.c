@@ -73,12 +73,7 @@ static fl_status run(flp_run *r) {
     return flp_fail(r, FL_E_ARG, "no observer of @{observers} is left on the ground and in the "
                     "band asked for (@{held_by}, @{min_distance_m}, @{max_distance_m})");
   if ((st = flp_dem_open(r, &dem))) return st;
-  fl_viewshed_opts_init(&o);
-  o.obs_h = flp_arg_num(r, "observer_height_m", o.obs_h);
-  o.tgt_h = flp_arg_num(r, "target_height_m", o.tgt_h);
-  o.max_range_m = flp_arg_num(r, "max_range_m", 0.0);
-  o.refraction = flp_arg_num(r, "refraction", o.refraction);
-  o.obs_h_field = flp_arg_text(r, "observer_height_field");
+  flp_viewshed_opts(r, &o);
   if ((st = flp_stage(r, "computing viewshed", 0.05, 0.85))) goto done;
   fl_ctx_clear_error(r->ctx);
   if ((st = fl_viewshed_compute(r->ctx, dem, obs, &o, &vs))) {
