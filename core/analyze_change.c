@@ -92,8 +92,10 @@ static void place_rows(buf *b, int md, const fl_layer *sc) {
     char lastc[64];
     snprintf(lastc, sizeof lastc, "%s", last ? last : "");
     const char *first = txt(sc, f, "first_date_new");
-    add(b, "%s%s: %s -> %s between %s and %s\n", md ? "- " : "    ", name, from, to, lastc,
-        first ? first : "");
+    const char *src = txt(sc, f, "source"); /* a settlement may change per each source */
+    add(b, "%s%s: %s -> %s between %s and %s%s%s%s\n", md ? "- " : "    ", name, from, to, lastc,
+        first ? first : "", src && src[0] ? " (" : "", src && src[0] ? src : "",
+        src && src[0] ? ")" : "");
   }
   if (n > MAX_PLACES) add(b, "%s... and %zu more\n", md ? "- " : "    ", n - MAX_PLACES);
 }
