@@ -87,15 +87,25 @@ static double dist_at(depth_job *job, double x, double y) {
 
 static double tol(double best) { return fmax(1.0, 0.001 * best); }
 
-/* (P1) half-diagonal: centre to the farthest corner. Along a meridian the
- * two halves of a cell are as long (to 1e-5); across, the side nearer the
- * equator is the longer, so the farthest corner is one of the two on the
- * west side (east and west mirror each other): two geodesics, not nine. The
- * corners are farther than the edge midpoints. */
-static double half_diag(const struct geod_geodesic *g, const cell *c) {
-  double cx = 0.5 * (c->x0 + c->x1), cy = 0.5 * (c->y0 + c->y1);
-  double r = fmax(fl__geod_dist(g, cx, cy, c->x0, c->y0), fl__geod_dist(g, cx, cy, c->x0, c->y1));
-  return r * 1.001 + 1e-6;
+/* (P1) half-diagonal: an upper bound of the distance from the centre to
+ * any point of the cell. The straight line in lon/lat from the centre to a
+ * point is a path on the ellipsoid no longer than
+ * sqrt((M dlat)^2 + (N cos(lat) dlon)^2) with M (meridian radius, growing
+ * with |lat|) and N cos(lat) (parallel radius, shrinking with |lat|) taken
+ * at their largest over the cell; the geodesic is no longer than any path.
+ * Closed form: no geodesic is solved. */
+#define WGS84_A 6378137.0
+#define WGS84_E2 0.00669437999014
+static double half_diag(const cell *c) {
+  double rad = M_PI / 180.0;
+  double lo = fabs(c->y0) < fabs(c->y1) ? c->y0 : c->y1, hi = fabs(c->y0) < fabs(c->y1) ? c->y1 : c->y0;
+  if (c->y0 <= 0 && c->y1 >= 0) lo = 0;
+  double s_hi = sin(hi * rad), s_lo = sin(lo * rad);
+  double w_hi = 1 - WGS84_E2 * s_hi * s_hi, w_lo = 1 - WGS84_E2 * s_lo * s_lo;
+  double m_max = WGS84_A * (1 - WGS84_E2) / (w_hi * sqrt(w_hi));
+  double k_max = WGS84_A / sqrt(w_lo) * cos(lo * rad);
+  double dy = 0.5 * (c->y1 - c->y0) * rad * m_max, dx = 0.5 * (c->x1 - c->x0) * rad * k_max;
+  return sqrt(dx * dx + dy * dy) * (1 + 1e-9) + 1e-6;
 }
 
 /* Measure a cell and queue it when it meets geom and may beat the best. */
@@ -110,13 +120,16 @@ static int consider(depth_job *job, heap *h, double x0, double y0, double x1, do
   if (!meets) return 0;
   double cx = 0.5 * (x0 + x1), cy = 0.5 * (y0 + y1);
   c.d = dist_at(job, cx, cy);
-  c.r = half_diag(&job->ctx->geod, &c);
-  GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(gh, cx, cy);
-  if (!pt) return -1;
-  char holds = GEOSPreparedIntersects_r(gh, job->prep, pt);
-  GEOSGeom_destroy_r(gh, pt);
-  double lower = holds == 1 ? c.d : c.d - c.r;
-  if (lower > job->best) job->best = lower;
+  c.r = half_diag(&c);
+  if (c.d - c.r > job->best) job->best = c.d - c.r;
+  if (c.d > job->best) { /* the centre is a lower bound only when geom holds it */
+    GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(gh, cx, cy);
+    if (!pt) return -1;
+    char holds = GEOSPreparedIntersects_r(gh, job->prep, pt);
+    GEOSGeom_destroy_r(gh, pt);
+    if (holds == 2) return -1;
+    if (holds) job->best = c.d;
+  }
   if (c.d + c.r <= job->best + tol(job->best)) return 0;
   return heap_push(h, c);
 }

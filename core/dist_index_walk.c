@@ -136,11 +136,11 @@ typedef struct candidate {
   const seg *s;
 } candidate;
 
-/* Nearest accepted segment to lon/lat point; FL_E_GEOM when none accepted. */
+/* Nearest accepted segment to lon/lat point (px, py in the frame: projected
+ * once by the caller); FL_E_GEOM when none accepted. */
 static fl_status nearest_point(fl_ctx *ctx, const fl_dist_index *idx, double lon, double lat,
-                               accept_fn accept, void *user, fl_nearest *out) {
-  double px, py;
-  fl__frame_fwd(&idx->frame, lon, lat, &px, &py);
+                               double px, double py, accept_fn accept, void *user,
+                               fl_nearest *out) {
   candidate best[MAX_EXACT];
   size_t n_best = 0;
   heap h;
@@ -293,7 +293,7 @@ fl_status fl_dist_index_nearest_xy(fl_ctx *ctx, const fl_dist_index *idx, double
     *out = r;
     return FL_OK;
   }
-  return nearest_point(ctx, idx, lon, lat, accept, user, out);
+  return nearest_point(ctx, idx, lon, lat, px, py, accept, user, out);
 }
 
 /* ---- estimates: the nearest distance without measuring it exactly ----------- */
