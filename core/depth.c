@@ -14,6 +14,11 @@
  *        best lower bound by more than the tolerance max(1 m, 0.1 %); cells
  *        are split in four, best upper bound first, until none is left. The
  *        answer is the best lower bound: within the tolerance of the truth.
+ *   (P4) a search still open after PROOF_AT cells tries once to end in one
+ *        step: when the polygon lies within best + tolerance of `from`
+ *        (depth_proof.c) the best lower bound is the answer as in (P2). It
+ *        ends the slow searches on slivers along the front, whose cells must
+ *        shrink to the tolerance all along them.
  *   (P3) a search that would need more than MAX_CELLS cells fails (FL_E_GEOM)
  *        rather than give a figure it cannot vouch for.
  * Not here: the nearest-distance queries (dist_index*.c).
@@ -23,6 +28,7 @@
 #include "fl_geodesy.h"
 
 #define MAX_CELLS 2000000
+#define PROOF_AT 64
 
 typedef struct cell {
   double x0, y0, x1, y1;
@@ -148,6 +154,11 @@ static int add_vertices(const GEOSCoordSequence *s, int is_ring, int ring_index,
   return job->failed;
 }
 
+/* (P4) whether geom is proven within best + tolerance of the front. */
+static int settled(depth_job *job, const GEOSGeometry *geom) {
+  return fl__depth_covered(job->ctx, job->idx, geom, job->best + tol(job->best));
+}
+
 static fl_status search(depth_job *job, const GEOSGeometry *geom) {
   GEOSContextHandle_t gh = job->ctx->geos;
   double x0, y0, x1, y1;
@@ -172,6 +183,7 @@ static fl_status search(depth_job *job, const GEOSGeometry *geom) {
   while (st == FL_OK && h.n > 0 && !job->failed) {
     cell c = heap_pop(&h);
     if (c.d + c.r <= job->best + tol(job->best)) break; /* (P2) nothing left beats it */
+    if (seen == PROOF_AT && settled(job, geom)) break;
     if (++seen > MAX_CELLS) {
       st = fl__fail(job->ctx, FL_E_GEOM, "depth: the search did not settle within %d cells",
                     MAX_CELLS);

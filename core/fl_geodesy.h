@@ -107,4 +107,10 @@ fl_status fl__dist_index_edge_nearer(fl_ctx *ctx, const fl_dist_index *idx, doub
 fl_status fl__depth_m_indexed(fl_ctx *ctx, const GEOSGeometry *geom, const fl_dist_index *idx,
                               double *out_m);
 
+/* 1 when every point of the polygon poly (lon/lat) is proven to lie within
+ * dist_m of the geometries of idx (depth_proof.c); 0 when not proven (or on
+ * any failure: the caller searches on). */
+int fl__depth_covered(fl_ctx *ctx, const fl_dist_index *idx, const GEOSGeometry *poly,
+                      double dist_m);
+
 #endif
