@@ -78,10 +78,39 @@ static void summary_rows(buf *b, int md, const fl_layer *cs) {
   }
 }
 
+/* Distinct values of a field among the rows before row i: whether row i's
+ * value is new (NULL values count as one). */
+static int first_of(const fl_layer *l, size_t i, int field) {
+  if (field < 0) return i == 0;
+  const fl_feature *f = &l->features[i];
+  for (size_t k = 0; k < i; k++) {
+    const fl_feature *g = &l->features[k];
+    if (f->values[field].is_null || g->values[field].is_null) {
+      if (f->values[field].is_null && g->values[field].is_null) return 0;
+      continue;
+    }
+    const fl_value *a = &f->values[field], *c = &g->values[field];
+    if (l->fields[field].type == FL_FIELD_INTEGER ? a->i == c->i
+        : l->fields[field].type == FL_FIELD_REAL  ? a->d == c->d
+                                                  : a->s && c->s && !strcmp(a->s, c->s))
+      return 0;
+  }
+  return 1;
+}
+
+/* The header counts settlements (by feature id), not rows: a place that
+ * changed hands per two sources is one settlement and two changes. */
 static void place_rows(buf *b, int md, const fl_layer *sc) {
-  size_t n = sc->n_features;
-  add(b, "%s%zu settlement%s changed hands%s\n", md ? "\n" : "  ", n, n == 1 ? "" : "s",
-      n ? (md ? ":\n" : ":") : ".");
+  size_t n = sc->n_features, places = 0, sources = 0;
+  int fid = fl_layer_field_index(sc, "settlement_fid"), src = fl_layer_field_index(sc, "source");
+  for (size_t i = 0; i < n; i++) {
+    places += first_of(sc, i, fid);
+    sources += first_of(sc, i, src);
+  }
+  add(b, "%s%zu settlement%s changed hands", md ? "\n" : "  ", places, places == 1 ? "" : "s");
+  if (n) add(b, " per %zu source%s", sources, sources == 1 ? "" : "s");
+  if (n != places) add(b, " (%zu changes)", n);
+  add(b, "%s\n", n ? (md ? ":\n" : ":") : ".");
   for (size_t i = 0; i < n && i < MAX_PLACES; i++) {
     const fl_feature *f = &sc->features[i];
     char name[128], from[64], to[64];

@@ -10,7 +10,8 @@
  *   (C2) periods: a source's dates in order, each with the next one; with
  *        date_from / date_to one period per source, from its last date on or
  *        before date_from (its first without it) to its last date on or
- *        before date_to (its last without it). The ground that moved from side
+ *        before date_to (its last without it); settlement_changes then holds
+ *        the changes between two dates of that span only. The ground that moved from side
  *        a to side b is a's ground on the first date intersected with b's on
  *        the second; contested ground counts as the side "contested". Ground
  *        mapped on one date only (outside the other date's map) moved
@@ -305,6 +306,18 @@ static fl_status check_dates(fl_ctx *ctx, const fl_change_input *in) {
   return FL_OK;
 }
 
+/* (C2) a change of holder between two dates of a source's span. */
+static int in_span(const char *source, const char *last_old, const char *first_new, void *user) {
+  const fl__change_job *j = user;
+  int old_in = 0, new_in = 0;
+  for (size_t g = 0; g < j->gr.n; g++) {
+    if (!j->in_range[g] || strcmp(j->gr.g[g].source, source)) continue;
+    old_in |= last_old && !strcmp(j->gr.g[g].date, last_old);
+    new_in |= first_new && !strcmp(j->gr.g[g].date, first_new);
+  }
+  return old_in && new_in;
+}
+
 static fl_status run(fl__change_job *j, fl__prepped *cp) {
   fl_ctx *ctx = j->ctx;
   fl_layer *aoi = NULL, *status = NULL;
@@ -319,7 +332,7 @@ static fl_status run(fl__change_job *j, fl__prepped *cp) {
   if (!st) st = fl__change_fronts(j);
   if (!st) st = compare_all(j);
   if (!st && j->in->settlements)
-    st = fl__change_settlements(ctx, j->in->settlements, j->in->control, j->opts,
+    st = fl__change_settlements(ctx, j->in->settlements, j->in->control, j->opts, in_span, j,
                                 &j->out.settlement_changes, &status);
   if (!st) st = fl__change_held(j, status);
   fl_layer_destroy(ctx, status);

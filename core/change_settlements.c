@@ -9,7 +9,8 @@
  *         Nothing here tests containment itself.
  *   (CS2) per settlement and source, the dates in order: a row wherever the
  *         holder differs from the date before, with the last date of the old
- *         holder and the first of the new one.
+ *         holder and the first of the new one; only the changes the
+ *         caller's keep accepts (change: those within --from/--to).
  * Not here: containment (settlement_status.c), grouping (groups.c).
  */
 #include <stdlib.h>
@@ -66,7 +67,8 @@ static int same_key(const fl_layer *l, const fl_feature *a, const fl_feature *b,
 
 /* (CS2) rows of one settlement are together, in group order (date, then
  * source); for each row, the previous row of the same settlement and source. */
-static fl_status walk(fl_ctx *ctx, const fl_layer *st, const cols *c, fl_layer *out) {
+static fl_status walk(fl_ctx *ctx, const fl_layer *st, const cols *c, fl_layer *out,
+                      fl__change_keep_fn keep, void *user) {
   fl_status s = FL_OK;
   for (size_t k = 0; !s && k < st->n_features; k++) {
     const fl_feature *cur = &st->features[k];
@@ -79,6 +81,9 @@ static fl_status walk(fl_ctx *ctx, const fl_layer *st, const cols *c, fl_layer *
       }
     }
     if (!prev) continue;
+    const char *src = val(st, cur, c->source);
+    if (keep && !keep(src ? src : "", val(st, prev, c->date), val(st, cur, c->date), user))
+      continue;
     char *from = holder(st, prev, c), *to = holder(st, cur, c);
     if (!from || !to) s = fl__fail(ctx, FL_E_NOMEM, "out of memory");
     else if (strcmp(from, to)) s = add_row(ctx, out, c, st, prev, cur, from, to);
@@ -112,14 +117,15 @@ fl_status fl_change_settlements(fl_ctx *ctx, const fl_layer *settlements,
                                 const fl_layer *control, const fl_options *opts,
                                 fl_layer **out) {
   fl_layer *status = NULL;
-  fl_status s = fl__change_settlements(ctx, settlements, control, opts, out, &status);
+  fl_status s = fl__change_settlements(ctx, settlements, control, opts, NULL, NULL, out, &status);
   fl_layer_destroy(ctx, status);
   return s;
 }
 
 fl_status fl__change_settlements(fl_ctx *ctx, const fl_layer *settlements,
                                  const fl_layer *control, const fl_options *opts,
-                                 fl_layer **out, fl_layer **status) {
+                                 fl__change_keep_fn keep, void *keep_user, fl_layer **out,
+                                 fl_layer **status) {
   *out = NULL;
   *status = NULL;
   fl_options o = *opts;
@@ -140,7 +146,7 @@ fl_status fl__change_settlements(fl_ctx *ctx, const fl_layer *settlements,
   else if (!(res = new_layer(&c)))
     s = fl__fail(ctx, FL_E_NOMEM, "out of memory");
   if (!s) res->srid = settlements->srid;
-  if (!s) s = walk(ctx, st, &c, res);
+  if (!s) s = walk(ctx, st, &c, res, keep, keep_user);
   if (s) {
     fl_layer_destroy(ctx, st);
     fl_layer_destroy(ctx, res);

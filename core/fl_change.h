@@ -91,9 +91,14 @@ fl_status fl__advance_flush(fl__change_job *j, size_t g0, size_t g1, fl__change_
 void fl__advance_free(fl__change_job *j);
 
 /* change_settlements.c: the settlement-status rows (containment only) of
- * the settlements against the control layer, and the changes of holder. */
+ * the settlements against the control layer, and the changes of holder;
+ * keep (may be NULL: all) says which changes to write, by source and the
+ * bracket's two dates. */
+typedef int (*fl__change_keep_fn)(const char *source, const char *last_old,
+                                  const char *first_new, void *user);
 fl_status fl__change_settlements(fl_ctx *ctx, const fl_layer *settlements,
                                  const fl_layer *control, const fl_options *opts,
+                                 fl__change_keep_fn keep, void *keep_user,
                                  fl_layer **changes, fl_layer **status);
 /* (CS1) holder of one settlement-status row: side, "contested" or
  * "unknown" (owned by caller). */

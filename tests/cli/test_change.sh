@@ -46,8 +46,17 @@ fi
 
 # --from/--to: one period per source; 2024-11-15 falls back to 2024-11-01.
 run run change --control "$S" --side-field status --other-side UA --aoi "$TMP/aoi.geojson" \
-  --from 2024-11-15 --to 2025-03-01 --output "$TMP/ft.gpkg"
+  --settlements "$P" --from 2024-11-15 --to 2025-03-01 --output "$TMP/ft.gpkg"
 expect_rc 0
+# settlement_changes within the span only: the oracle's changes between the
+# dates 2024-11-01..2025-03-01 (10, Toretsk 2024-11-01..2024-12-01 among
+# them), none before or after it.
+expect_eq "$(count "$TMP/ft.gpkg" settlement_changes)" 10 "settlement changes within the span"
+expect_eq "$(sql "$TMP/ft.gpkg" "SELECT count(*) FROM settlement_changes WHERE last_date_old < '2024-11-01' OR first_date_new > '2025-03-01'")" 0 "no change outside the span"
+expect_eq "$(sql "$TMP/ft.gpkg" "SELECT last_date_old || '..' || first_date_new FROM settlement_changes WHERE name = 'Toretsk'")" "2024-11-01..2024-12-01" "Toretsk's bracket"
+if $PY "$ORACLE" --span 2024-11-01..2025-03-01 "$S" "$TMP/ft.gpkg" "$P" >"$TMP/oracle_ft.out" 2>&1; then pass; else
+  fail "change --from/--to vs oracle: $(grep -E 'DIFF|Error' "$TMP/oracle_ft.out" | head -5)"
+fi
 expect_eq "$(sql "$TMP/ft.gpkg" "SELECT date_from || '..' || date_to FROM change_summary WHERE sector IS NULL AND side = 'occupied'")" "2024-11-01..2025-03-01" "one period"
 expect_eq "$(count "$TMP/ft.gpkg" held_series)" 10 "held rows of the span (5 dates x 2 sides)"
 # oracle (change_oracle.py on the two dates alone): gained 876.670, lost 0.836 km²
@@ -83,7 +92,9 @@ run run analyze --settlements "$SAMPLE/settlements.geojson" --control "$SAMPLE/c
 expect_rc 0
 expect_in "$OUT" "## What changed"
 expect_in "$OUT" "source_ru 2024-10-15 to 2025-02-15, RU: gained"
-expect_in "$OUT" "settlements changed hands"
+# By hand from sample_data/control.geojson: 9 changes, Druzhba's per both
+# sources; 8 distinct places (by feature id).
+expect_in "$OUT" "8 settlements changed hands per 2 sources (9 changes):"
 
 # (P6) SpatiaLite: the tables without geometry are plain tables, not in
 # geometry_columns.
