@@ -20,7 +20,7 @@ Timed, best of --repeat runs (the machine's two cores are shared):
              (not timed). The km² are compared with Frontline's per period.
 
 Usage: bench_change.py [--frontline build/bin/frontline] [--repeat 3]
-                       [--dates 50] [--no-postgis] [--regen]
+                       [--dates 50] [--no-postgis] [--qgis] [--regen]
 The series is written once (about 8 minutes on this machine) and reused.
 """
 import argparse
@@ -202,6 +202,23 @@ def setup_series(pg, series):
     return time.perf_counter() - t0
 
 
+def compare(name, rows, have):
+    """rows: [date_from, date_to, gained, lost] of another tool against
+    Frontline's change_summary (have: date_from -> (gained, lost))."""
+    worst, tot_fl, tot_o, off = 0.0, 0.0, 0.0, 0
+    for d0, d1, g, l in rows:
+        hg, hl = have.get(d0, (float("nan"), float("nan")))
+        tot_fl += hg
+        tot_o += g
+        worst = max(worst, abs(hg - g) / max(g, 1e-9))
+        if abs(hg - g) > max(0.001, 0.001 * g):
+            off += 1
+            print("  %s..%s gained: %s %.3f, frontline %.3f km²" % (d0, d1, name, g, hg))
+    print("gained km² over the %d periods: frontline %.3f, %s %.3f; largest relative difference "
+          "of a period's gain: %.2e; %d periods beyond max(0.001 km², 0.1 %%)"
+          % (len(rows), tot_fl, name, tot_o, worst, off))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--frontline", default=os.path.join(HERE, "..", "build", "bin", "frontline"))
@@ -209,6 +226,7 @@ def main():
     ap.add_argument("--dates", type=int, default=50)
     ap.add_argument("--no-postgis", action="store_true")
     ap.add_argument("--regen", action="store_true")
+    ap.add_argument("--qgis", action="store_true", help="also time QGIS (native:difference + $area)")
     ap.add_argument("--no-frontline", action="store_true",
                     help="compare PostGIS with the change.gpkg of an earlier run")
     a = ap.parse_args()
@@ -241,23 +259,19 @@ def main():
             have[f.GetField("date_from")] = (f.GetField("gained_km2"), f.GetField("lost_km2"))
     print("frontline: %d periods, %d advance polygons" % (
         len(have), ds.GetLayerByName("advance").GetFeatureCount()))
-    if a.no_postgis:
-        return 0
-    pg, load, rows = run_postgis(series, names[1], a.repeat)
-    print("postgis ST_Difference + ST_Area(geography): %.2f s (best of %d; loading %.1f s not timed)"
-          % (pg, a.repeat, load))
-    worst, tot_fl, tot_pg = 0.0, 0.0, 0.0
-    for d0, d1, g, l in rows:
-        hg, hl = have.get(d0, (float("nan"), float("nan")))
-        tot_fl += hg
-        tot_pg += g
-        worst = max(worst, abs(hg - g) / max(g, 1e-9))
-    print("gained km² over the %d periods: frontline %.3f, postgis %.3f; largest relative "
-          "difference of a period's gain: %.2e" % (len(rows), tot_fl, tot_pg, worst))
-    for d0, d1, g, l in rows:
-        hg, hl = have.get(d0, (float("nan"), float("nan")))
-        if abs(hg - g) > max(0.001, 0.001 * g):
-            print("  %s..%s gained: postgis %.3f, frontline %.3f km²" % (d0, d1, g, hg))
+    if a.qgis:
+        qj = os.path.join(work, "qgis_change.json")
+        qcmd = ["/usr/bin/python3", os.path.join(HERE, "qgis_tasks.py"), "CHANGE", series, work, qj,
+                names[1]]
+        qt, qcpu = best_of(qcmd, a.repeat)
+        print("qgis native:difference + $area: %.2f s wall, %.2f s CPU (best of %d)"
+              % (qt, qcpu, a.repeat))
+        compare("qgis", json.load(open(qj)), have)
+    if not a.no_postgis:
+        pg, load, rows = run_postgis(series, names[1], a.repeat)
+        print("postgis ST_Difference + ST_Area(geography): %.2f s (best of %d; loading %.1f s not "
+              "timed)" % (pg, a.repeat, load))
+        compare("postgis", rows, have)
     return 0
 
 

@@ -9,8 +9,12 @@ with QgsDistanceArea). Writes the answer rows as JSON for tasks.py.
   T3 native:reprojectlayer x2, native:joinbynearest settlements -> routes
   T4 native:reprojectlayer, native:buffer x4 (dissolved), native:difference x3
   T5 native:reprojectlayer x2, native:buffer, native:clip; ellipsoidal lengths
+  CHANGE (bench_change.py) per pair of consecutive dates of a series, side B:
+     native:difference both ways, km² by QgsDistanceArea on the WGS84
+     ellipsoid in the layer's CRS (EPSG:4326), as `$area` measures
 
 Usage: /usr/bin/python3 qgis_tasks.py TASK donbas.gpkg WORKDIR out.json
+       /usr/bin/python3 qgis_tasks.py CHANGE series.gpkg WORKDIR out.json SIDE_B
 Not here: timing and checking (tasks.py).
 """
 import json
@@ -22,6 +26,33 @@ from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsDistance
                        QgsProject, QgsVectorLayer)
 
 UTM = "EPSG:32637"
+
+
+def change_rows(run, gpkg, side):
+    """[date_from, date_to, gained_km2, lost_km2] per consecutive pair."""
+    lyr = QgsVectorLayer(f"{gpkg}|layername=series", "series", "ogr")
+    def iso(v):  # a string, or a QDate when the field is typed DATE
+        return v.toString("yyyy-MM-dd") if hasattr(v, "toString") else str(v)
+
+    dates = sorted({iso(f["date"]) for f in lyr.getFeatures()})
+    da = QgsDistanceArea()  # $area: ellipsoidal, in the layer's own CRS
+    da.setSourceCrs(lyr.crs(), QgsProject.instance().transformContext())
+    da.setEllipsoid("WGS84")
+
+    def one(date):
+        return QgsVectorLayer(f"{gpkg}|layername=series|subset=\"side\" = '{side}' AND "
+                              f"\"date\" = '{date}'", date, "ogr")
+
+    def km2(layer):
+        return sum(da.measureArea(f.geometry()) for f in layer.getFeatures()) / 1e6
+
+    rows = []
+    for d0, d1 in zip(dates, dates[1:]):
+        b0, b1 = one(d0), one(d1)
+        gained = run("native:difference", {"INPUT": b1, "OVERLAY": b0, "OUTPUT": "memory:"})
+        lost = run("native:difference", {"INPUT": b0, "OVERLAY": b1, "OUTPUT": "memory:"})
+        rows.append([d0, d1, km2(gained), km2(lost)])
+    return rows
 
 
 def main():
@@ -78,6 +109,8 @@ def main():
                                                        "OUTPUT": "memory:"}) for i in range(1, 4)]
         for k, ring in enumerate(rings):
             rows.append((k, sum(da.measureArea(f.geometry()) for f in ring.getFeatures()) / 1e6))
+    elif task == "CHANGE":
+        rows = change_rows(run, gpkg, sys.argv[5])
     elif task == "T5":
         zone = run("native:buffer", {"INPUT": utm("front"), "DISTANCE": 20000, "SEGMENTS": 8,
                                      "END_CAP_STYLE": 0, "JOIN_STYLE": 0, "MITER_LIMIT": 2,
