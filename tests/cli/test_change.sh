@@ -43,6 +43,12 @@ expect_eq "$(sql "$TMP/ch.gpkg" "SELECT count(*) FROM change_summary c WHERE sec
 if $PY "$ORACLE" --sectors "$SEC" "$S" "$TMP/ch.gpkg" "$P" >"$TMP/oracle.out" 2>&1; then pass; else
   fail "change vs oracle: $(grep -E 'DIFF|Error' "$TMP/oracle.out" | head -5)"
 fi
+# depths (CA1) of the 10 largest advance polygons and the 20 shallowest
+# (slivers along the front) against OGR distances in a local azimuthal frame
+DORACLE=$(dirname "$0")/../oracles/change_depth_oracle.py
+if $PY "$DORACLE" "$S" "$TMP/ch.gpkg" 10 >"$TMP/doracle.out" 2>&1; then pass; else
+  fail "advance depths vs oracle: $(grep -E 'DIFF|Error' "$TMP/doracle.out" | head -5)"
+fi
 
 # --from/--to: one period per source; 2024-11-15 falls back to 2024-11-01.
 run run change --control "$S" --side-field status --other-side UA --aoi "$TMP/aoi.geojson" \
