@@ -211,7 +211,7 @@ def compare(name, rows, have):
         tot_fl += hg
         tot_o += g
         worst = max(worst, abs(hg - g) / max(g, 1e-9))
-        if abs(hg - g) > max(0.001, 0.001 * g):
+        if not abs(hg - g) <= max(0.001, 0.001 * g):  # a period missing (NaN) counts too
             off += 1
             print("  %s..%s gained: %s %.3f, frontline %.3f km²" % (d0, d1, name, g, hg))
     print("gained km² over the %d periods: frontline %.3f, %s %.3f; largest relative difference "
@@ -256,7 +256,8 @@ def main():
     have = {}
     for f in ds.GetLayerByName("change_summary"):
         if f.GetField("side") == names[1] and f.GetField("sector") is None:
-            have[f.GetField("date_from")] = (f.GetField("gained_km2"), f.GetField("lost_km2"))
+            d0 = str(f.GetField("date_from")).replace("/", "-")  # OGR reads a DATE as 2022/01/01
+            have[d0] = (f.GetField("gained_km2"), f.GetField("lost_km2"))
     print("frontline: %d periods, %d advance polygons" % (
         len(have), ds.GetLayerByName("advance").GetFeatureCount()))
     if a.qgis:
