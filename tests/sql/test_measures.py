@@ -85,6 +85,20 @@ def hand_depth():
     check(got == 0.0, "FL_Depth(point inside, polygon) = 0, got %r" % got)
     got = con.execute("SELECT FL_Depth(MakePoint(30.2, 50.05, 4326), %s)" % west).fetchone()[0]
     near(got, west_l.dist(30.2, 50.05), "FL_Depth(point, line)")
+    # a sliver along the front (20 km long, 7 m wide: the search's cells
+    # would shrink to the tolerance all along it; it ends in one proof, P4):
+    # the far side's points on the lowest parallel, pyproj
+    strip = ("GeomFromText('POLYGON((30 50.01, 30.0001 50.01, 30.0001 50.19, 30 50.19, "
+             "30 50.01))', 4326)")
+    front = "GeomFromText('LINESTRING(30 50, 30 50.2)', 4326)"
+    got = con.execute("SELECT FL_Depth(%s, %s)" % (strip, front)).fetchone()[0]
+    near(got, west_l.dist(30.0001, 50.01), "FL_Depth(a sliver along the front)")
+    # and a pocket: the sliver's ring as the front, the largest distance inside
+    got = con.execute("SELECT FL_Depth(%s, ExteriorRing(%s))" % (strip, strip)).fetchone()[0]
+    ring_s = T.Lines([[(30, 50.01), (30.0001, 50.01), (30.0001, 50.19), (30, 50.19), (30, 50.01)]],
+                     0.5)
+    want = max(ring_s.dist(30.00005, 50.1 + i * 0.001) for i in range(-5, 6))
+    near(got, want, "FL_Depth(a sliver, its ring) (the middle line, interior)")
     con.close()
 
 
