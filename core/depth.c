@@ -5,8 +5,8 @@
  * Rules:
  *   (P1) the distance to `from` is 1-Lipschitz on the ellipsoid, so the
  *        largest value over the points of `geom` is found by branch and bound
- *        over lon/lat cells: a cell of half-diagonal r (metres, centre to the
- *        farthest corner or edge midpoint) whose centre lies at d from `from`
+ *        over lon/lat cells: a cell of half-diagonal r (metres, an upper
+ *        bound of the distance from its centre to any of its points) whose centre lies at d from `from`
  *        holds no point beyond d + r, and when it meets `geom` it holds one at
  *        d - r at least (d itself when `geom` holds the centre). Vertices of
  *        `geom` are exact lower bounds too.
@@ -14,13 +14,13 @@
  *        best lower bound by more than the tolerance max(1 m, 0.1 %); cells
  *        are split in four, best upper bound first, until none is left. The
  *        answer is the best lower bound: within the tolerance of the truth.
+ *   (P3) a search that would need more than MAX_CELLS cells fails (FL_E_GEOM)
+ *        rather than give a figure it cannot vouch for.
  *   (P4) a search still open after PROOF_AT cells tries once to end in one
  *        step: when the polygon lies within best + tolerance of `from`
  *        (depth_proof.c) the best lower bound is the answer as in (P2). It
  *        ends the slow searches on slivers along the front, whose cells must
  *        shrink to the tolerance all along them.
- *   (P3) a search that would need more than MAX_CELLS cells fails (FL_E_GEOM)
- *        rather than give a figure it cannot vouch for.
  * Not here: the nearest-distance queries (dist_index*.c).
  */
 #include <math.h>
