@@ -6,9 +6,9 @@
  *   (P1) the distance to `from` is 1-Lipschitz on the ellipsoid, so the
  *        largest value over the points of `geom` is found by branch and bound
  *        over lon/lat cells: a cell of half-diagonal r (metres, an upper
- *        bound of the distance from its centre to any of its points) whose centre lies at d from `from`
- *        holds no point beyond d + r, and when it meets `geom` it holds one at
- *        d - r at least (d itself when `geom` holds the centre). Vertices of
+ *        bound of the distance from its centre to any of its points) whose
+ *        centre lies at d from `from` holds no point beyond d + r, and when
+ *        it meets `geom` it holds one at d - r at least (d itself when `geom` holds the centre). Vertices of
  *        `geom` are exact lower bounds too.
  *   (P2) a cell is dropped when it misses `geom` or when d + r cannot beat the
  *        best lower bound by more than the tolerance max(1 m, 0.1 %); cells
