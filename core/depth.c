@@ -8,8 +8,8 @@
  *        over lon/lat cells: a cell of half-diagonal r (metres, an upper
  *        bound of the distance from its centre to any of its points) whose
  *        centre lies at d from `from` holds no point beyond d + r, and when
- *        it meets `geom` it holds one at d - r at least (d itself when `geom` holds the centre). Vertices of
- *        `geom` are exact lower bounds too.
+ *        it meets `geom` it holds one at d - r at least (d itself when `geom`
+ *        holds the centre). Vertices of `geom` are exact lower bounds too.
  *   (P2) a cell is dropped when it misses `geom` or when d + r cannot beat the
  *        best lower bound by more than the tolerance max(1 m, 0.1 %); cells
  *        are split in four, best upper bound first, until none is left. The
@@ -104,7 +104,8 @@ static double tol(double best) { return fmax(1.0, 0.001 * best); }
 #define WGS84_E2 0.00669437999014
 static double half_diag(const cell *c) {
   double rad = M_PI / 180.0;
-  double lo = fabs(c->y0) < fabs(c->y1) ? c->y0 : c->y1, hi = fabs(c->y0) < fabs(c->y1) ? c->y1 : c->y0;
+  int south_nearer = fabs(c->y0) < fabs(c->y1);
+  double lo = south_nearer ? c->y0 : c->y1, hi = south_nearer ? c->y1 : c->y0;
   if (c->y0 <= 0 && c->y1 >= 0) lo = 0;
   double s_hi = sin(hi * rad), s_lo = sin(lo * rad);
   double w_hi = 1 - WGS84_E2 * s_hi * s_hi, w_lo = 1 - WGS84_E2 * s_lo * s_lo;

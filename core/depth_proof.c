@@ -27,7 +27,6 @@
  */
 #include <math.h>
 #include <stdlib.h>
-#include <stdio.h>
 #include "fl_dist_index.h"
 
 #define DENSIFY_DEG 0.0005 /* ~50 m: a lon/lat edge that short strays < 1 mm from its frame chord */
@@ -115,7 +114,6 @@ int fl__depth_covered(fl_ctx *ctx, const fl_dist_index *idx, const GEOSGeometry 
   GEOSGeometry *buf = merged ? GEOSBuffer_r(h, merged, d, 4) : NULL;
   GEOSGeom_destroy_r(h, merged);
   char covered = buf ? GEOSCovers_r(h, buf, xy) : 0; /* (DP4) 2 (failure) is not a proof */
-  if (getenv("FL_DEPTH_STATS")) fprintf(stderr, "PROOF d %.2f chords %d npts %d covered %d\n", dist_m, chords ? GEOSGetNumGeometries_r(h, chords) : -1, xy ? GEOSGetNumCoordinates_r(h, xy) : -1, covered);
   GEOSGeom_destroy_r(h, buf);
   GEOSGeom_destroy_r(h, chords);
   GEOSGeom_destroy_r(h, xy);
