@@ -113,8 +113,9 @@ fl_status fl__spatialite_write(fl_ctx *ctx, const char *tmp_path, const char *pa
                                const fl_layer *const *layers, size_t n);
 
 /* Every other vector format, through GDAL/OGR (ogr_read.c). */
+/* open_options: NULL-terminated "NAME=VALUE" for GDALOpenEx, or NULL. */
 fl_status fl__ogr_read(fl_ctx *ctx, const char *path, const char *layer, const char *source,
-                       fl_layer **out);
+                       const char *const *open_options, fl_layer **out);
 fl_status fl__ogr_list(fl_ctx *ctx, const char *path, char ***out);
 /* The short name of the OGR driver that recognises path ("ESRI Shapefile",
  * "KML", "ESRIJSON", ...), or NULL. Static. */
@@ -124,6 +125,12 @@ const char *fl__ogr_driver(const char *path);
  * (.fgb, .kml, .csv, .geojsonl, .geojsons, .gml), or -1; one_layer [out, may
  * be NULL]: the format holds one layer only. */
 int fl__ogr_writer(const char *path, int *one_layer);
+/* The writer of an OGR driver by its short name (case-insensitive), path
+ * choosing among its extensions; -2 for a Shapefile whose path is not .shz
+ * or .shp.zip, -1 for a driver Frontline does not write. */
+int fl__ogr_writer_named(const char *driver, const char *path, int *one_layer);
+/* The driver short name of a writer, or NULL. Static. */
+const char *fl__ogr_writer_driver(int writer);
 fl_status fl__ogr_write(fl_ctx *ctx, int writer, const char *tmp, const char *path,
                         const fl_layer *const *layers, size_t n);
 

@@ -19,7 +19,9 @@
  *        geometry is no geometry; one that does not decode fails naming the
  *        layer and the feature id; curves are linearised by OGR first;
  *   (O5) GDAL's own messages are not printed: the last one becomes the
- *        reason in Frontline's sentence.
+ *        reason in Frontline's sentence;
+ *   (O6) open options ("NAME=VALUE", as ogr2ogr's -oo) go to GDALOpenEx; one
+ *        the driver does not know is a warning naming it.
  * Not here: choosing this reader (source.c), writing (the other formats).
  */
 #include <gdal.h>
@@ -28,6 +30,7 @@
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fl_io_internal.h"
 
@@ -43,14 +46,39 @@ static const char *gdal_reason(void) {
   return m && *m ? m : "GDAL cannot read it";
 }
 
-static GDALDatasetH open_vector(fl_ctx *ctx, const char *path) {
+static GDALDatasetH open_vector(fl_ctx *ctx, const char *path, const char *const *oo) {
   GDALAllRegister();
   CPLErrorReset();
-  GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+  GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, oo, NULL);
   if (!ds)
     fl__fail(ctx, FL_E_LAYER, "'%s' is not a vector data source GDAL/OGR can read (%s)", path,
              gdal_reason());
   return ds;
+}
+
+/* (O6) An open option the driver does not declare is said, not silently
+ * dropped: OGR itself only warns. */
+static int contains_ci(const char *hay, const char *needle) {
+  size_t n = strlen(needle);
+  for (; *hay; hay++)
+    if (strncasecmp(hay, needle, n) == 0) return 1;
+  return 0;
+}
+
+static void warn_open_options(fl_ctx *ctx, GDALDatasetH ds, const char *source,
+                              const char *const *oo) {
+  GDALDriverH drv = GDALGetDatasetDriver(ds);
+  const char *list = drv ? GDALGetMetadataItem(drv, GDAL_DMD_OPENOPTIONLIST, NULL) : NULL;
+  for (size_t i = 0; oo[i]; i++) {
+    const char *eq = strchr(oo[i], '=');
+    size_t n = eq ? (size_t)(eq - oo[i]) : strlen(oo[i]);
+    char pat[160];
+    if (n == 0 || n >= sizeof pat - 16) continue;
+    snprintf(pat, sizeof pat, "name='%.*s'", (int)n, oo[i]);
+    if (!list || !contains_ci(list, pat))
+      fl__warn(ctx, "%s: GDAL's %s driver has no open option '%.*s'; ignored", source,
+               drv ? GDALGetDriverShortName(drv) : "?", (int)n, oo[i]);
+  }
 }
 
 /* (O1) The layer to read: by name, or the only one. */
@@ -244,10 +272,11 @@ static fl_status read_layer(ogr_job *j, OGRLayerH l) {
 }
 
 fl_status fl__ogr_read(fl_ctx *ctx, const char *path, const char *layer, const char *source,
-                       fl_layer **out) {
+                       const char *const *open_options, fl_layer **out) {
   *out = NULL;
   CPLPushErrorHandler(quiet_handler);
-  GDALDatasetH ds = open_vector(ctx, path);
+  GDALDatasetH ds = open_vector(ctx, path, open_options);
+  if (ds && open_options) warn_open_options(ctx, ds, source, open_options);
   fl_status st = ds ? FL_OK : ctx->status;
   OGRLayerH l = ds ? pick_layer(ctx, ds, path, layer) : NULL;
   if (ds && !l) st = ctx->status;
@@ -267,7 +296,7 @@ fl_status fl__ogr_read(fl_ctx *ctx, const char *path, const char *layer, const c
 
 fl_status fl__ogr_list(fl_ctx *ctx, const char *path, char ***out) {
   CPLPushErrorHandler(quiet_handler);
-  GDALDatasetH ds = open_vector(ctx, path);
+  GDALDatasetH ds = open_vector(ctx, path, NULL);
   fl_status st = ds ? FL_OK : ctx->status;
   char **v = ds ? calloc(1, sizeof *v) : NULL;
   size_t n = 0;
