@@ -18,6 +18,8 @@
  *   (OW3) fields keep their types (INTEGER -> Integer64, REAL -> Real, DATE
  *         -> Date, TEXT -> String), NULL stays unset; the CRS is the layer's EPSG code
  *         (KML is reprojected to WGS84 by OGR, as the format requires);
+ *   (OW6) the features go in inside one dataset transaction where the
+ *         driver has them;
  *   (OW4) FlatGeobuf, CSV and GeoJSONSeq hold one layer: more are refused
  *         by source.c before any work, as for GeoJSON.
  * Not here: reading (ogr_read.c), choosing the writer (source.c).
@@ -52,6 +54,12 @@ static const ogr_writer writers[] = {
     {"gml", "GML", 0, NULL, "XSISCHEMA=OFF"},
     {"shp.zip", "ESRI Shapefile", 0, NULL, NULL},
     {"shz", "ESRI Shapefile", 1, NULL, NULL},
+    /* (OW5) OGR's writers of the formats Frontline writes itself: never
+     * chosen (source.c sends .gpkg and .geojson to gpkg_write.c and
+     * geojson.c), only measured against them (tests/io/read_probe.c,
+     * bench/README.md "Reading and writing through OGR"). */
+    {"gpkg", "GPKG", 0, NULL, NULL},
+    {"geojson", "GeoJSON", 1, "RFC7946=YES", NULL},
 };
 
 #define N_WRITERS (sizeof writers / sizeof writers[0])
@@ -66,7 +74,7 @@ static int ends_with_ext(const char *path, const char *ext) {
 
 /* (OW1) */
 int fl__ogr_writer(const char *path, int *one_layer) {
-  for (size_t i = 0; i < N_WRITERS; i++)
+  for (size_t i = 0; i < N_WRITERS - 2; i++) /* (OW5) */
     if (ends_with_ext(path, writers[i].ext)) {
       if (one_layer) *one_layer = writers[i].one_layer;
       return (int)i;
@@ -80,7 +88,7 @@ int fl__ogr_writer(const char *path, int *one_layer) {
  * does not write that driver. */
 int fl__ogr_writer_named(const char *driver, const char *path, int *one_layer) {
   int found = -1, known = 0;
-  for (size_t i = 0; i < N_WRITERS; i++) {
+  for (size_t i = 0; i < N_WRITERS - 2; i++) { /* (OW5) */
     if (strcasecmp(driver, writers[i].driver) != 0) continue;
     known = 1;
     int zipped = strcmp(writers[i].driver, "ESRI Shapefile") == 0;
@@ -92,6 +100,12 @@ int fl__ogr_writer_named(const char *driver, const char *path, int *one_layer) {
 }
 
 /* The canonical spelling of a driver Frontline writes through OGR, or NULL. */
+int fl__ogr_writer_own(const char *ext) { /* (OW5) */
+  for (size_t i = N_WRITERS - 2; i < N_WRITERS; i++)
+    if (strcasecmp(ext, writers[i].ext) == 0) return (int)i;
+  return -1;
+}
+
 const char *fl__ogr_writer_driver(int writer) {
   return writer >= 0 && (size_t)writer < N_WRITERS ? writers[writer].driver : NULL;
 }
@@ -206,7 +220,13 @@ fl_status fl__ogr_write(fl_ctx *ctx, int writer, const char *tmp, const char *pa
                   w->driver, why());
   size_t total = 0, done = 0;
   for (size_t i = 0; i < n; i++) total += layers[i]->n_features;
+  /* (OW6) one transaction where the driver has them (GeoPackage): not one per feature */
+  int tx = ds && GDALDatasetStartTransaction(ds, FALSE) == OGRERR_NONE;
   for (size_t i = 0; ds && i < n && !st; i++) st = write_layer(ctx, ds, w, layers[i], &done, total);
+  if (tx && !st && GDALDatasetCommitTransaction(ds) != OGRERR_NONE)
+    st = fl__fail(ctx, FL_E_IO, "output '%s' cannot be finished (%s)", path, why());
+  else if (tx && st)
+    GDALDatasetRollbackTransaction(ds);
   if (ds) {
     CPLErrorReset();
     GDALClose(ds); /* void in GDAL 3.6: its failure is the last error */

@@ -140,7 +140,7 @@ static int layer_prefix(const char *source, size_t i) {
 }
 
 /* Split a data-source string into a path and an optional layer name. */
-static fl_status split_source(fl_ctx *ctx, const char *source, char **path, char **layer) {
+fl_status fl__split_source(fl_ctx *ctx, const char *source, char **path, char **layer) {
   const char *bar = strstr(source, "|layername=");
   size_t plen = strlen(source);
   const char *lname = NULL;
@@ -287,7 +287,7 @@ fl_status fl_layer_read_opts(fl_ctx *ctx, const char *source, const fl_read_opts
   *out = NULL;
   if (!source || !*source) return fl__fail(ctx, FL_E_ARG, "the data-source string is empty");
   char *path = NULL, *layer = NULL;
-  fl_status st = split_source(ctx, source, &path, &layer);
+  fl_status st = fl__split_source(ctx, source, &path, &layer);
   if (st) return st;
   fl_layer *l = NULL;
   if (is_connection(path) || strncmp(path, "/vsi", 4) == 0) {
