@@ -117,9 +117,10 @@ fl_status fl__spatialite_write(fl_ctx *ctx, const char *tmp_path, const char *pa
                                const fl_layer *const *layers, size_t n);
 
 /* Every other vector format, through GDAL/OGR (ogr_read.c). */
-/* open_options: NULL-terminated "NAME=VALUE" for GDALOpenEx, or NULL. */
+/* open_options: NULL-terminated "NAME=VALUE" for GDALOpenEx, or NULL;
+ * where: an attribute filter (OGR_L_SetAttributeFilter), or NULL. */
 fl_status fl__ogr_read(fl_ctx *ctx, const char *path, const char *layer, const char *source,
-                       const char *const *open_options, fl_layer **out);
+                       const char *const *open_options, const char *where, fl_layer **out);
 fl_status fl__ogr_list(fl_ctx *ctx, const char *path, char ***out);
 /* The short name of the OGR driver that recognises path ("ESRI Shapefile",
  * "KML", "ESRIJSON", ...), or NULL. Static. */

@@ -27,7 +27,9 @@
  *        read gives; a layer with a field type the batch reader has no column
  *        reader for (date-times, lists, binary) is read feature by feature;
  *   (O8) fl__ogr_scan() hands the features over 65,536 at a time and frees
- *        them, so that memory does not grow with the layer.
+ *        them, so that memory does not grow with the layer;
+ *   (O9) a filter (QGIS's subset string) is the layer's attribute filter; one
+ *        OGR refuses fails with FL_E_LAYER naming it and GDAL's reason.
  * Not here: choosing this reader (source.c), writing (the other formats).
  */
 #include <cpl_conv.h>
@@ -288,7 +290,7 @@ static fl_status read_layer(ogr_job *j, OGRLayerH l) {
 }
 
 static fl_status ogr_read(ogr_job *jin, const char *path, const char *layer,
-                          const char *const *open_options, fl_layer **out) {
+                          const char *const *open_options, const char *where, fl_layer **out) {
   fl_ctx *ctx = jin->ctx;
   const char *source = jin->source;
   *out = NULL;
@@ -298,6 +300,11 @@ static fl_status ogr_read(ogr_job *jin, const char *path, const char *layer,
   fl_status st = ds ? FL_OK : ctx->status;
   OGRLayerH l = ds ? pick_layer(ctx, ds, path, layer) : NULL;
   if (ds && !l) st = ctx->status;
+  if (l && where && OGR_L_SetAttributeFilter(l, where) != OGRERR_NONE) { /* (O9) */
+    st = fl__fail(ctx, FL_E_LAYER, "%s: the filter '%s' cannot be applied (%s)", source, where,
+                  gdal_reason());
+    l = NULL;
+  }
   ogr_job j = *jin;
   if (l) {
     CPLErrorReset();
@@ -313,9 +320,9 @@ static fl_status ogr_read(ogr_job *jin, const char *path, const char *layer,
 }
 
 fl_status fl__ogr_read(fl_ctx *ctx, const char *path, const char *layer, const char *source,
-                       const char *const *open_options, fl_layer **out) {
+                       const char *const *open_options, const char *where, fl_layer **out) {
   ogr_job j = {ctx, source, NULL, NULL, NULL, NULL, NULL};
-  return ogr_read(&j, path, layer, open_options, out);
+  return ogr_read(&j, path, layer, open_options, where, out);
 }
 
 fl_status fl__ogr_scan(fl_ctx *ctx, const char *source,
@@ -325,7 +332,7 @@ fl_status fl__ogr_scan(fl_ctx *ctx, const char *source,
   if (st) return st;
   ogr_job j = {ctx, source, NULL, NULL, NULL, on_batch, user};
   fl_layer *l = NULL;
-  st = ogr_read(&j, path, layer, NULL, &l);
+  st = ogr_read(&j, path, layer, NULL, NULL, &l);
   fl_layer_destroy(ctx, l);
   free(path);
   free(layer);

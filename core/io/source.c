@@ -25,6 +25,9 @@
  *        Shapefile) is chosen over the extension.
  * Open options (fl_read_opts.open_options) send an input through OGR
  * whatever its format: they are OGR's, and the own readers have none.
+ *   (S1) so does a filter, QGIS's "|subset=SQL" at the end of a data-source
+ *        string ("x.gpkg|layername=a|subset=\"pop\" > 1000"): OGR applies it
+ *        as the layer's attribute filter, in the data source's SQL dialect.
  * Not here: the formats themselves (gpkg_*.c, spatialite_io.c, geojson.c).
  */
 #include <errno.h>
@@ -175,6 +178,32 @@ fl_status fl__split_source(fl_ctx *ctx, const char *source, char **path, char **
   return FL_OK;
 }
 
+/* (S1) QGIS's "|subset=SQL" (the rest of the string) split off as a filter,
+ * then path and layer as fl__split_source() gives them. */
+static fl_status split_subset(fl_ctx *ctx, const char *source, char **path, char **layer,
+                              char **where) {
+  const char *sub = strstr(source, "|subset=");
+  *where = NULL;
+  if (!sub) return fl__split_source(ctx, source, path, layer);
+  size_t n = (size_t)(sub - source);
+  char *head = malloc(n + 1);
+  *where = fl__strdup(sub + strlen("|subset="));
+  if (!head || !*where) {
+    free(head);
+    free(*where);
+    *where = NULL;
+    return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  }
+  memcpy(head, source, n);
+  head[n] = '\0';
+  fl_status st = fl__split_source(ctx, head, path, layer);
+  free(head);
+  if (st || **where) return st;
+  free(*where); /* an empty subset: no filter */
+  *where = NULL;
+  return FL_OK;
+}
+
 int fl_source_same_file(const char *source, const char *path) {
   struct stat a, b;
   if (!source || !path || stat(path, &b) != 0) return 0;
@@ -286,17 +315,17 @@ fl_status fl_layer_read_opts(fl_ctx *ctx, const char *source, const fl_read_opts
                               ? opts->open_options : NULL;
   *out = NULL;
   if (!source || !*source) return fl__fail(ctx, FL_E_ARG, "the data-source string is empty");
-  char *path = NULL, *layer = NULL;
-  fl_status st = fl__split_source(ctx, source, &path, &layer);
+  char *path = NULL, *layer = NULL, *where = NULL;
+  fl_status st = split_subset(ctx, source, &path, &layer, &where);
   if (st) return st;
   fl_layer *l = NULL;
   if (is_connection(path) || strncmp(path, "/vsi", 4) == 0) {
-    st = fl__ogr_read(ctx, path, layer, source, oo, &l);
+    st = fl__ogr_read(ctx, path, layer, source, oo, where, &l);
     goto done;
   }
   if ((st = check_file(ctx, path)) != FL_OK) goto done;
-  if (oo) {
-    st = fl__ogr_read(ctx, path, layer, source, oo, &l);
+  if (oo || where) { /* (S1) */
+    st = fl__ogr_read(ctx, path, layer, source, oo, where, &l);
     goto done;
   }
   fl__format f = sniff(path);
@@ -306,7 +335,7 @@ fl_status fl_layer_read_opts(fl_ctx *ctx, const char *source, const fl_read_opts
   }
   if (f != FL__FMT_GPKG && f != FL__FMT_SPATIALITE) {
     if (f == FL__FMT_GEOJSON || fl__ogr_driver(path))
-      st = fl__ogr_read(ctx, path, layer, source, NULL, &l);
+      st = fl__ogr_read(ctx, path, layer, source, NULL, NULL, &l);
     else
       st = list_path(ctx, path, f, NULL); /* fails with the message */
     goto done;
@@ -339,6 +368,7 @@ fl_status fl_layer_read_opts(fl_ctx *ctx, const char *source, const fl_read_opts
 done:
   free(path);
   free(layer);
+  free(where);
   if (st == FL_OK && l) {
     char *src = fl__strdup(source);
     if (!src) {

@@ -109,5 +109,21 @@ run run settlement-status --settlements "$SAMPLE/settlements.geojson" \
   --control "$SAMPLE/control.geojson" --output "$TMP/w2.gpkg" --oo JUSTANAME
 expect_rc 1
 expect_in "$ERR" "--open-options: 'JUSTANAME' is not NAME=VALUE"
+
+# QGIS's subset string as a filter ("|subset=", core/io/source.c rule S1):
+# the settlements of more than 20,000 people (counted from the GeoJSON by
+# Python); a filter OGR refuses is one sentence.
+want=$($PY -c "import json,sys; g=json.load(open(sys.argv[1]))
+print(sum(1 for f in g['features'] if f['properties']['population'] > 20000))" "$SAMPLE/settlements.geojson")
+run run settlement-status --settlements "$SAMPLE/settlements.geojson|subset=population > 20000" \
+  --control "$SAMPLE/control.geojson" --output "$TMP/sub.gpkg"
+expect_rc 0
+got=$(sqlite3 "$TMP/sub.gpkg" "SELECT count(DISTINCT name) FROM settlement_status")
+[ "$want" -gt 0 ] && [ "$got" = "$want" ] && pass || fail "subset: $got settlements, expected $want"
+run run settlement-status --settlements "$SAMPLE/settlements.geojson|subset=nosuchfield > 1" \
+  --control "$SAMPLE/control.geojson" --output "$TMP/sub2.gpkg"
+expect_rc 1
+expect_in "$ERR" "the filter 'nosuchfield > 1' cannot be applied"
+expect_no_file "$TMP/sub2.gpkg"
 ls "$TMP" | grep -q '\.tmp-' && fail "a temporary file was left" || pass
 finish

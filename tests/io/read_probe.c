@@ -109,7 +109,7 @@ int main(int argc, char **argv) {
       *colon = '\0';
       layer = colon + 1;
     }
-    st = fl__ogr_read(ctx, path, layer, source, NULL, &l);
+    st = fl__ogr_read(ctx, path, layer, source, NULL, NULL, &l);
     free(path);
   }
   if (st == FL_OK && l) add_layer(ctx, l, &s);
