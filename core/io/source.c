@@ -207,7 +207,8 @@ static fl_status split_subset(fl_ctx *ctx, const char *source, char **path, char
 int fl_source_same_file(const char *source, const char *path) {
   struct stat a, b;
   if (!source || !path || stat(path, &b) != 0) return 0;
-  const char *bar = strstr(source, "|layername=");
+  const char *bar = strstr(source, "|layername="), *sub = strstr(source, "|subset=");
+  if (!bar || (sub && sub < bar)) bar = sub; /* (S1) */
   size_t n = bar ? (size_t)(bar - source) : strlen(source);
   char *p = malloc(n + 1);
   if (!p) return 0;

@@ -125,5 +125,12 @@ run run settlement-status --settlements "$SAMPLE/settlements.geojson|subset=nosu
 expect_rc 1
 expect_in "$ERR" "the filter 'nosuchfield > 1' cannot be applied"
 expect_no_file "$TMP/sub2.gpkg"
+# A filtered input is still the input: writing over it is refused, the file intact.
+cp "$SAMPLE/settlements.geojson" "$TMP/in.geojson"
+run run settlement-status --settlements "$TMP/in.geojson|subset=population > 20000" \
+  --control "$SAMPLE/control.geojson" --output "$TMP/in.geojson" --overwrite
+expect_rc 1
+expect_in "$ERR" "writing it would destroy that input"
+cmp -s "$TMP/in.geojson" "$SAMPLE/settlements.geojson" && pass || fail "the filtered input was changed"
 ls "$TMP" | grep -q '\.tmp-' && fail "a temporary file was left" || pass
 finish
