@@ -120,8 +120,9 @@ static fl_status open_options(flp_run *r, char ***out) {
     if (*line) {
       char *eq = strchr(line, '=');
       if (!eq || eq == line) {
-        free(v);
-        return flp_fail(r, FL_E_ARG, "@{open_options}: '%s' is not NAME=VALUE", line);
+        fl_status st = flp_fail(r, FL_E_ARG, "@{open_options}: '%s' is not NAME=VALUE", line);
+        free(v); /* line points into v */
+        return st;
       }
       v[n++] = line;
     }
