@@ -29,6 +29,10 @@ locale_t fl__c_locale(void);
  * mark; "nan"/"inf" for non-finite values. Returns the length. */
 int fl__format_double(char *buf, size_t n, double d);
 
+/* The features of l freed (geometries on ctx's handle), its fields and
+ * feature array kept: n_features is 0 (layer.c). */
+void fl__layer_clear_features(fl_ctx *ctx, fl_layer *l);
+
 /* ---- JSON (json.c) ------------------------------------------------------ */
 
 typedef enum fl__json_type {
@@ -113,8 +117,10 @@ fl_status fl__spatialite_write(fl_ctx *ctx, const char *tmp_path, const char *pa
                                const fl_layer *const *layers, size_t n);
 
 /* Every other vector format, through GDAL/OGR (ogr_read.c). */
+/* open_options: NULL-terminated "NAME=VALUE" for GDALOpenEx, or NULL;
+ * where: an attribute filter (OGR_L_SetAttributeFilter), or NULL. */
 fl_status fl__ogr_read(fl_ctx *ctx, const char *path, const char *layer, const char *source,
-                       fl_layer **out);
+                       const char *const *open_options, const char *where, fl_layer **out);
 fl_status fl__ogr_list(fl_ctx *ctx, const char *path, char ***out);
 /* The short name of the OGR driver that recognises path ("ESRI Shapefile",
  * "KML", "ESRIJSON", ...), or NULL. Static. */
@@ -124,6 +130,15 @@ const char *fl__ogr_driver(const char *path);
  * (.fgb, .kml, .csv, .geojsonl, .geojsons, .gml), or -1; one_layer [out, may
  * be NULL]: the format holds one layer only. */
 int fl__ogr_writer(const char *path, int *one_layer);
+/* The writer of an OGR driver by its short name (case-insensitive), path
+ * choosing among its extensions; -2 for a Shapefile whose path is not .shz
+ * or .shp.zip, -1 for a driver Frontline does not write. */
+int fl__ogr_writer_named(const char *driver, const char *path, int *one_layer);
+/* (OW5) OGR's writer of a format Frontline writes itself ("gpkg",
+ * "geojson"), for measuring only; -1 for another extension. */
+int fl__ogr_writer_own(const char *ext);
+/* The driver short name of a writer, or NULL. Static. */
+const char *fl__ogr_writer_driver(int writer);
 fl_status fl__ogr_write(fl_ctx *ctx, int writer, const char *tmp, const char *path,
                         const fl_layer *const *layers, size_t n);
 
@@ -139,6 +154,9 @@ fl_status fl__geojson_write(fl_ctx *ctx, const char *tmp_path, const char *path,
 /* FL_E_LAYER: "<what> '<path>' has no layer '<name>'; its layers are: a, b". */
 fl_status fl__fail_no_layer(fl_ctx *ctx, const char *what, const char *path, const char *name,
                             char *const *layers);
+/* Split a data-source string into path and layer name (NULL when none);
+ * both owned by caller (free). */
+fl_status fl__split_source(fl_ctx *ctx, const char *source, char **path, char **layer);
 /* A NULL-terminated list builder: append a copy of s. FL_E_NOMEM on failure. */
 fl_status fl__strv_push(fl_ctx *ctx, char ***v, size_t *n, const char *s);
 /* The file name of path without directory and extension, malloc'd. */

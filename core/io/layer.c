@@ -77,6 +77,15 @@ void fl_layer_destroy(fl_ctx *ctx, fl_layer *l) {
   free(l);
 }
 
+void fl__layer_clear_features(fl_ctx *ctx, fl_layer *l) {
+  GEOSContextHandle_t h = fl_ctx_geos(ctx);
+  for (size_t i = 0; i < l->n_features; i++) {
+    if (l->features[i].geom) GEOSGeom_destroy_r(h, l->features[i].geom);
+    free_values(l, l->features[i].values);
+  }
+  l->n_features = 0; /* the array is kept for the next batch */
+}
+
 int fl_layer_field_index(const fl_layer *l, const char *name) {
   if (!l || !name) return -1;
   for (size_t j = 0; j < l->n_fields; j++)

@@ -19,17 +19,25 @@
  *        geometry is no geometry; one that does not decode fails naming the
  *        layer and the feature id; curves are linearised by OGR first;
  *   (O5) GDAL's own messages are not printed: the last one becomes the
- *        reason in Frontline's sentence.
+ *        reason in Frontline's sentence;
+ *   (O6) open options ("NAME=VALUE", as ogr2ogr's -oo) go to GDALOpenEx; one
+ *        the driver does not know is a warning naming it;
+ *   (O7) features are read in batches through OGR's Arrow stream
+ *        (ogr_arrow.c), with the values and geometries the feature-by-feature
+ *        read gives; a layer with a field type the batch reader has no column
+ *        reader for (date-times, lists, binary) is read feature by feature;
+ *   (O8) fl__ogr_scan() hands the features over 65,536 at a time and frees
+ *        them, so that memory does not grow with the layer;
+ *   (O9) a filter (QGIS's subset string) is the layer's attribute filter; one
+ *        OGR refuses fails with FL_E_LAYER naming it and GDAL's reason.
  * Not here: choosing this reader (source.c), writing (the other formats).
  */
-#include <gdal.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <string.h>
+#include <strings.h>
 
-#include "fl_io_internal.h"
+#include "fl_ogr.h"
 
 /* (O5) GDAL's messages, kept instead of printed: the last failure's text. */
 static void quiet_handler(CPLErr cls, CPLErrorNum num, const char *msg) {
@@ -43,14 +51,39 @@ static const char *gdal_reason(void) {
   return m && *m ? m : "GDAL cannot read it";
 }
 
-static GDALDatasetH open_vector(fl_ctx *ctx, const char *path) {
+static GDALDatasetH open_vector(fl_ctx *ctx, const char *path, const char *const *oo) {
   GDALAllRegister();
   CPLErrorReset();
-  GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+  GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, oo, NULL);
   if (!ds)
     fl__fail(ctx, FL_E_LAYER, "'%s' is not a vector data source GDAL/OGR can read (%s)", path,
              gdal_reason());
   return ds;
+}
+
+/* (O6) An open option the driver does not declare is said, not silently
+ * dropped: OGR itself only warns. */
+static int contains_ci(const char *hay, const char *needle) {
+  size_t n = strlen(needle);
+  for (; *hay; hay++)
+    if (strncasecmp(hay, needle, n) == 0) return 1;
+  return 0;
+}
+
+static void warn_open_options(fl_ctx *ctx, GDALDatasetH ds, const char *source,
+                              const char *const *oo) {
+  GDALDriverH drv = GDALGetDatasetDriver(ds);
+  const char *list = drv ? GDALGetMetadataItem(drv, GDAL_DMD_OPENOPTIONLIST, NULL) : NULL;
+  for (size_t i = 0; oo[i]; i++) {
+    const char *eq = strchr(oo[i], '=');
+    size_t n = eq ? (size_t)(eq - oo[i]) : strlen(oo[i]);
+    char pat[160];
+    if (n == 0 || n >= sizeof pat - 16) continue;
+    snprintf(pat, sizeof pat, "name='%.*s'", (int)n, oo[i]);
+    if (!list || !contains_ci(list, pat))
+      fl__warn(ctx, "%s: GDAL's %s driver has no open option '%.*s'; ignored", source,
+               drv ? GDALGetDriverShortName(drv) : "?", (int)n, oo[i]);
+  }
 }
 
 /* (O1) The layer to read: by name, or the only one. */
@@ -96,13 +129,7 @@ static int epsg_of(OGRSpatialReferenceH srs) {
   return code;
 }
 
-typedef struct ogr_job {
-  fl_ctx *ctx;
-  const char *source;
-  fl_layer *out;
-  OGRCoordinateTransformationH to_lonlat; /* (O2) NULL: keep the data's CRS */
-  int *field_of;                          /* OGR field -> layer field */
-} ogr_job;
+typedef fl__ogr_job ogr_job;
 
 static fl_status add_fields(ogr_job *j, OGRFeatureDefnH defn) {
   int n = OGR_FD_GetFieldCount(defn);
@@ -123,17 +150,16 @@ static fl_status add_fields(ogr_job *j, OGRFeatureDefnH defn) {
   return FL_OK;
 }
 
-/* (O4) A feature's geometry in GEOS, NULL for none; FL_E_GEOM when it cannot be. */
-static fl_status read_geom(ogr_job *j, OGRFeatureH f, GEOSGeometry **out) {
+/* (O4) */
+fl_status fl__ogr_geom(fl__ogr_job *j, OGRGeometryH g, long long fid, GEOSGeometry **out) {
   *out = NULL;
-  OGRGeometryH g = OGR_F_GetGeometryRef(f);
   if (!g || OGR_G_IsEmpty(g)) return FL_OK;
   OGRGeometryH lin = OGR_G_GetLinearGeometry(g, 0, NULL);
   if (!lin) return fl__fail(j->ctx, FL_E_NOMEM, "out of memory");
   if (j->to_lonlat && OGR_G_Transform(lin, j->to_lonlat) != OGRERR_NONE) {
     OGR_G_DestroyGeometry(lin);
     return fl__fail(j->ctx, FL_E_GEOM, "%s: feature %lld cannot be reprojected to lon/lat",
-                    j->source, (long long)OGR_F_GetFID(f));
+                    j->source, fid);
   }
   OGR_G_FlattenTo2D(lin);
   size_t n = (size_t)OGR_G_WkbSize(lin);
@@ -143,7 +169,7 @@ static fl_status read_geom(ogr_job *j, OGRFeatureH f, GEOSGeometry **out) {
   else if (OGR_G_ExportToIsoWkb(lin, wkbNDR, wkb) != OGRERR_NONE ||
            fl_geom_from_blob(j->ctx, wkb, n, out, NULL, NULL) != FL_OK)
     st = fl__fail(j->ctx, FL_E_GEOM, "%s: the geometry of feature %lld cannot be read",
-                  j->source, (long long)OGR_F_GetFID(f));
+                  j->source, fid);
   free(wkb);
   OGR_G_DestroyGeometry(lin);
   if (!st && *out && GEOSisEmpty_r(j->ctx->geos, *out) == 1) {
@@ -151,6 +177,10 @@ static fl_status read_geom(ogr_job *j, OGRFeatureH f, GEOSGeometry **out) {
     *out = NULL;
   }
   return st;
+}
+
+static fl_status read_geom(ogr_job *j, OGRFeatureH f, GEOSGeometry **out) {
+  return fl__ogr_geom(j, OGR_F_GetGeometryRef(f), (long long)OGR_F_GetFID(f), out);
 }
 
 /* (O3) A field as text; dates and date-times in ISO 8601, not OGR's
@@ -221,6 +251,15 @@ static const char *geom_type_name(OGRwkbGeometryType t) {
   }
 }
 
+int fl__ogr_batches = 1;
+
+/* (O8) The features read so far to the caller, then freed. */
+static fl_status flush(ogr_job *j) {
+  fl_status st = j->on_batch(j->ctx, j->out, j->user);
+  fl__layer_clear_features(j->ctx, j->out);
+  return st;
+}
+
 static fl_status read_layer(ogr_job *j, OGRLayerH l) {
   int srid = 0;
   fl_status st = layer_crs(j, l, &srid);
@@ -230,6 +269,11 @@ static fl_status read_layer(ogr_job *j, OGRLayerH l) {
   OGRFeatureDefnH defn = OGR_L_GetLayerDefn(l);
   if ((st = add_fields(j, defn)) != FL_OK) return st;
   int n_fields = OGR_FD_GetFieldCount(defn);
+  int unsupported = 0;
+  if (fl__ogr_batches) { /* (O7) */
+    st = fl__ogr_arrow_read(j, l, &unsupported);
+    if (st || !unsupported) return st;
+  }
   OGR_L_ResetReading(l);
   OGRFeatureH f;
   while (!st && (f = OGR_L_GetNextFeature(l)) != NULL) {
@@ -237,21 +281,31 @@ static fl_status read_layer(ogr_job *j, OGRLayerH l) {
     OGR_F_Destroy(f);
     if (!st && fl__should_stop(j->ctx))
       st = fl__fail(j->ctx, FL_E_CANCEL, "cancelled by the user");
+    if (!st && j->on_batch && j->out->n_features == 65536) st = flush(j); /* (O8) */
   }
   if (!st && CPLGetLastErrorType() >= CE_Failure)
     st = fl__fail(j->ctx, FL_E_IO, "%s: reading stopped (%s)", j->source, gdal_reason());
+  if (!st && j->on_batch && j->out->n_features) st = flush(j);
   return st;
 }
 
-fl_status fl__ogr_read(fl_ctx *ctx, const char *path, const char *layer, const char *source,
-                       fl_layer **out) {
+static fl_status ogr_read(ogr_job *jin, const char *path, const char *layer,
+                          const char *const *open_options, const char *where, fl_layer **out) {
+  fl_ctx *ctx = jin->ctx;
+  const char *source = jin->source;
   *out = NULL;
   CPLPushErrorHandler(quiet_handler);
-  GDALDatasetH ds = open_vector(ctx, path);
+  GDALDatasetH ds = open_vector(ctx, path, open_options);
+  if (ds && open_options) warn_open_options(ctx, ds, source, open_options);
   fl_status st = ds ? FL_OK : ctx->status;
   OGRLayerH l = ds ? pick_layer(ctx, ds, path, layer) : NULL;
   if (ds && !l) st = ctx->status;
-  ogr_job j = {ctx, source, NULL, NULL, NULL};
+  if (l && where && OGR_L_SetAttributeFilter(l, where) != OGRERR_NONE) { /* (O9) */
+    st = fl__fail(ctx, FL_E_LAYER, "%s: the filter '%s' cannot be applied (%s)", source, where,
+                  gdal_reason());
+    l = NULL;
+  }
+  ogr_job j = *jin;
   if (l) {
     CPLErrorReset();
     st = read_layer(&j, l);
@@ -265,9 +319,29 @@ fl_status fl__ogr_read(fl_ctx *ctx, const char *path, const char *layer, const c
   return st;
 }
 
+fl_status fl__ogr_read(fl_ctx *ctx, const char *path, const char *layer, const char *source,
+                       const char *const *open_options, const char *where, fl_layer **out) {
+  ogr_job j = {ctx, source, NULL, NULL, NULL, NULL, NULL};
+  return ogr_read(&j, path, layer, open_options, where, out);
+}
+
+fl_status fl__ogr_scan(fl_ctx *ctx, const char *source,
+                       fl_status (*on_batch)(fl_ctx *, const fl_layer *, void *), void *user) {
+  char *path = NULL, *layer = NULL;
+  fl_status st = fl__split_source(ctx, source, &path, &layer);
+  if (st) return st;
+  ogr_job j = {ctx, source, NULL, NULL, NULL, on_batch, user};
+  fl_layer *l = NULL;
+  st = ogr_read(&j, path, layer, NULL, NULL, &l);
+  fl_layer_destroy(ctx, l);
+  free(path);
+  free(layer);
+  return st;
+}
+
 fl_status fl__ogr_list(fl_ctx *ctx, const char *path, char ***out) {
   CPLPushErrorHandler(quiet_handler);
-  GDALDatasetH ds = open_vector(ctx, path);
+  GDALDatasetH ds = open_vector(ctx, path, NULL);
   fl_status st = ds ? FL_OK : ctx->status;
   char **v = ds ? calloc(1, sizeof *v) : NULL;
   size_t n = 0;

@@ -1,10 +1,15 @@
 /*
  * ogr_write.c - write layers in the single-file vector formats of GDAL/OGR
  * that analysts pass on: FlatGeobuf (.fgb), KML (.kml, for web maps and
- * Google Earth), CSV with WKT (.csv), GeoJSONSeq (.geojsonl, .geojsons) and
- * GML (.gml). GeoPackage, SpatiaLite and GeoJSON keep their own writers.
+ * Google Earth), CSV with WKT (.csv), GeoJSONSeq (.geojsonl, .geojsons), GML
+ * (.gml) and zipped Shapefiles (.shz one layer, .shp.zip several).
+ * GeoPackage, SpatiaLite and GeoJSON keep their own writers.
  * Rules:
- *   (OW1) the format comes from the output's extension (fl__ogr_writer);
+ *   (OW1) the format comes from the output's extension (fl__ogr_writer), or
+ *         from the OGR driver name the caller chose (fl__ogr_writer_named);
+ *         a Shapefile is written only as one zip file (.shz, .shp.zip): the
+ *         loose .shp/.shx/.dbf/.prj files could not be moved into place at
+ *         once;
  *   (OW2) OGR writes into GDAL's memory file system, and the finished bytes
  *         go into the temporary file that source.c made and locked, so that
  *         the atomic rename and the lock of rules W1-W5 hold for these
@@ -13,6 +18,8 @@
  *   (OW3) fields keep their types (INTEGER -> Integer64, REAL -> Real, DATE
  *         -> Date, TEXT -> String), NULL stays unset; the CRS is the layer's EPSG code
  *         (KML is reprojected to WGS84 by OGR, as the format requires);
+ *   (OW6) the features go in inside one dataset transaction where the
+ *         driver has them;
  *   (OW4) FlatGeobuf, CSV and GeoJSONSeq hold one layer: more are refused
  *         by source.c before any work, as for GeoJSON.
  * Not here: reading (ogr_read.c), choosing the writer (source.c).
@@ -26,11 +33,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fl_io_internal.h"
 
 typedef struct ogr_writer {
-  const char *ext;
+  const char *ext; /* without the leading dot; matched at the end of the name */
   const char *driver;
   int one_layer;
   const char *lco; /* a layer creation option, or NULL */
@@ -44,19 +52,62 @@ static const ogr_writer writers[] = {
     {"geojsonl", "GeoJSONSeq", 1, NULL, NULL},
     {"geojsons", "GeoJSONSeq", 1, NULL, NULL},
     {"gml", "GML", 0, NULL, "XSISCHEMA=OFF"},
+    {"shp.zip", "ESRI Shapefile", 0, NULL, NULL},
+    {"shz", "ESRI Shapefile", 1, NULL, NULL},
+    /* (OW5) OGR's writers of the formats Frontline writes itself: never
+     * chosen (source.c sends .gpkg and .geojson to gpkg_write.c and
+     * geojson.c), only measured against them (tests/io/read_probe.c,
+     * bench/README.md "Reading and writing through OGR"). */
+    {"gpkg", "GPKG", 0, NULL, NULL},
+    {"geojson", "GeoJSON", 1, "RFC7946=YES", NULL},
 };
+
+#define N_WRITERS (sizeof writers / sizeof writers[0])
+
+static int ends_with_ext(const char *path, const char *ext) {
+  size_t n = strlen(path), e = strlen(ext);
+  const char *slash = strrchr(path, '/');
+  const char *base = slash ? slash + 1 : path;
+  return n > e + 1 && (size_t)(path + n - base) > e + 1 && path[n - e - 1] == '.' &&
+         strcasecmp(path + n - e, ext) == 0;
+}
 
 /* (OW1) */
 int fl__ogr_writer(const char *path, int *one_layer) {
-  const char *dot = strrchr(path, '.');
-  const char *slash = strrchr(path, '/');
-  if (!dot || (slash && dot < slash)) return -1;
-  for (size_t i = 0; i < sizeof writers / sizeof writers[0]; i++)
-    if (strcasecmp(dot + 1, writers[i].ext) == 0) {
+  for (size_t i = 0; i < N_WRITERS - 2; i++) /* (OW5) */
+    if (ends_with_ext(path, writers[i].ext)) {
       if (one_layer) *one_layer = writers[i].one_layer;
       return (int)i;
     }
   return -1;
+}
+
+/* (OW1) By driver name (case-insensitive): the writer whose extension path
+ * has when there are several (Shapefile: .shz or .shp.zip), else the first;
+ * -2 when the driver is a Shapefile and path is not a zip; -1 when Frontline
+ * does not write that driver. */
+int fl__ogr_writer_named(const char *driver, const char *path, int *one_layer) {
+  int found = -1, known = 0;
+  for (size_t i = 0; i < N_WRITERS - 2; i++) { /* (OW5) */
+    if (strcasecmp(driver, writers[i].driver) != 0) continue;
+    known = 1;
+    int zipped = strcmp(writers[i].driver, "ESRI Shapefile") == 0;
+    if (zipped ? ends_with_ext(path, writers[i].ext) : found < 0) found = (int)i;
+  }
+  if (found < 0) return known ? -2 : -1;
+  if (one_layer) *one_layer = writers[found].one_layer;
+  return found;
+}
+
+/* The canonical spelling of a driver Frontline writes through OGR, or NULL. */
+int fl__ogr_writer_own(const char *ext) { /* (OW5) */
+  for (size_t i = N_WRITERS - 2; i < N_WRITERS; i++)
+    if (strcasecmp(ext, writers[i].ext) == 0) return (int)i;
+  return -1;
+}
+
+const char *fl__ogr_writer_driver(int writer) {
+  return writer >= 0 && (size_t)writer < N_WRITERS ? writers[writer].driver : NULL;
 }
 
 static void quiet(CPLErr cls, CPLErrorNum num, const char *msg) {
@@ -169,7 +220,13 @@ fl_status fl__ogr_write(fl_ctx *ctx, int writer, const char *tmp, const char *pa
                   w->driver, why());
   size_t total = 0, done = 0;
   for (size_t i = 0; i < n; i++) total += layers[i]->n_features;
+  /* (OW6) one transaction where the driver has them (GeoPackage): not one per feature */
+  int tx = ds && GDALDatasetStartTransaction(ds, FALSE) == OGRERR_NONE;
   for (size_t i = 0; ds && i < n && !st; i++) st = write_layer(ctx, ds, w, layers[i], &done, total);
+  if (tx && !st && GDALDatasetCommitTransaction(ds) != OGRERR_NONE)
+    st = fl__fail(ctx, FL_E_IO, "output '%s' cannot be finished (%s)", path, why());
+  else if (tx && st)
+    GDALDatasetRollbackTransaction(ds);
   if (ds) {
     CPLErrorReset();
     GDALClose(ds); /* void in GDAL 3.6: its failure is the last error */

@@ -19,7 +19,15 @@
  *        that appeared meanwhile;
  *   (W4) a missing directory is FL_E_IO naming the directory;
  *   (W5) the temporary file of a run killed while writing is removed by the
- *        next run to the same target; a live writer's is kept (temp.c).
+ *        next run to the same target; a live writer's is kept (temp.c);
+ *   (W6) a format named by its OGR driver (fl_write_opts.format: GPKG,
+ *        SQLite, GeoJSON, FlatGeobuf, KML, CSV, GeoJSONSeq, GML, ESRI
+ *        Shapefile) is chosen over the extension.
+ * Open options (fl_read_opts.open_options) send an input through OGR
+ * whatever its format: they are OGR's, and the own readers have none.
+ *   (S1) so does a filter, QGIS's "|subset=SQL" at the end of a data-source
+ *        string ("x.gpkg|layername=a|subset=\"pop\" > 1000"): OGR applies it
+ *        as the layer's attribute filter, in the data source's SQL dialect.
  * Not here: the formats themselves (gpkg_*.c, spatialite_io.c, geojson.c).
  */
 #include <errno.h>
@@ -135,7 +143,7 @@ static int layer_prefix(const char *source, size_t i) {
 }
 
 /* Split a data-source string into a path and an optional layer name. */
-static fl_status split_source(fl_ctx *ctx, const char *source, char **path, char **layer) {
+fl_status fl__split_source(fl_ctx *ctx, const char *source, char **path, char **layer) {
   const char *bar = strstr(source, "|layername=");
   size_t plen = strlen(source);
   const char *lname = NULL;
@@ -170,10 +178,37 @@ static fl_status split_source(fl_ctx *ctx, const char *source, char **path, char
   return FL_OK;
 }
 
+/* (S1) QGIS's "|subset=SQL" (the rest of the string) split off as a filter,
+ * then path and layer as fl__split_source() gives them. */
+static fl_status split_subset(fl_ctx *ctx, const char *source, char **path, char **layer,
+                              char **where) {
+  const char *sub = strstr(source, "|subset=");
+  *where = NULL;
+  if (!sub) return fl__split_source(ctx, source, path, layer);
+  size_t n = (size_t)(sub - source);
+  char *head = malloc(n + 1);
+  *where = fl__strdup(sub + strlen("|subset="));
+  if (!head || !*where) {
+    free(head);
+    free(*where);
+    *where = NULL;
+    return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  }
+  memcpy(head, source, n);
+  head[n] = '\0';
+  fl_status st = fl__split_source(ctx, head, path, layer);
+  free(head);
+  if (st || **where) return st;
+  free(*where); /* an empty subset: no filter */
+  *where = NULL;
+  return FL_OK;
+}
+
 int fl_source_same_file(const char *source, const char *path) {
   struct stat a, b;
   if (!source || !path || stat(path, &b) != 0) return 0;
-  const char *bar = strstr(source, "|layername=");
+  const char *bar = strstr(source, "|layername="), *sub = strstr(source, "|subset=");
+  if (!bar || (sub && sub < bar)) bar = sub; /* (S1) */
   size_t n = bar ? (size_t)(bar - source) : strlen(source);
   char *p = malloc(n + 1);
   if (!p) return 0;
@@ -271,18 +306,29 @@ static fl_status check_file(fl_ctx *ctx, const char *path) {
 }
 
 fl_status fl_layer_read(fl_ctx *ctx, const char *source, fl_layer **out) {
+  return fl_layer_read_opts(ctx, source, NULL, out);
+}
+
+fl_status fl_layer_read_opts(fl_ctx *ctx, const char *source, const fl_read_opts *opts,
+                             fl_layer **out) {
   if (!out) return fl__fail(ctx, FL_E_ARG, "fl_layer_read() needs an output pointer");
+  const char *const *oo = opts && opts->open_options && opts->open_options[0]
+                              ? opts->open_options : NULL;
   *out = NULL;
   if (!source || !*source) return fl__fail(ctx, FL_E_ARG, "the data-source string is empty");
-  char *path = NULL, *layer = NULL;
-  fl_status st = split_source(ctx, source, &path, &layer);
+  char *path = NULL, *layer = NULL, *where = NULL;
+  fl_status st = split_subset(ctx, source, &path, &layer, &where);
   if (st) return st;
   fl_layer *l = NULL;
   if (is_connection(path) || strncmp(path, "/vsi", 4) == 0) {
-    st = fl__ogr_read(ctx, path, layer, source, &l);
+    st = fl__ogr_read(ctx, path, layer, source, oo, where, &l);
     goto done;
   }
   if ((st = check_file(ctx, path)) != FL_OK) goto done;
+  if (oo || where) { /* (S1) */
+    st = fl__ogr_read(ctx, path, layer, source, oo, where, &l);
+    goto done;
+  }
   fl__format f = sniff(path);
   if (f == FL__FMT_GEOJSON && !by_ogr(path)) {
     st = fl__geojson_read(ctx, path, source, &l);
@@ -290,7 +336,7 @@ fl_status fl_layer_read(fl_ctx *ctx, const char *source, fl_layer **out) {
   }
   if (f != FL__FMT_GPKG && f != FL__FMT_SPATIALITE) {
     if (f == FL__FMT_GEOJSON || fl__ogr_driver(path))
-      st = fl__ogr_read(ctx, path, layer, source, &l);
+      st = fl__ogr_read(ctx, path, layer, source, NULL, NULL, &l);
     else
       st = list_path(ctx, path, f, NULL); /* fails with the message */
     goto done;
@@ -323,6 +369,7 @@ fl_status fl_layer_read(fl_ctx *ctx, const char *source, fl_layer **out) {
 done:
   free(path);
   free(layer);
+  free(where);
   if (st == FL_OK && l) {
     char *src = fl__strdup(source);
     if (!src) {
@@ -409,19 +456,64 @@ int fl_output_writable(const char *path) {
 }
 
 const char *fl_output_extensions(void) {
-  return ".gpkg, .sqlite, .geojson, .fgb, .kml, .csv, .geojsonl or .gml";
+  return ".gpkg, .sqlite, .geojson, .fgb, .kml, .csv, .geojsonl, .gml, .shz or .shp.zip";
+}
+
+const char *fl_output_formats(void) {
+  return "GPKG, SQLite, GeoJSON, FlatGeobuf, KML, CSV, GeoJSONSeq, GML or ESRI Shapefile";
+}
+
+/* (W6) Frontline's own writers by their OGR driver names. */
+static fl__format own_format_named(const char *format) {
+  if (strcasecmp(format, "GPKG") == 0) return FL__FMT_GPKG;
+  if (strcasecmp(format, "SQLite") == 0) return FL__FMT_SPATIALITE;
+  if (strcasecmp(format, "GeoJSON") == 0) return FL__FMT_GEOJSON;
+  return FL__FMT_UNKNOWN;
+}
+
+/* (W6) The writer of an output: the named format (an OGR driver short name)
+ * over the extension. *f: one of Frontline's own formats, or UNKNOWN and
+ * *ogr >= 0 an OGR writer; FL_E_ARG naming the output when there is none. */
+static fl_status output_writer(fl_ctx *ctx, const char *path, const char *format, fl__format *f,
+                               int *ogr, int *one_layer) {
+  *ogr = -1;
+  *one_layer = 0;
+  if (!format || !*format) {
+    *f = fl__format_of_path(path);
+    if (*f == FL__FMT_UNKNOWN) *ogr = fl__ogr_writer(path, one_layer);
+    if (*f == FL__FMT_UNKNOWN && *ogr < 0)
+      return fl__fail(ctx, FL_E_ARG, "output '%s' has an unknown extension; use %s", path,
+                      fl_output_extensions());
+    return FL_OK;
+  }
+  *f = own_format_named(format);
+  if (*f != FL__FMT_UNKNOWN) return FL_OK;
+  *ogr = fl__ogr_writer_named(format, path, one_layer);
+  if (*ogr == -2)
+    return fl__fail(ctx, FL_E_ARG, "output '%s': a Shapefile is written as one zip file; "
+                    "name it .shz (one layer) or .shp.zip", path);
+  if (*ogr < 0)
+    return fl__fail(ctx, FL_E_ARG, "output format '%s' is not one Frontline writes; use %s",
+                    format, fl_output_formats());
+  return FL_OK;
+}
+
+int fl_output_writable_as(const char *path, const char *format) {
+  if (!path || !*path) return 0;
+  if (!format || !*format) return fl_output_writable(path);
+  if (own_format_named(format) != FL__FMT_UNKNOWN) return 1;
+  return fl__ogr_writer_named(format, path, NULL) >= 0;
 }
 
 fl_status fl_layers_write(fl_ctx *ctx, const char *path, const fl_layer *const *layers, size_t n,
                           const fl_write_opts *opts) {
   int overwrite = opts && opts->overwrite;
   if (!path || !*path) return fl__fail(ctx, FL_E_ARG, "the output path is empty");
-  fl__format f = fl__format_of_path(path);
-  int one_layer = 0, ogr = f == FL__FMT_UNKNOWN ? fl__ogr_writer(path, &one_layer) : -1;
-  if (f == FL__FMT_UNKNOWN && ogr < 0)
-    return fl__fail(ctx, FL_E_ARG, "output '%s' has an unknown extension; use %s", path,
-                    fl_output_extensions());
-  fl_status st = check_layers(ctx, path, f, layers, n);
+  fl__format f;
+  int ogr, one_layer;
+  fl_status st = output_writer(ctx, path, opts ? opts->format : NULL, &f, &ogr, &one_layer);
+  if (st) return st;
+  st = check_layers(ctx, path, f, layers, n);
   if (!st && one_layer && n != 1)
     st = fl__fail(ctx, FL_E_ARG, "output '%s' holds exactly one layer, but %zu were given; "
                   "write a .gpkg instead", path, n);

@@ -70,6 +70,23 @@ typedef struct fl_layer {
  */
 FL_API fl_status fl_layer_read(fl_ctx *ctx, const char *source, fl_layer **out);
 
+/** Options for reading. */
+typedef struct fl_read_opts {
+  /* NULL-terminated "NAME=VALUE" open options of GDAL/OGR (as ogr2ogr's
+   * -oo), borrowed; NULL or empty: none. When given, the input is read
+   * through OGR whatever its format. */
+  const char *const *open_options;
+} fl_read_opts;
+
+/**
+ * fl_layer_read() with options. @param opts borrowed, may be NULL (then as
+ * fl_layer_read()). @param out [out] owned by caller, free with
+ * fl_layer_destroy(). @return as fl_layer_read().
+ * @since 0.3
+ */
+FL_API fl_status fl_layer_read_opts(fl_ctx *ctx, const char *source, const fl_read_opts *opts,
+                                    fl_layer **out);
+
 /** Names of the layers a file holds (GeoPackage, SpatiaLite) or the file itself
  *  (GeoJSON). @param out [out] NULL-terminated array owned by caller, free with
  *  fl_strv_free(). @since 0.1 */
@@ -116,6 +133,12 @@ FL_API const char *fl_value_text(const fl_layer *layer, const fl_feature *f, int
 /** Options for writing. */
 typedef struct fl_write_opts {
   int overwrite;        /* nonzero: replace an existing file */
+  /* (0.3) the format by its GDAL/OGR driver short name, chosen over the
+   * extension: "GPKG", "SQLite" (SpatiaLite), "GeoJSON", "FlatGeobuf",
+   * "KML", "CSV", "GeoJSONSeq", "GML", "ESRI Shapefile" (written as one zip
+   * file: the name must end in .shz or .shp.zip); case-insensitive. NULL or
+   * "": by extension. Borrowed. */
+  const char *format;
 } fl_write_opts;
 
 /**
@@ -126,8 +149,20 @@ typedef struct fl_write_opts {
 FL_API int fl_output_writable(const char *path);
 
 /** The output extensions, for messages: ".gpkg, .sqlite, .geojson, .fgb,
- *  .kml, .csv, .geojsonl or .gml". Static. @since 0.2 */
+ *  .kml, .csv, .geojsonl, .gml, .shz or .shp.zip". Static. @since 0.2 */
 FL_API const char *fl_output_extensions(void);
+
+/**
+ * Whether fl_layers_write() writes path in format (an OGR driver short name,
+ * see fl_write_opts.format; NULL or "": by path's extension).
+ * @param path, format borrowed. @return 1 or 0.
+ * @since 0.3
+ */
+FL_API int fl_output_writable_as(const char *path, const char *format);
+
+/** The output formats by driver name, for messages: "GPKG, SQLite, GeoJSON,
+ *  FlatGeobuf, KML, CSV, GeoJSONSeq, GML or ESRI Shapefile". Static. @since 0.3 */
+FL_API const char *fl_output_formats(void);
 
 /**
  * Whether the file that a data-source string reads from ("path.gpkg:layer",
@@ -146,7 +181,9 @@ FL_API int fl_source_same_file(const char *source, const char *path);
  * Write layers into one file, chosen by extension: .gpkg (all layers, with
  * CRS, gpkg_contents, gpkg_geometry_columns and an R*Tree spatial index),
  * .sqlite/.db (SpatiaLite tables), .geojson/.json (exactly one layer, written
- * as EPSG:4326 as RFC 7946 asks). The file is built beside the target under a
+ * as EPSG:4326 as RFC 7946 asks), .fgb, .kml, .csv, .geojsonl, .gml, .shz,
+ * .shp.zip through GDAL/OGR; or by opts->format, an OGR driver name, over the
+ * extension. The file is built beside the target under a
  * temporary name and renamed into place only when complete, so an existing
  * file is never half-overwritten.
  *

@@ -12,7 +12,9 @@
  *   (P3) a parameter that is not FL_PARAM_OPTIONAL must be given;
  *   (P4) numbers are finite decimals within [min_value, max_value];
  *   (P5) distance lists are numbers > min_value, strictly increasing;
- *   (P6) an empty value of an optional parameter means "not given".
+ *   (P6) an empty value of an optional parameter means "not given";
+ *   (P7) with output_format given, the output's extension is not checked
+ *        here: run() checks the name and the format together.
  * Not here: whether a layer or field exists (tool_util.c reads the layers).
  */
 #include <ctype.h>
@@ -252,6 +254,15 @@ int flp_param_parse_value(const fl_param_desc *p, const char *text, flp_arg *out
   return 0;
 }
 
+/* (P7) Whether the tool has output_format and the caller gave it a value. */
+static int output_format_given(const fl_tool_desc *t, int32_t n, const char *const *keys,
+                               const char *const *values) {
+  if (flp_param_index(t, "output_format") < 0) return 0;
+  for (int32_t k = 0; k < n; k++)
+    if (keys[k] && values[k] && *values[k] && strcmp(keys[k], "output_format") == 0) return 1;
+  return 0;
+}
+
 fl_status flp_params_parse(flp_run *r, int32_t n, const char *const *keys,
                            const char *const *values) {
   const fl_tool_desc *t = &r->tool->desc;
@@ -285,8 +296,12 @@ fl_status flp_params_parse(flp_run *r, int32_t n, const char *const *keys,
       return flp_fail(r, FL_E_ARG, "@{%s} (%s) is empty; give a value", p->name,
                       p->title);
     }
-    if (!flp_param_parse_value(p, val, &r->args[i], err, sizeof err))
+    if (p->type == FL_PARAM_OUTPUT && !(p->flags & FL_PARAM_DOC_OUT) &&
+        output_format_given(t, n, keys, values)) {
+      r->args[i].text = val; /* (P7): run() checks it with the format */
+    } else if (!flp_param_parse_value(p, val, &r->args[i], err, sizeof err)) {
       return flp_fail(r, FL_E_ARG, "%s", err);
+    }
     r->args[i].present = 1;
   }
 

@@ -102,8 +102,16 @@ static const char *file_in_path(const char *dir, char *buf, size_t len) {
 
 static fl_status check_output(flp_run *r) {
   const char *path = flp_arg_text(r, "output");
+  const char *format = flp_arg_text(r, "output_format");
   struct stat sb;
   if (!path) return FL_OK;
+  if (format && !fl_output_writable_as(path, format)) {
+    if (fl_output_writable_as("x.shp.zip", format)) /* a Shapefile, not zipped */
+      return flp_fail(r, FL_E_ARG, "@{output} '%s': a Shapefile is written as one zip file; "
+                      "name it .shz (one layer) or .shp.zip", path);
+    return flp_fail(r, FL_E_ARG, "@{output_format} must be one of %s, got '%s'",
+                    fl_output_formats(), format);
+  }
   if (stat(path, &sb) == 0) {
     if (S_ISDIR(sb.st_mode))
       return flp_fail(r, FL_E_ARG, "@{output}: '%s' is a directory; give a file name",

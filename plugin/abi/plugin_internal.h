@@ -209,7 +209,8 @@ extern const char *const flp_format_values[]; /* text, md */
    .geometry = 0, .reserved = 0}
 #define FLP_P_OUTPUT(what)                                                               \
   FLP_P_OUTPUT_FILE("File to write " what ": .gpkg, .sqlite, .geojson, .fgb, .kml, .csv, " \
-                    ".geojsonl or .gml (by extension).", NULL)
+                    ".geojsonl, .gml, .shz or .shp.zip (by extension, unless an output "   \
+                    "format is given).", NULL)
 /* ABI 1.2: the documents analyze and change write beside their layers. */
 #define FLP_P_REPORT                                                                     \
   {.name = "report", .title = "HTML report",                                             \
@@ -231,6 +232,25 @@ extern const char *const flp_format_values[]; /* text, md */
              "Replace the output file when it exists. Without it an existing file is "   \
              "left untouched and the run fails.",                                        \
              "false", FL_PARAM_OPTIONAL)
+
+/* (0.3) The output's format by its GDAL/OGR driver name, over the extension
+ * (core's rule: fl_output_writable_as); the CLI also takes --format. */
+#define FLP_P_OUTPUT_FORMAT                                                              \
+  FLP_P_STRING("output_format", "Output format",                                         \
+               "Format of the output file by its GDAL/OGR driver name, chosen over the " \
+               "file's extension: GPKG, SQLite, GeoJSON, FlatGeobuf, KML, CSV, "         \
+               "GeoJSONSeq, GML or ESRI Shapefile (a .shz or .shp.zip file). Empty: by " \
+               "the extension.",                                                         \
+               NULL, FL_PARAM_OPTIONAL | FL_PARAM_ADVANCED)
+/* (0.3) GDAL/OGR open options for every input layer; the CLI also takes
+ * --oo NAME=VALUE, repeatable (joined one per line). */
+#define FLP_P_OPEN_OPTIONS                                                               \
+  FLP_P_STRING("open_options", "Open options",                                           \
+               "GDAL/OGR open options for the input layers, NAME=VALUE, one per line "   \
+               "(as ogr2ogr's -oo), e.g. X_POSSIBLE_NAMES=lon and Y_POSSIBLE_NAMES=lat " \
+               "for a CSV; an input is then read through GDAL/OGR whatever its format, " \
+               "and an option its driver does not know is a warning. Empty: none.",      \
+               NULL, FL_PARAM_OPTIONAL | FL_PARAM_ADVANCED)
 
 /* ---- Tools ---------------------------------------------------------------- */
 

@@ -42,6 +42,8 @@ static const fl_param_desc params[] = {
     FLP_P_DATE_FILTER,
     FLP_P_OUTPUT("the band polygons (layer 'bands')"),
     FLP_P_OVERWRITE,
+    FLP_P_OUTPUT_FORMAT,
+    FLP_P_OPEN_OPTIONS,
 };
 
 static fl_status run(flp_run *r) {

@@ -61,6 +61,8 @@ static const fl_param_desc params[] = {
     FLP_P_REPORT,
     FLP_P_MAP,
     FLP_P_OVERWRITE,
+    FLP_P_OUTPUT_FORMAT,
+    FLP_P_OPEN_OPTIONS,
 };
 
 static void say(flp_run *r, const fl_change_result *res) {

@@ -76,6 +76,8 @@ static const fl_param_desc params[] = {
                       "claims 'claims' (a .geojson holds one layer and is refused).",
                       layer_names),
     FLP_P_OVERWRITE,
+    FLP_P_OUTPUT_FORMAT,
+    FLP_P_OPEN_OPTIONS,
 };
 
 static fl_status keep(flp_run *r, fl_status st, fl_layer *l, fl_layer **out, size_t *n) {

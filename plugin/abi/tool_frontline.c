@@ -39,6 +39,8 @@ static const fl_param_desc params[] = {
                "false", FL_PARAM_OPTIONAL),
     FLP_P_OUTPUT("the contact lines (layer 'frontline')"),
     FLP_P_OVERWRITE,
+    FLP_P_OUTPUT_FORMAT,
+    FLP_P_OPEN_OPTIONS,
 };
 
 static fl_status run(flp_run *r) {

@@ -23,6 +23,8 @@ static const fl_param_desc params[] = {
     FLP_P_SELECT("peaks"),
     FLP_P_OUTPUT("the peaks (layer 'high_ground'): height_m, prominence_m, col_m"),
     FLP_P_OVERWRITE,
+    FLP_P_OUTPUT_FORMAT,
+    FLP_P_OPEN_OPTIONS,
 };
 
 static fl_status run(flp_run *r) {

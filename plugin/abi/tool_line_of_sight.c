@@ -32,6 +32,8 @@ static const fl_param_desc params[] = {
     FLP_P_REFRACTION,
     FLP_P_OUTPUT("the sight lines (layer 'line_of_sight')"),
     FLP_P_OVERWRITE,
+    FLP_P_OUTPUT_FORMAT,
+    FLP_P_OPEN_OPTIONS,
 };
 
 static fl_status run(flp_run *r) {

@@ -26,6 +26,8 @@ static const fl_param_desc params[] = {
     FLP_P_CLASS_FIELD("routes"),
     FLP_P_OUTPUT("the connecting lines (layer 'nearest_route')"),
     FLP_P_OVERWRITE,
+    FLP_P_OUTPUT_FORMAT,
+    FLP_P_OPEN_OPTIONS,
 };
 
 static fl_status run(flp_run *r) {

@@ -75,6 +75,8 @@ static const fl_param_desc params[] = {
     FLP_P_NAME_FIELD("positions", "position"),
     FLP_P_OUTPUT("the rings (layer 'range_rings') and radials (layer 'range_radials')"),
     FLP_P_OVERWRITE,
+    FLP_P_OUTPUT_FORMAT,
+    FLP_P_OPEN_OPTIONS,
 };
 
 static void fill_opts(flp_run *r, fl_range_rings_opts *o) {

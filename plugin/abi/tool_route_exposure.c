@@ -61,6 +61,8 @@ static const fl_param_desc params[] = {
     FLP_P_OBSERVER_HEIGHT_FIELD,
     FLP_P_OUTPUT("the exposed routes (layer 'route_exposure')"),
     FLP_P_OVERWRITE,
+    FLP_P_OUTPUT_FORMAT,
+    FLP_P_OPEN_OPTIONS,
 };
 
 /* With dem: the ground in view of the observers, as polygons (owned by r). */

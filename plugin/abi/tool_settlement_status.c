@@ -49,6 +49,8 @@ static const fl_param_desc params[] = {
     FLP_P_DATE_FILTER,
     FLP_P_OUTPUT("the settlement rows (layer 'settlement_status')"),
     FLP_P_OVERWRITE,
+    FLP_P_OUTPUT_FORMAT,
+    FLP_P_OPEN_OPTIONS,
 };
 
 /* Count rows by the text of one field; lines like "held 12, contested 3". */

@@ -3,7 +3,7 @@
  * layers and check them against the descriptors, fill fl_options from the
  * parameters, report progress, write the result, read result fields.
  *
- * Rules, cited below as (U1)..(U5):
+ * Rules, cited below as (U1)..(U6):
  *   (U1) a layer's geometries must be of a kind its parameter accepts
  *        (fl_param_desc.geometry); the error names the layer and feature id;
  *   (U2) a field the caller named must exist in its parent layer; the error
@@ -12,7 +12,9 @@
  *        at the start of each stage, and never goes backwards;
  *   (U4) the cancel flag and the host's "stop" answer are both honoured, and
  *        a cancelled run writes no output;
- *   (U5) a single result layer is named after the tool (id with '-' -> '_').
+ *   (U5) a single result layer is named after the tool (id with '-' -> '_');
+ *   (U6) open_options (one NAME=VALUE per line) go to every input layer; a
+ *        line without '=' is refused.
  * Not here: parsing of the values (params.c), the ABI boundary
  * (plugin_entry.c).
  */
@@ -96,6 +98,41 @@ fl_status flp_require_field(flp_run *r, const char *field_param, const fl_layer 
   return FL_OK;
 }
 
+/* (U6) open_options, one NAME=VALUE per line, as a NULL-terminated array of
+ * pointers into one allocation (free *out alone); NULL when none. */
+static fl_status open_options(flp_run *r, char ***out) {
+  const char *text = flp_arg_text(r, "open_options");
+  *out = NULL;
+  if (!text || !*text) return FL_OK;
+  size_t len = strlen(text), lines = 1;
+  for (const char *c = text; *c; c++) lines += *c == '\n';
+  char **v = malloc((lines + 1) * sizeof *v + len + 1);
+  if (!v) return flp_fail(r, FL_E_NOMEM, "out of memory reading @{open_options}");
+  char *copy = (char *)(v + lines + 1);
+  memcpy(copy, text, len + 1);
+  size_t n = 0;
+  for (char *line = copy; line;) {
+    char *nl = strchr(line, '\n');
+    if (nl) *nl = '\0';
+    while (*line == ' ' || *line == '\t' || *line == '\r') line++;
+    char *end = line + strlen(line);
+    while (end > line && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r')) *--end = '\0';
+    if (*line) {
+      char *eq = strchr(line, '=');
+      if (!eq || eq == line) {
+        fl_status st = flp_fail(r, FL_E_ARG, "@{open_options}: '%s' is not NAME=VALUE", line);
+        free(v); /* line points into v */
+        return st;
+      }
+      v[n++] = line;
+    }
+    line = nl ? nl + 1 : NULL;
+  }
+  v[n] = NULL;
+  *out = v;
+  return FL_OK;
+}
+
 fl_status flp_load(flp_run *r, const char *name, fl_layer **out) {
   const fl_tool_desc *t = &r->tool->desc;
   int i = flp_param_index(t, name);
@@ -110,7 +147,11 @@ fl_status flp_load(flp_run *r, const char *name, fl_layer **out) {
 
   fl_layer *l = NULL;
   fl_ctx_clear_error(r->ctx);
-  st = fl_layer_read(r->ctx, source, &l);
+  char **oo = NULL;
+  if ((st = open_options(r, &oo)) != FL_OK) return st;
+  fl_read_opts ro = {.open_options = (const char *const *)oo};
+  st = fl_layer_read_opts(r->ctx, source, &ro, &l);
+  free(oo);
   if (st != FL_OK) {
     fl_layer_destroy(r->ctx, l);
     char prefix[FLP_ERR_LEN];
@@ -220,7 +261,8 @@ fl_status flp_write(flp_run *r, fl_layer *const *layers, size_t n, const char *n
     free(layers[0]->name); /* same C library: fl_core is linked into this module */
     layers[0]->name = copy;
   }
-  fl_write_opts wo = {.overwrite = flp_arg_bool(r, "overwrite")};
+  fl_write_opts wo = {.overwrite = flp_arg_bool(r, "overwrite"),
+                      .format = flp_arg_text(r, "output_format")};
   fl_ctx_clear_error(r->ctx);
   st = fl_layers_write(r->ctx, path, (const fl_layer *const *)layers, n, &wo);
   if (st != FL_OK) {

@@ -35,6 +35,8 @@ static const fl_param_desc params[] = {
      .min_value = -INFINITY, .max_value = INFINITY, .enum_values = NULL, .parent = NULL,
      .geometry = 0, .reserved = 0},
     FLP_P_OVERWRITE,
+    FLP_P_OUTPUT_FORMAT,
+    FLP_P_OPEN_OPTIONS,
 };
 
 static int is_tif(const char *p) {

@@ -6,7 +6,7 @@
  *   frontline run TOOL --name value ...   run a tool
  *   frontline --version | --help
  *
- * Rules, cited below as (C1)..(C6):
+ * Rules, cited below as (C1)..(C7):
  *   (C1) no tool-specific code: every option is checked against the tool's
  *        descriptor, so a tool added to the plugin works here unchanged;
  *   (C2) exit 0 on success, 1 on bad input or a failed run ("frontline:
@@ -22,7 +22,11 @@
  *        the running tool to cancel, inside GEOS operations too: no output is
  *        written and the temporary file is removed; a second signal ends the
  *        process at once (its temporary file is removed by the next run to
- *        the same output).
+ *        the same output);
+ *   (C7) ogr2ogr's spellings: --oo NAME=VALUE is --open-options, repeatable
+ *        (the values joined one per line); --format is --output-format in a
+ *        tool with no format parameter of its own (analyze's --format is its
+ *        report's).
  * Not here: loading the plugin (host.c), help text (help.c).
  */
 #include <signal.h>
@@ -165,6 +169,7 @@ static int cmd_run(const fl_host *h, int argc, char **argv, cli_opts *o) {
     return fail("out of memory");
   }
   int32_t n = 0, rc = 0;
+  char *oo_joined = NULL;
   for (int i = 1; i < argc && !rc; i++) {
     const char *arg = argv[i];
     if (strcmp(arg, "-q") == 0) {
@@ -190,6 +195,11 @@ static int cmd_run(const fl_host *h, int argc, char **argv, cli_opts *o) {
     for (size_t k = 0; k < len; k++) name[k] = arg[2 + k] == '-' ? '_' : arg[2 + k];
     name[len] = '\0';
 
+    /* (C7) ogr2ogr's spellings. */
+    if (strcmp(name, "oo") == 0)
+      snprintf(name, 256, "open_options");
+    else if (strcmp(name, "format") == 0 && !fl_host_find_param(h, t, "format"))
+      snprintf(name, 256, "output_format");
     if (is_host_option(name)) {
       if (eq) {
         rc = usage_error("option --%s takes no value, got '%s'", name, eq + 1);
@@ -242,6 +252,24 @@ static int cmd_run(const fl_host *h, int argc, char **argv, cli_opts *o) {
       break;
     }
     snprintf(name, 256, "%s", p->name); /* the canonical spelling */
+    int prev = -1;
+    for (int32_t j = 0; j < n && strcmp(name, "open_options") == 0; j++)
+      if (strcmp(keys[j], name) == 0) prev = j;
+    if (prev >= 0) { /* (C7) --oo again: one option per line */
+      size_t a = strlen(values[prev]), b = strlen(value);
+      char *joined = malloc(a + b + 2);
+      if (!joined) {
+        rc = fail("out of memory");
+        break;
+      }
+      memcpy(joined, values[prev], a);
+      joined[a] = '\n';
+      memcpy(joined + a + 1, value, b + 1);
+      free(oo_joined);
+      oo_joined = joined;
+      values[prev] = joined;
+      continue;
+    }
     keys[n] = name;
     values[n] = value;
     n++;
@@ -302,6 +330,7 @@ static int cmd_run(const fl_host *h, int argc, char **argv, cli_opts *o) {
   free(keys);
   free(values);
   free(names);
+  free(oo_joined);
   return rc < 0 ? 0 : rc;
 }
 

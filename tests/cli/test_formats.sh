@@ -106,6 +106,6 @@ expect_in "$ERR" "exists; pass --overwrite to replace it"
 run run settlement-status --settlements "$SAMPLE/settlements.geojson" \
   --control "$SAMPLE/control.geojson" --output "$TMP/out.shp"
 expect_rc 1
-expect_in "$ERR" "--output must be a file name ending in .gpkg, .sqlite, .geojson, .fgb, .kml, .csv, .geojsonl or .gml, got"
+expect_in "$ERR" "--output must be a file name ending in .gpkg, .sqlite, .geojson, .fgb, .kml, .csv, .geojsonl, .gml, .shz or .shp.zip, got"
 ls "$TMP" | grep -q '\.tmp-' && fail "a temporary file was left" || pass
 finish

@@ -51,7 +51,7 @@ expect_rc 1; expect_in "$ERR" "distances must be a comma-separated list of numbe
 run run bands --front x.geojson --output "$TMP/x.gpkg" --side up
 expect_rc 1; expect_in "$ERR" "side must be one of 'both', 'left', 'right', got 'up'"
 run run bands --front x.geojson --output "$TMP/x.txt"
-expect_rc 1; expect_in "$ERR" "output must be a file name ending in .gpkg, .sqlite, .geojson, .fgb, .kml, .csv, .geojsonl or .gml"
+expect_rc 1; expect_in "$ERR" "output must be a file name ending in .gpkg, .sqlite, .geojson, .fgb, .kml, .csv, .geojsonl, .gml, .shz or .shp.zip"
 run run analyze --settlements a.geojson --control b.geojson --output "$TMP/x.geojson"
 expect_rc 1; expect_in "$ERR" "output must be a GeoPackage (.gpkg) for analyze"
 run run bands --front x.geojson --output "$TMP/no/such/dir/x.gpkg"

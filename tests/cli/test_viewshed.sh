@@ -61,7 +61,7 @@ expect_no_file "$TMP/e.tif"
 run run viewshed --dem "$SAMPLE/front.geojson" --observers "$POS" --output "$TMP/e.tif"
 expect_rc 1; expect_in "$ERR" "cannot be read as a raster"
 run run viewshed --dem "$DEM" --observers "$POS" --output "$TMP/e.png"
-expect_rc 1; expect_in "$ERR" "must be a file name ending in .tif, .gpkg, .sqlite, .geojson, .fgb, .kml, .csv, .geojsonl or .gml"
+expect_rc 1; expect_in "$ERR" "must be a file name ending in .tif, .gpkg, .sqlite, .geojson, .fgb, .kml, .csv, .geojsonl, .gml, .shz or .shp.zip"
 
 # Line of sight: pairs, profile with Z, obstruction fields NULL when visible.
 los=$TMP/los.gpkg

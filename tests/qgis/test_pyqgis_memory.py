@@ -1,10 +1,15 @@
 """test_pyqgis_memory.py - Frontline algorithms through processing.run in a
 standalone PyQGIS, loaded by QGIS's own plugin entry points, with inputs the
-plugin library cannot read itself, which the provider must first convert:
-  - a memory layer (settlement-status): same output as the CLI on the
-    GeoJSON the memory layer was filled from; the progress bar moved;
-  - a shapefile (nearest-route): same output as the CLI on the GeoJSON;
+plugin library reads by their OGR source or, when they have none, after the
+provider converted them:
+  - a memory layer (settlement-status): copied to a temporary GeoPackage;
+    same output as the CLI on the GeoJSON the memory layer was filled from;
+    the progress bar moved;
+  - a shapefile (nearest-route): passed by its path; same output as the CLI
+    on the GeoJSON;
   - a selection ("selected features only"): only those settlements come out;
+  - a layer with a subset string: passed with it as a filter; only the
+    settlements the filter keeps come out (expected from the GeoJSON);
   - a GeoPackage layer named in a multi-layer file (path|layername=...).
 Then the GUI's result handling (processing.gui.Postprocessing) loads the
 outputs into the project with the default styles: bands graded by distance,
@@ -108,8 +113,8 @@ fb = Recorder()
 res = processing.run("frontline:nearestroute",
                      {"settlements": T.sample("settlements.geojson"), "routes": shp,
                       "output": out}, feedback=fb)
-T.check(".gpkg:" in (fb.argument("routes") or ""),
-        "the shapefile was converted to GeoPackage: %r" % fb.argument("routes"))
+T.check(fb.argument("routes") == shp,
+        "the shapefile is passed by its OGR source, not copied: %r" % fb.argument("routes"))
 cli_out = os.path.join(tmp, "nearest_cli.gpkg")
 rc, _, err = T.cli("run", "nearest-route", "--settlements", T.sample("settlements.geojson"),
                    "--routes", T.sample("routes.geojson"), "--output", cli_out, "--overwrite")
@@ -129,6 +134,27 @@ got = T.read_layers(out)
 rows = got["nearest_route"][1] if got and "nearest_route" in got else []
 T.check(sorted(r[1]["id"] for r in rows) == list(range(1, 11)),
         "only the selected settlements come out: %s" % [r[1]["id"] for r in rows])
+
+# ---- A filtered layer (subset string): passed with its filter, not copied -------
+filt = QgsVectorLayer(T.sample("settlements.geojson"), "settlements_filtered", "ogr")
+T.check(filt.setSubsetString('"population" > 20000'), "subset string set")
+import json  # noqa: E402
+with open(T.sample("settlements.geojson")) as fh:
+    want = sorted(f["properties"]["id"] for f in json.load(fh)["features"]
+                  if f["properties"]["population"] > 20000)
+out = os.path.join(tmp, "nearest_filtered.gpkg")
+fb = Recorder()
+processing.run("frontline:nearestroute",
+               {"settlements": filt, "routes": T.sample("routes.geojson"), "output": out},
+               feedback=fb)
+T.check((fb.argument("settlements") or "").endswith('|subset="population" > 20000') and
+        ".gpkg" not in (fb.argument("settlements") or ""),
+        "the filtered layer is passed with its subset string: %r" % fb.argument("settlements"))
+got = T.read_layers(out)
+rows = got["nearest_route"][1] if got and "nearest_route" in got else []
+T.check(len(want) > 0 and sorted(r[1]["id"] for r in rows) == want,
+        "only the settlements of the filter come out: %s, expected %s"
+        % (sorted(r[1]["id"] for r in rows), want))
 
 # ---- A layer of a multi-layer GeoPackage ---------------------------------------
 multi = os.path.join(tmp, "inputs.gpkg")

@@ -254,7 +254,7 @@ static double sql_double(sqlite3 *db, const char *sql) {
 }
 
 static void write_ok(const char *path, fl_layer **layers, size_t n, int overwrite) {
-  fl_write_opts o = {overwrite};
+  fl_write_opts o = {.overwrite = overwrite};
   fl_status st = fl_layers_write(ctx, path, (const fl_layer *const *)layers, n, &o);
   ck_assert_msg(st == FL_OK, "writing %s: %s %s", path, fl_status_name(st), fl_ctx_errmsg(ctx));
 }
@@ -1062,7 +1062,7 @@ START_TEST(test_write_failure_leaves_nothing) {
   write_ok(p, &pts, 1, 0);
   size_t n0, n1;
   char *before = read_all(p, &n0);
-  fl_write_opts o = {1};
+  fl_write_opts o = {.overwrite = 1};
   fl_ctx_set_progress(ctx, cancel_at_half, NULL, NULL);
   ck_assert_int_eq(fl_layers_write(ctx, p, (const fl_layer *const *)&big, 1, &o), FL_E_CANCEL);
   fl_ctx_set_progress(ctx, NULL, NULL, NULL);
@@ -1101,7 +1101,7 @@ START_TEST(test_write_argument_errors) {
                          "'/nonexistent_fl_dir/sub/out.gpkg' does not exist");
   ck_assert_int_eq(fl_layers_write(ctx, tmp("out.shp"), (const fl_layer *const *)&pts, 1, NULL),
                    FL_E_ARG);
-  FL_ASSERT_MSG_HAS(ctx, "has an unknown extension; use .gpkg, .sqlite, .geojson, .fgb, .kml, .csv, .geojsonl or .gml");
+  FL_ASSERT_MSG_HAS(ctx, "has an unknown extension; use .gpkg, .sqlite, .geojson, .fgb, .kml, .csv, .geojsonl, .gml, .shz or .shp.zip");
   ck_assert_int_eq(fl_layers_write(ctx, tmp("two.geojson"), (const fl_layer *const *)two, 2, NULL),
                    FL_E_ARG);
   FL_ASSERT_MSG_HAS(ctx, "holds exactly one layer, but 2 were given");
@@ -1111,7 +1111,7 @@ START_TEST(test_write_argument_errors) {
   ck_assert_int_eq(fl_layers_write(ctx, tmp("none.gpkg"), NULL, 0, NULL), FL_E_ARG);
   const char *dir = tmp("dir.gpkg");
   ck_assert_int_eq(mkdir(dir, 0700), 0);
-  fl_write_opts o = {1};
+  fl_write_opts o = {.overwrite = 1};
   ck_assert_int_eq(fl_layers_write(ctx, dir, (const fl_layer *const *)&pts, 1, &o), FL_E_IO);
   FL_ASSERT_MSG_HAS(ctx, "dir.gpkg' is a directory");
   rmdir(dir);

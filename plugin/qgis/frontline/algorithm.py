@@ -24,7 +24,7 @@ import threading
 import time
 
 from qgis.core import (QgsProcessing, QgsProcessingAlgorithm, QgsProcessingContext,
-                       QgsProcessingException,
+                       QgsProcessingException, QgsProcessingFeatureSourceDefinition,
                        QgsProcessingOutputString, QgsProcessingOutputVectorLayer,
                        QgsProcessingParameterBoolean,
                        QgsProcessingParameterDefinition, QgsProcessingParameterDistance,
@@ -35,7 +35,7 @@ from qgis.core import (QgsProcessing, QgsProcessingAlgorithm, QgsProcessingConte
                        QgsProcessingParameterRasterDestination,
                        QgsProcessingParameterRasterLayer,
                        QgsProcessingParameterVectorDestination,
-                       QgsUnitTypes)
+                       QgsProperty, QgsUnitTypes)
 
 from . import abi
 from .styles import StylePostProcessor
@@ -95,6 +95,37 @@ def data_source(path, layer_name):
     if ext in SINGLE_FILE_FORMATS or not layer_name:
         return path
     return "%s:%s" % (path, layer_name)
+
+
+def ogr_source(layer):
+    """The data-source string the library reads a QGIS layer by, as it is:
+    'path:layer' (data_source()) for a layer of the OGR provider, 'PG:<connection>:table'
+    for PostGIS, each followed by '|subset=<the layer's subset string>' when
+    it has one (the library applies it as OGR's attribute filter). None for a
+    layer with no OGR source (memory layers, delimited text, WFS, ...) or one
+    whose source says more than a path and a layer name (open options)."""
+    from qgis.core import QgsDataSourceUri, QgsProviderRegistry
+    provider = layer.providerType()
+    if provider == "ogr":
+        parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
+        path = parts.get("path") or ""
+        if not path or parts.get("openOptions") or not os.path.exists(path):
+            return None
+        name = parts.get("layerName") or ""
+        if not name and parts.get("layerId") not in (None, 0, "0"):
+            return None
+        source = data_source(path, name)
+    elif provider == "postgres":
+        uri = QgsDataSourceUri(layer.source())
+        if not uri.table() or uri.table().startswith("("):
+            return None   # a query, not a table
+        table = uri.table() if uri.schema() in ("", "public") else \
+            "%s.%s" % (uri.schema(), uri.table())
+        source = "PG:%s:%s" % (uri.connectionInfo(True), table)
+    else:
+        return None
+    subset = layer.subsetString()
+    return source + ("|subset=" + subset if subset else "")
 
 
 def list_layers(path):
@@ -258,9 +289,14 @@ class FrontlineAlgorithm(QgsProcessingAlgorithm):
         return True
 
     def _layer_arg(self, p, parameters, context, feedback):
-        """Data-source string of an input layer, exported to GeoPackage first when
-        the library cannot read it as it is (memory, shapefile, PostGIS, a
-        selection, a filtered layer)."""
+        """Data-source string of an input layer: the layer's own OGR source
+        (files of any format GDAL reads, PostGIS), with its subset string as a
+        filter; exported to GeoPackage first only when it has none (memory
+        layers, other providers) or only part of it is wanted (a selection,
+        a feature limit)."""
+        direct = self._direct_source(p, parameters, context)
+        if direct:
+            return direct
         path, layer_name = self.parameterAsCompatibleSourceLayerPathAndLayerName(
             parameters, p.name, context, READABLE_FORMATS, "gpkg", feedback)
         if not path:
@@ -270,6 +306,18 @@ class FrontlineAlgorithm(QgsProcessingAlgorithm):
             names = list_layers(path)
             layer_name = names[0] if len(names) == 1 else ""
         return data_source(path, layer_name)
+
+    def _direct_source(self, p, parameters, context):
+        """The layer's OGR data source (ogr_source()), or None when the layer
+        must be copied: a selection or feature limit asked, or no OGR source."""
+        v = parameters.get(p.name)
+        if isinstance(v, QgsProperty):
+            return None
+        if isinstance(v, QgsProcessingFeatureSourceDefinition) and (
+                v.selectedFeaturesOnly or v.featureLimit != -1):
+            return None
+        layer = self.parameterAsVectorLayer(parameters, p.name, context)
+        return ogr_source(layer) if layer is not None else None
 
     def _field_arg(self, p, parameters, context):
         names = self.parameterAsFields(parameters, p.name, context)
