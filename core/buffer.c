@@ -45,6 +45,12 @@
  *        edge (such a tile is cut again with GEOSIntersection), and its
  *        buffer dereferences NULL on a line with no finite vertex (fuzz
  *        finding tests/fuzz/regressions/gpkg_3857_world_line_buffer_clip_nan.bin).
+ *   (U12) a buffer whose work estimate (check_work: densified vertices
+ *        times the tiles within reach of each) passes FL_MAX_BUFFER_WORK is
+ *        refused before any work, naming the distance and the estimate: a
+ *        1,000-vertex line buffered by 1,000 km ran into the 15 s limit of
+ *        the SQL face after 4.6 s of CPU (estimate 1.6 million), the bands of
+ *        a 100,000-vertex front to 40 km take ~3 s (estimate ~150,000);
  *   (U11) every GEOS call of a buffer is short, so that a cancel or a
  *        deadline stops it within about a second: a line or ring of more
  *        than 64 vertices is buffered in chunks (at most 64 vertices and 4
@@ -244,6 +250,23 @@ static fl_status check_poles(fl_ctx *ctx, double miny, double maxy, double dist_
                   near / 1000.0, north <= south ? "North" : "South", dist_m, reach / 1000.0);
 }
 
+/* (U12) The work a plan needs, estimated: each vertex of the densified input
+ * counted once per tile whose reach (dlon, dlat degrees) holds it, about
+ * (2 dlon / tile_lon + 1) (2 dlat / tile_lat + 1) tiles, at most all of them. */
+static fl_status check_work(fl_ctx *ctx, const fl__buffer_plan *plan, double dist_m,
+                            double dlon, double dlat) {
+  double n = (double)GEOSGetNumCoordinates_r(ctx->geos, plan->dense), per = 1.0;
+  if (plan->tiled)
+    per = fmin((double)plan->n_parts,
+               (2.0 * dlon / plan->tile_lon + 1.0) * (2.0 * dlat / plan->tile_lat + 1.0));
+  double work = n * per;
+  if (work <= FL_MAX_BUFFER_WORK) return FL_OK;
+  return fl__fail(ctx, FL_E_ARG, "a buffer of %g m around this geometry would need about %.2g "
+                  "units of work (%.0f vertices after densifying to 5 km, each in about %.0f of "
+                  "%zu tiles), more than the limit of 1,000,000 (about 10 s); use a smaller "
+                  "distance or simplify the geometry", dist_m, work, n, per, plan->n_parts);
+}
+
 fl_status fl__buffer_plan_init(fl_ctx *ctx, const GEOSGeometry *lonlat, double dist_m,
                                fl_side side, fl__buffer_plan *plan) {
   GEOSContextHandle_t h = ctx->geos;
@@ -322,7 +345,9 @@ fl_status fl__buffer_plan_init(fl_ctx *ctx, const GEOSGeometry *lonlat, double d
     plan->tiled = 1;
   }
   plan->n_parts = (size_t)plan->nx * (size_t)plan->ny;
-  return FL_OK;
+  st = check_work(ctx, plan, dist_m, dlon, dlat);
+  if (st) fl__buffer_plan_free(ctx, plan);
+  return st;
 }
 
 fl_status fl__buffer_part(fl_ctx *ctx, const fl__buffer_plan *plan, size_t k,
