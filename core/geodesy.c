@@ -200,13 +200,7 @@ int fl__each_seq(GEOSContextHandle_t h, const GEOSGeometry *g, fl__seq_fn fn, vo
 typedef struct measure_job {
   fl_ctx *ctx;
   double sum;
-  fl_status st; /* a stop (fl__stop_check) */
 } measure_job;
-
-/* Every 4,096 vertices: should the measure stop? */
-static int measure_stopped(measure_job *job, unsigned int i) {
-  return (i & 4095) == 4095 && (job->st = fl__stop_check(job->ctx, "measuring")) != FL_OK;
-}
 
 static int add_length(const GEOSCoordSequence *s, int is_ring, int ring_index, void *user) {
   (void)is_ring;
@@ -217,7 +211,6 @@ static int add_length(const GEOSCoordSequence *s, int is_ring, int ring_index, v
   double x0 = 0, y0 = 0;
   for (unsigned int i = 0; i < n; i++) {
     double x, y;
-    if (measure_stopped(job, i)) return 1;
     GEOSCoordSeq_getXY_r(job->ctx->geos, s, i, &x, &y);
     if (i > 0) job->sum += fl__geod_dist(&job->ctx->geod, x0, y0, x, y);
     x0 = x;
@@ -227,10 +220,10 @@ static int add_length(const GEOSCoordSequence *s, int is_ring, int ring_index, v
 }
 
 fl_status fl_length_m(fl_ctx *ctx, const GEOSGeometry *lonlat, double *out_m) {
-  measure_job job = {ctx, 0.0, FL_OK};
+  measure_job job = {ctx, 0.0};
   fl__each_seq(ctx->geos, lonlat, add_length, &job);
   *out_m = job.sum;
-  return job.st;
+  return FL_OK;
 }
 
 static int add_area(const GEOSCoordSequence *s, int is_ring, int ring_index, void *user) {
@@ -242,7 +235,6 @@ static int add_area(const GEOSCoordSequence *s, int is_ring, int ring_index, voi
   geod_polygon_init(&p, 0);
   for (unsigned int i = 0; i + 1 < n; i++) { /* the closing vertex repeats the first */
     double x, y;
-    if (measure_stopped(job, i)) return 1;
     GEOSCoordSeq_getXY_r(job->ctx->geos, s, i, &x, &y);
     geod_polygon_addpoint(&job->ctx->geod, &p, y, x);
   }
@@ -254,10 +246,10 @@ static int add_area(const GEOSCoordSequence *s, int is_ring, int ring_index, voi
 }
 
 fl_status fl_area_km2(fl_ctx *ctx, const GEOSGeometry *lonlat, double *out_km2) {
-  measure_job job = {ctx, 0.0, FL_OK};
+  measure_job job = {ctx, 0.0};
   fl__each_seq(ctx->geos, lonlat, add_area, &job);
   *out_km2 = job.sum / 1e6;
-  return job.st;
+  return FL_OK;
 }
 
 /* ---- densification --------------------------------------------------------- */

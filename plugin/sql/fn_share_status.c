@@ -39,7 +39,8 @@ static fl_status share_of(sqlite3_context *c, flsql_state *st, flsql_geom *s, fl
   if (!prep) return FL_E_GEOS;
   flsql_work_begin(st, sqlite3_context_db_handle(c));
   double area = s->dim == 2 ? flsql_geom_area_km2(s) : 0;
-  fl_status rc = fl_holding_share(st->ctx, prep, g->lonlat, s->lonlat, area, out);
+  fl_status rc = area < 0 ? FL_E_GEOM /* unmeasured: never read as "no area" (S1) */
+                          : fl_holding_share(st->ctx, prep, g->lonlat, s->lonlat, area, out);
   flsql_work_end(st);
   return rc;
 }
