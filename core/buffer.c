@@ -45,6 +45,13 @@
  *        edge (such a tile is cut again with GEOSIntersection), and its
  *        buffer dereferences NULL on a line with no finite vertex (fuzz
  *        finding tests/fuzz/regressions/gpkg_3857_world_line_buffer_clip_nan.bin).
+ *   (U12) a buffer whose work estimate (check_work: the vertices a tile
+ *        buffers after (U5, U6) times the tiles within reach of each) passes FL_MAX_BUFFER_WORK is
+ *        refused before any work, naming the distance and the estimate: a
+ *        1,000-vertex winding line buffered by 1,000 km ran into the 15 s
+ *        limit of the SQL face after 4.6 s of CPU (refused now), a straight
+ *        2,000-vertex line by 1,000 km takes 3 s (accepted), the bands of a
+ *        100,000-vertex front to 40 km ~1-2 s (estimate ~150,000);
  *   (U11) every GEOS call of a buffer is short, so that a cancel or a
  *        deadline stops it within about a second: a line or ring of more
  *        than 64 vertices is buffered in chunks (at most 64 vertices and 4
@@ -244,6 +251,42 @@ static fl_status check_poles(fl_ctx *ctx, double miny, double maxy, double dist_
                   near / 1000.0, north <= south ? "North" : "South", dist_m, reach / 1000.0);
 }
 
+/* (U12) Vertices a tile buffers at most: a line is simplified by
+ * SIMPLIFY_REL of the distance and densified to OUT_SEG_M there (U5, U6), so
+ * its simplified vertices (in degrees, by the tolerance over a degree of
+ * latitude: never fewer than the frame keeps) plus its length over OUT_SEG_M;
+ * other geometries keep their vertices (densified to DENSIFY_M). */
+static double tile_vertices(fl_ctx *ctx, const fl__buffer_plan *plan, double dist_m) {
+  GEOSContextHandle_t h = ctx->geos;
+  double n = (double)GEOSGetNumCoordinates_r(h, plan->dense);
+  if (GEOSGeom_getDimensions_r(h, plan->dense) != 1) return n;
+  GEOSGeometry *simple = GEOSSimplify_r(h, plan->dense, SIMPLIFY_REL * dist_m / M_PER_DEG_LAT);
+  double len = 0;
+  if (simple && fl_length_m(ctx, plan->dense, &len) == FL_OK)
+    n = fmin(n, (double)GEOSGetNumCoordinates_r(h, simple) + len / OUT_SEG_M);
+  if (simple) GEOSGeom_destroy_r(h, simple);
+  return n;
+}
+
+/* (U12) The work a plan needs, estimated: the vertices a tile buffers
+ * counted once per tile whose reach (dlon, dlat degrees) holds them, about
+ * (2 dlon / tile_lon + 1) (2 dlat / tile_lat + 1) tiles, at most all of them. */
+static fl_status check_work(fl_ctx *ctx, const fl__buffer_plan *plan, double dist_m,
+                            double dlon, double dlat) {
+  double n = (double)GEOSGetNumCoordinates_r(ctx->geos, plan->dense), per = 1.0;
+  if (plan->tiled)
+    per = fmin((double)plan->n_parts,
+               (2.0 * dlon / plan->tile_lon + 1.0) * (2.0 * dlat / plan->tile_lat + 1.0));
+  if (n * per <= FL_MAX_BUFFER_WORK) return FL_OK;
+  n = tile_vertices(ctx, plan, dist_m);
+  double work = n * per;
+  if (work <= FL_MAX_BUFFER_WORK) return FL_OK;
+  return fl__fail(ctx, FL_E_ARG, "a buffer of %g m around this geometry would need about %.2g "
+                  "units of work (%.0f vertices to buffer, each in about %.0f of %zu tiles), "
+                  "more than the limit of 1,000,000 (about 10 s); use a smaller distance or "
+                  "simplify the geometry", dist_m, work, n, per, plan->n_parts);
+}
+
 fl_status fl__buffer_plan_init(fl_ctx *ctx, const GEOSGeometry *lonlat, double dist_m,
                                fl_side side, fl__buffer_plan *plan) {
   GEOSContextHandle_t h = ctx->geos;
@@ -322,7 +365,9 @@ fl_status fl__buffer_plan_init(fl_ctx *ctx, const GEOSGeometry *lonlat, double d
     plan->tiled = 1;
   }
   plan->n_parts = (size_t)plan->nx * (size_t)plan->ny;
-  return FL_OK;
+  st = check_work(ctx, plan, dist_m, dlon, dlat);
+  if (st) fl__buffer_plan_free(ctx, plan);
+  return st;
 }
 
 fl_status fl__buffer_part(fl_ctx *ctx, const fl__buffer_plan *plan, size_t k,

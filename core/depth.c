@@ -149,6 +149,7 @@ static int add_vertices(const GEOSCoordSequence *s, int is_ring, int ring_index,
   GEOSCoordSeq_getSize_r(job->ctx->geos, s, &n);
   for (unsigned int i = 0; i < n && !job->failed; i++) {
     double x, y;
+    if ((i & 63) == 63 && fl__stop_check(job->ctx, "measuring a depth")) return job->failed = 1;
     GEOSCoordSeq_getXY_r(job->ctx->geos, s, i, &x, &y);
     job->best = fmax(job->best, dist_at(job, x, y));
   }
@@ -185,6 +186,7 @@ static fl_status search(depth_job *job, const GEOSGeometry *geom) {
     cell c = heap_pop(&h);
     if (c.d + c.r <= job->best + tol(job->best)) break; /* (P2) nothing left beats it */
     if (seen == PROOF_AT && settled(job, geom)) break;
+    if ((seen & 15) == 15 && (st = fl__stop_check(job->ctx, "measuring a depth"))) break;
     if (++seen > MAX_CELLS) {
       st = fl__fail(job->ctx, FL_E_GEOM, "depth: the search did not settle within %d cells",
                     MAX_CELLS);

@@ -24,6 +24,7 @@ typedef struct build_job {
   size_t cap;
   uint32_t item;
   int failed;
+  int stopped;        /* the ctx asked to stop (a cancel, an interrupt, a deadline) */
   int bad;            /* a coordinate is not a finite lon/lat */
   double bad_x, bad_y;
 } build_job;
@@ -92,6 +93,7 @@ static int add_seq(const GEOSCoordSequence *cs, int is_ring, int ring_index, voi
   for (unsigned int i = 0; i < n; i++) {
     double x, y;
     GEOSCoordSeq_getXY_r(h, cs, i, &x, &y);
+    if ((i & 4095) == 4095 && fl__should_stop(job->ctx)) return job->stopped = job->failed = 1;
     if (n == 1 && push_seg(job, x, y, x, y, 0)) return 1;
     if (i > 0 && push_seg(job, px, py, x, y, is_ring && ring_index >= 0)) return 1;
     px = x;
@@ -268,7 +270,7 @@ fl_status fl_dist_index_create(fl_ctx *ctx, const GEOSGeometry *const *geoms, si
   }
   fl__frame_init(&idx->frame, &ctx->geod, fl__centre_lon(ctx, geoms, n, minx, maxx),
                  0.5 * (miny + maxy));
-  build_job job = {ctx, idx, 0, 0, 0, 0, 0, 0};
+  build_job job = {ctx, idx, 0, 0, 0, 0, 0, 0, 0};
   for (size_t i = 0; i < n && !job.failed; i++) {
     if (!geoms[i] || GEOSisEmpty_r(ctx->geos, geoms[i]) == 1) continue;
     job.item = (uint32_t)i;
@@ -276,6 +278,11 @@ fl_status fl_dist_index_create(fl_ctx *ctx, const GEOSGeometry *const *geoms, si
     idx->has_areas |= area[i];
     fl__each_seq(ctx->geos, geoms[i], add_seq, &job);
     if (!job.failed) add_points(&job, geoms[i]);
+  }
+  if (job.stopped) {
+    fl_dist_index_destroy(ctx, idx);
+    fl_status st = fl__stop_check(ctx, "building a distance index");
+    return st ? st : fl__fail(ctx, FL_E_CANCEL, "interrupted");
   }
   if (job.bad) {
     fl_dist_index_destroy(ctx, idx);

@@ -11,6 +11,9 @@
 #include <string.h>
 #include "fl_dist_index.h"
 
+/* What a stopped query was doing (fl__stop_check). */
+#define MEASURING "measuring a distance"
+
 /* ---- lines and polygons as queries ------------------------------------------- */
 
 typedef struct query_job {
@@ -33,7 +36,8 @@ static int query_vertices(const GEOSCoordSequence *cs, int is_ring, int ring_ind
     double x, y;
     GEOSCoordSeq_getXY_r(job->ctx->geos, cs, i, &x, &y);
     fl_nearest r;
-    fl_status st = fl_dist_index_nearest_xy(job->ctx, job->idx, x, y, job->accept, job->user, &r);
+    fl_status st = (i & 63) == 63 ? fl__stop_check(job->ctx, MEASURING) : FL_OK;
+    if (!st) st = fl_dist_index_nearest_xy(job->ctx, job->idx, x, y, job->accept, job->user, &r);
     if (st) { job->st = st; return 1; }
     if (!job->have || r.dist_m < job->best.dist_m) { job->best = r; job->have = 1; }
     if (r.dist_m == 0.0) return 1;
@@ -163,13 +167,19 @@ static void back_segment(back_job *bj, const qseg *qs) {
   fl__index_dfs(bj->q->idx, back_skip, back_leaf, &w);
 }
 
-static void back_measure(back_job *bj) {
-  for (size_t i = 0; i < bj->n_segs; i++) back_segment(bj, &bj->segs[i]);
+static fl_status back_measure(back_job *bj) {
+  for (size_t i = 0; i < bj->n_segs; i++) {
+    fl_status st = (i & 63) == 63 ? fl__stop_check(bj->q->ctx, MEASURING) : FL_OK;
+    if (st) return st;
+    back_segment(bj, &bj->segs[i]);
+  }
+  return FL_OK;
 }
 
 typedef struct cross_job {
   query_job *q;
   int crossed;
+  fl_status st;
   uint32_t item;
   double lon, lat;
 } cross_job;
@@ -226,6 +236,7 @@ static int cross_seq(const GEOSCoordSequence *cs, int is_ring, int ring_index, v
   double ax = 0, ay = 0, alon = 0, alat = 0;
   for (unsigned int i = 0; i < n; i++) {
     double lon, lat, bx, by;
+    if ((i & 255) == 255 && (cj->st = fl__stop_check(cj->q->ctx, MEASURING))) return 1;
     GEOSCoordSeq_getXY_r(h, cs, i, &lon, &lat);
     fl__frame_fwd(&cj->q->idx->frame, lon, lat, &bx, &by);
     const seg *s = i > 0 ? crossing_seg(cj->q, ax, ay, bx, by) : NULL;
@@ -324,8 +335,9 @@ fl_status fl__dist_index_nearest_seeded(fl_ctx *ctx, const fl_dist_index *idx,
   if (!q.have) return fl__fail(ctx, FL_E_GEOM, "no geometry to measure to");
   if (q.best.dist_m == 0.0) { *out = q.best; return FL_OK; }
   /* 2. crossing edges */
-  cross_job cj = {&q, 0, 0, 0, 0};
+  cross_job cj = {&q, 0, FL_OK, 0, 0, 0};
   fl__each_seq(h, query, cross_seq, &cj);
+  if (cj.st) return cj.st;
   if (cj.crossed) {
     fl_nearest r = {0.0, cj.item, cj.lon, cj.lat, cj.lon, cj.lat};
     *out = r;
@@ -340,6 +352,7 @@ fl_status fl__dist_index_nearest_seeded(fl_ctx *ctx, const fl_dist_index *idx,
       if (pq && !fl__bounds(ctx, qxy, &qminx, &qminy, &qmaxx, &qmaxy)) {
         for (size_t i = 0; i < idx->n_segs; i++) {
           const seg *s = &idx->segs[i];
+          if ((i & 1023) == 1023 && fl__should_stop(ctx)) break; /* reported below */
           if (s->x0 < qminx || s->x0 > qmaxx || s->y0 < qminy || s->y0 > qmaxy) continue;
           if (accept && !accept(s->item, user)) continue;
           GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, s->x0, s->y0);
@@ -378,7 +391,12 @@ fl_status fl__dist_index_nearest_seeded(fl_ctx *ctx, const fl_dist_index *idx,
       bj.maxy = fmax(bj.maxy, fmax(s->y0, s->y1) + r);
     }
     bj.inv_k = inverse_stretch_bound(bj.minx, bj.miny, bj.maxx, bj.maxy);
-    back_measure(&bj);
+    fl_status st = fl__stop_check(ctx, MEASURING);
+    if (!st) st = back_measure(&bj);
+    if (st) {
+      free(bj.segs);
+      return st;
+    }
   }
   free(bj.segs);
   if (!(q.best.dist_m < DBL_MAX))

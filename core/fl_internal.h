@@ -66,6 +66,11 @@ void fl__cxx_warm_up(fl_ctx *ctx);
 /* ---- interrupt.c: cancel inside GEOS calls -------------------------------- */
 /* Nonzero when ctx's cancel flag is set or its deadline has passed. */
 int fl__should_stop(fl_ctx *ctx);
+/* Between the steps of a long loop outside GEOS (distances, depth, routes):
+ * FL_OK, or when ctx should stop the failure fl__fail_geos gives a stopped
+ * GEOS call ("interrupted", the time limit, or the user's cancel) for what.
+ * Cheap: call it every few hundred steps. */
+fl_status fl__stop_check(fl_ctx *ctx, const char *what);
 /* Make ctx the thread's current one for GEOS's interrupt callback; returns
  * the previous one for fl__interrupt_leave(). */
 fl_ctx *fl__interrupt_enter(fl_ctx *ctx);

@@ -30,8 +30,14 @@ fl_status fl_holding_share(fl_ctx *ctx, const GEOSPreparedGeometry *ground_prep,
     *share = 1.0; /* S1: a point (or no area) on the ground; S2: all inside */
     return FL_OK;
   }
-  GEOSGeometry *part = GEOSIntersection_r(h, settlement, ground);
+  GEOSGeometry *part = NULL; /* the long step: GEOS's interrupt checks see ctx */
+  FL__GEOS_CALL(ctx, part, GEOSIntersection_r(h, settlement, ground));
   if (!part) return fl__fail_geos(ctx, "intersecting a settlement with control ground");
+  fl_status stop = fl__stop_check(ctx, "intersecting a settlement with control ground");
+  if (stop) { /* asked during an overlay that checked for interrupts too rarely */
+    GEOSGeom_destroy_r(h, part);
+    return stop;
+  }
   double a = 0;
   fl_status st = fl_area_km2(ctx, part, &a);
   GEOSGeom_destroy_r(h, part);

@@ -20,6 +20,7 @@
  * Not here: cancel between features (fl__progress in ctx.c).
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include "fl_internal.h"
@@ -47,6 +48,12 @@ int fl__should_stop(fl_ctx *ctx) {
     if (ctx->poll(ctx->poll_user)) return ctx->polled_stop = 1;
   }
   return ctx->deadline_s > 0 && t > ctx->deadline_s;
+}
+
+fl_status fl__stop_check(fl_ctx *ctx, const char *what) {
+  if (!fl__should_stop(ctx)) return FL_OK;
+  snprintf(ctx->geos_msg, sizeof ctx->geos_msg, "InterruptedException: Interrupted!");
+  return fl__fail_geos(ctx, what); /* its words for each reason to stop */
 }
 
 static void on_interrupt(void) {
@@ -102,7 +109,7 @@ void fl_ctx_set_interrupt_poll(fl_ctx *ctx, fl_poll_fn poll, void *user) {
   if (!ctx) return;
   ctx->poll = poll;
   ctx->poll_user = user;
-  ctx->last_poll_s = 0;
+  ctx->last_poll_s = now_s(); /* the first poll after POLL_EVERY_S: short calls never poll */
   ctx->polled_stop = 0;
   if (poll) fl__interrupt_enter(ctx); /* as fl_ctx_set_progress: GEOS calls may ask */
 }

@@ -237,6 +237,7 @@ static int walk_seq(const GEOSCoordSequence *cs, int is_ring, int ring_index, vo
   if (w->r->exposed.n && fl__piece_push(&w->r->exposed, NAN, NAN)) w->st = FL_E_NOMEM;
   for (unsigned int i = 0; i < n && !w->st; i++) {
     double lon, lat, e;
+    if ((i & 63) == 63 && (w->st = fl__stop_check(w->ctx, "measuring a route"))) break;
     GEOSCoordSeq_getXY_r(h, cs, i, &lon, &lat);
     double d = vertex_value(w, lon, lat, &e);
     if (i > 0) {
@@ -283,6 +284,7 @@ static int cmp_edge(const void *a, const void *b) {
 static fl_status closest_approach(walker *w) {
   qsort(w->pend, w->n_pend, sizeof *w->pend, cmp_pending);
   for (size_t i = 0; i < w->n_pend && !w->st; i++) {
+    if ((i & 63) == 63 && (w->st = fl__stop_check(w->ctx, "measuring a route"))) break;
     if (w->pend[i].lb >= fmin(w->upper, w->r->min_m)) break;
     dist_at(w, w->pend[i].lon, w->pend[i].lat);
   }
@@ -290,6 +292,7 @@ static fl_status closest_approach(walker *w) {
   qsort(w->edges, w->n_edges, sizeof *w->edges, cmp_edge);
   for (size_t i = 0; i < w->n_edges; i++) {
     const near_edge *e = &w->edges[i];
+    if ((i & 63) == 63 && fl__stop_check(w->ctx, "measuring a route")) return w->ctx->status;
     double goal = w->r->min_m - fmax(0.5, CLOSEST_REL * w->r->min_m); /* (R3) */
     if (e->lb >= goal) break;
     /* only points closer than the goal are searched for (within 0.5 m of

@@ -122,8 +122,11 @@ typedef int (*fl_poll_fn)(void *user);
 
 /**
  * Ask the host whether to stop, during the calls that follow: poll(user) is
- * called on the thread running ctx's work, between the short GEOS calls of a
- * long operation and from GEOS's own interrupt checks, at most every 10 ms;
+ * called on the thread running ctx's work, between the short steps of a
+ * long operation (GEOS calls of a buffer; every few dozen vertices of a
+ * distance, route or depth) and from GEOS's own interrupt checks, at most
+ * every 10 ms and not in the first 10 ms after it is set (a short call never
+ * polls);
  * a nonzero answer stops the running call with FL_E_CANCEL ("interrupted").
  * For hosts whose stop request the library cannot see otherwise (the SQL
  * face asks SQLite whether sqlite3_interrupt() was called). poll NULL

@@ -136,12 +136,30 @@ typedef enum fl_side {
 #define FL_MAX_BUFFER_VERTICES 250000
 
 /**
+ * Largest work a buffer or band may need, estimated before it starts:
+ * the vertices one tile buffers (a line simplified by 0.02 % of the
+ * distance and densified to 2 km; other geometries densified to 5 km), each
+ * counted once per tile of the buffer's frame grid within the distance of
+ * it (a buffer wider than ~300 km around its input is drawn in tiles, each
+ * from the input within reach). About 10 s of CPU here; the bands of a
+ * 100,000-vertex, 1,200 km front at 40 km need about 150,000, a point
+ * buffered by 1,000 km about 760, a 2,000-vertex zig-zag (5 km legs) by
+ * 1,000 km 2,900,000 (refused). A call
+ * beyond it is refused at once, naming the distance and the estimate.
+ * There is no setting to raise it: simplify the geometry or use a smaller
+ * distance.
+ * @since 0.3
+ */
+#define FL_MAX_BUFFER_WORK 1000000.0
+
+/**
  * Buffer a lon/lat geometry by dist_m metres on the ellipsoid (a local
  * metric projection per part of the area; result in lon/lat). Side applies
  * to lines only: the two-sided buffer clipped to that side of the line (flat
  * at its ends). dist_m must be finite, >= 0 and <= FL_MAX_DIST_M (0 gives a
  * copy for polygons and an empty polygon for points and lines); the geometry
- * has at most FL_MAX_BUFFER_VERTICES vertices. Output edges are at most ~2 km
+ * has at most FL_MAX_BUFFER_VERTICES vertices, and the work estimate stays
+ * within FL_MAX_BUFFER_WORK. Output edges are at most ~2 km
  * long; a result across 180 degrees is cut at +-180 into parts within
  * -180..180 (docs/accuracy.md).
  *

@@ -28,9 +28,12 @@ static void fn_distance(sqlite3_context *c, int argc, sqlite3_value **argv) {
     indexed = a;
     query = b;
   }
+  flsql_work_begin(st, sqlite3_context_db_handle(c));
   const fl_dist_index *idx = flsql_geom_index(indexed);
   fl_nearest r;
-  if (!idx || fl_dist_index_nearest(st->ctx, idx, query->lonlat, NULL, NULL, &r) != FL_OK) {
+  int failed = !idx || fl_dist_index_nearest(st->ctx, idx, query->lonlat, NULL, NULL, &r);
+  flsql_work_end(st);
+  if (failed) {
     flsql_error_ctx(c, st, fn, "cannot measure the distance");
     goto done;
   }

@@ -19,7 +19,9 @@ static void fn_area(sqlite3_context *c, int argc, sqlite3_value **argv) {
   flsql_geom *g = NULL;
   (void)argc;
   if (flsql_geom_arg(c, argv, 0, fn, "geom", &g) != FLSQL_OK) return;
+  flsql_work_begin(st, sqlite3_context_db_handle(c));
   double a = flsql_geom_area_km2(g);
+  flsql_work_end(st);
   if (a < 0) flsql_error_ctx(c, st, fn, "cannot measure the area");
   else sqlite3_result_double(c, a);
   flsql_geom_release(g);
@@ -32,7 +34,10 @@ static void fn_length(sqlite3_context *c, int argc, sqlite3_value **argv) {
   (void)argc;
   if (flsql_geom_arg(c, argv, 0, fn, "geom", &g) != FLSQL_OK) return;
   double m = 0;
-  if (fl_length_m(st->ctx, g->lonlat, &m) != FL_OK)
+  flsql_work_begin(st, sqlite3_context_db_handle(c));
+  fl_status s = fl_length_m(st->ctx, g->lonlat, &m);
+  flsql_work_end(st);
+  if (s != FL_OK)
     flsql_error_ctx(c, st, fn, "cannot measure the length");
   else sqlite3_result_double(c, m / 1000.0);
   flsql_geom_release(g);
@@ -47,7 +52,10 @@ static void fn_depth(sqlite3_context *c, int argc, sqlite3_value **argv) {
   if (flsql_geom_arg(c, argv, 1, fn, "from_geom", &from) != FLSQL_OK) goto done;
   if (flsql_same_srid(c, fn, 0, g, 1, from) != FLSQL_OK) goto done;
   double m = 0;
-  if (fl_depth_m(st->ctx, g->lonlat, from->lonlat, &m) != FL_OK)
+  flsql_work_begin(st, sqlite3_context_db_handle(c));
+  fl_status s = fl_depth_m(st->ctx, g->lonlat, from->lonlat, &m);
+  flsql_work_end(st);
+  if (s != FL_OK)
     flsql_error_ctx(c, st, fn, "cannot measure the depth");
   else sqlite3_result_double(c, m);
 done:

@@ -38,9 +38,12 @@ static void fn_route_exposure(sqlite3_context *c, int argc, sqlite3_value **argv
     sqlite3_result_double(c, 0.0);
     goto done;
   }
+  flsql_work_begin(st, sqlite3_context_db_handle(c));
   const fl_dist_index *idx = flsql_geom_index(front); /* (E3) */
   double m = 0;
-  if (!idx || fl_route_band_m(st->ctx, idx, route->lonlat, inner, outer, &m) != FL_OK) {
+  int failed = !idx || fl_route_band_m(st->ctx, idx, route->lonlat, inner, outer, &m);
+  flsql_work_end(st);
+  if (failed) {
     flsql_error_ctx(c, st, fn, "cannot measure the route");
     goto done;
   }

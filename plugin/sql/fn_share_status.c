@@ -33,11 +33,16 @@
 #define CONTESTED "contested"
 
 /* (S1, S2) share of settlement s on ground g, by core's rule. */
-static fl_status share_of(flsql_state *st, flsql_geom *s, flsql_geom *g, double *out) {
+static fl_status share_of(sqlite3_context *c, flsql_state *st, flsql_geom *s, flsql_geom *g,
+                          double *out) {
   const GEOSPreparedGeometry *prep = flsql_geom_prepared(g);
   if (!prep) return FL_E_GEOS;
+  flsql_work_begin(st, sqlite3_context_db_handle(c));
   double area = s->dim == 2 ? flsql_geom_area_km2(s) : 0;
-  return fl_holding_share(st->ctx, prep, g->lonlat, s->lonlat, area, out);
+  fl_status rc = area < 0 ? FL_E_GEOM /* unmeasured: never read as "no area" (S1) */
+                          : fl_holding_share(st->ctx, prep, g->lonlat, s->lonlat, area, out);
+  flsql_work_end(st);
+  return rc;
 }
 
 static void fn_share(sqlite3_context *c, int argc, sqlite3_value **argv) {
@@ -51,7 +56,7 @@ static void fn_share(sqlite3_context *c, int argc, sqlite3_value **argv) {
     double share = 0;
     if (g->dim != 2)
       flsql_error(c, fn, "argument 2 (control) must be a polygon or multipolygon");
-    else if (share_of(st, s, g, &share) != FL_OK)
+    else if (share_of(c, st, s, g, &share) != FL_OK)
       flsql_error_ctx(c, st, fn, "cannot intersect the settlement with the control polygon");
     else
       sqlite3_result_double(c, share);
@@ -151,7 +156,7 @@ static void status_step(sqlite3_context *c, int argc, sqlite3_value **argv) {
     goto done;
   }
   double share = 0;
-  if (share_of(st, s, g, &share) != FL_OK) {
+  if (share_of(c, st, s, g, &share) != FL_OK) {
     flsql_error_ctx(c, st, fn, "cannot intersect the settlement with the control polygon");
     goto done;
   }

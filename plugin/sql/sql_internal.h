@@ -35,6 +35,9 @@ typedef struct flsql_state {
   size_t n_bytes;        /* blob bytes held by the entries                     */
   struct flsql_los *los; /* fn_line_of_sight.c: the raster library, loaded at its
                             first call; NULL until then                         */
+  sqlite3 *work_db;      /* sql_work.c: the connection of the running call     */
+  sqlite3_stmt *poll;    /* sql_work.c: its poll statement, prepared at the first
+                            poll of a call, finalized at its end; or NULL       */
 } flsql_state;
 
 typedef struct flsql_los flsql_los;

@@ -19,13 +19,18 @@
  *        and reused for every row of the statement (a join calls xFilter
  *        once per outer row on the same cursor); a new statement reads the
  *        table again, so edits to it are seen;
- *   (N4) a NULL or empty geom, or a table without routes, gives no row.
+ *   (N4) a NULL or empty geom, or a table without routes, gives no row;
+ *   (N5) sqlite3_interrupt() stops the reading, indexing and search
+ *        (sql_work.c): the statement fails with SQLite's "interrupted".
  * Not here: the nearest search (core/dist_index.c).
  */
 #include "sql_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* An error text that stands for "stopped by sqlite3_interrupt()" (N5). */
+#define STOPPED "interrupted"
 
 enum { COL_ROWID, COL_DIST, COL_GEOMETRY, COL_GEOM, COL_TABLE, COL_COLUMN };
 
@@ -202,14 +207,18 @@ static char *build_index(nr_cursor *c, nr_vtab *v, const char *table, const char
     geoms[n] = ll;
     c->rowids[n++] = rowid;
   }
-  if (!err && rc != SQLITE_DONE)
+  if (!err && rc == SQLITE_INTERRUPT)
+    err = sqlite3_mprintf(STOPPED);
+  else if (!err && rc != SQLITE_DONE)
     err = sqlite3_mprintf("FL_NearestRoute: reading table '%s': %s", table,
                           sqlite3_errmsg(v->db));
   sqlite3_finalize(s);
   if (!err && n &&
       fl_dist_index_create(st->ctx, (const GEOSGeometry *const *)geoms, n, &c->index) != FL_OK)
-    err = sqlite3_mprintf("FL_NearestRoute: cannot index table '%s': %s", table,
-                          fl_ctx_errmsg(st->ctx));
+    err = fl_ctx_status(st->ctx) == FL_E_CANCEL
+              ? sqlite3_mprintf(STOPPED)
+              : sqlite3_mprintf("FL_NearestRoute: cannot index table '%s': %s", table,
+                                fl_ctx_errmsg(st->ctx));
   for (size_t i = 0; i < n; i++) GEOSGeom_destroy_r(h, geoms[i]); /* the index copies them */
   free(geoms);
   c->n_routes = err ? 0 : n;
@@ -253,6 +262,7 @@ static int n_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str, 
   char *err = NULL;
   int rc = flsql_geom_value(st, argv[0], 0, "FL_NearestRoute", "geom", &g, &err);
   if (rc != FLSQL_OK) return rc == FLSQL_ERR ? fail(cur, err) : SQLITE_OK; /* (N4) */
+  flsql_work_begin(st, v->db); /* (N5) */
   if (!c->table || strcmp(c->table, table) != 0 || !same_text(c->column, column))
     err = build_index(c, v, table, column);
   if (!err && c->n_routes && g->srid != c->srid)
@@ -261,7 +271,9 @@ static int n_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str, 
   fl_nearest r;
   if (!err && c->index) {
     if (fl_dist_index_nearest(st->ctx, c->index, g->lonlat, NULL, NULL, &r) != FL_OK) {
-      err = sqlite3_mprintf("FL_NearestRoute: %s", fl_ctx_errmsg(st->ctx));
+      err = fl_ctx_status(st->ctx) == FL_E_CANCEL
+                ? sqlite3_mprintf(STOPPED)
+                : sqlite3_mprintf("FL_NearestRoute: %s", fl_ctx_errmsg(st->ctx));
     } else {
       GEOSContextHandle_t h = fl_ctx_geos(st->ctx);
       GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, 2, 2);
@@ -278,7 +290,12 @@ static int n_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str, 
       c->dist_m = r.dist_m;
     }
   }
+  flsql_work_end(st);
   flsql_geom_release(g);
+  if (err && strcmp(err, STOPPED) == 0) {
+    sqlite3_free(err);
+    return SQLITE_INTERRUPT;
+  }
   return err ? fail(cur, err) : SQLITE_OK;
 }
 

@@ -72,6 +72,10 @@ UTM = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::32637"}}
 
 JSON_FIXTURES = {
     "front_lat95.geojson": fc([feat(line((37.8, 48.3), (37.9, 95)))]),
+    # a zig-zag of 2,000 vertices (5 km legs) over 1,400 km: buffered by
+    # 1,000 km its work estimate (~3 million) passes the limit (core/buffer.c U12)
+    "front_long.geojson": fc([feat(line(*[(30 + 0.005 * i, 40 + 0.005 * i + 0.05 * (i % 2))
+                                          for i in range(2000)]))]),
     "front_lon200.geojson": fc([feat(line((200, 48.3), (37.9, 48.4)))]),
     "front_degrees_utm.geojson": fc([feat(GOOD_LINE)], crs=UTM),
     "control_degrees_utm.geojson": fc([feat(square(37.6, 48.2), {"side": "UA"}), feat(square(37.8, 48.2), {"side": "RU"})], crs=UTM),

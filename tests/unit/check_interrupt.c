@@ -132,6 +132,61 @@ static void *plain_runs(void *arg) {
   return NULL;
 }
 
+/* A wavy line or ring of n vertices around Toretsk, in lon/lat. */
+static GEOSGeometry *long_geom(fl_ctx *ctx, unsigned n, int ring, double dlat) {
+  GEOSContextHandle_t h = fl_ctx_geos(ctx);
+  GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, n + (ring ? 1 : 0), 2);
+  for (unsigned i = 0; i < n; i++) {
+    double t = 2 * M_PI * i / n;
+    double x = ring ? 37.5 + cos(t) : 36.0 + 3.0 * i / n;
+    double y = ring ? 48.4 + 0.6 * sin(t) : 48.0 + dlat + 0.3 * sin(0.37 * i);
+    GEOSCoordSeq_setXY_r(h, cs, i, x, y);
+  }
+  if (ring) GEOSCoordSeq_setXY_r(h, cs, n, 38.5, 48.4);
+  GEOSGeometry *g = ring ? GEOSGeom_createPolygon_r(h, GEOSGeom_createLinearRing_r(h, cs), NULL, 0)
+                         : GEOSGeom_createLineString_r(h, cs);
+  GEOSSetSRID_r(h, g, 4326);
+  return g;
+}
+
+static int always_stop(void *user) {
+  (void)user;
+  return 1;
+}
+
+/* The loops outside GEOS (fl__stop_check) see the host's poll: a distance
+ * and a depth of 300,000-vertex geometries (each well
+ * over 10 ms, when the first poll comes) stop with FL_E_CANCEL, and without
+ * the poll the same ctx measures (smaller ones) again. Loop index: which
+ * measure. */
+START_TEST(test_poll_stops_measures) {
+  fl_ctx *ctx = fl_ctx_create();
+  GEOSContextHandle_t h = fl_ctx_geos(ctx);
+  for (int pass = 0; pass < 2; pass++) { /* 0: stopped; 1: no poll, small inputs */
+    unsigned n = pass == 0 ? 300000 : 1000;
+    GEOSGeometry *ring = long_geom(ctx, n, 1, 0), *a = long_geom(ctx, n, 0, 0);
+    GEOSGeometry *b = long_geom(ctx, n, 0, 1.0); /* 0.4 degrees clear of a */
+    ck_assert(ring && a && b);
+    fl_ctx_set_interrupt_poll(ctx, pass == 0 ? always_stop : NULL, NULL);
+    double v = 0;
+    int st = FL_OK;
+    if (_i == 0) st = fl_distance_m(ctx, a, b, &v, NULL, NULL);
+    else st = fl_depth_m(ctx, ring, a, &v);
+    if (pass == 0) {
+      ck_assert_int_eq(st, FL_E_CANCEL);
+      FL_ASSERT_MSG_HAS(ctx, "interrupted");
+    } else {
+      ck_assert_int_eq(st, FL_OK);
+      ck_assert(v > 0 && isfinite(v));
+    }
+    GEOSGeom_destroy_r(h, ring);
+    GEOSGeom_destroy_r(h, a);
+    GEOSGeom_destroy_r(h, b);
+  }
+  fl_ctx_destroy(ctx);
+}
+END_TEST
+
 /* Two runs on two threads, one cancelled (over and over), one not: the one
  * not cancelled finishes every time with the right answer. */
 START_TEST(test_two_threads_one_cancelled) {
@@ -168,6 +223,7 @@ int main(void) {
   tcase_add_test(tc, test_time_limit_stops_a_buffer_with_a_sentence);
   tcase_add_loop_test(tc, test_poll_stops_a_buffer, 0, 4);
   tcase_add_test(tc, test_two_threads_one_cancelled);
+  tcase_add_loop_test(tc, test_poll_stops_measures, 0, 2);
   suite_add_tcase(s, tc);
   return fl_test_run(s);
 }
