@@ -46,7 +46,6 @@ run run settlement-status --settlements "$TMP/places.geojson" --control "$TMP/ra
   --output "$TMP/s.gpkg"
 expect_rc 0
 expect_eq "$(sql "$TMP/s.gpkg" "SELECT side || ' ' || status FROM settlement_status")" "RU held" "East"
-finish
 
 # Centre line of a grey zone: UA south of 48.2 N, a grey strip 2 km wide
 # (the latitude 2,000 m north along the meridian, pyproj), RU north of it,
@@ -72,3 +71,4 @@ run run frontline --control "$TMP/strip.geojson" --side-field status \
 expect_rc 0
 expect_eq "$(sql "$TMP/c0.gpkg" "SELECT count(*) FROM frontline WHERE edge = 'centre'")" "0" \
   "no centre line unless asked"
+finish
