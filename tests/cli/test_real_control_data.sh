@@ -40,13 +40,17 @@ expect_in "$OUT" "closed 1 hole below --min-area-km2 (0.01 km2): 0.000641 km2"
 # Without an area of interest: a warning, and the same front within 30 m
 # (7.8 km of it used to be lost near the bounding box on 2024-07-08); the
 # data's own box touches the front where RU's ground ends short of 37.0 E.
-run run frontline --control "$C/deepstate_occupied_20240708.geojson" --side-field status \
-  --side-map occupied=RU --other-side UA --output "$TMP/noaoi.gpkg"
-expect_rc 0
-expect_in "$OUT" "no --aoi given"
-expect_near "$(sql "$TMP/noaoi.gpkg" "SELECT length_km FROM frontline")" \
-  "$(sql "$TMP/f_deepstate_occupied_20240708.gpkg" "SELECT length_km FROM frontline")" 0.03 0 \
-  "2024-07-08 front without and with the area of interest"
+# Every date (measured 2026-12-02: at most 26 m apart, on 2024-07-08).
+for f in "$C"/deepstate_occupied_2*.geojson; do
+  d=$(basename "$f" .geojson)
+  run run frontline --control "$f" --side-field status \
+    --side-map occupied=RU --other-side UA --output "$TMP/noaoi_$d.gpkg"
+  expect_rc 0
+  expect_in "$OUT" "no --aoi given"
+  expect_near "$(sql "$TMP/noaoi_$d.gpkg" "SELECT sum(length_km) FROM frontline")" \
+    "$(sql "$TMP/f_$d.gpkg" "SELECT length_km FROM frontline")" 0.03 0 \
+    "$d: front without and with the area of interest"
+done
 
 # Grey-zone snapshots with a side map: two marked edges, few pieces, no
 # phantom front along the 2015 line (Holmivskyi ~10 km from the front).
