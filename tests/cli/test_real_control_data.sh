@@ -13,9 +13,12 @@ CHECK="$PY $(dirname "$0")/real_control_check.py"
 cat >"$TMP/aoi.geojson" <<'JSON'
 {"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[37.0,47.9],[38.8,47.9],[38.8,48.9],[37.0,48.9],[37.0,47.9]]]}}]}
 JSON
-# GeoNames places (README section 2a): Toretsk, Mar'yinka, Holmivskyi, the three Shevchenkos.
+# GeoNames places (README section 2a): Toretsk, Mar'yinka, Holmivskyi, the three
+# Shevchenkos; Chasiv Yar (in the grey zone of 2025-03-07), Donetskyi and Nyzhnye
+# (near slivers between the raw classes in the north-east).
 PLACES="Toretsk=37.8478,48.39477 Maryinka=37.50544,47.94527 Holmivskyi=38.08203,48.40394
-Shevchenko1=37.14467,48.22193 Shevchenko2=37.10824,48.38193 Shevchenko3=38.30082,48.1567"
+Shevchenko1=37.14467,48.22193 Shevchenko2=37.10824,48.38193 Shevchenko3=38.30082,48.1567
+ChasivYar=37.83409,48.58768 Donetskyi=38.67627,48.6996 Nyzhnye=38.62198,48.77589"
 ONE="--side-field status --side-map occupied=RU --other-side UA --aoi $TMP/aoi.geojson"
 
 # Every DeepStateMap occupied-area date, one-sided: holders, distances, no
@@ -68,6 +71,11 @@ for f in "$C"/deepstate_raw_status_2*.geojson; do
   expect_rc 0
   h=$(sql "$TMP/gs_$d.gpkg" "SELECT dist_to_front_m FROM settlement_status WHERE name = 'Holmivskyi'")
   expect_near "$(awk -v h="$h" 'BEGIN{print (h > 9000) ? 1 : 0}')" 1 0 0 "$d: Holmivskyi $h m from the front"
+  # Holders (RU, contested, UA) by OGR containment, distances to each side's
+  # own edge by the oracle, both edges on their ground's boundary.
+  # shellcheck disable=SC2086
+  if $CHECK "$TMP/gs_$d.gpkg" "$TMP/g_$d.gpkg" "$f" status occupied,occupied_before_2022 RU UA \
+    --grey unknown_grey_zone $PLACES >"$TMP/check" 2>&1; then pass; else fail "$d: $(cat "$TMP/check")"; fi
 done
 
 # The grey zone's centre line on 2025-03-07: every vertex checked (a spread
