@@ -14,8 +14,9 @@ slivers below 0.01 km2 are filled.
   within max(1 m, 0.1 %) of the oracle's geodesic distance to its own side's
   edge (SIDE's boundary; OTHER's: the boundary of SIDE's ground and the zone);
 - every line of FRONT lies on the boundary of the ground whose edge it is,
-  as published or with the slivers filled (within 1e-6 deg): no front
-  inside one side's ground.
+  as published or with the slivers filled (within 1e-6 deg; edges are
+  geodesics, those along a parallel straight in lon/lat): no front inside
+  one side's ground.
 Prints one line per failed check; exit 1 when any failed."""
 import os
 import sys
@@ -38,11 +39,18 @@ def rows(path, layer):
 
 
 def boundary_of(rs):
+    """The rings as lines, each edge followed along its geodesic (pyproj,
+    every 100 m), edges along a parallel straight in lon/lat, as drawn."""
     b = ogr.Geometry(ogr.wkbMultiLineString)
     for ring in rs:
         line = ogr.Geometry(ogr.wkbLineString)
-        for x, y in ring:
-            line.AddPoint_2D(x, y)
+        line.AddPoint_2D(*ring[0])
+        for a, c in zip(ring, ring[1:]):
+            n = int(oracle.g.inv(a[0], a[1], c[0], c[1])[2] / 100.0)
+            if a[1] != c[1] and n > 0:
+                for x, y in oracle.g.npts(a[0], a[1], c[0], c[1], n):
+                    line.AddPoint_2D(x, y)
+            line.AddPoint_2D(*c)
         b.AddGeometry(line)
     return b
 

@@ -89,6 +89,21 @@ expect_eq "$(sql "$TMP/gc.gpkg" "SELECT group_concat(edge) FROM (SELECT edge FRO
 if R=$($PY "$(dirname "$0")/centre_line_check.py" "$TMP/gc.gpkg"); then pass; else
   fail "2025-03-07: centre line not equidistant from the edges: $R"; fi
 
+# Every ISW date, one-sided (its one class is RU's ground), against the oracle.
+for f in "$C"/isw_control_simplified_2*.geojson; do
+  d=$(basename "$f" .geojson)
+  ISW="--side-field layer_type --side-map ukraine_control_map=RU --other-side UA --aoi $TMP/aoi.geojson"
+  # shellcheck disable=SC2086
+  run run settlement-status --settlements "$P" --control "$f" $ISW --output "$TMP/is_$d.gpkg"
+  expect_rc 0
+  # shellcheck disable=SC2086
+  run run frontline --control "$f" $ISW --output "$TMP/if_$d.gpkg"
+  expect_rc 0
+  # shellcheck disable=SC2086
+  if $CHECK "$TMP/is_$d.gpkg" "$TMP/if_$d.gpkg" "$f" layer_type ukraine_control_map RU UA $PLACES \
+    >"$TMP/check" 2>&1; then pass; else fail "$d: $(cat "$TMP/check")"; fi
+done
+
 # ISW 2024-11-03 against DeepStateMap 2024-11-07, paired with a 4-day tolerance.
 ogr2ogr -f GPKG "$TMP/two.gpkg" "$C/deepstate_occupied_20241107.geojson" -nln control \
   -sql "SELECT status, source, date FROM deepstate_occupied_20241107" 2>/dev/null

@@ -601,6 +601,37 @@ START_TEST(test_front_in_many_pieces_warned) {
 }
 END_TEST
 
+/* Edges are geodesics (docs/accuracy.md), also in the front traced from a
+ * coarse layer: ISW's polygons have edges of ~18 km, which bend up to ~7 m
+ * away from the straight lon/lat line. RU holds the area north of the edge
+ * (37.0, 48.2)-(37.25, 48.21), 18615.54 m (pyproj), one-sided in the area of
+ * interest 36.9-37.35 E, 48.1-48.6 N. A place south of it is 1561.20 m from
+ * the geodesic edge (pyproj: sampled, then golden-section search,
+ * tests/oracles/control_data_oracle.py seg_min); the straight lon/lat line,
+ * which the front followed before, is 1553.94 m away. */
+START_TEST(test_front_edges_are_geodesics) {
+  fl_layer *ctl = fl_layer_new("coarse", 4326, "POLYGON");
+  fl_layer_add_field(ctl, "side", FL_FIELD_TEXT);
+  add_text(ctl, "POLYGON((37.0 48.2, 37.25 48.21, 37.25 48.5, 37.0 48.5, 37.0 48.2))", "side", "RU");
+  fl_layer *aoi = aoi_layer("POLYGON((36.9 48.1, 37.35 48.1, 37.35 48.6, 36.9 48.6, 36.9 48.1))");
+  fl_layer *st = fl_layer_new("places", 4326, "POINT");
+  fl_layer_add_field(st, "name", FL_FIELD_TEXT);
+  add_text(st, "POINT(37.1 48.19)", "name", "south of the long edge");
+  fl_options o;
+  fl_options_init(&o);
+  o.other_side = "UA";
+  o.aoi = aoi;
+  fl_layer *out = NULL;
+  ck_assert_msg(fl_settlement_status(ctx, st, ctl, NULL, &o, &out) == FL_OK, "%s", fl_ctx_errmsg(ctx));
+  ck_assert_str_eq(txt(out, &out->features[0], "side"), "UA");
+  FL_ASSERT_NEAR(real(out, &out->features[0], "dist_to_front_m"), 1561.20, FL_TOL_M(1561.20), "m");
+  fl_layer_destroy(ctx, out);
+  fl_layer_destroy(ctx, aoi);
+  fl_layer_destroy(ctx, st);
+  fl_layer_destroy(ctx, ctl);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("control_data");
   TCase *tc = tcase_create("control_data");
@@ -620,6 +651,7 @@ int main(void) {
   tcase_add_test(tc, test_grey_zone_edges);
   tcase_add_test(tc, test_sliver_between_classes_is_no_front);
   tcase_add_test(tc, test_front_in_many_pieces_warned);
+  tcase_add_test(tc, test_front_edges_are_geodesics);
   suite_add_tcase(s, tc);
   return fl_test_run(s);
 }
