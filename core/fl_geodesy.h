@@ -21,6 +21,12 @@ double fl__geod_point_segment(const struct geod_geodesic *g, double plon, double
  * along the geodesic. Owned by caller; NULL on failure (ctx says why). */
 GEOSGeometry *fl__densify_geodesic(fl_ctx *ctx, const GEOSGeometry *lonlat, double max_seg_m);
 
+/* As fl__densify_geodesic, except that an edge along a parallel (both ends
+ * at the same latitude: the clip line of a published layer, the edge of a
+ * lon/lat box) is split straight in lon/lat, as it is drawn. Owned by
+ * caller; NULL on failure (ctx says why). */
+GEOSGeometry *fl__densify_drawn_parallels(fl_ctx *ctx, const GEOSGeometry *lonlat, double max_seg_m);
+
 /* Visit every coordinate sequence (line, ring) of a geometry; the callback
  * returns nonzero to stop. is_ring tells rings from lines; poly counts
  * polygons seen so far (for grouping rings). */

@@ -15,8 +15,9 @@
  *        boundary where the other side's ground lies within snap_m, minus
  *        the parts running along the area of interest's edge within 1 m:
  *        the front runs up to the edge and never along it (no F2).
- * Edges are densified in lon/lat before projecting, so a straight clip line
- * of the data and the edge stay within centimetres of each other.
+ * Edges are densified along their geodesics before projecting, edges along
+ * a parallel in lon/lat, so a straight clip line of the data and the edge
+ * stay within centimetres of each other.
  * Work happens in one azimuthal equidistant frame centred on the data; snap
  * is a tolerance, so the frame's small stretch does not matter here.
  */
@@ -24,11 +25,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fl_crs.h"
+#include "fl_geodesy.h"
 #include "fl_prep.h"
 
 #define SNAP_QUADSEGS 8
 #define EDGE_M 1.0        /* (F3) (F5): boundary this close to the edge runs along it */
-#define EDGE_STEP_DEG 0.001 /* densify edges to ~100 m before projecting */
+#define EDGE_STEP_M 100.0 /* densify edges to 100 m before projecting */
 #define MANY_PIECES 10 /* a front in more pieces than this is reported (warning) */
 
 /* The zone within d of the boundary of E (projected). */
@@ -39,12 +41,14 @@ static GEOSGeometry *edge_zone(GEOSContextHandle_t h, const GEOSGeometry *E, dou
   return z;
 }
 
-/* A geometry densified in lon/lat and projected; NULL: NULL. A clip line
- * of the data is straight in lon/lat, so the ground's long straight edges
- * are densified like the edge they run along. */
+/* A geometry densified and projected; NULL: NULL. Edges are geodesics
+ * (a long edge of a coarse layer, ISW's 18 km ones, bends up to several
+ * metres away from the straight lon/lat line), except edges along a
+ * parallel: a clip line of the data is straight in lon/lat, so the ground's
+ * edges along it are densified like the edge they run along. */
 static GEOSGeometry *project_dense(fl_ctx *ctx, const fl__frame *f, const GEOSGeometry *g) {
   if (!g) return NULL;
-  GEOSGeometry *dense = GEOSDensify_r(ctx->geos, g, EDGE_STEP_DEG);
+  GEOSGeometry *dense = fl__densify_drawn_parallels(ctx, g, EDGE_STEP_M);
   GEOSGeometry *xy = dense ? fl__frame_project(ctx, f, dense) : NULL;
   if (dense) GEOSGeom_destroy_r(ctx->geos, dense);
   return xy;

@@ -257,6 +257,7 @@ fl_status fl_area_km2(fl_ctx *ctx, const GEOSGeometry *lonlat, double *out_km2) 
 typedef struct densify_job {
   fl_ctx *ctx;
   double max_seg_m;
+  int parallels_straight; /* edges along a parallel split in lon/lat */
 } densify_job;
 
 static GEOSCoordSequence *densify_seq(densify_job *job, const GEOSCoordSequence *s) {
@@ -282,10 +283,12 @@ static GEOSCoordSequence *densify_seq(densify_job *job, const GEOSCoordSequence 
       if (!grown) { free(xy); return NULL; }
       xy = grown;
     }
+    int straight = job->parallels_straight && y == py;
     for (size_t k = 1; k <= extra; k++) {
-      double lat, lon;
-      geod_direct(&job->ctx->geod, py, px, az1, s12 * (double)k / (double)(extra + 1), &lat, &lon,
-                  &az2);
+      double lat = y, lon = px + (x - px) * (double)k / (double)(extra + 1);
+      if (!straight)
+        geod_direct(&job->ctx->geod, py, px, az1, s12 * (double)k / (double)(extra + 1), &lat,
+                    &lon, &az2);
       xy[2 * len] = lon;
       xy[2 * len + 1] = lat;
       len++;
@@ -356,8 +359,9 @@ static GEOSGeometry *densify_rec(densify_job *job, const GEOSGeometry *g) {
   }
 }
 
-GEOSGeometry *fl__densify_geodesic(fl_ctx *ctx, const GEOSGeometry *lonlat, double max_seg_m) {
-  densify_job job = {ctx, max_seg_m};
+static GEOSGeometry *densify(fl_ctx *ctx, const GEOSGeometry *lonlat, double max_seg_m,
+                             int parallels_straight) {
+  densify_job job = {ctx, max_seg_m, parallels_straight};
   GEOSGeometry *r = densify_rec(&job, lonlat);
   if (!r) {
     fl__fail(ctx, FL_E_NOMEM, "out of memory while densifying a geometry");
@@ -365,4 +369,12 @@ GEOSGeometry *fl__densify_geodesic(fl_ctx *ctx, const GEOSGeometry *lonlat, doub
   }
   GEOSSetSRID_r(ctx->geos, r, GEOSGetSRID_r(ctx->geos, lonlat));
   return r;
+}
+
+GEOSGeometry *fl__densify_geodesic(fl_ctx *ctx, const GEOSGeometry *lonlat, double max_seg_m) {
+  return densify(ctx, lonlat, max_seg_m, 0);
+}
+
+GEOSGeometry *fl__densify_drawn_parallels(fl_ctx *ctx, const GEOSGeometry *lonlat, double max_seg_m) {
+  return densify(ctx, lonlat, max_seg_m, 1);
 }

@@ -120,7 +120,8 @@ typedef struct fl_plugin_api {
    * types above say). progress may be NULL; cancel may be NULL and is polled
    * between features. summary/summary_len: the tool's human summary (the
    * report for analyze) or, when json is nonzero, a JSON object; truncated to
-   * fit. Returns 0 (FL_OK) or an fl_status; errbuf then holds one sentence.
+   * fit (a text summary is cut before its warnings, at a line's end, with a
+   * line saying how many bytes were left out, so the warnings always arrive). Returns 0 (FL_OK) or an fl_status; errbuf then holds one sentence.
    */
   int32_t (*run)(const char *tool_id, int32_t n, const char *const *keys,
                  const char *const *values, fl_plugin_progress_fn progress, void *user,

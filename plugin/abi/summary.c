@@ -5,7 +5,8 @@
  * Tools add lines with flp_say() and members with flp_json_*(); the entry
  * point then calls flp_summary_finish(), which adds the output path and the
  * context's warnings (repaired polygons and the like) and copies the result
- * into the caller's buffer, truncated to fit. A JSON summary that does not
+ * into the caller's buffer, truncated to fit. A text summary that does not
+ * fit is cut before its warnings, with a line saying so. A JSON summary that does not
  * fit drops its warnings (keeping their count) before anything else, so it
  * stays parseable whenever the tool's own members fit.
  * Not here: error text (plugin_entry.c puts it into errbuf).
@@ -141,6 +142,31 @@ static void build_json(const flp_run *r, flp_buf *b, int with_warnings) {
   flp_buf_printf(b, "}");
 }
 
+/* The text summary: the tool's lines, then one line per warning. When the
+ * whole does not fit in out_len (0: no limit), the tool's lines are cut at a
+ * line's end, with a line saying so, so that the warnings still reach the
+ * host (analyze's report on real data is several hundred kB; QGIS's buffer
+ * is 64 kB). */
+static void build_text(const flp_run *r, flp_buf *b, size_t out_len) {
+  flp_buf w = {0};
+  size_t nw = r->ctx ? fl_ctx_warning_count(r->ctx) : 0;
+  for (size_t i = 0; i < nw; i++) flp_buf_printf(&w, "Warning: %s\n", fl_ctx_warning_raw(r->ctx, i));
+  const char *t = r->text.len && !r->text.oom ? r->text.p : "";
+  size_t tl = strlen(t), wl = w.oom ? 0 : w.len;
+  enum { NOTE_MAX = 160 };
+  if (out_len && tl + wl >= out_len && out_len > wl + NOTE_MAX + 1) {
+    size_t keep = out_len - wl - NOTE_MAX - 1;
+    while (keep && t[keep - 1] != '\n') keep--;
+    flp_buf_printf(b, "%.*s", (int)keep, t);
+    flp_buf_printf(b, "[... %zu more bytes of the summary left out to fit the host's %zu-byte buffer]\n",
+                   tl - keep, out_len);
+  } else {
+    flp_buf_printf(b, "%s", t);
+  }
+  if (wl) flp_buf_printf(b, "%s", w.p);
+  flp_buf_free(&w);
+}
+
 void flp_summary_finish(flp_run *r, char *out, size_t out_len) {
   flp_buf b = {0};
   if (r->want_json) {
@@ -150,9 +176,7 @@ void flp_summary_finish(flp_run *r, char *out, size_t out_len) {
       build_json(r, &b, 0);
     }
   } else {
-    size_t nw = r->ctx ? fl_ctx_warning_count(r->ctx) : 0;
-    if (r->text.len && !r->text.oom) flp_buf_printf(&b, "%s", r->text.p);
-    for (size_t i = 0; i < nw; i++) flp_buf_printf(&b, "Warning: %s\n", fl_ctx_warning_raw(r->ctx, i));
+    build_text(r, &b, out ? out_len : 0);
   }
   copy_out(&b, out, out_len);
   flp_buf_free(&b);

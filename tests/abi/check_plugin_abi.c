@@ -694,6 +694,51 @@ START_TEST(test_sample_unknown_field_lists_fields) {
 }
 END_TEST
 
+/* A text summary too long for the host's buffer keeps its warnings: the
+ * tool's lines are cut at a line's end, with a line saying so, and the
+ * warnings follow whole (issue 10: analyze's report on the real layers is
+ * ~380 kB; QGIS's 64 kB buffer cut off the warning about a closed hole).
+ * A 743 m2 hole below min_area_km2 gives the warning; a long output name a
+ * long first line. */
+START_TEST(test_run_summary_cut_keeps_warnings) {
+  char ctl[512], out[512], err[1024], full[8192], cut[8192];
+  temp_path(ctl, sizeof ctl, "holed", ".geojson");
+  FILE *f = fopen(ctl, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs("{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":"
+        "{\"side\":\"RU\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[37.5,48.0],"
+        "[38.0,48.0],[38.0,48.5],[37.5,48.5],[37.5,48.0]],[[37.8,48.25],[37.8003,48.25],"
+        "[37.8003,48.2503],[37.8,48.2503],[37.8,48.25]]]}},{\"type\":\"Feature\",\"properties\":"
+        "{\"side\":\"UA\"},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[37.0,48.0],"
+        "[37.5,48.0],[37.5,48.5],[37.0,48.5],[37.0,48.0]]]}}]}",
+        f);
+  fclose(f);
+  temp_path(out, sizeof out,
+            "a_long_output_name_so_that_the_first_line_of_the_summary_is_long_enough_to_be_cut_"
+            "when_the_buffer_is_small",
+            ".gpkg");
+  unlink(out);
+  const char *keys[] = {"control", "output", "overwrite"}, *values[] = {ctl, out, "true"};
+  int32_t st = api->run("frontline", 3, keys, values, NULL, NULL, NULL, 0, full, sizeof full, err,
+                        sizeof err);
+  ck_assert_msg(st == 0, "frontline: %s", err);
+  const char *w = strstr(full, "Warning: ");
+  ck_assert_msg(w && strstr(w, "closed 1 hole"), "no hole warning in: %s", full);
+  size_t len = strlen(full), wl = strlen(w);
+  ck_assert_msg(len - wl > 170, "the tool's lines are too short to cut: %s", full);
+  size_t small = wl + 161 + 10; /* room for the warning, the note and 10 bytes of text */
+  ck_assert_uint_lt(small, len);
+  st = api->run("frontline", 3, keys, values, NULL, NULL, NULL, 0, cut, small, err, sizeof err);
+  ck_assert_msg(st == 0, "frontline: %s", err);
+  ck_assert_uint_lt(strlen(cut), small);
+  ASSERT_HAS(cut, "more bytes of the summary left out to fit the host's");
+  ck_assert_msg(strlen(cut) >= wl && strcmp(cut + strlen(cut) - wl, w) == 0,
+                "the warning is not whole at the end of: %s", cut);
+  unlink(out);
+  unlink(ctl);
+}
+END_TEST
+
 static Suite *abi_suite(void) {
   Suite *s = suite_create("plugin_abi");
   TCase *tc = tcase_create("query");
@@ -748,6 +793,7 @@ static Suite *abi_suite(void) {
   tcase_add_test(tc, test_sample_cancel_from_callback);
   tcase_add_test(tc, test_sample_wrong_geometry_names_feature);
   tcase_add_test(tc, test_sample_unknown_field_lists_fields);
+  tcase_add_test(tc, test_run_summary_cut_keeps_warnings);
   suite_add_tcase(s, tc);
   return s;
 }

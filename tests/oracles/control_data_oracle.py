@@ -70,13 +70,47 @@ def rings(u, min_km2):
             yield [p[:2] for p in ring.GetPoints()]
 
 
+def box_polygon():
+    return ogr.CreateGeometryFromWkt("POLYGON ((%r %r, %r %r, %r %r, %r %r, %r %r))" % (
+        BOX[0], BOX[1], BOX[2], BOX[1], BOX[2], BOX[3], BOX[0], BOX[3], BOX[0], BOX[1]))
+
+
+def parts(g):
+    if g is None or g.IsEmpty():
+        return []
+    if g.GetGeometryName() == "POLYGON":
+        return [g]
+    return [g.GetGeometryRef(i).Clone() for i in range(g.GetGeometryCount())
+            if g.GetGeometryRef(i).GetGeometryName() == "POLYGON"]
+
+
+def one_sided(path, field, side_values, grey_values, min_km2):
+    """One-sided ground with a grey zone, the box as the area of interest:
+    side = the features of side_values, grey = those of grey_values, the other
+    side = the box less both. The other side's pieces below min_km2 (islands
+    enclosed by the side's ground and the box's edge: slivers between two
+    classes) are no ground of theirs: they are filled into the side's. Returns
+    (side, side with the filled slivers, side + grey + filled slivers, grey)."""
+    box = box_polygon()
+    side = ground(path, field, side_values)
+    grey = ground(path, field, grey_values) if grey_values else None
+    side = side.Intersection(box)
+    taken = side if grey is None else side.Union(grey.Intersection(box))
+    small = [q for q in parts(box.Difference(taken))
+             if ring_km2(q.GetGeometryRef(0)) < min_km2]
+    filled, filled_all = side, taken
+    for q in small:
+        filled, filled_all = filled.Union(q), filled_all.Union(q)
+    return side, filled, filled_all, grey
+
+
 def dist(p, rs):
     best = float("inf")
     for ring in rs:
         for a, b in zip(ring, ring[1:]):
             if on_box(a, b):
                 continue
-            dx = min(abs(p[0] - a[0]), abs(p[0] - b[0])) * 74000
+            dx = min(abs(p[0] - a[0]), abs(p[0] - b[0])) * 72000  # m per deg of lon, a lower bound to 49.6 N
             dy = min(abs(p[1] - a[1]), abs(p[1] - b[1])) * 111000
             if not (min(a[0], b[0]) <= p[0] <= max(a[0], b[0])) and dx > best:
                 continue
