@@ -428,7 +428,8 @@ fl_status fl_viewshed_compute(fl_ctx *ctx, const fl_dem *dem, const fl_layer *ob
   fl_viewshed *vs = calloc(1, sizeof *vs);
   if (vs) {
     vs->count = calloc(n, sizeof *vs->count);
-    vs->nodata = malloc(n);
+    /* Without nodata cells the mask stays calloc's untouched zero pages. */
+    vs->nodata = dem->n_nodata ? malloc(n) : calloc(n, 1);
     vs->observer_fid = malloc(sh.n_obs * sizeof *vs->observer_fid);
     if (opts->which) vs->which = calloc(n, sizeof *vs->which);
   }
@@ -443,7 +444,7 @@ fl_status fl_viewshed_compute(fl_ctx *ctx, const fl_dem *dem, const fl_layer *ob
   vs->n_observers = sh.n_obs;
   for (size_t k = 0; k < sh.n_obs; k++) vs->observer_fid[k] = pts[k].fid;
   sh.which = vs->which;
-  for (size_t i = 0; i < n; i++) vs->nodata[i] = (uint8_t)isnan(dem->z[i]);
+  for (size_t i = 0; dem->n_nodata && i < n; i++) vs->nodata[i] = (uint8_t)isnan(dem->z[i]);
   sh.total = vs->count;
   pthread_mutex_init(&sh.lock, NULL);
   st = fl__parallel_for(ctx, sh.n_obs, one_observer, &sh, scratch_new, scratch_free, 0.05, 0.9);
