@@ -23,7 +23,9 @@
  *   (V5) a cell without height is not seen and passes on its horizon;
  *   (V6) the count of a cell is the number of observers that see it;
  *        observers are spread over the context's threads, each summing into
- *        its own grid, added up at the end;
+ *        its own grid; at the end the grids are added up on every thread,
+ *        in bands of rows, each grid only over the box its observers'
+ *        windows cover;
  *   (V8) asked which, bit k of a cell's mask is set when observer k (the
  *        k-th point of the layer) sees it; at most 32 observers; each thread
  *        ORs into its own masks, joined at the end, and the count is the
@@ -55,6 +57,13 @@ void fl_viewshed_free(fl_viewshed *vs) {
   free(vs);
 }
 
+/* A thread's grid, handed over for the sum (V6), and the box it touched. */
+typedef struct vs_grid {
+  uint16_t *count;
+  uint32_t *which;
+  int x0, x1, y0, y1;
+} vs_grid;
+
 typedef struct vs_shared {
   const fl_dem *dem;
   const fl_viewshed_opts *o;
@@ -62,12 +71,15 @@ typedef struct vs_shared {
   size_t n_obs;
   uint16_t *total;
   uint32_t *which;           /* (V8) the masks, NULL unless asked */
+  vs_grid *grids;            /* (V6) the threads' grids, n_grids of them */
+  size_t n_grids;
   pthread_mutex_t lock;
 } vs_shared;
 
 typedef struct vs_scratch {
   uint16_t *count;           /* this thread's grid (NULL with one observer: total) */
   uint32_t *which;           /* (V8) this thread's masks (NULL with one observer)  */
+  int bx0, bx1, by0, by1;    /* the box this thread's windows cover            */
   double *prev, *cur, *save; /* horizon heights of two rows, and the observer's row */
   double *lon, *lat, *zadj;  /* the row being done                                 */
   double *lon2, *lat2;       /* projected DEMs: interpolation buffers              */
@@ -299,6 +311,10 @@ static fl_status one_observer(fl_ctx *ctx, size_t k, void *shared, void *scratch
   if ((st = fl__dem_xf_to_lonlat(ctx, &s->xf, &lon0, &lat0, 1))) return st;
   fl__earth_init(&v.earth, lon0, lat0, sh->o->refraction);
   window(d, p, &v, c, r);
+  if (v.x0 < s->bx0) s->bx0 = v.x0;
+  if (v.x1 > s->bx1) s->bx1 = v.x1;
+  if (v.y0 < s->by0) s->by0 = v.y0;
+  if (v.y1 > s->by1) s->by1 = v.y1;
   int rows = v.y1 - v.y0 + 1, done = 0, n = v.x1 - v.x0 + 1;
   uint16_t *c0 = m.cnt + (size_t)v.x0;
   uint32_t *m0 = m.msk ? m.msk + (size_t)v.x0 : NULL;
@@ -333,6 +349,8 @@ static void *scratch_new(fl_ctx *ctx, void *shared) {
   vs_scratch *s = calloc(1, sizeof *s);
   if (!s) return NULL;
   s->sh = sh;
+  s->bx0 = s->by0 = INT32_MAX;
+  s->bx1 = s->by1 = -1;
   s->prev = malloc(w * sizeof *s->prev);
   s->cur = malloc(w * sizeof *s->cur);
   s->save = malloc(w * sizeof *s->save);
@@ -367,23 +385,51 @@ static void scratch_free(fl_ctx *ctx, void *scratch) {
   (void)ctx;
   vs_scratch *s = scratch;
   if (!s) return;
-  if (s->count) { /* (V6) */
-    size_t n = (size_t)s->sh->dem->w * (size_t)s->sh->dem->h;
+  if ((s->count || s->which) && s->bx1 >= 0) { /* (V6) handed over for the sum */
     pthread_mutex_lock(&s->sh->lock);
-    for (size_t i = 0; i < n; i++) s->sh->total[i] = (uint16_t)(s->sh->total[i] + s->count[i]);
+    s->sh->grids[s->sh->n_grids++] =
+        (vs_grid){s->count, s->which, s->bx0, s->bx1, s->by0, s->by1};
     pthread_mutex_unlock(&s->sh->lock);
-  }
-  if (s->which) { /* (V8) */
-    size_t n = (size_t)s->sh->dem->w * (size_t)s->sh->dem->h;
-    pthread_mutex_lock(&s->sh->lock);
-    for (size_t i = 0; i < n; i++) s->sh->which[i] |= s->which[i];
-    pthread_mutex_unlock(&s->sh->lock);
+    s->count = NULL;
+    s->which = NULL;
   }
   fl__dem_xf_free(&s->xf);
   free(s->prev), free(s->cur), free(s->save), free(s->lon), free(s->lat), free(s->zadj);
     free(s->lon2), free(s->lat2);
   free(s->in_range), free(s->inv), free(s->nd[0]), free(s->nd[1]), free(s->rad), free(s->count);
   free(s->which), free(s);
+}
+
+#define VS_SUM_ROWS 64
+
+/* (V6) Rows VS_SUM_ROWS * k.. of every grid added into the result. */
+static fl_status sum_band(fl_ctx *ctx, size_t k, void *shared, void *scratch) {
+  (void)ctx, (void)scratch;
+  vs_shared *sh = shared;
+  size_t w = (size_t)sh->dem->w;
+  int r0 = (int)k * VS_SUM_ROWS, r1 = r0 + VS_SUM_ROWS - 1;
+  for (size_t g = 0; g < sh->n_grids; g++) {
+    const vs_grid *gr = &sh->grids[g];
+    int a = r0 > gr->y0 ? r0 : gr->y0, b = r1 < gr->y1 ? r1 : gr->y1;
+    for (int r = a; r <= b; r++) {
+      size_t i0 = (size_t)r * w + (size_t)gr->x0, i1 = (size_t)r * w + (size_t)gr->x1;
+      if (gr->which)
+        for (size_t i = i0; i <= i1; i++) sh->which[i] |= gr->which[i];
+      else
+        for (size_t i = i0; i <= i1; i++) sh->total[i] = (uint16_t)(sh->total[i] + gr->count[i]);
+    }
+  }
+  return FL_OK;
+}
+
+static fl_status sum_grids(fl_ctx *ctx, vs_shared *sh, fl_status st) {
+  if (!st && sh->n_grids) {
+    size_t bands = ((size_t)sh->dem->h + VS_SUM_ROWS - 1) / VS_SUM_ROWS;
+    st = fl__parallel_for(ctx, bands, sum_band, sh, NULL, NULL, 0.9, 0.9);
+  }
+  for (size_t g = 0; g < sh->n_grids; g++) free(sh->grids[g].count), free(sh->grids[g].which);
+  free(sh->grids);
+  return st;
 }
 
 static fl_status check_opts(fl_ctx *ctx, const fl_viewshed_opts *o) {
@@ -446,9 +492,16 @@ fl_status fl_viewshed_compute(fl_ctx *ctx, const fl_dem *dem, const fl_layer *ob
   sh.which = vs->which;
   for (size_t i = 0; dem->n_nodata && i < n; i++) vs->nodata[i] = (uint8_t)isnan(dem->z[i]);
   sh.total = vs->count;
+  sh.grids = malloc(sh.n_obs * sizeof *sh.grids); /* a thread does one observer at least */
+  if (!sh.grids) {
+    free(pts);
+    fl_viewshed_free(vs);
+    return fl__fail(ctx, FL_E_NOMEM, "out of memory for a viewshed");
+  }
   pthread_mutex_init(&sh.lock, NULL);
   st = fl__parallel_for(ctx, sh.n_obs, one_observer, &sh, scratch_new, scratch_free, 0.05, 0.9);
   pthread_mutex_destroy(&sh.lock);
+  st = sum_grids(ctx, &sh, st);
   free(pts);
   for (size_t i = 0; !st && vs->which && i < n; i++) /* (V8) */
     vs->count[i] = (uint16_t)__builtin_popcount(vs->which[i]);
