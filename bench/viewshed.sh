@@ -8,6 +8,8 @@
 # installed; it is not a dependency of Frontline. Writes nothing into the
 # repository; data and outputs go to $DIR.
 #   bash bench/viewshed.sh [FRONTLINE] [DIR] [--one|--many]
+# --one: the single observer only; --many: the 100 observers only;
+# FL_BENCH_NO_GRASS=1 leaves r.viewshed out (it takes minutes).
 # No timing is asserted (bench/README.md, "Viewshed").
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,7 +41,9 @@ t() {
   awk -v n="$name" '{ printf "%-34s wall %7.2f s  cpu %6.2f s (user %6.2f sys %5.2f)  %7.0f MB\n", n, $1, $2 + $3, $2, $3, $4 / 1024 }' "$DIR/t.time"
 }
 grass_ok=0
-if command -v grass >/dev/null; then
+if [ -n "${FL_BENCH_NO_GRASS:-}" ]; then
+  echo "SKIP r.viewshed: FL_BENCH_NO_GRASS is set"
+elif command -v grass >/dev/null; then
   grass_ok=1
   if [ ! -d grassdb/loc ]; then
     grass -c dem10k_utm.tif "$DIR/grassdb/loc" -e >/dev/null 2>&1
