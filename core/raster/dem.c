@@ -4,7 +4,8 @@
  *
  * Rules, cited as (D1)..(D4):
  *   (D1) band 1 is read as float32 metres; cells equal to the band's nodata
- *        value, or NaN, have no height (NAN inside) and are counted;
+ *        value, or NaN, have no height (NAN inside) and are counted (the
+ *        reading itself: dem_read.c, (D5));
  *   (D2) the CRS comes from the dataset; none is an error (FL_E_SRID), never
  *        a guess; lon/lat DEMs are read with x = lon, y = lat whatever the
  *        CRS's axis order says;
@@ -50,43 +51,6 @@ static fl_status read_crs(fl_ctx *ctx, GDALDatasetH ds, const char *path, fl_dem
   return d->wkt ? FL_OK : fl__fail(ctx, FL_E_NOMEM, "out of memory reading @{dem}");
 }
 
-static fl_status read_band(fl_ctx *ctx, GDALDatasetH ds, const char *path, fl_dem *d) {
-  GDALRasterBandH b = GDALGetRasterBand(ds, 1);
-  if (!b) return fl__fail(ctx, FL_E_IO, "@{dem} '%s' has no raster band", path);
-  size_t n = (size_t)d->w * (size_t)d->h;
-  d->z = malloc(n * sizeof *d->z);
-  if (!d->z)
-    return fl__fail(ctx, FL_E_NOMEM, "out of memory for @{dem} '%s' (%d x %d cells)", path, d->w,
-                    d->h);
-  /* Decode compressed blocks on every core (GTiff, GDAL >= 3.6). */
-  CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", "ALL_CPUS");
-  /* In strips of blocks, dropping each from GDAL's cache once copied: the
-   * heights are held once, not twice. */
-  int bw = 0, bh = 0;
-  GDALGetBlockSize(b, &bw, &bh);
-  int strip = bh > 0 && bh < 4096 ? bh * (bh < 64 ? 64 : 4) : 256;
-  CPLErr err = CE_None;
-  for (int r0 = 0; r0 < d->h && err == CE_None; r0 += strip) {
-    int nr = d->h - r0 < strip ? d->h - r0 : strip;
-    err = GDALRasterIO(b, GF_Read, 0, r0, d->w, nr, d->z + (size_t)r0 * (size_t)d->w, d->w, nr,
-                       GDT_Float32, 0, 0);
-    GDALFlushRasterCache(b);
-  }
-  CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", NULL);
-  if (err != CE_None)
-    return fl__fail(ctx, FL_E_IO, "@{dem} '%s': reading band 1 failed: %s", path,
-                    CPLGetLastErrorMsg());
-  int has_nd = 0;
-  double nd = GDALGetRasterNoDataValue(b, &has_nd);
-  float ndf = (float)nd;
-  for (size_t i = 0; i < n; i++) /* (D1) */
-    if (!isfinite(d->z[i]) || (has_nd && d->z[i] == ndf)) {
-      d->z[i] = NAN;
-      d->n_nodata++;
-    }
-  return FL_OK;
-}
-
 static void cell_size(fl_ctx *ctx, fl_dem *d) {
   double cx = d->gt[0] + d->gt[1] * d->w / 2.0, cy = d->gt[3] + d->gt[5] * d->h / 2.0;
   if (!d->geographic) {
@@ -128,7 +92,7 @@ fl_status fl_dem_open(fl_ctx *ctx, const char *path, fl_dem **out) {
     st = fl__fail(ctx, FL_E_ARG, "@{dem} '%s' has %d x %d cells; at least 2 x 2 and at most "
                   "2^31 are read", path, d->w, d->h);
   if (!st) st = read_crs(ctx, ds, path, d); /* (D2) */
-  if (!st) st = read_band(ctx, ds, path, d);
+  if (!st) st = fl__dem_read_band(ctx, ds, path, d);
   GDALClose(ds);
   if (st) {
     fl_dem_destroy(d);

@@ -1,6 +1,6 @@
 /*
  * fl_raster.h - internal: what the raster files (core/raster/: dem.c,
- * earth.c, los.c, viewshed.c, viewshed_out.c) share. These files link GDAL;
+ * dem_read.c, earth.c, los.c, viewshed.c, viewshed_out.c) share. These files link GDAL;
  * the rest of core does not, so that mod_frontline (which links fl_core)
  * stays free of GDAL (DESIGN.md section 4).
  */
@@ -22,6 +22,9 @@ struct fl_dem {
   double cell_m;       /* typical cell size, metres                     */
   size_t n_nodata;
 };
+
+/* dem_read.c: band 1 of an open GDALDatasetH into d->z (w, h set), (D1), (D5). */
+fl_status fl__dem_read_band(fl_ctx *ctx, void *gdal_dataset, const char *path, fl_dem *d);
 
 /* A transform from the DEM's CRS to lon/lat, one per thread (its own ctx). */
 typedef struct fl__dem_xf {

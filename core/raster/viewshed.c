@@ -2,7 +2,7 @@
  * viewshed.c - cumulative viewshed of point observers on a DEM in its own
  * CRS, lon/lat included (fl_viewshed_compute()).
  *
- * Rules, cited as (V1)..(V6) in tests and docs/tools/viewshed.md:
+ * Rules, cited as (V1)..(V6), (V8) in tests and docs/tools/viewshed.md:
  *   (V1) the observer stands at the centre of the cell it falls in, at that
  *        cell's height + its height above ground (as gdal_viewshed);
  *   (V2) every cell's height is lowered by the earth's drop at its geodesic
@@ -23,7 +23,13 @@
  *   (V5) a cell without height is not seen and passes on its horizon;
  *   (V6) the count of a cell is the number of observers that see it;
  *        observers are spread over the context's threads, each summing into
- *        its own grid, added up at the end.
+ *        its own grid; at the end the grids are added up on every thread,
+ *        in bands of rows, each grid only over the box its observers'
+ *        windows cover;
+ *   (V8) asked which, bit k of a cell's mask is set when observer k (the
+ *        k-th point of the layer) sees it; at most 32 observers; each thread
+ *        ORs into its own masks, joined at the end, and the count is the
+ *        number of bits set.
  * Not here: writing the result (viewshed_out.c).
  */
 #include <math.h>
@@ -46,8 +52,17 @@ void fl_viewshed_free(fl_viewshed *vs) {
   if (!vs) return;
   free(vs->count);
   free(vs->nodata);
+  free(vs->which);
+  free(vs->observer_fid);
   free(vs);
 }
+
+/* A thread's grid, handed over for the sum (V6), and the box it touched. */
+typedef struct vs_grid {
+  uint16_t *count;
+  uint32_t *which;
+  int x0, x1, y0, y1;
+} vs_grid;
 
 typedef struct vs_shared {
   const fl_dem *dem;
@@ -55,11 +70,16 @@ typedef struct vs_shared {
   const fl__pt *obs;
   size_t n_obs;
   uint16_t *total;
+  uint32_t *which;           /* (V8) the masks, NULL unless asked */
+  vs_grid *grids;            /* (V6) the threads' grids, n_grids of them */
+  size_t n_grids;
   pthread_mutex_t lock;
 } vs_shared;
 
 typedef struct vs_scratch {
   uint16_t *count;           /* this thread's grid (NULL with one observer: total) */
+  uint32_t *which;           /* (V8) this thread's masks (NULL with one observer)  */
+  int bx0, bx1, by0, by1;    /* the box this thread's windows cover            */
   double *prev, *cur, *save; /* horizon heights of two rows, and the observer's row */
   double *lon, *lat, *zadj;  /* the row being done                                 */
   double *lon2, *lat2;       /* projected DEMs: interpolation buffers              */
@@ -71,6 +91,13 @@ typedef struct vs_scratch {
   fl__dem_xf xf;
   vs_shared *sh;
 } vs_scratch;
+
+/* Where a row's seen cells are marked: counts, or (V8) mask bits. */
+typedef struct vs_mark {
+  uint16_t *cnt;
+  uint32_t *msk;
+  uint32_t bit;
+} vs_mark;
 
 /* One observer's window and constants. */
 typedef struct vs_obs {
@@ -193,34 +220,39 @@ static inline double horizon(const double *inv, double zo, int j, int i, double 
   return zo + ((zs - zo) * (double)(j - i) + (zd - zo) * (double)i) * inv[j];
 }
 
-static inline void settle(const vs_obs *v, vs_scratch *s, int i, double hz, uint16_t *cnt) {
+static inline void mark(const vs_mark *m, int i) {
+  if (m->msk) m->msk[i] |= m->bit;
+  else m->cnt[i]++;
+}
+
+static inline void settle(const vs_obs *v, vs_scratch *s, int i, double hz, const vs_mark *m) {
   double z = s->zadj[i];
-  if (z > VS_NODATA_Z && s->in_range[i] && z + v->tgt_h >= hz) (*cnt)++;
+  if (z > VS_NODATA_Z && s->in_range[i] && z + v->tgt_h >= hz) mark(m, i);
   s->cur[i] = z > hz ? z : hz;
 }
 
 /* One row: dr rows from the observer (0: its own row); prev holds the row
  * next to it on the observer's side. */
-static void do_row(const vs_obs *v, vs_scratch *s, int dr, uint16_t *grid_row) {
+static void do_row(const vs_obs *v, vs_scratch *s, int dr, const vs_mark *m) {
   int ic = v->c0 - v->x0, n = v->x1 - v->x0 + 1;
   if (dr == 0) {
     s->cur[ic] = s->zadj[ic];
-    grid_row[ic]++; /* the observer's own cell */
+    mark(m, ic); /* the observer's own cell */
     for (int dir = -1; dir <= 1; dir += 2)
       for (int i = ic + dir, j = 1; i >= 0 && i < n; i += dir, j++) {
         double hz = j == 1 ? -HUGE_VAL : horizon(s->inv, v->zo, j, 0, s->cur[i - dir], 0);
-        settle(v, s, i, hz, &grid_row[i]);
+        settle(v, s, i, hz, m);
       }
     return;
   }
-  settle(v, s, ic, dr == 1 ? -HUGE_VAL : horizon(s->inv, v->zo, dr, 0, s->prev[ic], 0), &grid_row[ic]);
+  settle(v, s, ic, dr == 1 ? -HUGE_VAL : horizon(s->inv, v->zo, dr, 0, s->prev[ic], 0), m);
   for (int dir = -1; dir <= 1; dir += 2)
     for (int i = ic + dir, dc = 1; i >= 0 && i < n; i += dir, dc++) {
       double hz;
       if (dr == 1 && dc == 1) hz = -HUGE_VAL;
       else if (dc >= dr) hz = horizon(s->inv, v->zo, dc, dr, s->cur[i - dir], s->prev[i - dir]);
       else hz = horizon(s->inv, v->zo, dr, dc, s->prev[i], s->prev[i - dir]);
-      settle(v, s, i, hz, &grid_row[i]);
+      settle(v, s, i, hz, m);
     }
 }
 
@@ -257,7 +289,9 @@ static fl_status one_observer(fl_ctx *ctx, size_t k, void *shared, void *scratch
   vs_scratch *s = scratch;
   const fl_dem *d = sh->dem;
   const fl__pt *p = &sh->obs[k];
-  uint16_t *grid = s->count ? s->count : sh->total;
+  vs_mark m = {.cnt = s->count ? s->count : sh->total, .msk = s->which ? s->which : sh->which,
+               .bit = (uint32_t)1 << (k & 31)};
+  if (!sh->which) m.msk = NULL;
   double x = p->lon, y = p->lat, c, r;
   fl_status st = fl__dem_xf_from_lonlat(ctx, &s->xf, &x, &y, 1);
   if (st) return st;
@@ -277,16 +311,25 @@ static fl_status one_observer(fl_ctx *ctx, size_t k, void *shared, void *scratch
   if ((st = fl__dem_xf_to_lonlat(ctx, &s->xf, &lon0, &lat0, 1))) return st;
   fl__earth_init(&v.earth, lon0, lat0, sh->o->refraction);
   window(d, p, &v, c, r);
+  if (v.x0 < s->bx0) s->bx0 = v.x0;
+  if (v.x1 > s->bx1) s->bx1 = v.x1;
+  if (v.y0 < s->by0) s->by0 = v.y0;
+  if (v.y1 > s->by1) s->by1 = v.y1;
   int rows = v.y1 - v.y0 + 1, done = 0, n = v.x1 - v.x0 + 1;
-  uint16_t *g0 = grid + (size_t)v.x0;
+  uint16_t *c0 = m.cnt + (size_t)v.x0;
+  uint32_t *m0 = m.msk ? m.msk + (size_t)v.x0 : NULL;
   if ((st = prepare_row(ctx, d, &v, s, v.r0))) return st;
-  do_row(&v, s, 0, g0 + (size_t)v.r0 * (size_t)d->w);
+  vs_mark mr = {c0 + (size_t)v.r0 * (size_t)d->w, m0 ? m0 + (size_t)v.r0 * (size_t)d->w : NULL,
+                m.bit};
+  do_row(&v, s, 0, &mr);
   memcpy(s->save, s->cur, (size_t)n * sizeof *s->save);
   for (int step = -1; step <= 1; step += 2) { /* up, then down */
     memcpy(s->prev, s->save, (size_t)n * sizeof *s->prev);
     for (int row = v.r0 + step, dr = 1; row >= v.y0 && row <= v.y1; row += step, dr++) {
       if ((st = prepare_row(ctx, d, &v, s, row))) return st;
-      do_row(&v, s, dr, g0 + (size_t)row * (size_t)d->w);
+      mr.cnt = c0 + (size_t)row * (size_t)d->w;
+      if (m0) mr.msk = m0 + (size_t)row * (size_t)d->w;
+      do_row(&v, s, dr, &mr);
       double *t = s->prev;
       s->prev = s->cur;
       s->cur = t;
@@ -306,6 +349,8 @@ static void *scratch_new(fl_ctx *ctx, void *shared) {
   vs_scratch *s = calloc(1, sizeof *s);
   if (!s) return NULL;
   s->sh = sh;
+  s->bx0 = s->by0 = INT32_MAX;
+  s->bx1 = s->by1 = -1;
   s->prev = malloc(w * sizeof *s->prev);
   s->cur = malloc(w * sizeof *s->cur);
   s->save = malloc(w * sizeof *s->save);
@@ -322,12 +367,15 @@ static void *scratch_new(fl_ctx *ctx, void *shared) {
   size_t n_inv = (w > (size_t)sh->dem->h ? w : (size_t)sh->dem->h) + 2;
   s->inv = malloc(n_inv * sizeof *s->inv);
   for (size_t j = 0; s->inv && j < n_inv; j++) s->inv[j] = j > 1 ? 1.0 / (double)(j - 1) : 0.0;
-  if (sh->n_obs > 1) s->count = calloc(w * (size_t)sh->dem->h, sizeof *s->count);
+  int own = sh->n_obs > 1, ok_grid = 1;
+  if (own && sh->which) ok_grid = (s->which = calloc(w * (size_t)sh->dem->h, sizeof *s->which)) != NULL;
+  else if (own) ok_grid = (s->count = calloc(w * (size_t)sh->dem->h, sizeof *s->count)) != NULL;
   if (!s->prev || !s->cur || !s->save || !s->lon || !s->lat || !s->zadj || !s->lon2 || !s->lat2 || !s->in_range || !s->inv || !s->nd[0] || !s->nd[1] || !s->rad ||
-      (sh->n_obs > 1 && !s->count) || fl__dem_xf_init(ctx, sh->dem, &s->xf)) {
+      !ok_grid || fl__dem_xf_init(ctx, sh->dem, &s->xf)) {
     free(s->prev), free(s->cur), free(s->save), free(s->lon), free(s->lat), free(s->zadj);
     free(s->lon2), free(s->lat2);
-    free(s->in_range), free(s->inv), free(s->nd[0]), free(s->nd[1]), free(s->rad), free(s->count), free(s);
+    free(s->in_range), free(s->inv), free(s->nd[0]), free(s->nd[1]), free(s->rad), free(s->count);
+    free(s->which), free(s);
     return NULL;
   }
   return s;
@@ -337,16 +385,51 @@ static void scratch_free(fl_ctx *ctx, void *scratch) {
   (void)ctx;
   vs_scratch *s = scratch;
   if (!s) return;
-  if (s->count) { /* (V6) */
-    size_t n = (size_t)s->sh->dem->w * (size_t)s->sh->dem->h;
+  if ((s->count || s->which) && s->bx1 >= 0) { /* (V6) handed over for the sum */
     pthread_mutex_lock(&s->sh->lock);
-    for (size_t i = 0; i < n; i++) s->sh->total[i] = (uint16_t)(s->sh->total[i] + s->count[i]);
+    s->sh->grids[s->sh->n_grids++] =
+        (vs_grid){s->count, s->which, s->bx0, s->bx1, s->by0, s->by1};
     pthread_mutex_unlock(&s->sh->lock);
+    s->count = NULL;
+    s->which = NULL;
   }
   fl__dem_xf_free(&s->xf);
   free(s->prev), free(s->cur), free(s->save), free(s->lon), free(s->lat), free(s->zadj);
     free(s->lon2), free(s->lat2);
-  free(s->in_range), free(s->inv), free(s->nd[0]), free(s->nd[1]), free(s->rad), free(s->count), free(s);
+  free(s->in_range), free(s->inv), free(s->nd[0]), free(s->nd[1]), free(s->rad), free(s->count);
+  free(s->which), free(s);
+}
+
+#define VS_SUM_ROWS 64
+
+/* (V6) Rows VS_SUM_ROWS * k.. of every grid added into the result. */
+static fl_status sum_band(fl_ctx *ctx, size_t k, void *shared, void *scratch) {
+  (void)ctx, (void)scratch;
+  vs_shared *sh = shared;
+  size_t w = (size_t)sh->dem->w;
+  int r0 = (int)k * VS_SUM_ROWS, r1 = r0 + VS_SUM_ROWS - 1;
+  for (size_t g = 0; g < sh->n_grids; g++) {
+    const vs_grid *gr = &sh->grids[g];
+    int a = r0 > gr->y0 ? r0 : gr->y0, b = r1 < gr->y1 ? r1 : gr->y1;
+    for (int r = a; r <= b; r++) {
+      size_t i0 = (size_t)r * w + (size_t)gr->x0, i1 = (size_t)r * w + (size_t)gr->x1;
+      if (gr->which)
+        for (size_t i = i0; i <= i1; i++) sh->which[i] |= gr->which[i];
+      else
+        for (size_t i = i0; i <= i1; i++) sh->total[i] = (uint16_t)(sh->total[i] + gr->count[i]);
+    }
+  }
+  return FL_OK;
+}
+
+static fl_status sum_grids(fl_ctx *ctx, vs_shared *sh, fl_status st) {
+  if (!st && sh->n_grids) {
+    size_t bands = ((size_t)sh->dem->h + VS_SUM_ROWS - 1) / VS_SUM_ROWS;
+    st = fl__parallel_for(ctx, bands, sum_band, sh, NULL, NULL, 0.9, 0.9);
+  }
+  for (size_t g = 0; g < sh->n_grids; g++) free(sh->grids[g].count), free(sh->grids[g].which);
+  free(sh->grids);
+  return st;
 }
 
 static fl_status check_opts(fl_ctx *ctx, const fl_viewshed_opts *o) {
@@ -381,14 +464,22 @@ fl_status fl_viewshed_compute(fl_ctx *ctx, const fl_dem *dem, const fl_layer *ob
     return fl__fail(ctx, FL_E_ARG, "@{observers} holds %zu points; a viewshed takes 1 to %d",
                     sh.n_obs, VS_MAX_OBSERVERS);
   }
+  if (opts->which && sh.n_obs > FL_VIEWSHED_MAX_WHICH) {
+    free(pts);
+    return fl__fail(ctx, FL_E_ARG, "@{which_observers} records at most %d observers; "
+                    "@{observers} holds %zu points", FL_VIEWSHED_MAX_WHICH, sh.n_obs);
+  }
   sh.obs = pts;
   size_t n = (size_t)dem->w * (size_t)dem->h;
   fl_viewshed *vs = calloc(1, sizeof *vs);
   if (vs) {
     vs->count = calloc(n, sizeof *vs->count);
-    vs->nodata = malloc(n);
+    /* Without nodata cells the mask stays calloc's untouched zero pages. */
+    vs->nodata = dem->n_nodata ? malloc(n) : calloc(n, 1);
+    vs->observer_fid = malloc(sh.n_obs * sizeof *vs->observer_fid);
+    if (opts->which) vs->which = calloc(n, sizeof *vs->which);
   }
-  if (!vs || !vs->count || !vs->nodata) {
+  if (!vs || !vs->count || !vs->nodata || !vs->observer_fid || (opts->which && !vs->which)) {
     free(pts);
     fl_viewshed_free(vs);
     return fl__fail(ctx, FL_E_NOMEM, "out of memory for a viewshed of %d x %d cells", dem->w,
@@ -397,12 +488,23 @@ fl_status fl_viewshed_compute(fl_ctx *ctx, const fl_dem *dem, const fl_layer *ob
   vs->width = dem->w;
   vs->height = dem->h;
   vs->n_observers = sh.n_obs;
-  for (size_t i = 0; i < n; i++) vs->nodata[i] = (uint8_t)isnan(dem->z[i]);
+  for (size_t k = 0; k < sh.n_obs; k++) vs->observer_fid[k] = pts[k].fid;
+  sh.which = vs->which;
+  for (size_t i = 0; dem->n_nodata && i < n; i++) vs->nodata[i] = (uint8_t)isnan(dem->z[i]);
   sh.total = vs->count;
+  sh.grids = malloc(sh.n_obs * sizeof *sh.grids); /* a thread does one observer at least */
+  if (!sh.grids) {
+    free(pts);
+    fl_viewshed_free(vs);
+    return fl__fail(ctx, FL_E_NOMEM, "out of memory for a viewshed");
+  }
   pthread_mutex_init(&sh.lock, NULL);
   st = fl__parallel_for(ctx, sh.n_obs, one_observer, &sh, scratch_new, scratch_free, 0.05, 0.9);
   pthread_mutex_destroy(&sh.lock);
+  st = sum_grids(ctx, &sh, st);
   free(pts);
+  for (size_t i = 0; !st && vs->which && i < n; i++) /* (V8) */
+    vs->count[i] = (uint16_t)__builtin_popcount(vs->which[i]);
   if (st) {
     fl_viewshed_free(vs);
     return st;

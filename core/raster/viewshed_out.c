@@ -1,20 +1,18 @@
 /*
  * viewshed_out.c - a viewshed written as a GeoTIFF on the DEM's grid
- * (fl_viewshed_write_tif()) or turned into polygons with geodesic areas
- * (fl_viewshed_polygons()).
+ * (fl_viewshed_write_tif()).
  *
  * Rules, cited as (W1)..(W3):
  *   (W1) the raster has the DEM's size, geotransform and CRS; Byte with
  *        nodata 255 up to 254 observers, UInt16 with nodata 65535 above;
  *        cells where the DEM has no height are nodata, every other cell holds
- *        the count of observers that see it (0: none);
+ *        the count of observers that see it (0: none); with which (V8), band
+ *        k + 2 holds 1 where observer k sees the cell, 0 elsewhere, its
+ *        description "observer FID";
  *   (W2) the file is built beside the target under a temporary name and
  *        renamed into place when complete; an existing file is replaced only
  *        with overwrite;
- *   (W3) polygons: the cells seen by 1, 2, ... observers, one multipolygon per
- *        count, cell edges as drawn by GDALPolygonize, in the DEM's CRS (its
- *        EPSG code; a DEM without one gives FL_E_SRID); area_km2 geodesic.
- * Not here: the computation (viewshed.c).
+ * Not here: the computation (viewshed.c), polygons (viewshed_poly.c).
  */
 #include <math.h>
 #include <stdio.h>
@@ -24,8 +22,6 @@
 #include <cpl_conv.h>
 #include <cpl_string.h>
 #include <gdal.h>
-#include <gdal_alg.h>
-#include <ogr_api.h>
 #include <ogr_srs_api.h>
 
 #include "fl_raster.h"
@@ -39,13 +35,36 @@ static char *crs_wkt(const fl_dem *dem) {
   return wkt;
 }
 
+/* Band 1 + k + 1: 1 where observer k sees the cell (W1, V8). */
+static CPLErr write_which(GDALDatasetH ds, const fl_viewshed *vs, void *buf, size_t rows) {
+  size_t w = (size_t)vs->width;
+  CPLErr err = CE_None;
+  for (size_t k = 0; k < vs->n_observers && err == CE_None; k++) {
+    GDALRasterBandH b = GDALGetRasterBand(ds, (int)k + 2);
+    char desc[64];
+    snprintf(desc, sizeof desc, "observer %lld", (long long)vs->observer_fid[k]);
+    GDALSetDescription(b, desc);
+    GDALSetRasterColorInterpretation(b, GCI_Undefined);
+    GDALSetRasterNoDataValue(b, 255.0);
+    for (int r0 = 0; r0 < vs->height && err == CE_None; r0 += (int)rows) {
+      int nr = vs->height - r0 < (int)rows ? vs->height - r0 : (int)rows;
+      size_t base = (size_t)r0 * w, m = (size_t)nr * w;
+      for (size_t i = 0; i < m; i++)
+        ((uint8_t *)buf)[i] = vs->nodata[base + i] ? 255 : (uint8_t)((vs->which[base + i] >> k) & 1u);
+      err = GDALRasterIO(b, GF_Write, 0, r0, vs->width, nr, buf, vs->width, nr, GDT_Byte, 0, 0);
+    }
+  }
+  return err;
+}
+
 /* A dataset of the viewshed on the DEM's grid (W1), made with drv at path. */
 static GDALDatasetH make_dataset(GDALDriverH drv, const char *path, const fl_dem *dem,
                                  const fl_viewshed *vs, char **options) {
   int wide = vs->n_observers > 254;
   GDALDataType type = wide ? GDT_UInt16 : GDT_Byte;
   double nd = wide ? 65535.0 : 255.0;
-  GDALDatasetH ds = GDALCreate(drv, path, vs->width, vs->height, 1, type, options);
+  int bands = 1 + (vs->which ? (int)vs->n_observers : 0);
+  GDALDatasetH ds = GDALCreate(drv, path, vs->width, vs->height, bands, type, options);
   if (!ds) return NULL;
   double gt[6];
   memcpy(gt, dem->gt, sizeof gt);
@@ -69,6 +88,10 @@ static GDALDatasetH make_dataset(GDALDriverH drv, const char *path, const fl_dem
     else
       for (size_t i = 0; i < m; i++) ((uint8_t *)buf)[i] = nodat[i] ? (uint8_t)nd : (uint8_t)cnt[i];
     err = GDALRasterIO(b, GF_Write, 0, r0, vs->width, nr, buf, vs->width, nr, type, 0, 0);
+  }
+  if (vs->which && buf && err == CE_None) {
+    GDALSetDescription(b, "observers");
+    err = write_which(ds, vs, buf, rows);
   }
   free(buf);
   if (err != CE_None) {
@@ -97,6 +120,10 @@ fl_status fl_viewshed_write_tif(fl_ctx *ctx, const fl_dem *dem, const fl_viewshe
   opt = CSLSetNameValue(opt, "TILED", "YES");
   opt = CSLSetNameValue(opt, "BIGTIFF", "IF_SAFER");
   opt = CSLSetNameValue(opt, "NUM_THREADS", "ALL_CPUS");
+  if (vs->which) { /* written band by band; no band is read as colour or alpha */
+    opt = CSLSetNameValue(opt, "INTERLEAVE", "BAND");
+    opt = CSLSetNameValue(opt, "PHOTOMETRIC", "MINISBLACK");
+  }
   CPLErrorReset();
   CPLPushErrorHandler(CPLQuietErrorHandler);
   GDALDatasetH ds = make_dataset(drv, tmp, dem, vs, opt);
@@ -113,110 +140,5 @@ fl_status fl_viewshed_write_tif(fl_ctx *ctx, const fl_dem *dem, const fl_viewshe
     return fl__fail(ctx, FL_E_IO, "@{output}: could not write '%s': %s", path,
                     *CPLGetLastErrorMsg() ? CPLGetLastErrorMsg() : "rename failed");
   }
-  return FL_OK;
-}
-
-/* The polygons of count value v from an OGR layer of polygonized regions. */
-static fl_status collect(fl_ctx *ctx, OGRLayerH lyr, int value, GEOSGeometry **out) {
-  GEOSContextHandle_t h = ctx->geos;
-  GEOSGeometry **parts = NULL;
-  size_t n = 0, cap = 0;
-  fl_status st = FL_OK;
-  OGRFeatureH f;
-  OGR_L_ResetReading(lyr);
-  while (!st && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
-    if (OGR_F_GetFieldAsInteger(f, 0) == value) {
-      OGRGeometryH g = OGR_F_GetGeometryRef(f);
-      int sz = g ? OGR_G_WkbSize(g) : 0;
-      unsigned char *wkb = sz > 0 ? malloc((size_t)sz) : NULL;
-      GEOSGeometry *gg = NULL;
-      if (wkb && OGR_G_ExportToWkb(g, wkbNDR, wkb) == OGRERR_NONE)
-        st = fl_geom_from_blob(ctx, wkb, (size_t)sz, &gg, NULL, NULL);
-      free(wkb);
-      if (!st && gg) {
-        if (n == cap) {
-          cap = cap ? 2 * cap : 64;
-          GEOSGeometry **np = realloc(parts, cap * sizeof *np);
-          if (!np) st = fl__fail(ctx, FL_E_NOMEM, "out of memory for viewshed polygons");
-          else parts = np;
-        }
-        if (!st) parts[n++] = gg;
-        else GEOSGeom_destroy_r(h, gg);
-      }
-    }
-    OGR_F_Destroy(f);
-  }
-  if (!st && n) {
-    *out = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts, (unsigned)n);
-    if (!*out) st = fl__fail_geos(ctx, "viewshed polygons");
-    else n = 0;
-  }
-  for (size_t i = 0; i < n; i++) GEOSGeom_destroy_r(h, parts[i]);
-  free(parts);
-  return st;
-}
-
-static fl_status add_polygons(fl_ctx *ctx, const fl_dem *dem, const fl_viewshed *vs,
-                              OGRLayerH lyr, fl_layer *out) {
-  int f_obs = fl_layer_add_field(out, "observers", FL_FIELD_INTEGER);
-  int f_area = fl_layer_add_field(out, "area_km2", FL_FIELD_REAL);
-  if (f_area < 0) return fl__fail(ctx, FL_E_NOMEM, "out of memory for viewshed polygons");
-  for (int v = 1; v <= (int)vs->n_observers; v++) {
-    GEOSGeometry *g = NULL, *ll = NULL;
-    fl_status st = collect(ctx, lyr, v, &g);
-    if (st) return st;
-    if (!g) continue;
-    double km2 = 0;
-    st = dem->srid == 4326 ? FL_OK : fl_geom_to_lonlat(ctx, g, dem->srid, &ll);
-    if (!st) st = fl_area_km2(ctx, ll ? ll : g, &km2);
-    if (ll) GEOSGeom_destroy_r(ctx->geos, ll);
-    if (st) {
-      GEOSGeom_destroy_r(ctx->geos, g);
-      return st;
-    }
-    fl_feature *f = fl_layer_append(ctx, out, (int64_t)out->n_features + 1, g);
-    if (!f) return fl__fail(ctx, FL_E_NOMEM, "out of memory for viewshed polygons");
-    fl_feature_set_int(out, f, f_obs, v);
-    fl_feature_set_real(out, f, f_area, km2);
-  }
-  return FL_OK;
-}
-
-fl_status fl_viewshed_polygons(fl_ctx *ctx, const fl_dem *dem, const fl_viewshed *vs,
-                               fl_layer **out) {
-  if (out) *out = NULL;
-  if (!ctx) return FL_E_ARG;
-  if (!dem || !vs || !out) return fl__fail(ctx, FL_E_ARG, "fl_viewshed_polygons: NULL argument");
-  if (!dem->srid)
-    return fl__fail(ctx, FL_E_SRID, "@{dem} has a CRS without an EPSG code; write the viewshed "
-                    "as a .tif, or warp the DEM to an EPSG CRS");
-  GDALAllRegister();
-  GDALDatasetH mem = make_dataset(GDALGetDriverByName("MEM"), "", dem, vs, NULL);
-  GDALDriverH vdrv = GDALGetDriverByName("Memory");
-  GDALDatasetH vds = vdrv ? GDALCreate(vdrv, "", 0, 0, 0, GDT_Unknown, NULL) : NULL;
-  OGRLayerH lyr = vds ? GDALDatasetCreateLayer(vds, "vs", NULL, wkbPolygon, NULL) : NULL;
-  fl_status st = FL_OK;
-  if (lyr) {
-    OGRFieldDefnH fd = OGR_Fld_Create("observers", OFTInteger);
-    OGR_L_CreateField(lyr, fd, 1);
-    OGR_Fld_Destroy(fd);
-  }
-  if (!mem || !lyr) st = fl__fail(ctx, FL_E_IO, "GDAL could not make in-memory datasets");
-  GDALRasterBandH b = mem ? GDALGetRasterBand(mem, 1) : NULL;
-  /* The band is its own mask: 0 (not seen) and nodata are left out. */
-  GDALRasterBandH mask = b ? GDALGetMaskBand(b) : NULL;
-  if (!st && GDALPolygonize(b, mask, lyr, 0, NULL, NULL, NULL) != CE_None)
-    st = fl__fail(ctx, FL_E_IO, "GDAL could not polygonize the viewshed");
-  fl_layer *res = NULL;
-  if (!st && !(res = fl_layer_new("viewshed", dem->srid, "MULTIPOLYGON")))
-    st = fl__fail(ctx, FL_E_NOMEM, "out of memory for viewshed polygons");
-  if (!st) st = add_polygons(ctx, dem, vs, lyr, res);
-  if (vds) GDALClose(vds);
-  if (mem) GDALClose(mem);
-  if (st) {
-    fl_layer_destroy(ctx, res);
-    return st;
-  }
-  *out = res;
   return FL_OK;
 }

@@ -198,17 +198,29 @@ typedef struct fl_viewshed_opts {
   double max_range_m;      /* geodesic range; 0: the whole DEM             */
   double refraction;       /* k (0.13)                                     */
   const char *obs_h_field; /* per-observer height field, may be NULL       */
+  int which;               /* also record which observers see each cell
+                              (fl_viewshed.which); at most
+                              FL_VIEWSHED_MAX_WHICH observers (0)          */
 } fl_viewshed_opts;
+
+/** Most observers whose sight fl_viewshed_opts.which records (one bit each). */
+#define FL_VIEWSHED_MAX_WHICH 32
 
 /** Fill opts with the defaults above. @since 0.2 */
 FL_API void fl_viewshed_opts_init(fl_viewshed_opts *opts);
 
-/** A viewshed on the DEM's grid: for each cell the number of observers that see it. */
+/** A viewshed on the DEM's grid: for each cell the number of observers that
+ * see it and, when asked (opts.which), which. Observer k is the k-th point
+ * of the observers layer (features in order, each part of a multipoint). */
 typedef struct fl_viewshed {
   int width, height;       /* the DEM's                                     */
   uint16_t *count;         /* owned; row-major; observers that see the cell */
   uint8_t *nodata;         /* owned; nonzero where the DEM has no height    */
   size_t n_observers;
+  uint32_t *which;         /* owned; NULL unless opts.which; row-major; bit
+                              k set when observer k sees the cell          */
+  int64_t *observer_fid;   /* owned; n_observers feature ids, observer k's
+                              at [k]                                       */
 } fl_viewshed;
 
 /**
@@ -221,8 +233,10 @@ typedef struct fl_viewshed {
  * Observers are spread over the context's threads.
  *
  * @param out [out] owned by caller, free with fl_viewshed_free().
- * @return FL_OK, FL_E_ARG, FL_E_GEOM (an observer outside the DEM or on a cell
- *         without height; names the feature), FL_E_CANCEL, FL_E_NOMEM.
+ * @return FL_OK, FL_E_ARG (also: opts.which with more than
+ *         FL_VIEWSHED_MAX_WHICH observers), FL_E_GEOM (an observer outside the
+ *         DEM or on a cell without height; names the feature), FL_E_CANCEL,
+ *         FL_E_NOMEM.
  * @since 0.2
  */
 FL_API fl_status fl_viewshed_compute(fl_ctx *ctx, const fl_dem *dem, const fl_layer *observers,
@@ -233,7 +247,9 @@ FL_API void fl_viewshed_free(fl_viewshed *vs);
 
 /**
  * Write a viewshed as a GeoTIFF on the DEM's grid and CRS (Byte, or UInt16
- * above 254 observers; nodata 255 / 65535 where the DEM has no height).
+ * above 254 observers; nodata 255 / 65535 where the DEM has no height): band
+ * 1 the count; with vs->which, band k + 2 is 1 where observer k sees the
+ * cell, 0 elsewhere (description "observer FID").
  * Built under a temporary name and renamed into place.
  * @return FL_OK, FL_E_EXISTS (path exists and overwrite is 0), FL_E_IO.
  * @since 0.2
@@ -243,7 +259,9 @@ FL_API fl_status fl_viewshed_write_tif(fl_ctx *ctx, const fl_dem *dem, const fl_
 
 /**
  * The seen ground as polygons (one per count value, dissolved): fields
- * observers (how many see it) and area_km2 (geodesic). CRS: the DEM's EPSG
+ * observers (how many see it) and area_km2 (geodesic). With vs->which, one
+ * per set of observers instead, with observer_ids ("2,5": their feature ids
+ * in the observers' order) between observers and area_km2. CRS: the DEM's EPSG
  * code, lon/lat when it has none.
  * @param out [out] owned by caller, free with fl_layer_destroy().
  * @since 0.2

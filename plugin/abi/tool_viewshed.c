@@ -27,6 +27,12 @@ static const fl_param_desc params[] = {
     FLP_P_REFRACTION,
     FLP_P_OBSERVER_HEIGHT_FIELD,
     FLP_P_SELECT("observers"),
+    FLP_P_BOOL("which_observers", "Which observers",
+               "Also record which observers see each cell (at most 32): a .tif gets one band "
+               "per observer after the count (band k + 1: 1 where the k-th observer sees the "
+               "cell); a vector output gets one polygon per set of observers, their feature "
+               "ids in observer_ids.",
+               "false", FL_PARAM_OPTIONAL),
     {.name = "output", .title = "Output file",
      .help = "File to write: a .tif gets the visibility raster on the DEM's grid (the number "
              "of observers that see each cell, 0 where none does); a .gpkg, .sqlite or "
@@ -76,6 +82,7 @@ static fl_status run(flp_run *r) {
                     "band asked for (@{held_by}, @{min_distance_m}, @{max_distance_m})");
   if ((st = flp_dem_open(r, &dem))) return st;
   flp_viewshed_opts(r, &o);
+  o.which = flp_arg_bool(r, "which_observers");
   if ((st = flp_stage(r, "computing viewshed", 0.05, 0.85))) goto done;
   fl_ctx_clear_error(r->ctx);
   if ((st = fl_viewshed_compute(r->ctx, dem, obs, &o, &vs))) {

@@ -35,6 +35,31 @@ if os.path.exists(q_out) and os.path.exists(cli_out):
     a = b = None
 else:
     T.check(False, "both rasters written")
+# which_observers: one band per observer after the count; each observer's
+# band is 1 exactly where the CLI's single-observer viewshed of it is seen.
+w_out = os.path.join(tmp, "which.tif")
+rc, js, stdout, stderr = T.qgis_process(env, "run", "frontline:viewshed",
+                                        *["--%s=%s" % (k, v) for k, v in params],
+                                        "--which_observers=true", "--output=%s" % w_out)
+T.check(rc == 0 and os.path.exists(w_out), "qgis_process with which_observers exits 0 (got %d): %s"
+        % (rc, (stderr + stdout).strip()[-800:]))
+if os.path.exists(w_out):
+    w = gdal.Open(w_out)
+    T.check(w.RasterCount == 4, "count + 3 observer bands (got %d)" % w.RasterCount)
+    for k in range(1, min(w.RasterCount, 4)):
+        one = os.path.join(tmp, "obs%d.geojson" % k)
+        gdal.VectorTranslate(one, obs, format="GeoJSON", where="id = %d" % k)
+        single = os.path.join(tmp, "single%d.tif" % k)
+        rc, out, err = T.cli("run", "viewshed", "--dem", dem, "--observers", one,
+                             "--max-range-m", "6000", "--target-height-m", "3",
+                             "--output", single, "--overwrite")
+        if rc == 0:
+            got = w.GetRasterBand(k + 1).ReadAsArray()
+            want = gdal.Open(single).ReadAsArray()
+            T.check(((got == 1) == (want == 1)).all(), "band %d is observer %d's viewshed" % (k + 1, k))
+        else:
+            T.check(False, "frontline run viewshed of observer %d: %s" % (k, err.strip()))
+    w = None
 rc, js, stdout, stderr = T.qgis_process(env, "help", "frontline:viewshed", json_out=False)
 T.check(rc == 0 and "raster" in stdout.lower(), "help lists a raster parameter: %s"
         % stdout[-400:])
