@@ -139,7 +139,8 @@ static int back_leaf(const node *nd, void *user) {
       double x = end ? s->x1 : s->x0, y = end ? s->y1 : s->y0;
       if (qseg_frame_dist(qs, x, y) * w->bj->inv_k - qs->margin >= q->best.dist_m) continue;
       double est = fl__index_segment_estimate(qs->x0, qs->y0, qs->x1, qs->y1, x, y);
-      if (est * (1 - FL__EST_REL) - FL__EST_ABS_M - qs->margin >= q->best.dist_m) continue;
+      double rel = FL__EST_REL + 2.0 * fl__frame_ellipsoid_rel(sqrt(x * x + y * y) + est);
+      if (est * (1 - rel) - FL__EST_ABS_M - qs->margin >= q->best.dist_m) continue;
       double lon = end ? s->lon1 : s->lon0, lat = end ? s->lat1 : s->lat0, nl, nt;
       double d = fl__geod_point_segment(&q->ctx->geod, lon, lat, qs->lon0, qs->lat0, qs->lon1,
                                         qs->lat1, &nl, &nt);
@@ -241,11 +242,12 @@ static int cross_seq(const GEOSCoordSequence *cs, int is_ring, int ring_index, v
   return 0;
 }
 
-/* 1 / the largest stretch within a frame box (1 + 1e-4: the stretch is the
- * sphere's, series good to 2e-6; the ellipsoid differs by less). */
+/* 1 / the largest stretch within a frame box (the sphere's, series good to
+ * 2e-6, with 1e-4 for rounding and the ellipsoid's difference there). */
 static double inverse_stretch_bound(double minx, double miny, double maxx, double maxy) {
   double fx = fmax(fabs(minx), fabs(maxx)), fy = fmax(fabs(miny), fabs(maxy));
-  return 1.0 / (fl__frame_stretch(sqrt(fx * fx + fy * fy)) * (1.0 + 1e-4));
+  double rho = sqrt(fx * fx + fy * fy);
+  return 1.0 / (fl__frame_stretch(rho) * (1.0 + 1e-4 + fl__frame_ellipsoid_rel(rho)));
 }
 
 fl_status fl__dist_index_edge_nearer(fl_ctx *ctx, const fl_dist_index *idx, double alon,
