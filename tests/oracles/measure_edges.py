@@ -91,6 +91,21 @@ def case_antimeridian():
     print("3 front across 180: worst relative error %.4f %%" % (100 * worst))
 
 
+# 3b. A wiggly front of 80 short edges along 65 N from 176 E to 176 W, one
+# line with a jump at 180 (tests/cli/antimeridian.py's front).
+def case_antimeridian_wiggly():
+    wrap = lambda x: x - 360.0 if x > 180.0 else x
+    front = [(176.0 + i * 0.1, 65.0 + 0.2 * math.sin(i / 5.0)) for i in range(81)]
+    wkt = wkt_line([(wrap(x), y) for x, y in front])
+    rnd = random.Random(3)
+    worst = 0.0
+    for _ in range(30):
+        p = (rnd.uniform(176.5, 183.5), 65.0 + rnd.uniform(-1.0, 1.0))
+        want = min(E.seg_min(p, a, b, n=100) for a, b in zip(front, front[1:]))
+        worst = max(worst, abs(dist((wrap(p[0]), p[1]), wkt) - want) / want)
+    print("3 wiggly front across 180 (80 edges): worst relative error %.4f %%" % (100 * worst))
+
+
 def bands(front_wkt, dists, side):
     rows = con.execute("SELECT band, geometry FROM FL_Bands(GeomFromText(?, 4326), ?, ?)",
                        (front_wkt, ",".join("%g" % d for d in dists), side)).fetchall()
@@ -220,7 +235,7 @@ def case_180():
             print("6 across 180, %-8s %-9s: %s" % (label, name, guarded(run)))
 
 
-for case in (case_edges, case_far, case_antimeridian, case_band_edges, case_realistic, case_one_side,
+for case in (case_edges, case_far, case_antimeridian, case_antimeridian_wiggly, case_band_edges, case_realistic, case_one_side,
              case_180):
     r = guarded(case)
     if r:
