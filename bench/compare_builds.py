@@ -4,10 +4,11 @@ tasks.py's FrontlineCLI) with two builds side by side in one run, CPU time
 (user + sys, /usr/bin/time) best of N, the builds' runs interleaved so that
 the machine's load falls on both alike.
 
-  /usr/bin/python3 bench/compare_builds.py OLD_BUILD NEW_BUILD [--scale 0.1] [--repeat 3]
+  /usr/bin/python3 bench/compare_builds.py OLD_BUILD NEW_BUILD [MORE_BUILDS...] [--scale 0.1] [--repeat 3]
 
 Data: bench/data/s<scale>/donbas.gpkg (bench/gen.py --scale S). Prints one
-line per task: old and new CPU seconds and the change in per cent."""
+line per task and build: CPU seconds and the change from the first build in
+per cent."""
 import argparse
 import os
 import subprocess
@@ -42,8 +43,7 @@ def cpu(build, task, g, work):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("old")
-    ap.add_argument("new")
+    ap.add_argument("builds", nargs="+")
     ap.add_argument("--scale", default="0.1")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--tasks", default="T2,T3,T4,T5")
@@ -52,14 +52,16 @@ def main():
     g = os.path.join(here, "data", "s" + a.scale, "donbas.gpkg")
     with tempfile.TemporaryDirectory() as work:
         for task in a.tasks.split(","):
-            best = {"old": [], "new": []}
+            runs = {b: [] for b in a.builds}
             for _ in range(a.repeat):
-                for key in ("old", "new"):
-                    best[key].append(cpu(getattr(a, key), task, g, work))
-            o, n = min(best["old"]), min(best["new"])
-            print("%s scale %s: old %.2f s, new %.2f s CPU (best of %d; runs old %s, new %s): %+.1f %%"
-                  % (task, a.scale, o, n, a.repeat, " ".join("%.2f" % v for v in best["old"]),
-                     " ".join("%.2f" % v for v in best["new"]), 100 * (n - o) / o), flush=True)
+                for b in a.builds:
+                    runs[b].append(cpu(b, task, g, work))
+            base = min(runs[a.builds[0]])
+            for b in a.builds:
+                best = min(runs[b])
+                print("%s scale %s %-28s best %.2f s CPU (runs %s) %+.1f %%" % (
+                    task, a.scale, b, best, " ".join("%.2f" % v for v in runs[b]),
+                    100 * (best - base) / base), flush=True)
 
 
 if __name__ == "__main__":
