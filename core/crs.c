@@ -243,12 +243,6 @@ double fl__frame_stretch(double rho_m) {
   return t / sin(t);
 }
 
-double fl__frame_ellipsoid_rel(double rho_m) {
-  double t = rho_m / EARTH_R_M;
-  if (t > 3.1) t = 3.1;
-  return 0.002 * t * t;
-}
-
 static int frame_fwd_cb(double *x, double *y, void *user) {
   fl__frame_fwd(user, *x, *y, x, y);
   return 1;
