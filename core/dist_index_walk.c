@@ -68,8 +68,7 @@ static double box_lower_bound(const node *nd, double px, double py, double limit
     double fx = fmax(fabs(nd->minx), fabs(nd->maxx)), fy = fmax(fabs(nd->miny), fabs(nd->maxy));
     rho = fmax(sqrt(fx * fx + fy * fy), sqrt(px * px + py * py));
   }
-  return fmax(0.0, d / (fl__frame_stretch(rho) * (1.0 + fl__frame_ellipsoid_rel(rho))) -
-                       FL__PIECE_SAG_M);
+  return fmax(0.0, d / fl__frame_stretch_wgs84(rho) - FL__PIECE_SAG_M);
 }
 
 /* Estimates within this of the best one may belong to a nearer piece: each

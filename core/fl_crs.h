@@ -25,6 +25,9 @@ double fl__frame_stretch(double rho_m);
  * (20,000 frame vectors of 0.1-300 km at 100-6,000 km from centres at
  * 80 S-80 N, estimate against geod_inverse); 1.2e-5 at 500 km, 1.1e-4 at
  * 1,500 km, 2.4e-4 at 2,200 km. */
+/* fl__frame_stretch(rho_m) * (1 + fl__frame_ellipsoid_rel(rho_m)): the
+ * largest stretch on WGS84, for bounds (at the cost of fl__frame_stretch). */
+double fl__frame_stretch_wgs84(double rho_m);
 static inline double fl__frame_ellipsoid_rel(double rho_m) {
   double t = rho_m / 6371008.8;
   if (t > 3.1) t = 3.1;
