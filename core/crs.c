@@ -243,6 +243,15 @@ double fl__frame_stretch(double rho_m) {
   return t / sin(t);
 }
 
+double fl__frame_stretch_wgs84(double rho_m) {
+  double t = rho_m / EARTH_R_M;
+  if (t > 3.1) t = 3.1;
+  double t2 = t * t;
+  if (t < 0.3) /* the two series multiplied; the terms left out are < 1e-7 */
+    return 1.0 + t2 * (1.0 / 6.0 + 0.002 + t2 * (7.0 / 360.0 + 0.002 / 6.0)) + 1e-7;
+  return t / sin(t) * (1.0 + 0.002 * t2);
+}
+
 static int frame_fwd_cb(double *x, double *y, void *user) {
   fl__frame_fwd(user, *x, *y, x, y);
   return 1;

@@ -66,6 +66,7 @@ typedef struct back_job {
   size_t n_segs, cap;
   double inv_k;                  /* 1 / largest stretch within reach */
   int failed;
+  double est_rel;                /* the frame estimate's relative error within reach */
 } back_job;
 
 static int collect_qseg(const GEOSCoordSequence *cs, int is_ring, int ring_index, void *user) {
@@ -143,7 +144,7 @@ static int back_leaf(const node *nd, void *user) {
       double x = end ? s->x1 : s->x0, y = end ? s->y1 : s->y0;
       if (qseg_frame_dist(qs, x, y) * w->bj->inv_k - qs->margin >= q->best.dist_m) continue;
       double est = fl__index_segment_estimate(qs->x0, qs->y0, qs->x1, qs->y1, x, y);
-      if (est * (1 - FL__EST_REL) - FL__EST_ABS_M - qs->margin >= q->best.dist_m) continue;
+      if (est * (1 - w->bj->est_rel) - FL__EST_ABS_M - qs->margin >= q->best.dist_m) continue;
       double lon = end ? s->lon1 : s->lon0, lat = end ? s->lat1 : s->lat0, nl, nt;
       double d = fl__geod_point_segment(&q->ctx->geod, lon, lat, qs->lon0, qs->lat0, qs->lon1,
                                         qs->lat1, &nl, &nt);
@@ -252,11 +253,13 @@ static int cross_seq(const GEOSCoordSequence *cs, int is_ring, int ring_index, v
   return 0;
 }
 
-/* 1 / the largest stretch within a frame box (1 + 1e-4: the stretch is the
- * sphere's, series good to 2e-6; the ellipsoid differs by less). */
-static double inverse_stretch_bound(double minx, double miny, double maxx, double maxy) {
+/* A job's bounds within a frame box: 1 / the largest stretch there (WGS84's,
+ * with 1e-4 for rounding) and the frame estimate's relative error there. */
+static void set_bounds(back_job *bj, double minx, double miny, double maxx, double maxy) {
   double fx = fmax(fabs(minx), fabs(maxx)), fy = fmax(fabs(miny), fabs(maxy));
-  return 1.0 / (fl__frame_stretch(sqrt(fx * fx + fy * fy)) * (1.0 + 1e-4));
+  double rho = sqrt(fx * fx + fy * fy);
+  bj->inv_k = 1.0 / (fl__frame_stretch_wgs84(rho) * (1.0 + 1e-4));
+  bj->est_rel = FL__EST_REL + 2.0 * fl__frame_ellipsoid_rel(rho);
 }
 
 fl_status fl__dist_index_edge_nearer(fl_ctx *ctx, const fl_dist_index *idx, double alon,
@@ -280,9 +283,9 @@ fl_status fl__dist_index_edge_nearer(fl_ctx *ctx, const fl_dist_index *idx, doub
   qseg qs = {ax, ay, bx, by, alon, alat, blon, blat,
              fl__index_qseg_margin(&idx->frame, alon, alat, blon, blat, ax, ay, bx, by)};
   double reach = goal_m * 1.01 + 1.0;
-  back_job bj = {&q, 0, 0, 0, 0, NULL, 0, 0, 1.0, 0};
-  bj.inv_k = inverse_stretch_bound(fmin(ax, bx) - reach, fmin(ay, by) - reach,
-                                   fmax(ax, bx) + reach, fmax(ay, by) + reach);
+  back_job bj = {&q, 0, 0, 0, 0, NULL, 0, 0, 1.0, 0, FL__EST_REL};
+  set_bounds(&bj, fmin(ax, bx) - reach, fmin(ay, by) - reach, fmax(ax, bx) + reach,
+             fmax(ay, by) + reach);
   back_segment(&bj, &qs);
   *out = q.best;
   return FL_OK;
@@ -374,7 +377,7 @@ fl_status fl__dist_index_nearest_seeded(fl_ctx *ctx, const fl_dist_index *idx,
   /* 4. indexed vertices near the query, measured back to its segments; the
    * box is that of the query's frame edges (its lon/lat extent would not do
    * for a query across 180), grown by reach and each edge's margin */
-  back_job bj = {&q, DBL_MAX, DBL_MAX, -DBL_MAX, -DBL_MAX, NULL, 0, 0, 1.0, 0};
+  back_job bj = {&q, DBL_MAX, DBL_MAX, -DBL_MAX, -DBL_MAX, NULL, 0, 0, 1.0, 0, FL__EST_REL};
   fl__each_seq(h, query, collect_qseg, &bj);
   if (bj.failed) {
     free(bj.segs);
@@ -390,7 +393,7 @@ fl_status fl__dist_index_nearest_seeded(fl_ctx *ctx, const fl_dist_index *idx,
       bj.miny = fmin(bj.miny, fmin(s->y0, s->y1) - r);
       bj.maxy = fmax(bj.maxy, fmax(s->y0, s->y1) + r);
     }
-    bj.inv_k = inverse_stretch_bound(bj.minx, bj.miny, bj.maxx, bj.maxy);
+    set_bounds(&bj, bj.minx, bj.miny, bj.maxx, bj.maxy);
     fl_status st = fl__stop_check(ctx, MEASURING);
     if (!st) st = back_measure(&bj);
     if (st) {

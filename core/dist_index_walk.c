@@ -68,7 +68,15 @@ static double box_lower_bound(const node *nd, double px, double py, double limit
     double fx = fmax(fabs(nd->minx), fabs(nd->maxx)), fy = fmax(fabs(nd->miny), fabs(nd->maxy));
     rho = fmax(sqrt(fx * fx + fy * fy), sqrt(px * px + py * py));
   }
-  return fmax(0.0, d / fl__frame_stretch(rho) - FL__PIECE_SAG_M);
+  return fmax(0.0, d / fl__frame_stretch_wgs84(rho) - FL__PIECE_SAG_M);
+}
+
+/* Estimates within this of the best one may belong to a nearer piece: each
+ * estimate errs by up to RANK_REL / 2 (sphere, rounding) plus the ellipsoid's
+ * difference at the vector's midpoint, within rho_p + est of the centre. */
+static double rank_limit(double best_est, double rho_p) {
+  double rel = RANK_REL + 2.0 * fl__frame_ellipsoid_rel(rho_p + best_est);
+  return best_est * (1.0 + rel) + RANK_ABS_M;
 }
 
 /* ---- best-first search ------------------------------------------------------- */
@@ -141,6 +149,7 @@ typedef struct candidate {
 static fl_status nearest_point(fl_ctx *ctx, const fl_dist_index *idx, double lon, double lat,
                                double px, double py, accept_fn accept, void *user,
                                fl_nearest *out) {
+  double rho_p = sqrt(px * px + py * py);
   candidate best[MAX_EXACT];
   size_t n_best = 0;
   heap h;
@@ -148,7 +157,7 @@ static fl_status nearest_point(fl_ctx *ctx, const fl_dist_index *idx, double lon
   if (heap_push(&h, 0.0, (uint32_t)idx->root)) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
   while (h.n) {
     heap_entry e = heap_pop(&h);
-    double limit = n_best ? best[0].est * (1 + RANK_REL) + RANK_ABS_M : DBL_MAX;
+    double limit = n_best ? rank_limit(best[0].est, rho_p) : DBL_MAX;
     if (e.key > limit) break;
     const node *nd = &idx->nodes[e.node];
     if (nd->leaf) {
@@ -156,7 +165,7 @@ static fl_status nearest_point(fl_ctx *ctx, const fl_dist_index *idx, double lon
         const seg *s = &idx->segs[nd->first + k];
         if (accept && !accept(s->item, user)) continue;
         double est = seg_estimate(s, px, py);
-        double lim = n_best ? best[0].est * (1 + RANK_REL) + RANK_ABS_M : DBL_MAX;
+        double lim = n_best ? rank_limit(best[0].est, rho_p) : DBL_MAX;
         if (est > lim) continue;
         /* insert sorted, keep at most MAX_EXACT */
         size_t pos = n_best < MAX_EXACT ? n_best : MAX_EXACT - 1;
@@ -182,7 +191,7 @@ static fl_status nearest_point(fl_ctx *ctx, const fl_dist_index *idx, double lon
   }
   heap_free(&h);
   if (!n_best) return fl__fail(ctx, FL_E_GEOM, "no geometry to measure to");
-  double lim = best[0].est * (1 + RANK_REL) + RANK_ABS_M;
+  double lim = rank_limit(best[0].est, rho_p);
   fl_nearest r = {DBL_MAX, 0, 0, 0, lon, lat};
   for (size_t i = 0; i < n_best && best[i].est <= lim; i++) {
     const seg *s = best[i].s;
@@ -346,6 +355,14 @@ fl_status fl__dist_index_estimate_xy(fl_ctx *ctx, const fl_dist_index *idx, doub
   }
   double e = estimate_point(idx, px, py, limit);
   if (e < 0) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  /* Far from the frame's centre (beyond ~1,300 km) the ellipsoid alone may
+   * take the estimate past FL__EST_REL: measure exactly there. */
+  if (e != DBL_MAX && fl__frame_ellipsoid_rel(sqrt(px * px + py * py) + e) > 0.9 * FL__EST_REL) {
+    fl_nearest r;
+    fl_status st = nearest_point(ctx, idx, lon, lat, px, py, NULL, NULL, &r);
+    if (st != FL_OK) return st;
+    e = r.dist_m <= limit ? r.dist_m : DBL_MAX;
+  }
   if (e == DBL_MAX) {
     *est = limit;
     *beyond = 1;

@@ -7,7 +7,7 @@
  */
 #include <geodesic.h>
 #include "fl_test.h"
-#include "fl_dist_index.h" /* fl__index_piece_count; fl_crs.h: fl__centre_lon */
+#include "fl_dist_index.h" /* fl__index_piece_count; fl_crs.h: fl__centre_lon, frames */
 
 static struct geod_geodesic g;
 
@@ -104,6 +104,40 @@ START_TEST(test_far_candidate_never_wins) {
   GEOSGeom_destroy_r(h, p);
   GEOSGeom_destroy_r(h, front);
   fl_ctx_destroy(ctx);
+}
+END_TEST
+
+/* The frame's estimate of a distance (the sphere's stretch removed) against
+ * geod_inverse: within 1e-5 (sphere, rounding) plus fl__frame_ellipsoid_rel
+ * at the vector's far end, for vectors of 100 m-300 km at 100-4,000 km from
+ * centres at 60 S-80 N in eight directions (the ellipsoid's part grows as
+ * rho^2: 0.0015 (rho/R)^2 measured). */
+START_TEST(test_frame_estimate_bound) {
+  const double centre[][2] = {{37, 48}, {0, 0}, {150, -60}, {10, 80}};
+  const double rho[] = {100e3, 750e3, 1500e3, 2500e3, 4000e3};
+  const double len[] = {100.0, 30e3, 300e3};
+  double worst = 0.0;
+  for (size_t c = 0; c < 4; c++) {
+    fl__frame f;
+    fl__frame_init(&f, &g, centre[c][0], centre[c][1]);
+    for (size_t r = 0; r < 5; r++)
+      for (int a = 0; a < 8; a++)
+        for (size_t l = 0; l < 3; l++)
+          for (int b = 0; b < 8; b++) {
+            double plat, plon, qlat, qlon, az2, s12, a1, a2, px, py, qx, qy;
+            geod_direct(&g, centre[c][1], centre[c][0], 45.0 * a + 10.0, rho[r], &plat, &plon, &az2);
+            geod_direct(&g, plat, plon, 45.0 * b + 20.0, len[l], &qlat, &qlon, &az2);
+            geod_inverse(&g, plat, plon, qlat, qlon, &s12, &a1, &a2);
+            fl__frame_fwd(&f, plon, plat, &px, &py);
+            fl__frame_fwd(&f, qlon, qlat, &qx, &qy);
+            double est = fl__index_segment_estimate(qx, qy, qx, qy, px, py);
+            double bound = (1e-5 + fl__frame_ellipsoid_rel(rho[r] + len[l])) * s12 + 0.01;
+            worst = fmax(worst, fabs(est - s12) / bound);
+            ck_assert_msg(fabs(est - s12) <= bound, "estimate %.4f m, geodesic %.4f m at %.0f km from "
+                          "(%g, %g)", est, s12, rho[r] / 1e3, centre[c][0], centre[c][1]);
+          }
+  }
+  ck_assert_msg(worst > 0.3, "the bound is tight enough to mean something: worst %.3f", worst);
 }
 END_TEST
 
@@ -253,6 +287,7 @@ int main(void) {
   tcase_add_test(tc, test_equator_meridian_degree);
   tcase_add_test(tc, test_far_candidate_never_wins);
   tcase_add_test(tc, test_piece_count);
+  tcase_add_test(tc, test_frame_estimate_bound);
   tcase_add_test(tc, test_centre_lon);
   tcase_add_test(tc, test_cut_at_antimeridian);
   tcase_add_test(tc, test_walk_visits_every_segment);
