@@ -167,6 +167,14 @@ void fl__warm_envelopes(GEOSContextHandle_t h, const GEOSGeometry *g);
 /* Index of a side value in cg, or -1. */
 int fl__control_side(const fl__control_group *cg, const char *side);
 
+/* ---- holding_kernel.c ------------------------------------------------------ */
+
+struct fl_holding_kernel;
+/* Claim c's ground and the kernel's groups, borrowed (settlement_status.c
+ * traces each claim's front from them). */
+const fl__control_group *fl__holding_claim(const struct fl_holding_kernel *k, size_t c);
+const fl__groups *fl__holding_groups(const struct fl_holding_kernel *k);
+
 /* ---- other_side.c --------------------------------------------------------- */
 
 /* With opts->other_side: clip cg to the area of interest (opts->aoi, or the
