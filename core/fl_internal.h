@@ -106,6 +106,9 @@ static inline int fl__field_holds_text(const fl_layer *l, int k) {
   return l->fields[k].type == FL_FIELD_TEXT || l->fields[k].type == FL_FIELD_DATE;
 }
 
+/* Withdraw the warnings after the first n (a run that is done again). */
+void fl__warnings_truncate(fl_ctx *ctx, size_t n);
+
 /* A copy of s with malloc (NULL stays NULL). */
 char *fl__strdup(const char *s);
 

@@ -82,6 +82,7 @@ static fl_status open_gpkg(fl_ctx *ctx, const char *source, const char *path, co
     return st;
   }
   g->xy = (flags & FL_SOURCE_POINTS_XY) != 0;
+  out->chunked = 1;
   out->ops = &gpkg_ops;
   out->self = g;
   out->schema = g->schema;

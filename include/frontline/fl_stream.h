@@ -14,6 +14,7 @@
 #ifndef FRONTLINE_FL_STREAM_H
 #define FRONTLINE_FL_STREAM_H
 
+#include "fl_analysis.h"
 #include "fl_io.h"
 
 #ifdef __cplusplus
@@ -48,6 +49,7 @@ typedef struct fl_source {
   const fl_layer *schema; /* name, source, SRID, declared type and fields; no
                              features. Owned by the source, valid until close */
   size_t n_hint;          /* number of features when known (progress), else 0 */
+  int chunked;            /* 1: read a chunk at a time; 0: the layer was read whole */
 } fl_source;
 
 /** Flags of fl_source_open(). @since 0.3 */
@@ -110,6 +112,27 @@ typedef struct fl_stream_kernel {
 FL_API fl_status fl_stream_run(fl_ctx *ctx, fl_source *src, const fl_stream_kernel *k,
                                const fl_layer *out_schema, fl_sink *sink, size_t chunk_rows,
                                size_t *rows_out);
+
+/**
+ * fl_settlement_status() as a stream: the settlements from src (open it with
+ * FL_SOURCE_POINTS_XY), one row per settlement and claim to sink, the same
+ * rows in the same order. The claims, fronts and every rule are
+ * fl_settlement_status()'s (the holding kernel, fl_holding.h).
+ *
+ * @param src    borrowed, stays open; its schema's SRID must be 4326.
+ * @param sink   ended (committed or aborted) by the call.
+ * @param rows   [out, may be NULL] rows written.
+ * @param whole  [out] 1 when a settlement needs the whole-layer run (a
+ *               polygon, a line, no settlement with a geometry, a layer not
+ *               in EPSG:4326): nothing was written, the stream's warnings are
+ *               withdrawn, and the caller runs fl_settlement_status(), which
+ *               gives the answer or the error. 0 otherwise.
+ * @return FL_OK or fl_settlement_status()'s failures, the sink's.
+ * @since 0.3
+ */
+FL_API fl_status fl_settlement_status_stream(fl_ctx *ctx, fl_source *src, const fl_layer *control,
+                                             const fl_layer *front, const fl_options *opts,
+                                             fl_sink *sink, size_t *rows, int *whole);
 
 #ifdef __cplusplus
 }
