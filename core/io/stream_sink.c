@@ -15,7 +15,9 @@
  *   (K3) the style (P7) is chosen from a summary layer: the schema's fields,
  *        the first geometry, up to 32 distinct values of each text field
  *        (and one value that is not a date, when one was seen);
- *   (K4) rows are numbered 1, 2, ... in input order (P3's numbering).
+ *   (K4) rows are numbered 1, 2, ... in input order (P3's numbering);
+ *   (K5) the page cache is 16 MB, not the whole-layer writer's 64 MB: pages
+ *        of rows already written are spilled to the file.
  * Not here: the driver (stream.c), the writer's steps (gpkg_write.c).
  */
 #include <math.h>
@@ -89,6 +91,8 @@ static fl_status sink_begin(fl_ctx *ctx, void *self, const fl_layer *schema) {
   if ((st = fl__output_begin(ctx, s->path, s->overwrite, &s->tmp, &s->lock_fd))) return st;
   s->begun = 1;
   if ((st = fl__gpkg_out_open(ctx, s->tmp, s->path, &s->w))) return st;
+  /* (K5) a 16 MB page cache: rows stream through it, the memory stays flat */
+  sqlite3_exec(s->w.db, "PRAGMA cache_size = -16384", NULL, NULL, NULL);
   if ((st = fl__gpkg_out_srs(&s->w, schema->srid))) return st;
   if ((st = fl__field_columns(ctx, s->schema, s->path, &s->cols))) return st;
   char decl[48];
