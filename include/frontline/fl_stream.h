@@ -102,7 +102,7 @@ typedef struct fl_stream_kernel {
 
 /**
  * Run a stream: sink->begin(out_schema), then chunks of chunk_rows features
- * (0: 4096) from src through k on fl__threads (fl_ctx_set_threads) threads,
+ * (0: 4096) from src through k on every core (fl_ctx_set_threads() caps them),
  * written in input order, then commit; on any failure abort, and the first
  * failure's message (a worker's too) is in ctx. src stays open.
  * @param rows_out  [out, may be NULL] rows written.
