@@ -32,6 +32,8 @@ struct fl_holding_kernel {
   fl__control_group *cg;             /* gr.n claims */
   char **side;                       /* borrowed from cg */
   size_t n_sides;
+  const GEOSGeometry **ground;       /* [claim * (n_sides + 1) + side], borrowed from cg;
+                                        last: contested; NULL: none */
   double split_share;
   pthread_mutex_t lock;
   prep_set *free_sets;               /* not in use */
@@ -80,6 +82,22 @@ static fl_status collect_sides(fl_ctx *ctx, fl_holding_kernel *k, const fl_layer
   return FL_OK;
 }
 
+/* Each claim's ground by side index, so that no call looks sides up by name. */
+static fl_status index_ground(fl_ctx *ctx, fl_holding_kernel *k) {
+  size_t ns = k->n_sides;
+  k->ground = calloc(k->gr.n * (ns + 1) + 1, sizeof *k->ground);
+  if (!k->ground) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  for (size_t g = 0; g < k->gr.n; g++) {
+    const fl__control_group *cg = &k->cg[g];
+    for (size_t a = 0; a < ns; a++) {
+      int i = fl__control_side(cg, k->side[a]);
+      k->ground[g * (ns + 1) + a] = i >= 0 ? cg->area[i] : NULL;
+    }
+    k->ground[g * (ns + 1) + ns] = cg->contested;
+  }
+  return FL_OK;
+}
+
 fl_status fl_holding_prepare(fl_ctx *ctx, const fl_layer *control, const fl_options *opts,
                              fl_holding_kernel **out) {
   *out = NULL;
@@ -98,6 +116,7 @@ fl_status fl_holding_prepare(fl_ctx *ctx, const fl_layer *control, const fl_opti
   for (size_t g = 0; !st && g < k->gr.n; g++)
     st = fl__control_group_build(ctx, &k->cp, &k->gr, (int)g, opts, &k->cg[g]);
   if (!st) st = collect_sides(ctx, k, control);
+  if (!st) st = index_ground(ctx, k);
   if (st) {
     fl_holding_free(ctx, k);
     return st;
@@ -125,15 +144,8 @@ static prep_set *set_new(fl_ctx *ctx, const fl_holding_kernel *k) {
     return NULL;
   }
   for (size_t g = 0; g < k->gr.n; g++) {
-    const fl__control_group *cg = &k->cg[g];
     for (size_t a = 0; a <= ns; a++) {
-      const GEOSGeometry *ground = NULL;
-      if (a < ns) {
-        int i = fl__control_side(cg, k->side[a]);
-        ground = i >= 0 ? cg->area[i] : NULL;
-      } else {
-        ground = cg->contested;
-      }
+      const GEOSGeometry *ground = k->ground[g * (ns + 1) + a];
       if (!ground || GEOSisEmpty_r(ctx->geos, ground) == 1) continue;
       s->prep[g * (ns + 1) + a] = GEOSPrepare_r(ctx->geos, ground);
       if (!s->prep[g * (ns + 1) + a]) {
@@ -189,17 +201,9 @@ static fl_status apply(fl_ctx *ctx, const fl_holding_kernel *k, const prep_set *
   int is_point = !(area > 0); /* points, and polygons of no area (S1) */
   for (size_t g = 0; g < k->gr.n; g++) {
     fl_holding_row *r = &rows[g];
-    const fl__control_group *cg = &k->cg[g];
     for (size_t a = 0; a <= ns; a++) {
-      const GEOSGeometry *ground = NULL;
-      if (a < ns) {
-        int i = fl__control_side(cg, k->side[a]);
-        ground = i >= 0 ? cg->area[i] : NULL;
-      } else {
-        ground = cg->contested;
-      }
-      fl_status st = fl_holding_share(ctx, s->prep[g * (ns + 1) + a], ground, geom, area,
-                                      &r->share[a]);
+      fl_status st = fl_holding_share(ctx, s->prep[g * (ns + 1) + a], k->ground[g * (ns + 1) + a],
+                                      geom, area, &r->share[a]);
       if (st) return st;
     }
     int best = -1;
@@ -257,6 +261,7 @@ void fl_holding_free(fl_ctx *ctx, fl_holding_kernel *k) {
   for (size_t g = 0; k->cg && g < k->gr.n; g++) fl__control_group_free(ctx, &k->cg[g]);
   free(k->cg);
   free(k->side);
+  free(k->ground);
   if (k->gr.of_feature) fl__groups_free(&k->gr);
   fl__prep_free(ctx, &k->cp);
   pthread_mutex_destroy(&k->lock);
