@@ -3,12 +3,13 @@
  * kernel on every core, rows to a sink in input order.
  *
  * Rules, cited below:
- *   (D1) batches of chunks (two per thread) in a pipeline: while the
- *        kernel runs on batch k (every core, fl__parallel_for, from a thread
- *        of its own), the calling thread reads batch k+1 (running the
- *        kernel's check on each chunk in input order) and then writes batch
- *        k-1's rows in input order; peak memory is the kernel's plus two
- *        batches of input and output chunks. With one thread, no overlap;
+ *   (D1) batches of chunks (two per thread) in a three-stage pipeline:
+ *        one thread reads batch k+1 (running the kernel's check on each
+ *        chunk, in input order), the kernel runs on batch k on every core
+ *        (fl__parallel_for, from a thread of its own), and the calling
+ *        thread writes batch k-1's rows in input order, all at once; peak
+ *        memory is the kernel's plus three batches of chunks. With one
+ *        thread, the stages run one after the other;
  *   (D2) the first failure (a worker's with its message) stops the stream and
  *        aborts the sink: nothing partial is left behind;
  *   (D3) progress runs over the source's n_hint when it has one.
@@ -85,51 +86,66 @@ static void clear_batch(fl_ctx *ctx, batch *b) {
   b->n = b->rows = 0;
 }
 
-/* (D1) the kernel on a batch, on a thread of its own while the calling
- * thread reads and writes; its context's failure and warnings are copied
- * back at the join. */
-typedef struct runner {
+/* (D1) one stage of the pipeline on a thread of its own, with a context of
+ * its own (made once per run); its failure and warnings are copied to the
+ * caller's context at the join, in input order. */
+typedef struct stage {
   pthread_t thread;
   int started;
   fl_ctx *ctx;
+  void *(*fn)(void *);
+  /* what the stage works on */
+  fl_source *src;
+  size_t rows, cap;
+  int *end;
   batch *b;
   fl_status st;
-} runner;
+} stage;
 
-static void *runner_main(void *p) {
-  runner *r = p;
-  r->st = fl__parallel_for(r->ctx, r->b->n, apply_one, r->b, NULL, NULL, 0, 1);
+static void *read_main(void *p) {
+  stage *g = p;
+  g->st = read_batch(g->ctx, g->src, g->rows, g->b, g->cap, g->end);
   return NULL;
 }
 
-static fl_status runner_start(fl_ctx *ctx, runner *r, batch *b) {
-  memset(r, 0, sizeof *r);
-  r->b = b;
-  if (b->n == 0) return FL_OK;
-  r->ctx = fl_ctx_create();
-  if (!r->ctx) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
-  r->ctx->cancel = ctx->cancel;
-  r->ctx->n_threads = ctx->n_threads;
-  r->ctx->deadline_s = ctx->deadline_s;
-  r->ctx->deadline_len_s = ctx->deadline_len_s;
-  if (fl__threads_for(ctx, SIZE_MAX) < 2 || pthread_create(&r->thread, NULL, runner_main, r)) {
-    runner_main(r); /* one core: no overlap */
-    return FL_OK;
-  }
-  r->started = 1;
+static void *apply_main(void *p) {
+  stage *g = p;
+  g->st = g->b->n ? fl__parallel_for(g->ctx, g->b->n, apply_one, g->b, NULL, NULL, 0, 1) : FL_OK;
+  return NULL;
+}
+
+static fl_status stage_init(fl_ctx *ctx, stage *g, void *(*fn)(void *)) {
+  memset(g, 0, sizeof *g);
+  g->fn = fn;
+  g->ctx = fl_ctx_create();
+  if (!g->ctx) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  g->ctx->cancel = ctx->cancel;
+  g->ctx->n_threads = ctx->n_threads;
+  g->ctx->deadline_s = ctx->deadline_s;
+  g->ctx->deadline_len_s = ctx->deadline_len_s;
   return FL_OK;
 }
 
-static fl_status runner_join(fl_ctx *ctx, runner *r) {
-  if (r->started) pthread_join(r->thread, NULL);
-  r->started = 0;
-  fl_status st = r->st;
-  if (r->ctx) {
-    for (size_t i = 0; i < r->ctx->n_warnings; i++) fl__warn(ctx, "%s", r->ctx->warnings[i]);
-    if (st) fl__fail(ctx, st, "%s", r->ctx->errmsg);
-    fl_ctx_destroy(r->ctx);
-    r->ctx = NULL;
-  }
+/* Run the stage on b: on its own thread when the run has two cores or more. */
+static void stage_start(fl_ctx *ctx, stage *g, batch *b) {
+  g->b = b;
+  g->st = FL_OK;
+  if (fl__threads_for(ctx, SIZE_MAX) >= 2 && pthread_create(&g->thread, NULL, g->fn, g) == 0)
+    g->started = 1;
+  else
+    g->fn(g); /* one core: no overlap */
+}
+
+static fl_status stage_join(fl_ctx *ctx, stage *g) {
+  if (g->started) pthread_join(g->thread, NULL);
+  g->started = 0;
+  if (!g->ctx) return FL_OK;
+  for (size_t i = 0; i < g->ctx->n_warnings; i++) fl__warn(ctx, "%s", g->ctx->warnings[i]);
+  fl_ctx_clear_warnings(g->ctx);
+  fl_status st = g->st;
+  if (st) fl__fail(ctx, st, "%s", g->ctx->errmsg);
+  fl_ctx_clear_error(g->ctx);
+  g->st = FL_OK;
   return st;
 }
 
@@ -144,42 +160,56 @@ static fl_status write_batch(fl_ctx *ctx, fl_sink *sink, const batch *b, size_t 
   return st;
 }
 
+/* One step of the pipeline (D1): read batch R, apply the kernel to batch C,
+ * write batch W, at once; the first failure in input order wins. */
+static fl_status step(fl_ctx *ctx, stage *rd, stage *ap, fl_sink *sink, batch *r, batch *c,
+                      const batch *w, int end, size_t *written) {
+  if (!end) stage_start(ctx, rd, r);
+  stage_start(ctx, ap, c);
+  fl_status ws = write_batch(ctx, sink, w, written);
+  fl_status as = stage_join(ctx, ap);
+  fl_status rs = stage_join(ctx, rd);
+  return ws ? ws : as ? as : rs;
+}
+
 fl_status fl_stream_run(fl_ctx *ctx, fl_source *src, const fl_stream_kernel *k,
                         const fl_layer *out_schema, fl_sink *sink, size_t chunk_rows,
                         size_t *rows_out) {
   if (rows_out) *rows_out = 0;
-  size_t rows = chunk_rows ? chunk_rows : DEFAULT_CHUNK;
   size_t cap = 2 * (size_t)fl__threads_for(ctx, SIZE_MAX);
-  batch b[2] = {{k, calloc(cap, sizeof(fl_chunk)), calloc(cap, sizeof(fl_chunk)), 0, 0},
-                {k, calloc(cap, sizeof(fl_chunk)), calloc(cap, sizeof(fl_chunk)), 0, 0}};
-  runner r;
-  memset(&r, 0, sizeof r);
-  fl_status st = b[0].in && b[0].out && b[1].in && b[1].out
-                     ? FL_OK : fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  batch b[3];
+  stage rd, ap;
+  memset(&rd, 0, sizeof rd);
+  memset(&ap, 0, sizeof ap);
+  fl_status st = FL_OK;
+  for (int i = 0; i < 3; i++) {
+    b[i] = (batch){k, calloc(cap, sizeof(fl_chunk)), calloc(cap, sizeof(fl_chunk)), 0, 0};
+    if (!b[i].in || !b[i].out) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  }
+  if (!st) st = stage_init(ctx, &rd, read_main);
+  if (!st) st = stage_init(ctx, &ap, apply_main);
+  rd.src = src;
+  rd.rows = chunk_rows ? chunk_rows : DEFAULT_CHUNK;
+  rd.cap = cap;
+  int end = 0, ri = 0, ci = 1, wi = 2;
+  rd.end = &end;
   if (!st) st = sink->ops->begin(ctx, sink->self, out_schema);
   size_t done = 0, written = 0;
-  int end = 0, cur = 0;
-  if (!st) st = read_batch(ctx, src, rows, &b[cur], cap, &end);
-  if (!st) st = runner_start(ctx, &r, &b[cur]);
-  while (!st && b[cur].n) {
-    fl_status rs = read_batch(ctx, src, rows, &b[!cur], cap, &end); /* while the kernel runs */
-    fl_status js = runner_join(ctx, &r);
-    st = js ? js : rs;
-    done += b[cur].rows;
-    if (!st) st = runner_start(ctx, &r, &b[!cur]);
-    if (!st) st = write_batch(ctx, sink, &b[cur], &written); /* while the next one runs */
-    clear_batch(ctx, &b[cur]);
-    cur = !cur;
+  while (!st && !(end && !b[ri].n && !b[ci].n && !b[wi].n)) {
+    st = step(ctx, &rd, &ap, sink, &b[ri], &b[ci], &b[wi], end, &written);
+    done += b[wi].rows;
+    clear_batch(ctx, &b[wi]);
+    int free_i = wi;
+    wi = ci, ci = ri, ri = free_i;
     double total = src->n_hint ? (double)src->n_hint : 0; /* (D3) */
     if (!st && total > 0) st = fl__progress(ctx, 0.95 * fmin(1.0, done / total));
   }
-  fl_status js = runner_join(ctx, &r);
-  if (!st) st = js;
-  clear_batch(ctx, &b[0]);
-  clear_batch(ctx, &b[1]);
+  for (int i = 0; i < 3; i++) clear_batch(ctx, &b[i]);
+  fl_ctx_destroy(rd.ctx);
+  fl_ctx_destroy(ap.ctx);
   if (st) sink->ops->abort(ctx, sink->self); /* (D2) */
   else st = sink->ops->commit(ctx, sink->self);
-  for (int i = 0; i < 2; i++) {
+  for (int i = 0; i < 3; i++) {
     free(b[i].in);
     free(b[i].out);
   }

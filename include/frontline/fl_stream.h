@@ -37,7 +37,8 @@ FL_API fl_status fl_chunk_init(fl_ctx *ctx, fl_chunk *c, const fl_layer *schema,
 /** Where features come from. @since 0.3 */
 typedef struct fl_source_ops {
   /* Fill out (zeroed by the caller) with up to max features in stored order;
-   * out->rows NULL or empty at the end. Main thread only. */
+   * out->rows NULL or empty at the end. Called from one thread at a time
+   * (not always the caller's), with that thread's ctx. */
   fl_status (*next_chunk)(fl_ctx *ctx, void *self, size_t max, fl_chunk *out);
   /* Release self. */
   void (*close)(fl_ctx *ctx, void *self);
@@ -66,8 +67,8 @@ typedef struct fl_source {
 FL_API fl_status fl_source_open(fl_ctx *ctx, const char *source, unsigned flags, fl_source *out);
 
 /** Where rows go. begin, then write_rows per chunk in input order, then
- *  commit or abort, each on the calling thread; commit and abort release
- *  self whatever they return. @since 0.3 */
+ *  commit or abort, each on the thread that called fl_stream_run(); commit
+ *  and abort release self whatever they return. @since 0.3 */
 typedef struct fl_sink_ops {
   fl_status (*begin)(fl_ctx *ctx, void *self, const fl_layer *schema);
   fl_status (*write_rows)(fl_ctx *ctx, void *self, const fl_chunk *rows);
@@ -92,8 +93,9 @@ FL_API fl_status fl_sink_open(fl_ctx *ctx, const char *path, int overwrite, fl_s
 
 /** What the driver runs on each chunk. @since 0.3 */
 typedef struct fl_stream_kernel {
-  /* Optional: on the calling thread, chunks in input order, before apply
-   * (checks whose messages must come in order). */
+  /* Optional: right after each chunk is read, on the reading thread, chunks
+   * in input order, before apply (checks whose messages must come in order;
+   * its ctx's warnings reach the caller's ctx in that order). */
   fl_status (*check)(fl_ctx *ctx, void *self, fl_chunk *in);
   /* On any thread, with that thread's ctx: fill out (zeroed) from in. */
   fl_status (*apply)(fl_ctx *wctx, void *self, const fl_chunk *in, fl_chunk *out);
