@@ -106,7 +106,9 @@ typedef struct fl_stream_kernel {
  * Run a stream: sink->begin(out_schema), then chunks of chunk_rows features
  * (0: 4096) from src through k on every core (fl_ctx_set_threads() caps them),
  * written in input order, then commit; on any failure abort, and the first
- * failure's message (a worker's too) is in ctx. src stays open.
+ * failure's message (a worker's too) is in ctx.
+ * @param src, k, out_schema  borrowed for the call; src stays open.
+ * @param sink  borrowed; ended (committed or aborted) by the call.
  * @param rows_out  [out, may be NULL] rows written.
  * @return FL_OK, the kernel's, source's or sink's failure, FL_E_CANCEL.
  * @since 0.3
@@ -121,8 +123,9 @@ FL_API fl_status fl_stream_run(fl_ctx *ctx, fl_source *src, const fl_stream_kern
  * rows in the same order. The claims, fronts and every rule are
  * fl_settlement_status()'s (the holding kernel, fl_holding.h).
  *
- * @param src    borrowed, stays open; its schema's SRID must be 4326.
- * @param sink   ended (committed or aborted) by the call.
+ * @param src    borrowed, stays open (a schema not in EPSG:4326 sets *whole).
+ * @param control, front, opts  borrowed for the call, as in fl_settlement_status().
+ * @param sink   borrowed; ended (committed or aborted) by the call.
  * @param rows   [out, may be NULL] rows written.
  * @param whole  [out] 1 when a settlement needs the whole-layer run (a
  *               polygon, a line, no settlement with a geometry, a layer not
