@@ -3,7 +3,7 @@
  * kernel on every core, rows to a sink in input order.
  *
  * Rules, cited below:
- *   (D1) batches of chunks (two per thread) in a three-stage pipeline:
+ *   (D1) batches of chunks (one per thread) in a three-stage pipeline:
  *        one thread reads batch k+1 (running the kernel's check on each
  *        chunk, in input order), the kernel runs on batch k on every core
  *        (fl__parallel_for, from a thread of its own), and the calling
@@ -176,7 +176,7 @@ fl_status fl_stream_run(fl_ctx *ctx, fl_source *src, const fl_stream_kernel *k,
                         const fl_layer *out_schema, fl_sink *sink, size_t chunk_rows,
                         size_t *rows_out) {
   if (rows_out) *rows_out = 0;
-  size_t cap = 2 * (size_t)fl__threads_for(ctx, SIZE_MAX);
+  size_t cap = (size_t)fl__threads_for(ctx, SIZE_MAX); /* one chunk a thread per batch */
   batch b[3];
   stage rd, ap;
   memset(&rd, 0, sizeof rd);
