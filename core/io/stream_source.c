@@ -174,8 +174,8 @@ fl_status fl_source_open(fl_ctx *ctx, const char *source, unsigned flags, fl_sou
   fl_status st = fl__split_source(ctx, source, &path, &layer);
   if (st) return st;
   struct stat sb;
-  int gpkg = layer && fl__format_of_path(path) == FL__FMT_GPKG && stat(path, &sb) == 0 &&
-             S_ISREG(sb.st_mode);
+  int gpkg = layer && !strchr(layer, '|') && fl__format_of_path(path) == FL__FMT_GPKG &&
+             stat(path, &sb) == 0 && S_ISREG(sb.st_mode); /* "|subset=": read whole */
   st = gpkg ? open_gpkg(ctx, source, path, layer, flags, out) : open_whole(ctx, source, out);
   free(path);
   free(layer);

@@ -168,13 +168,16 @@ static int ends_with_gpkg(const char *path) {
 }
 
 /* Open the settlements as a stream when the run can take the stream: a
- * GeoPackage layer in EPSG:4326 read a chunk at a time, a GeoPackage output,
- * every field named for it present. Anything else (or any failure, whose
+ * GeoPackage layer in EPSG:4326 read a chunk at a time (no filter, no open
+ * options: those go through OGR), a GeoPackage output, every field named
+ * for it present. Anything else (or any failure, whose
  * message the whole-layer read gives): 0, the whole-layer run. */
 static int open_stream(flp_run *r, fl_source *src) {
   const char *path = flp_arg_text(r, "output");
   const char *source = flp_arg_text(r, "settlements");
-  if (!source || !ends_with_gpkg(path)) return 0;
+  const char *format = flp_arg_text(r, "output_format"), *oo = flp_arg_text(r, "open_options");
+  if (!source || !ends_with_gpkg(path) || strstr(source, "|subset=")) return 0;
+  if ((format && *format && strcasecmp(format, "GPKG") != 0) || (oo && *oo)) return 0; /* OGR's */
   if (fl_source_open(r->ctx, source, FL_SOURCE_POINTS_XY, src) != FL_OK) {
     fl_ctx_clear_error(r->ctx);
     return 0;
