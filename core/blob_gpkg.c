@@ -192,3 +192,41 @@ fl_status fl_geom_to_blob(fl_ctx *ctx, const GEOSGeometry *g, int srid, fl_blob_
   *n = len;
   return FL_OK;
 }
+
+/* A GeoPackage blob of a non-empty 2D point, read without GEOS: the
+ * coordinates, or 0 when the blob is anything else (then decode it whole). */
+int fl__gpkg_point_xy(const unsigned char *b, size_t n, double *x, double *y) {
+  static const size_t env_size[] = {0, 32, 48, 48, 64, 0, 0, 0};
+  if (n < 8 || b[0] != 'G' || b[1] != 'P' || b[2] != 0 || (b[3] & 0x30)) return 0;
+  size_t at = 8 + env_size[(b[3] >> 1) & 7];
+  if (((b[3] >> 1) & 7) > 4 || n != at + 21 || b[at] > 1) return 0;
+  int be = b[at] == 0;
+  if (get_u32(b + at + 1, be) != 1) return 0; /* 2D point only */
+  uint64_t u[2] = {0, 0};
+  for (int k = 0; k < 2; k++)
+    for (int i = 0; i < 8; i++) {
+      unsigned shift = be ? 8u * (7u - (unsigned)i) : 8u * (unsigned)i;
+      u[k] |= (uint64_t)b[at + 5 + 8 * k + i] << shift;
+    }
+  memcpy(x, &u[0], 8);
+  memcpy(y, &u[1], 8);
+  return !isnan(*x) && !isnan(*y); /* NaN: WKB's empty point */
+}
+
+/* The blob fl_geom_to_blob(FL_BLOB_GPKG) writes for POINT(x y) on a
+ * little-endian host (G3): header, envelope [x, x, y, y], ISO WKB. */
+void fl__gpkg_point_blob(unsigned char b[FL__GPKG_POINT_BLOB], int srid, double x, double y) {
+  b[0] = 'G';
+  b[1] = 'P';
+  b[2] = 0;
+  b[3] = 0x01 | (1 << 1);
+  put_u32le(b + 4, (uint32_t)srid);
+  put_f64le(b + 8, x);
+  put_f64le(b + 16, x);
+  put_f64le(b + 24, y);
+  put_f64le(b + 32, y);
+  b[40] = 1;
+  put_u32le(b + 41, 1);
+  put_f64le(b + 45, x);
+  put_f64le(b + 53, y);
+}

@@ -180,6 +180,8 @@ static int seq_bad(GEOSContextHandle_t h, const GEOSCoordSequence *s, double *bx
   return 0;
 }
 
+int fl__lonlat_ok(double lon, double lat) { return lonlat_ok(lon, lat); }
+
 int fl__lonlat_bad(GEOSContextHandle_t h, const GEOSGeometry *g, double *bx, double *by) {
   if (!g || GEOSisEmpty_r(h, g) == 1) return 0;
   switch (GEOSGeomTypeId_r(h, g)) {

@@ -203,6 +203,10 @@ fl_status fl__fail_geos(fl_ctx *ctx, const char *what) {
   return fl__fail(ctx, FL_E_GEOS, "%s failed in the geometry engine", what);
 }
 
+void fl__warnings_truncate(fl_ctx *ctx, size_t n) {
+  while (ctx->n_warnings > n) free(ctx->warnings[--ctx->n_warnings]);
+}
+
 void fl__warn(fl_ctx *ctx, const char *fmt, ...) {
   char buf[FL_ERRMSG_LEN];
   va_list ap;

@@ -65,5 +65,7 @@ fl_status fl__bounds(fl_ctx *ctx, const GEOSGeometry *g, double *minx, double *m
 /* 1 when some coordinate of g is not a finite lon/lat (-180..180, -90..90);
  * the first such coordinate goes to *bx, *by. */
 int fl__lonlat_bad(GEOSContextHandle_t h, const GEOSGeometry *g, double *bx, double *by);
+/* 1 when (lon, lat) is finite and within lon -180..180, lat -90..90. */
+int fl__lonlat_ok(double lon, double lat);
 
 #endif

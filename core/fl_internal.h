@@ -111,7 +111,19 @@ static inline int fl__field_holds_text(const fl_layer *l, int k) {
   return l->fields[k].type == FL_FIELD_TEXT || l->fields[k].type == FL_FIELD_DATE;
 }
 
+/* Withdraw the warnings after the first n (a run that is done again). */
+void fl__warnings_truncate(fl_ctx *ctx, size_t n);
+
 /* A copy of s with malloc (NULL stays NULL). */
 char *fl__strdup(const char *s);
+
+/* ---- blob_gpkg.c: points without GEOS (the stream driver's path) ---------- */
+/* Bytes of the GeoPackage blob of a 2D point. */
+#define FL__GPKG_POINT_BLOB 61
+/* 1 and the coordinates when b is the GeoPackage blob of a non-empty 2D
+ * point; 0 for anything else (decode it with fl_geom_from_blob). */
+int fl__gpkg_point_xy(const unsigned char *b, size_t n, double *x, double *y);
+/* The blob fl_geom_to_blob(FL_BLOB_GPKG) writes for POINT(x y). */
+void fl__gpkg_point_blob(unsigned char b[FL__GPKG_POINT_BLOB], int srid, double x, double y);
 
 #endif

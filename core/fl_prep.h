@@ -32,6 +32,10 @@ typedef struct fl__prepped {
 fl_status fl__prep_layer(fl_ctx *ctx, const fl_layer *layer, const char *role, unsigned want,
                          fl__prepped *out);
 void fl__prep_free(fl_ctx *ctx, fl__prepped *p);
+/* The failure fl__prep_layer() gives for a lon/lat layer's coordinate (x, y)
+ * that is not a finite lon/lat (src: the data source, for the message). */
+fl_status fl__prep_domain_fail(fl_ctx *ctx, const char *role, const fl_layer *layer,
+                               const char *src, int64_t fid, double x, double y);
 
 /* Field index by name, or a FL_E_FIELD failure naming layer, role and the
  * option to use. optional: -1 without error when missing. */
@@ -166,6 +170,14 @@ void fl__control_group_free(fl_ctx *ctx, fl__control_group *cg);
 void fl__warm_envelopes(GEOSContextHandle_t h, const GEOSGeometry *g);
 /* Index of a side value in cg, or -1. */
 int fl__control_side(const fl__control_group *cg, const char *side);
+
+/* ---- holding_kernel.c ------------------------------------------------------ */
+
+struct fl_holding_kernel;
+/* Claim c's ground and the kernel's groups, borrowed (settlement_status.c
+ * traces each claim's front from them). */
+const fl__control_group *fl__holding_claim(const struct fl_holding_kernel *k, size_t c);
+const fl__groups *fl__holding_groups(const struct fl_holding_kernel *k);
 
 /* ---- other_side.c --------------------------------------------------------- */
 

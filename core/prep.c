@@ -75,8 +75,8 @@ GEOSGeometry *fl__polygonal_part(GEOSContextHandle_t h, const GEOSGeometry *g) {
 
 /* A lon/lat layer whose coordinate (x, y) is not a finite lon/lat: say what
  * it seems to hold instead. */
-static fl_status domain_fail(fl_ctx *ctx, const char *role, const fl_layer *layer,
-                             const char *src, int64_t fid, double x, double y) {
+fl_status fl__prep_domain_fail(fl_ctx *ctx, const char *role, const fl_layer *layer,
+                               const char *src, int64_t fid, double x, double y) {
   if (!isfinite(x) || !isfinite(y))
     return fl__fail(ctx, FL_E_GEOM,
                     "%s layer '%s' (%s), feature %lld: coordinate (%.9g, %.9g) is not a finite "
@@ -126,7 +126,7 @@ fl_status fl__prep_layer(fl_ctx *ctx, const fl_layer *layer, const char *role, u
     double bx, by;
     if (layer->srid == 4326 && fl__lonlat_bad(h, f->geom, &bx, &by)) {
       fl__prep_free(ctx, out);
-      return domain_fail(ctx, role, layer, src, f->fid, bx, by);
+      return fl__prep_domain_fail(ctx, role, layer, src, f->fid, bx, by);
     }
     unsigned c = geom_class(h, f->geom);
     if (c & ~want) {

@@ -7,7 +7,10 @@ import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-HEADERS = ["frontline.h", "fl_ctx.h", "fl_geom.h", "fl_io.h", "fl_analysis.h", "fl_elevation.h", "fl_compare.h"]
+HEADERS = ["frontline.h", "fl_ctx.h", "fl_geom.h", "fl_io.h", "fl_analysis.h", "fl_holding.h",
+           "fl_stream.h", "fl_elevation.h", "fl_compare.h"]
+# docs/examples/<header>.c, when present, is shown after the header's introduction.
+EXAMPLES = os.path.join(ROOT, "docs", "examples")
 
 INTRO = """# C API reference
 
@@ -39,6 +42,9 @@ def main():
         src = re.sub(r"#if defined\(_WIN32\).*?#endif", "", src, flags=re.S)
         src = re.sub(r"#define FL_STATUS_MAP.*?\n\n", "\n", src, flags=re.S)
         out.append("## `%s`\n\n%s\n" % (h, clean_comment(top)))
+        example = os.path.join(EXAMPLES, h + ".c")
+        if os.path.exists(example):
+            out.append("Example (`docs/examples/%s.c`):\n\n```c\n%s```\n" % (h, open(example).read()))
         types = re.findall(r"^typedef (?:struct|enum) \w+ \{.*?^\} \w+;", src, re.S | re.M)
         if types:
             out.append("Types:\n\n```c\n" + "\n\n".join(types) + "\n```\n")

@@ -103,6 +103,34 @@ fl_status fl__gpkg_read(fl_ctx *ctx, const char *path, const char *layer, const 
                         fl_layer **out);
 fl_status fl__gpkg_write(fl_ctx *ctx, const char *tmp_path, const char *path,
                          const fl_layer *const *layers, size_t n);
+typedef struct fl__geom_summary fl__geom_summary;
+/* The GeoPackage writer's steps, shared by fl__gpkg_write() and the stream
+ * sink (stream_gpkg.c). */
+typedef struct fl__gpkg_out {
+  fl_ctx *ctx;
+  sqlite3 *db;
+  const char *path;     /* final path, for messages */
+  int *srids;           /* SRS rows written so far */
+  size_t n_srids;
+  int styles_table;     /* layer_styles exists */
+} fl__gpkg_out;
+/* Create the file at tmp_path, its GeoPackage tables, the 4326 row; in a transaction. */
+fl_status fl__gpkg_out_open(fl_ctx *ctx, const char *tmp_path, const char *path, fl__gpkg_out *w);
+/* COMMIT when st is FL_OK, close; returns st or the failure of closing. */
+fl_status fl__gpkg_out_close(fl__gpkg_out *w, fl_status st);
+/* FL_E_ARG for a layer name with a prefix GeoPackage reserves. */
+fl_status fl__gpkg_check_name(fl_ctx *ctx, const char *t);
+/* The gpkg_spatial_ref_sys row of EPSG:srid, once. */
+fl_status fl__gpkg_out_srs(fl__gpkg_out *w, int srid);
+/* Declared SQL type of field j (P6: dates as DATE). */
+const char *fl__gpkg_sql_type(const fl_layer *l, size_t j);
+/* gpkg_contents, gpkg_geometry_columns, the R*Tree table, gpkg_extensions. */
+fl_status fl__gpkg_out_register(fl__gpkg_out *w, const char *t, const fl__geom_summary *sum,
+                                int srs_id);
+/* Pack the R*Tree (ext: minx, maxx, miny, maxy per id), its triggers, and
+ * the style chosen from style_of's fields and values (qml.c). */
+fl_status fl__gpkg_out_index(fl__gpkg_out *w, const char *t, const int64_t *ids,
+                             const double *ext, size_t n_boxes, const fl_layer *style_of);
 /* Packs the boxes (ext: minx, maxx, miny, maxy per id) into the empty R*Tree
  * virtual table `name` (gpkg_rtree.c); 0 on success, -1 on an SQLite or
  * memory failure (sqlite3_errmsg(db) may say which). */
@@ -200,12 +228,12 @@ fl_status fl__sql_read_table(fl_ctx *ctx, sqlite3 *db, const char *table, const 
 
 /* ---- Writer helpers (sql_write.c) --------------------------------------- */
 
-typedef struct fl__geom_summary {
+struct fl__geom_summary {
   char type[32];        /* declared type that every geometry fits, e.g. "MULTIPOLYGON" */
   int z;                /* 0 no geometry has Z, 1 all have, 2 some have */
   int has_extent;       /* 0 when no non-empty geometry */
   double minx, miny, maxx, maxy;
-} fl__geom_summary;
+};
 
 /* GeoPackage / SpatiaLite name of a GEOS type id ("MULTIPOLYGON"; a ring is
  * a "LINESTRING"; anything unknown a "GEOMETRYCOLLECTION"). */
@@ -254,6 +282,36 @@ fl_status fl__sql_write_table(fl_ctx *ctx, sqlite3 *db, const char *path, const 
                               const char *fid_extra,
                               const char *(*type_name)(const fl_layer *, size_t),
                               size_t *done, size_t total);
+
+/* ---- sql_cursor.c: a table read a chunk at a time ------------------------ */
+typedef struct fl__sql_cursor fl__sql_cursor;
+/* Open a cursor over a table (what fl__sql_read_table reads, same rules). */
+fl_status fl__sql_cursor_open(fl_ctx *ctx, sqlite3 *db, const char *table, const char *geom_col,
+                              int srid, const char *geom_type, const char *source,
+                              fl__sql_cursor **out);
+/* The layer's name, SRID, declared type and fields (no features); the cursor's. */
+const fl_layer *fl__sql_cursor_schema(const fl__sql_cursor *c);
+/* Append up to max rows to into (fields as the schema's); with xy (room for
+ * 2 * max), 2D points go there (NaN where a feature has a GEOS geometry or
+ * none). Fewer than max rows: the table ended. */
+fl_status fl__sql_cursor_next(fl_ctx *ctx, sqlite3 *db, fl__sql_cursor *c, fl_layer *into,
+                              size_t max, double *xy);
+void fl__sql_cursor_close(fl_ctx *ctx, fl__sql_cursor *c);
+
+/* ---- source.c: an output file's temporary and its move into place ------- */
+/* (W1)-(W5) before writing: checks the path, sweeps old temporaries, makes
+ * the temporary (*tmp owned by caller) and its lock. */
+fl_status fl__output_begin(fl_ctx *ctx, const char *path, int overwrite, char **tmp,
+                           int *lock_fd);
+/* After writing with status st: moves tmp into place (FL_OK) or removes it;
+ * frees tmp, closes lock_fd. Returns st or the failure of the move. */
+fl_status fl__output_finish(fl_ctx *ctx, const char *path, int overwrite, char *tmp, int lock_fd,
+                            fl_status st);
+/* GeoPackage layer metadata for a reader: table (stored spelling), geometry
+ * column, SRID and declared type; all owned by caller (free). */
+fl_status fl__gpkg_layer_meta(fl_ctx *ctx, sqlite3 *db, const char *path, const char *layer,
+                              char **table, char **geom_col, int *srid, char **geom_type);
+fl_status fl__gpkg_open_ro(fl_ctx *ctx, const char *path, sqlite3 **db);
 
 /* ---- temp.c: the temporary file beside an output ------------------------ */
 /* Create path + ".tmp-XXXXXX" and lock it (flock); *tmp owned by caller,

@@ -87,182 +87,6 @@ static fl_status sql_fail(fl_ctx *ctx, sqlite3 *db, const char *what, const char
   return fl__fail(ctx, FL_E_IO, "%s in '%s' failed (%s)", what, source, sqlite3_errmsg(db));
 }
 
-typedef struct column {
-  char *name;
-  fl_field_type type;
-  int field;          /* index in the layer */
-} column;
-
-fl_status fl__sql_read_table(fl_ctx *ctx, sqlite3 *db, const char *table, const char *geom_col,
-                             int srid, const char *geom_type, const char *source,
-                             fl_layer **out) {
-  GEOSContextHandle_t h = fl_ctx_geos(ctx);
-  sqlite3_stmt *s = NULL;
-  column *cols = NULL;
-  size_t ncols = 0;
-  char *fid_col = NULL, *sql = NULL;
-  fl_status st = FL_OK;
-  fl_layer *l = fl_layer_new(table, srid, geom_type ? geom_type : "GEOMETRY");
-  *out = NULL;
-  if (!l) return fl__fail(ctx, FL_E_NOMEM, "out of memory reading '%s'", source);
-
-  /* Columns, and the one INTEGER PRIMARY KEY (R1). */
-  if (sqlite3_prepare_v2(db, "SELECT name, type, pk FROM pragma_table_info(?1)", -1, &s, NULL)) {
-    st = sql_fail(ctx, db, "reading the columns of the table", source);
-    goto done;
-  }
-  sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
-  int npk = 0;
-  char *pk_name = NULL;
-  int pk_is_int = 0;
-  while (sqlite3_step(s) == SQLITE_ROW) {
-    const char *name = (const char *)sqlite3_column_text(s, 0);
-    const char *decl = (const char *)sqlite3_column_text(s, 1);
-    if (!name) continue;
-    if (sqlite3_column_int(s, 2) > 0) {
-      npk++;
-      free(pk_name);
-      pk_name = fl__strdup(name);
-      pk_is_int = decl && strcasecmp(decl, "INTEGER") == 0;
-    }
-    column *nc = realloc(cols, (ncols + 1) * sizeof *cols);
-    if (!nc) {
-      free(pk_name);
-      st = fl__fail(ctx, FL_E_NOMEM, "out of memory reading '%s'", source);
-      goto done;
-    }
-    cols = nc;
-    cols[ncols].name = fl__strdup(name);
-    cols[ncols].type = fl__sql_field_type(decl);
-    cols[ncols].field = -1;
-    if (!cols[ncols].name) {
-      free(pk_name);
-      st = fl__fail(ctx, FL_E_NOMEM, "out of memory reading '%s'", source);
-      goto done;
-    }
-    ncols++;
-  }
-  sqlite3_finalize(s);
-  s = NULL;
-  if (ncols == 0) {
-    free(pk_name);
-    st = fl__fail(ctx, FL_E_LAYER, "table '%s' in '%s' has no columns or cannot be read", table,
-                  source);
-    goto done;
-  }
-  if (npk == 1 && pk_is_int) fid_col = pk_name;
-  else free(pk_name);
-
-  /* SELECT fid, geom, the other columns. */
-  {
-    char *fid_sql = fid_col ? fl__sql_ident(fid_col) : sqlite3_mprintf("rowid");
-    char *geom_sql = geom_col ? fl__sql_ident(geom_col) : sqlite3_mprintf("NULL");
-    sql = fid_sql && geom_sql ? sqlite3_mprintf("SELECT %s, %s", fid_sql, geom_sql) : NULL;
-    sqlite3_free(fid_sql);
-    sqlite3_free(geom_sql);
-  }
-  for (size_t c = 0; c < ncols && sql; c++) {
-    if ((fid_col && strcasecmp(cols[c].name, fid_col) == 0) ||
-        (geom_col && strcasecmp(cols[c].name, geom_col) == 0))
-      continue;
-    cols[c].field = fl_layer_add_field(l, cols[c].name, cols[c].type);
-    if (cols[c].field < 0) {
-      st = fl__fail(ctx, FL_E_NOMEM, "out of memory reading '%s'", source);
-      goto done;
-    }
-    char *more = sqlite3_mprintf("%s, \"%w\"", sql, cols[c].name);
-    sqlite3_free(sql);
-    sql = more;
-  }
-  if (sql) {
-    char *more = sqlite3_mprintf("%s FROM \"%w\"", sql, table);
-    sqlite3_free(sql);
-    sql = more;
-  }
-  if (!sql) {
-    st = fl__fail(ctx, FL_E_NOMEM, "out of memory reading '%s'", source);
-    goto done;
-  }
-  if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
-    st = sql_fail(ctx, db, "reading the table", source);
-    goto done;
-  }
-
-  int rc;
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-    int64_t fid = sqlite3_column_int64(s, 0);
-    GEOSGeometry *g = NULL;
-    int t = sqlite3_column_type(s, 1);
-    if (t == SQLITE_BLOB) {
-      const unsigned char *b = sqlite3_column_blob(s, 1);
-      size_t nb = (size_t)sqlite3_column_bytes(s, 1);
-      if (fl_geom_from_blob(ctx, b, nb, &g, NULL, NULL) != FL_OK) { /* (R3) */
-        char why[FL_ERRMSG_LEN];
-        snprintf(why, sizeof why, "%s", fl_ctx_errmsg(ctx));
-        st = fl__fail(ctx, FL_E_GEOM, "layer '%s' (%s), feature %lld: %s", table, source,
-                      (long long)fid, why);
-        goto done;
-      }
-      if (GEOSisEmpty_r(h, g) == 1) {
-        GEOSGeom_destroy_r(h, g);
-        g = NULL;
-      } else {
-        GEOSSetSRID_r(h, g, srid);
-      }
-    } else if (t != SQLITE_NULL) {
-      st = fl__fail(ctx, FL_E_GEOM,
-                    "layer '%s' (%s), feature %lld: column '%s' holds %s, not a geometry blob",
-                    table, source, (long long)fid, geom_col,
-                    t == SQLITE_TEXT ? "text" : "a number");
-      goto done;
-    }
-    fl_feature *f = fl_layer_append(ctx, l, fid, g);
-    if (!f) {
-      st = fl__fail(ctx, FL_E_NOMEM, "out of memory reading '%s'", source);
-      goto done;
-    }
-    int k = 2;
-    for (size_t c = 0; c < ncols; c++) {
-      if (cols[c].field < 0) continue;
-      int col = k++;
-      if (sqlite3_column_type(s, col) == SQLITE_NULL) continue; /* values start NULL */
-      fl_status vs = FL_OK;
-      switch (cols[c].type) {
-      case FL_FIELD_INTEGER:
-        if (sqlite3_column_type(s, col) == SQLITE_FLOAT)
-          vs = fl_feature_set_real(l, f, cols[c].field, sqlite3_column_double(s, col));
-        else
-          vs = fl_feature_set_int(l, f, cols[c].field, sqlite3_column_int64(s, col));
-        break;
-      case FL_FIELD_REAL:
-        vs = fl_feature_set_real(l, f, cols[c].field, sqlite3_column_double(s, col));
-        break;
-      default:
-        vs = fl_feature_set_text(l, f, cols[c].field, (const char *)sqlite3_column_text(s, col));
-        break;
-      }
-      if (vs) {
-        st = fl__fail(ctx, FL_E_NOMEM, "out of memory reading '%s'", source);
-        goto done;
-      }
-    }
-  }
-  if (rc != SQLITE_DONE) st = sql_fail(ctx, db, "reading the table", source);
-
-done:
-  sqlite3_finalize(s);
-  sqlite3_free(sql);
-  for (size_t c = 0; c < ncols; c++) free(cols[c].name);
-  free(cols);
-  free(fid_col);
-  if (st) {
-    fl_layer_destroy(ctx, l);
-    return st;
-  }
-  *out = l;
-  return FL_OK;
-}
-
 /* ---- GeoPackage --------------------------------------------------------- */
 
 static fl_status open_gpkg(fl_ctx *ctx, const char *path, sqlite3 **db) {
@@ -311,15 +135,13 @@ fl_status fl__gpkg_list(fl_ctx *ctx, const char *path, char ***out) {
   return st;
 }
 
-fl_status fl__gpkg_read(fl_ctx *ctx, const char *path, const char *layer, const char *source,
-                        fl_layer **out) {
-  sqlite3 *db = NULL;
+fl_status fl__gpkg_layer_meta(fl_ctx *ctx, sqlite3 *db, const char *path, const char *layer,
+                              char **table_out, char **geom_col_out, int *srid_out,
+                              char **geom_type_out) {
   sqlite3_stmt *s = NULL;
   char *table = NULL, *geom_col = NULL, *geom_type = NULL;
   int srs_id = 0, srid = 0;
-  fl_status st = open_gpkg(ctx, path, &db);
-  *out = NULL;
-  if (st) return st;
+  fl_status st = FL_OK;
 
   /* The layer, in its stored spelling. (R4) */
   if (sqlite3_prepare_v2(db,
@@ -375,10 +197,34 @@ fl_status fl__gpkg_read(fl_ctx *ctx, const char *path, const char *layer, const 
     s = NULL;
   }
 
-  st = fl__sql_read_table(ctx, db, table, geom_col, srid, geom_type ? geom_type : "GEOMETRY",
-                          source, out);
+  *table_out = table;
+  *geom_col_out = geom_col;
+  *geom_type_out = geom_type;
+  *srid_out = srid;
+  return FL_OK;
 done:
   sqlite3_finalize(s);
+  free(table);
+  free(geom_col);
+  free(geom_type);
+  return st;
+}
+
+fl_status fl__gpkg_open_ro(fl_ctx *ctx, const char *path, sqlite3 **db) {
+  return open_gpkg(ctx, path, db);
+}
+
+fl_status fl__gpkg_read(fl_ctx *ctx, const char *path, const char *layer, const char *source,
+                        fl_layer **out) {
+  sqlite3 *db = NULL;
+  char *table = NULL, *geom_col = NULL, *geom_type = NULL;
+  int srid = 0;
+  *out = NULL;
+  fl_status st = open_gpkg(ctx, path, &db);
+  if (!st) st = fl__gpkg_layer_meta(ctx, db, path, layer, &table, &geom_col, &srid, &geom_type);
+  if (!st)
+    st = fl__sql_read_table(ctx, db, table, geom_col, srid, geom_type ? geom_type : "GEOMETRY",
+                            source, out);
   sqlite3_close(db);
   free(table);
   free(geom_col);

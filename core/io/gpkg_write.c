@@ -33,14 +33,7 @@
 
 /* ---- SQL plumbing ------------------------------------------------------- */
 
-typedef struct writer {
-  fl_ctx *ctx;
-  sqlite3 *db;
-  const char *path;     /* final path, for messages */
-  int *srids;           /* SRS rows written so far */
-  size_t n_srids;
-  int styles_table;     /* layer_styles exists */
-} writer;
+typedef fl__gpkg_out writer;
 
 static fl_status db_fail(writer *w, const char *what) {
   if (fl__write_disk_full(w->db, NULL))
@@ -94,7 +87,7 @@ static const char *const wgs84_wkt =
     "\"9122\"]],AXIS[\"Latitude\",NORTH],AXIS[\"Longitude\",EAST],AUTHORITY[\"EPSG\",\"4326\"]]";
 
 /* One gpkg_spatial_ref_sys row for EPSG:srid, once. */
-static fl_status srs_row(writer *w, int srid) {
+fl_status fl__gpkg_out_srs(writer *w, int srid) {
   if (srid <= 0) return FL_OK;
   for (size_t i = 0; i < w->n_srids; i++)
     if (w->srids[i] == srid) return FL_OK;
@@ -125,7 +118,7 @@ static fl_status srs_row(writer *w, int srid) {
 }
 
 /* (P6): dates as DATE (GeoPackage 1.2, Table 1: ISO-8601 text). */
-static const char *sql_type(const fl_layer *l, size_t j) {
+const char *fl__gpkg_sql_type(const fl_layer *l, size_t j) {
   fl_field_type t = l->fields[j].type;
   if (t == FL_FIELD_DATE || fl__field_is_date(l, (int)j)) return "DATE";
   return t == FL_FIELD_INTEGER ? "INTEGER" : t == FL_FIELD_REAL ? "REAL" : "TEXT";
@@ -168,7 +161,7 @@ static fl_status create_triggers(writer *w, const char *t) {
 /* (P6) a table without geometry: data_type 'attributes', no geometry column,
  * no spatial index. */
 static fl_status write_attributes(writer *w, const fl_layer *l, size_t *done, size_t total) {
-  fl_status st = fl__sql_write_table(w->ctx, w->db, w->path, l, " NOT NULL", sql_type, done,
+  fl_status st = fl__sql_write_table(w->ctx, w->db, w->path, l, " NOT NULL", fl__gpkg_sql_type, done,
                                      total);
   if (st) return st;
   return execf(w,
@@ -208,6 +201,64 @@ static fl_status write_style(writer *w, const fl_layer *l) {
   return execf(w, sql, "writing the layer style");
 }
 
+fl_status fl__gpkg_check_name(fl_ctx *ctx, const char *t) {
+  if (strncasecmp(t, "gpkg_", 5) == 0 || strncasecmp(t, "sqlite_", 7) == 0 ||
+      strncasecmp(t, "rtree_", 6) == 0)
+    return fl__fail(ctx, FL_E_ARG,
+                    "layer name '%s' starts with a prefix GeoPackage reserves (gpkg_, sqlite_, "
+                    "rtree_); rename the layer",
+                    t);
+  return FL_OK;
+}
+
+fl_status fl__gpkg_out_register(writer *w, const char *t, const fl__geom_summary *sum,
+                                int srs_id) {
+  sqlite3_stmt *ins = NULL;
+  /* Its metadata; the extent is bound, not printed, so it stays exact. */
+  if (sqlite3_prepare_v2(w->db,
+                         "INSERT INTO gpkg_contents (table_name, data_type, identifier, "
+                         "description, min_x, min_y, max_x, max_y, srs_id) VALUES (?1, "
+                         "'features', ?1, '', ?2, ?3, ?4, ?5, ?6)",
+                         -1, &ins, NULL) != SQLITE_OK)
+    return db_fail(w, "registering the layer");
+  sqlite3_bind_text(ins, 1, t, -1, SQLITE_STATIC);
+  if (sum->has_extent) {
+    sqlite3_bind_double(ins, 2, sum->minx);
+    sqlite3_bind_double(ins, 3, sum->miny);
+    sqlite3_bind_double(ins, 4, sum->maxx);
+    sqlite3_bind_double(ins, 5, sum->maxy);
+  }
+  sqlite3_bind_int(ins, 6, srs_id);
+  int rc = sqlite3_step(ins);
+  sqlite3_finalize(ins);
+  if (rc != SQLITE_DONE) return db_fail(w, "registering the layer");
+  fl_status st = execf(w, sqlite3_mprintf("INSERT INTO gpkg_geometry_columns VALUES (%Q, 'geom', "
+                                          "%Q, %d, %d, 0)", t, sum->type, srs_id, sum->z),
+                       "registering the geometry column");
+  if (!st)
+    st = execf(w, sqlite3_mprintf("CREATE VIRTUAL TABLE \"rtree_%w_geom\" USING rtree(id, minx, "
+                                  "maxx, miny, maxy)", t),
+               "creating the spatial index");
+  if (!st)
+    st = execf(w, sqlite3_mprintf("INSERT INTO gpkg_extensions VALUES (%Q, 'geom', "
+                                  "'gpkg_rtree_index', "
+                                  "'http://www.geopackage.org/spec120/#extension_rtree', "
+                                  "'write-only')", t),
+               "registering the spatial index");
+  return st;
+}
+
+fl_status fl__gpkg_out_index(writer *w, const char *t, const int64_t *ids, const double *ext,
+                             size_t n_boxes, const fl_layer *style_of) {
+  char *name = sqlite3_mprintf("rtree_%s_geom", t);
+  int bad = !name || fl__gpkg_rtree_load(w->db, name, ids, ext, n_boxes);
+  sqlite3_free(name);
+  if (bad) return db_fail(w, "filling the spatial index");
+  fl_status st = create_triggers(w, t); /* (P2): after the rows */
+  if (!st) st = write_style(w, style_of);
+  return st;
+}
+
 static fl_status write_layer(writer *w, const fl_layer *l, size_t *done, size_t total) {
   fl_ctx *ctx = w->ctx;
   GEOSContextHandle_t h = fl_ctx_geos(ctx);
@@ -221,60 +272,20 @@ static fl_status write_layer(writer *w, const fl_layer *l, size_t *done, size_t 
   fl_status st;
   fl__geom_summary sum;
 
-  if (strncasecmp(t, "gpkg_", 5) == 0 || strncasecmp(t, "sqlite_", 7) == 0 ||
-      strncasecmp(t, "rtree_", 6) == 0)
-    return fl__fail(ctx, FL_E_ARG,
-                    "layer name '%s' starts with a prefix GeoPackage reserves (gpkg_, sqlite_, "
-                    "rtree_); rename the layer",
-                    t);
+  if ((st = fl__gpkg_check_name(ctx, t))) return st;
   if (fl__layer_is_table(l)) return write_attributes(w, l, done, total);
   if ((st = fl__geom_summarize(ctx, l, &sum)) != FL_OK) return st;
   int srs_id = l->srid > 0 ? l->srid : -1;
-  if ((st = srs_row(w, l->srid)) != FL_OK) return st;
+  if ((st = fl__gpkg_out_srs(w, l->srid)) != FL_OK) return st;
   if ((st = fl__field_columns(ctx, l, w->path, &cols)) != FL_OK) return st;
 
   /* The table. */
   char geom_decl[48];
   snprintf(geom_decl, sizeof geom_decl, "\"geom\" %s", sum.type);
-  sql = fl__sql_create_table(t, " NOT NULL", geom_decl, l, cols, sql_type);
+  sql = fl__sql_create_table(t, " NOT NULL", geom_decl, l, cols, fl__gpkg_sql_type);
   if ((st = execf(w, sql, "creating the layer table")) != FL_OK) goto done;
   sql = NULL;
-
-  /* Its metadata; the extent is bound, not printed, so it stays exact. */
-  if (sqlite3_prepare_v2(w->db,
-                         "INSERT INTO gpkg_contents (table_name, data_type, identifier, "
-                         "description, min_x, min_y, max_x, max_y, srs_id) VALUES (?1, "
-                         "'features', ?1, '', ?2, ?3, ?4, ?5, ?6)",
-                         -1, &ins, NULL) != SQLITE_OK) {
-    st = db_fail(w, "registering the layer");
-    goto done;
-  }
-  sqlite3_bind_text(ins, 1, t, -1, SQLITE_STATIC);
-  if (sum.has_extent) {
-    sqlite3_bind_double(ins, 2, sum.minx);
-    sqlite3_bind_double(ins, 3, sum.miny);
-    sqlite3_bind_double(ins, 4, sum.maxx);
-    sqlite3_bind_double(ins, 5, sum.maxy);
-  }
-  sqlite3_bind_int(ins, 6, srs_id);
-  if (sqlite3_step(ins) != SQLITE_DONE) {
-    st = db_fail(w, "registering the layer");
-    goto done;
-  }
-  sqlite3_finalize(ins);
-  ins = NULL;
-  sql = sqlite3_mprintf("INSERT INTO gpkg_geometry_columns VALUES (%Q, 'geom', %Q, %d, %d, 0)", t,
-                        sum.type, srs_id, sum.z);
-  if ((st = execf(w, sql, "registering the geometry column")) != FL_OK) goto done;
-  sql = sqlite3_mprintf("CREATE VIRTUAL TABLE \"rtree_%w_geom\" USING rtree(id, minx, maxx, "
-                        "miny, maxy)",
-                        t);
-  if ((st = execf(w, sql, "creating the spatial index")) != FL_OK) goto done;
-  sql = sqlite3_mprintf("INSERT INTO gpkg_extensions VALUES (%Q, 'geom', 'gpkg_rtree_index', "
-                        "'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')",
-                        t);
-  if ((st = execf(w, sql, "registering the spatial index")) != FL_OK) goto done;
-  sql = NULL;
+  if ((st = fl__gpkg_out_register(w, t, &sum, srs_id)) != FL_OK) goto done;
 
   /* The rows. */
   sql = fl__sql_insert(t, l, cols);
@@ -334,13 +345,7 @@ static fl_status write_layer(writer *w, const fl_layer *l, size_t *done, size_t 
       e[3] = y1;
     }
   }
-  sql = sqlite3_mprintf("rtree_%s_geom", t);
-  if (!sql || fl__gpkg_rtree_load(w->db, sql, ids, ext, n_boxes)) {
-    st = db_fail(w, "filling the spatial index");
-    goto done;
-  }
-  st = create_triggers(w, t); /* (P2): after the rows */
-  if (!st) st = write_style(w, l);
+  st = fl__gpkg_out_index(w, t, ids, ext, n_boxes, l);
 done:
   sqlite3_finalize(ins);
   free(ids);
@@ -350,31 +355,45 @@ done:
   return st;
 }
 
-fl_status fl__gpkg_write(fl_ctx *ctx, const char *tmp_path, const char *path,
-                         const fl_layer *const *layers, size_t n) {
-  writer w = {.ctx = ctx, .path = path};
-  fl_status st;
-  if (sqlite3_open_v2(tmp_path, &w.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+fl_status fl__gpkg_out_open(fl_ctx *ctx, const char *tmp_path, const char *path, writer *w) {
+  memset(w, 0, sizeof *w);
+  w->ctx = ctx;
+  w->path = path;
+  if (sqlite3_open_v2(tmp_path, &w->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
       SQLITE_OK) {
-    st = fl__fail(ctx, FL_E_IO, "cannot create GeoPackage '%s' (%s)", path,
-                  w.db ? sqlite3_errmsg(w.db) : "out of memory");
-    sqlite3_close(w.db);
+    fl_status st = fl__fail(ctx, FL_E_IO, "cannot create GeoPackage '%s' (%s)", path,
+                            w->db ? sqlite3_errmsg(w->db) : "out of memory");
+    sqlite3_close(w->db);
+    w->db = NULL;
     return st;
   }
+  /* The file is a temporary one: durability comes from fsync and rename in source.c. */
+  fl_status st = exec(w,
+                      "PRAGMA application_id = 1196444487; PRAGMA user_version = 10200; "
+                      "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+                      "PRAGMA cache_size = -65536; BEGIN", /* 64 MB: no spilling pages mid-write */
+                      "setting up the file");
+  if (!st) st = exec(w, schema_sql, "creating the GeoPackage tables");
+  if (!st) st = fl__gpkg_out_srs(w, 4326);
+  return st;
+}
+
+fl_status fl__gpkg_out_close(writer *w, fl_status st) {
+  if (!st && w->db) st = exec(w, "COMMIT", "committing"); /* (P1) */
+  if (w->db && sqlite3_close(w->db) != SQLITE_OK && !st)
+    st = fl__fail(w->ctx, FL_E_IO, "closing GeoPackage '%s' failed", w->path);
+  w->db = NULL;
+  free(w->srids);
+  w->srids = NULL;
+  return st;
+}
+
+fl_status fl__gpkg_write(fl_ctx *ctx, const char *tmp_path, const char *path,
+                         const fl_layer *const *layers, size_t n) {
+  writer w;
+  fl_status st = fl__gpkg_out_open(ctx, tmp_path, path, &w);
   size_t total = 0, done = 0;
   for (size_t i = 0; i < n; i++) total += layers[i]->n_features;
-  /* The file is a temporary one: durability comes from fsync and rename in source.c. */
-  st = exec(&w,
-            "PRAGMA application_id = 1196444487; PRAGMA user_version = 10200; "
-            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
-            "PRAGMA cache_size = -65536; BEGIN", /* 64 MB: no spilling pages mid-write */
-            "setting up the file");
-  if (!st) st = exec(&w, schema_sql, "creating the GeoPackage tables");
-  if (!st) st = srs_row(&w, 4326);
   for (size_t i = 0; i < n && !st; i++) st = write_layer(&w, layers[i], &done, total);
-  if (!st) st = exec(&w, "COMMIT", "committing"); /* (P1) */
-  if (sqlite3_close(w.db) != SQLITE_OK && !st)
-    st = fl__fail(ctx, FL_E_IO, "closing GeoPackage '%s' failed", path);
-  free(w.srids);
-  return st;
+  return fl__gpkg_out_close(&w, st);
 }

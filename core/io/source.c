@@ -518,6 +518,23 @@ fl_status fl_layers_write(fl_ctx *ctx, const char *path, const fl_layer *const *
     st = fl__fail(ctx, FL_E_ARG, "output '%s' holds exactly one layer, but %zu were given; "
                   "write a .gpkg instead", path, n);
   if (st) return st;
+  char *tmp = NULL;
+  int lock_fd = -1;
+  if ((st = fl__output_begin(ctx, path, overwrite, &tmp, &lock_fd)) != FL_OK) return st;
+  switch (f) {
+  case FL__FMT_GPKG: st = fl__gpkg_write(ctx, tmp, path, layers, n); break;
+  case FL__FMT_SPATIALITE: st = fl__spatialite_write(ctx, tmp, path, layers, n); break;
+  case FL__FMT_GEOJSON: st = fl__geojson_write(ctx, tmp, path, layers[0]); break;
+  default: st = fl__ogr_write(ctx, ogr, tmp, path, layers, n); break;
+  }
+  return fl__output_finish(ctx, path, overwrite, tmp, lock_fd, st);
+}
+
+fl_status fl__output_begin(fl_ctx *ctx, const char *path, int overwrite, char **tmp,
+                           int *lock_fd) {
+  fl_status st;
+  *tmp = NULL;
+  *lock_fd = -1;
   if ((st = check_dir(ctx, path)) != FL_OK) return st;
   struct stat sb;
   if (stat(path, &sb) == 0) {
@@ -528,15 +545,12 @@ fl_status fl_layers_write(fl_ctx *ctx, const char *path, const fl_layer *const *
                       path);
   }
   fl__temp_sweep(ctx, path); /* (W5) */
-  char *tmp = NULL;
-  int lock_fd = -1;
-  if ((st = fl__temp_create(ctx, path, &tmp, &lock_fd)) != FL_OK) return st;
-  switch (f) {
-  case FL__FMT_GPKG: st = fl__gpkg_write(ctx, tmp, path, layers, n); break;
-  case FL__FMT_SPATIALITE: st = fl__spatialite_write(ctx, tmp, path, layers, n); break;
-  case FL__FMT_GEOJSON: st = fl__geojson_write(ctx, tmp, path, layers[0]); break;
-  default: st = fl__ogr_write(ctx, ogr, tmp, path, layers, n); break;
-  }
+  return fl__temp_create(ctx, path, tmp, lock_fd);
+}
+
+fl_status fl__output_finish(fl_ctx *ctx, const char *path, int overwrite, char *tmp, int lock_fd,
+                            fl_status st) {
+  struct stat sb;
   if (st == FL_OK) st = fl__progress(ctx, 1.0); /* a last chance to cancel */
   if (st == FL_OK) {
     sync_path(tmp, 0);

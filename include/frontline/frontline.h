@@ -19,6 +19,8 @@
 #include "fl_geom.h"
 #include "fl_io.h"
 #include "fl_analysis.h"
+#include "fl_holding.h"
+#include "fl_stream.h"
 #include "fl_elevation.h"
 #include "fl_compare.h"
 
