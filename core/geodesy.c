@@ -283,7 +283,9 @@ static GEOSCoordSequence *densify_seq(densify_job *job, const GEOSCoordSequence 
       if (!grown) { free(xy); return NULL; }
       xy = grown;
     }
-    int straight = job->parallels_straight && y == py;
+    /* Along a parallel to 1e-8 degrees (~1 mm): a clip line that went
+     * through a projected CRS and back keeps its reading. */
+    int straight = job->parallels_straight && fabs(y - py) <= 1e-8;
     for (size_t k = 1; k <= extra; k++) {
       double lat = y, lon = px + (x - px) * (double)k / (double)(extra + 1);
       if (!straight)
