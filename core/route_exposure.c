@@ -282,14 +282,14 @@ static int cmp_edge(const void *a, const void *b) {
  * passes the best distance; then each edge that might pass closer than that
  * is searched (crossings included), again in order of its bound. */
 static fl_status closest_approach(walker *w) {
-  qsort(w->pend, w->n_pend, sizeof *w->pend, cmp_pending);
+  if (w->n_pend) qsort(w->pend, w->n_pend, sizeof *w->pend, cmp_pending);
   for (size_t i = 0; i < w->n_pend && !w->st; i++) {
     if ((i & 63) == 63 && (w->st = fl__stop_check(w->ctx, "measuring a route"))) break;
     if (w->pend[i].lb >= fmin(w->upper, w->r->min_m)) break;
     dist_at(w, w->pend[i].lon, w->pend[i].lat);
   }
   if (w->st) return w->st;
-  qsort(w->edges, w->n_edges, sizeof *w->edges, cmp_edge);
+  if (w->n_edges) qsort(w->edges, w->n_edges, sizeof *w->edges, cmp_edge);
   for (size_t i = 0; i < w->n_edges; i++) {
     const near_edge *e = &w->edges[i];
     if ((i & 63) == 63 && fl__stop_check(w->ctx, "measuring a route")) return w->ctx->status;
