@@ -45,8 +45,9 @@ FAILS = 0
 CHECKS = 0
 
 
-def connect(path=":memory:"):
-    con = sqlite3.connect(path)
+def connect(path=":memory:", **kw):
+    """SQLite with mod_spatialite and mod_frontline loaded; kw go to sqlite3.connect."""
+    con = sqlite3.connect(path, **kw)
     con.enable_load_extension(True)
     try:
         con.load_extension("mod_spatialite")

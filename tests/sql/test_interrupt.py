@@ -22,14 +22,7 @@ import sqltest as T  # noqa: E402
 
 BOUND = float(os.environ.get("FL_TEST_STOP_BOUND_S", "3"))
 
-con = sqlite3.connect(":memory:", check_same_thread=False)
-con.enable_load_extension(True)
-try:
-    con.load_extension("mod_spatialite")
-except sqlite3.OperationalError as e:
-    print("SKIP: mod_spatialite cannot be loaded:", e)
-    sys.exit(77)
-con.load_extension(T.MOD[:-3] if T.MOD.endswith(".so") else T.MOD)
+con = T.connect(check_same_thread=False)
 
 
 def winding(n):

@@ -29,14 +29,7 @@ BOUND = float(os.environ.get("FL_TEST_STOP_BOUND_S", "10"))
 DELAY = 0.3
 N = 100000
 
-con = sqlite3.connect(":memory:", check_same_thread=False)
-con.enable_load_extension(True)
-try:
-    con.load_extension("mod_spatialite")
-except sqlite3.OperationalError as e:
-    print("SKIP: mod_spatialite cannot be loaded:", e)
-    sys.exit(77)
-con.load_extension(T.MOD[:-3] if T.MOD.endswith(".so") else T.MOD)
+con = T.connect(check_same_thread=False)
 
 
 def winding(lat):
