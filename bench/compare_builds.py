@@ -14,18 +14,7 @@ import os
 import subprocess
 import tempfile
 
-DIST = [5000, 10000, 20000, 40000]
-
-
-def args_for(task, g):
-    return {
-        "T2": ["settlement-status", "--settlements", g + ":settlements", "--control", g + ":control",
-               "--front", g + ":front"],
-        "T3": ["nearest-route", "--settlements", g + ":settlements", "--routes", g + ":routes"],
-        "T4": ["bands", "--front", g + ":front", "--distances", ",".join(map(str, DIST))],
-        "T5": ["route-exposure", "--routes", g + ":routes", "--front", g + ":front",
-               "--distances", "20000"],
-    }[task]
+from tasks import cli_args  # the commands of the bench itself
 
 
 def cpu(build, task, g, work):
@@ -34,7 +23,7 @@ def cpu(build, task, g, work):
         os.remove(out)
     tfile = os.path.join(work, "time.txt")
     cmd = ["/usr/bin/time", "-f", "%U %S", "-o", tfile, os.path.join(build, "bin", "frontline"),
-           "--quiet", "run"] + args_for(task, g) + ["--output", out]
+           "--quiet", "run"] + cli_args(task, g) + ["--output", out]
     subprocess.run(cmd, check=True, env=dict(os.environ, FL_THREADS="0"),
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     u, s = open(tfile).read().split()[-2:]

@@ -105,6 +105,20 @@ class Tool:
         pass
 
 
+def cli_args(task, g):
+    """The frontline CLI's arguments for a task on the GeoPackage g (also bench/compare_builds.py)."""
+    return {
+        "T1": ["settlement-status", "--settlements", g + ":buildings", "--control", g + ":control",
+               "--front-distance", "false"],
+        "T2": ["settlement-status", "--settlements", g + ":settlements", "--control", g + ":control",
+               "--front", g + ":front"],
+        "T3": ["nearest-route", "--settlements", g + ":settlements", "--routes", g + ":routes"],
+        "T4": ["bands", "--front", g + ":front", "--distances", ",".join(map(str, DIST))],
+        "T5": ["route-exposure", "--routes", g + ":routes", "--front", g + ":front",
+               "--distances", "20000"],
+    }[task]
+
+
 class FrontlineCLI(Tool):
     name = "Frontline CLI"
     key = "frontline"
@@ -119,16 +133,7 @@ class FrontlineCLI(Tool):
     def run(self, task, data, work):
         g = os.path.join(data, "donbas.gpkg")
         out = fresh(os.path.join(work, f"{task}.gpkg"))
-        args = {
-            "T1": ["settlement-status", "--settlements", g + ":buildings", "--control", g + ":control",
-                   "--front-distance", "false"],
-            "T2": ["settlement-status", "--settlements", g + ":settlements", "--control", g + ":control",
-                   "--front", g + ":front"],
-            "T3": ["nearest-route", "--settlements", g + ":settlements", "--routes", g + ":routes"],
-            "T4": ["bands", "--front", g + ":front", "--distances", ",".join(map(str, DIST))],
-            "T5": ["route-exposure", "--routes", g + ":routes", "--front", g + ":front",
-                   "--distances", "20000"],
-        }[task]
+        args = cli_args(task, g)
         env = {"FL_THREADS": str(self.threads)} if self.threads else {"FL_THREADS": "0"}
         wall, rss, _ = timed([self.bin, "--quiet", "run"] + args + ["--output", out], env=env)
         return wall, rss, read_answer(task, out, "frontline")
