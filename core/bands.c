@@ -226,7 +226,8 @@ fl_status fl_bands(fl_ctx *ctx, const fl_layer *front, const fl_layer *control,
       if (band && buf[n_dist]) band = fl__clip_to_side(ctx, band, buf[n_dist]); /* (B3) */
       if (!band) { st = fl__fail_geos(ctx, "cutting a band"); break; }
       double area = 0;
-      fl_area_km2(ctx, band, &area); /* (B4) */
+      st = fl_area_km2(ctx, band, &area); /* (B4) */
+      if (st) { GEOSGeom_destroy_r(h, band); break; }
       GEOSGeometry *geom = NULL;
       st = fl__to_layer_crs(ctx, band, front->srid, &geom);
       if (st) break;

@@ -257,16 +257,18 @@ static fl_status check_poles(fl_ctx *ctx, double miny, double maxy, double dist_
  * its simplified vertices (in degrees, by the tolerance over a degree of
  * latitude: never fewer than the frame keeps) plus its length over OUT_SEG_M;
  * other geometries keep their vertices (densified to DENSIFY_M). */
-static double tile_vertices(fl_ctx *ctx, const fl__buffer_plan *plan, double dist_m) {
+static fl_status tile_vertices(fl_ctx *ctx, const fl__buffer_plan *plan, double dist_m,
+                               double *n) {
   GEOSContextHandle_t h = ctx->geos;
-  double n = (double)GEOSGetNumCoordinates_r(h, plan->dense);
-  if (GEOSGeom_getDimensions_r(h, plan->dense) != 1) return n;
+  *n = (double)GEOSGetNumCoordinates_r(h, plan->dense);
+  if (GEOSGeom_getDimensions_r(h, plan->dense) != 1) return FL_OK;
   GEOSGeometry *simple = GEOSSimplify_r(h, plan->dense, SIMPLIFY_REL * dist_m / M_PER_DEG_LAT);
+  if (!simple) return FL_OK; /* the estimate stays the dense count */
   double len = 0;
-  if (simple && fl_length_m(ctx, plan->dense, &len) == FL_OK)
-    n = fmin(n, (double)GEOSGetNumCoordinates_r(h, simple) + len / OUT_SEG_M);
-  if (simple) GEOSGeom_destroy_r(h, simple);
-  return n;
+  fl_status st = fl_length_m(ctx, plan->dense, &len);
+  if (!st) *n = fmin(*n, (double)GEOSGetNumCoordinates_r(h, simple) + len / OUT_SEG_M);
+  GEOSGeom_destroy_r(h, simple);
+  return st;
 }
 
 /* (U12) The work a plan needs, estimated: the vertices a tile buffers
@@ -279,7 +281,8 @@ static fl_status check_work(fl_ctx *ctx, const fl__buffer_plan *plan, double dis
     per = fmin((double)plan->n_parts,
                (2.0 * dlon / plan->tile_lon + 1.0) * (2.0 * dlat / plan->tile_lat + 1.0));
   if (n * per <= FL_MAX_BUFFER_WORK) return FL_OK;
-  n = tile_vertices(ctx, plan, dist_m);
+  fl_status st = tile_vertices(ctx, plan, dist_m, &n);
+  if (st) return st;
   double work = n * per;
   if (work <= FL_MAX_BUFFER_WORK) return FL_OK;
   return fl__fail(ctx, FL_E_ARG, "a buffer of %g m around this geometry would need about %.2g "

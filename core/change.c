@@ -79,10 +79,10 @@ static fl_status add_part(fl__change_job *j, GEOSGeometry *part, int k, void *us
   fl_ctx *ctx = j->ctx;
   piece_ctx *pc = user;
   double km2 = 0;
-  fl_area_km2(ctx, part, &km2);
-  if (km2 < FL__SLIVER_KM2) {
+  fl_status ast = fl_area_km2(ctx, part, &km2);
+  if (ast || km2 < FL__SLIVER_KM2) {
     GEOSGeom_destroy_r(ctx->geos, part);
-    return FL_OK;
+    return ast;
   }
   fl__change_sums *s = pc->sums;
   size_t p = fl__sums_side(s, pc->sa), q = fl__sums_side(s, pc->sb);
@@ -138,8 +138,8 @@ static fl_status compare(fl__change_job *j, size_t g0, size_t g1) {
       }
       GEOSSetSRID_r(ctx->geos, poly, 4326);
       double km2 = 0;
-      fl_area_km2(ctx, poly, &km2);
-      if (km2 >= FL__SLIVER_KM2) { /* (C3) the whole area's sums */
+      st = fl_area_km2(ctx, poly, &km2);
+      if (!st && km2 >= FL__SLIVER_KM2) { /* (C3) the whole area's sums */
         sums.gained[fl__sums_side(&sums, pc.sb) * sums.n_cols] += km2;
         sums.lost[fl__sums_side(&sums, pc.sa) * sums.n_cols] += km2;
         st = fl__sectors_split(j, poly, add_part, &pc); /* (C6) */

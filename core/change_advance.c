@@ -61,10 +61,10 @@ static fl_status queue(fl__change_job *j, GEOSGeometry *poly, const char *sa, co
                        int k) {
   fl_ctx *ctx = j->ctx;
   double km2 = 0;
-  fl_area_km2(ctx, poly, &km2);
-  if (km2 < FL__SLIVER_KM2) {
+  fl_status st = fl_area_km2(ctx, poly, &km2);
+  if (st || km2 < FL__SLIVER_KM2) {
     GEOSGeom_destroy_r(ctx->geos, poly);
-    return FL_OK;
+    return st;
   }
   if (j->n_pend == j->cap_pend) {
     size_t cap = j->cap_pend ? 2 * j->cap_pend : 64;

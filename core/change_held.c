@@ -24,13 +24,15 @@
 static fl_status length_km(fl_ctx *ctx, fl__change_job *j, const GEOSGeometry *line, size_t g) {
   size_t nc = j->sec.n + 1;
   double m = 0;
-  fl_length_m(ctx, line, &m);
+  fl_status st = fl_length_m(ctx, line, &m);
+  if (st) return st;
   j->front_km[g * nc] = m / 1000.0;
   for (size_t k = 0; k < j->sec.n; k++) {
     GEOSGeometry *x = GEOSIntersection_r(ctx->geos, line, j->sec.g[k]);
     if (!x) return fl__fail_geos(ctx, "change: the front in a sector");
-    fl_length_m(ctx, x, &m);
+    st = fl_length_m(ctx, x, &m);
     GEOSGeom_destroy_r(ctx->geos, x);
+    if (st) return st;
     j->front_km[g * nc + k + 1] = m / 1000.0;
   }
   return FL_OK;
@@ -115,7 +117,8 @@ static fl_status held_row(fl__change_job *j, const fl_layer *status, size_t g, c
                           const GEOSGeometry *area) {
   fl_layer *l = j->out.held_series;
   double km2 = 0, front = j->front_km[g * (j->sec.n + 1)];
-  fl_area_km2(j->ctx, area, &km2);
+  fl_status ast = fl_area_km2(j->ctx, area, &km2);
+  if (ast) return ast;
   fl_feature *f = fl_layer_append(j->ctx, l, (int64_t)l->n_features + 1, NULL);
   fl_status st = f ? FL_OK : FL_E_NOMEM;
   if (!st) st = fl_feature_set_text(l, f, 0, j->gr.g[g].source);

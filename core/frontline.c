@@ -168,7 +168,11 @@ typedef struct out_line {
  * edge: the side whose edge of a grey zone it is, or NULL. */
 static fl_status write_line(fl_ctx *ctx, const out_line *o, GEOSGeometry *line, const char *edge) {
   double len_m = 0;
-  fl_length_m(ctx, line, &len_m); /* (F4) */
+  fl_status st = fl_length_m(ctx, line, &len_m); /* (F4) */
+  if (st) {
+    GEOSGeom_destroy_r(ctx->geos, line);
+    return st;
+  }
   int pieces = GEOSGetNumGeometries_r(ctx->geos, line);
   if (pieces > MANY_PIECES)
     fl__warn(ctx, "the line of contact of control layer '%s'%s%s%s%s%s%s comes out in %d pieces "
@@ -177,7 +181,7 @@ static fl_status write_line(fl_ctx *ctx, const out_line *o, GEOSGeometry *line, 
              o->g->source, o->g->date[0] ? ", date " : "", o->g->date, edge ? ", edge of " : "",
              edge ? edge : "", pieces, len_m / 1000.0);
   GEOSGeometry *outg = NULL;
-  fl_status st = fl__to_layer_crs(ctx, line, o->control->srid, &outg);
+  st = fl__to_layer_crs(ctx, line, o->control->srid, &outg);
   if (st) return st;
   fl_feature *f = fl_layer_append(ctx, o->res, (int64_t)o->res->n_features + 1, outg);
   if (!f) return fl__fail(ctx, FL_E_NOMEM, "out of memory");

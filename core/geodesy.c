@@ -197,10 +197,24 @@ int fl__each_seq(GEOSContextHandle_t h, const GEOSGeometry *g, fl__seq_fn fn, vo
 
 /* ---- length and area ------------------------------------------------------ */
 
+/* Vertices measured between two stop checks (fl__stop_check): a
+ * multi-million-vertex geometry stops within a few milliseconds. */
+#define MEASURE_POLL_EVERY 1024
+
 typedef struct measure_job {
   fl_ctx *ctx;
   double sum;
+  const char *what;  /* for the stop's message */
+  unsigned int seen; /* vertices since the last stop check */
+  fl_status st;      /* a stop */
 } measure_job;
+
+/* Nonzero (and job->st set) when the host asked to stop. */
+static int measure_stop(measure_job *job) {
+  if (++job->seen < MEASURE_POLL_EVERY) return 0;
+  job->seen = 0;
+  return (job->st = fl__stop_check(job->ctx, job->what)) != FL_OK;
+}
 
 static int add_length(const GEOSCoordSequence *s, int is_ring, int ring_index, void *user) {
   (void)is_ring;
@@ -213,6 +227,7 @@ static int add_length(const GEOSCoordSequence *s, int is_ring, int ring_index, v
     double x, y;
     GEOSCoordSeq_getXY_r(job->ctx->geos, s, i, &x, &y);
     if (i > 0) job->sum += fl__geod_dist(&job->ctx->geod, x0, y0, x, y);
+    if (measure_stop(job)) return 1;
     x0 = x;
     y0 = y;
   }
@@ -220,10 +235,10 @@ static int add_length(const GEOSCoordSequence *s, int is_ring, int ring_index, v
 }
 
 fl_status fl_length_m(fl_ctx *ctx, const GEOSGeometry *lonlat, double *out_m) {
-  measure_job job = {ctx, 0.0};
+  measure_job job = {ctx, 0.0, "measuring a length", 0, FL_OK};
   fl__each_seq(ctx->geos, lonlat, add_length, &job);
-  *out_m = job.sum;
-  return FL_OK;
+  *out_m = job.st ? 0.0 : job.sum;
+  return job.st;
 }
 
 static int add_area(const GEOSCoordSequence *s, int is_ring, int ring_index, void *user) {
@@ -237,6 +252,7 @@ static int add_area(const GEOSCoordSequence *s, int is_ring, int ring_index, voi
     double x, y;
     GEOSCoordSeq_getXY_r(job->ctx->geos, s, i, &x, &y);
     geod_polygon_addpoint(&job->ctx->geod, &p, y, x);
+    if (measure_stop(job)) return 1;
   }
   double area = 0, perim = 0;
   geod_polygon_compute(&job->ctx->geod, &p, 0, 1, &area, &perim);
@@ -246,10 +262,10 @@ static int add_area(const GEOSCoordSequence *s, int is_ring, int ring_index, voi
 }
 
 fl_status fl_area_km2(fl_ctx *ctx, const GEOSGeometry *lonlat, double *out_km2) {
-  measure_job job = {ctx, 0.0};
+  measure_job job = {ctx, 0.0, "measuring an area", 0, FL_OK};
   fl__each_seq(ctx->geos, lonlat, add_area, &job);
-  *out_km2 = job.sum / 1e6;
-  return FL_OK;
+  *out_km2 = job.st ? 0.0 : job.sum / 1e6;
+  return job.st;
 }
 
 /* ---- densification --------------------------------------------------------- */

@@ -75,13 +75,18 @@ FL_API fl_status fl_srid_check(fl_ctx *ctx, int srid);
 
 /**
  * Geodesic length of the lines (or polygon rings) of a lon/lat geometry, metres.
- * Points give 0. @since 0.1
+ * Points give 0. Stoppable: every 1,024 vertices it checks the context's
+ * cancel flag, time limit and interrupt poll (fl_ctx_set_progress,
+ * fl_ctx_set_time_limit, fl_ctx_set_interrupt_poll) and fails with their
+ * status (FL_E_CANCEL, or FL_E_ARG for the time limit), *out_m 0; callers
+ * must pass that status on. @since 0.1
  */
 FL_API fl_status fl_length_m(fl_ctx *ctx, const GEOSGeometry *lonlat, double *out_m);
 
 /**
  * Geodesic area of the polygons of a lon/lat geometry, km² (holes subtracted).
- * Points and lines give 0. @since 0.1
+ * Points and lines give 0. Stoppable as fl_length_m() (*out_km2 0 then).
+ * @since 0.1
  */
 FL_API fl_status fl_area_km2(fl_ctx *ctx, const GEOSGeometry *lonlat, double *out_km2);
 

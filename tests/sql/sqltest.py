@@ -13,9 +13,12 @@ import math
 import os
 import shutil
 import sqlite3
+import struct
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 
 import numpy as np
 from osgeo import ogr, osr
@@ -79,6 +82,73 @@ def error_of(con, sql, params=()):
     except sqlite3.Error as e:
         return str(e)
     return None
+
+
+# ---- stopping a long call (sqlite3_interrupt, progress handler) ----------
+
+def timed(con, sql):
+    """(error text or None, seconds) of running sql to its end."""
+    t0 = time.monotonic()
+    try:
+        con.execute(sql).fetchall()
+        err = None
+    except sqlite3.Error as e:
+        err = str(e)
+    return err, time.monotonic() - t0
+
+
+def stop_by_interrupt(con, sql, delay):
+    """Run sql and call con.interrupt() from another thread after delay s
+    (con made with check_same_thread=False)."""
+    timer = threading.Timer(delay, con.interrupt)
+    timer.start()
+    err, took = timed(con, sql)
+    timer.join()
+    return err, took
+
+
+def stop_by_progress_handler(con, sql, delay):
+    """Run sql with a progress handler (every 1,000 steps) that answers stop
+    once delay s have passed: SQLite calls no handler while a function runs,
+    but the extension's poll statement (plugin/sql/sql_work.c) counts steps."""
+    t0 = time.monotonic()
+    con.set_progress_handler(lambda: time.monotonic() - t0 > delay, 1000)
+    try:
+        return timed(con, sql)
+    finally:
+        con.set_progress_handler(None, 1000)
+
+
+STOPS = (("interrupt", stop_by_interrupt), ("progress handler", stop_by_progress_handler))
+
+
+def check_stops(con, name, sql, delay, bound, after=None):
+    """sql is stopped both ways with SQLite's own "interrupted" within bound s
+    of the stop (latencies printed for the log); after(what) then checks
+    that the connection still answers."""
+    for how, stop in STOPS:
+        err, took = stop(con, sql, delay)
+        print("stop latency %s by %s: %.2f s after the stop at %.1f s (%s)"
+              % (name, how, took - delay, delay, err or "finished"))
+        check(err == "interrupted", "%s stopped by %s: error %r, expected 'interrupted'"
+              % (name, how, err))
+        check(took - delay < bound, "%s stopped by %s %.2f s after the stop (bound %.1f s)"
+              % (name, how, took - delay, bound))
+        if after:
+            after("%s stopped by %s" % (name, how))
+
+
+def spatialite_blob(kind, xs, ys, srid=4326):
+    """SpatiaLite blob of a LINESTRING (kind 2) or one-ring POLYGON (kind 3,
+    the ring closed here) from numpy coordinate arrays: millions of vertices
+    in a fraction of a second, where WKT would take minutes."""
+    if kind == 3:
+        xs, ys = np.append(xs, xs[0]), np.append(ys, ys[0])
+    xy = np.empty(2 * len(xs))
+    xy[0::2], xy[1::2] = xs, ys
+    head = struct.pack("<BBi4dBi", 0, 1, srid, xs.min(), ys.min(), xs.max(), ys.max(), 0x7C, kind)
+    count = struct.pack("<ii", 1, len(xs)) if kind == 3 else struct.pack("<i", len(xs))
+    return head + count + xy.astype("<f8").tobytes() + b"\xfe"
 
 
 def finish():

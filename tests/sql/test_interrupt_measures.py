@@ -7,8 +7,7 @@ lines 500 m apart; two 100,000-vertex polygons that nearly coincide), and is
 stopped two ways:
   - from another thread, con.interrupt() 0.3 s after the call starts;
   - by a progress handler (every 1,000 steps) that answers "stop" once 0.3 s
-    have passed: SQLite calls no handler while a function runs, but the
-    extension's poll statement (plugin/sql/sql_work.c) counts its steps.
+    have passed (sqltest.check_stops, shared with test_interrupt_long.py).
 The call must end with SQLite's own "interrupted" (not a result, not the 15 s
 time limit's sentence) within FL_TEST_STOP_BOUND_S (default 10 s: generous,
 the machine is shared; the aim is 1 s). The latencies are printed for the log,
@@ -17,10 +16,7 @@ short call, and give pyproj's figure for it (the stop is not taken for the
 next call's)."""
 import math
 import os
-import sqlite3
 import sys
-import threading
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sqltest as T  # noqa: E402
@@ -66,45 +62,14 @@ CALLS = {
 }
 
 
-def run(sql):
-    t0 = time.monotonic()
-    try:
-        con.execute(sql).fetchall()
-        err = None
-    except sqlite3.Error as e:
-        err = str(e)
-    return err, time.monotonic() - t0
-
-
-def by_thread(sql):
-    timer = threading.Timer(DELAY, con.interrupt)
-    timer.start()
-    err, took = run(sql)
-    timer.join()
-    return err, took
-
-
-def by_progress_handler(sql):
-    t0 = time.monotonic()
-    con.set_progress_handler(lambda: time.monotonic() - t0 > DELAY, 1000)
-    try:
-        return run(sql)
-    finally:
-        con.set_progress_handler(None, 1000)
+def after(what):
+    d = con.execute("SELECT FL_Distance(MakePoint(37.5, 48.3, 4326), "
+                    "MakePoint(37.5, 48.4, 4326))").fetchone()[0]
+    T.check(abs(d - ORACLE_M) < 0.001, "%s: afterwards a short FL_Distance gives %.4f m, "
+            "pyproj %.4f m" % (what, d, ORACLE_M))
 
 
 for name, sql in CALLS.items():
-    for how, stop in (("interrupt", by_thread), ("progress handler", by_progress_handler)):
-        err, took = stop(sql)
-        print("stop latency %s by %s: %.2f s after the stop at %.1f s (%s)"
-              % (name, how, took - DELAY, DELAY, err or "finished"))
-        T.check(err == "interrupted",
-                "%s stopped by %s: error %r, expected 'interrupted'" % (name, how, err))
-        T.check(took - DELAY < BOUND, "%s stopped by %s %.2f s after the stop (bound %.1f s)"
-                % (name, how, took - DELAY, BOUND))
-        d = con.execute("SELECT FL_Distance(MakePoint(37.5, 48.3, 4326), "
-                        "MakePoint(37.5, 48.4, 4326))").fetchone()[0]
-        T.check(abs(d - ORACLE_M) < 0.001, "%s: after the stop by %s a short FL_Distance gives "
-                "%.4f m, pyproj %.4f m" % (name, how, d, ORACLE_M))
+    T.check_stops(con, name, sql, DELAY, BOUND, after)
 
 T.finish()

@@ -187,6 +187,34 @@ START_TEST(test_poll_stops_measures) {
 }
 END_TEST
 
+/* The geodesic measures poll too (every 1,024 vertices): the area and the
+ * length of a 3,000,000-vertex ring (over a second of CPU, far over the
+ * first poll's 10 ms) stop with FL_E_CANCEL and give 0, not a partial sum;
+ * without the poll the same ctx measures a small ring. Loop index: 0 area,
+ * 1 length. */
+START_TEST(test_poll_stops_area_and_length) {
+  fl_ctx *ctx = fl_ctx_create();
+  GEOSContextHandle_t h = fl_ctx_geos(ctx);
+  for (int pass = 0; pass < 2; pass++) { /* 0: stopped; 1: no poll, a small ring */
+    GEOSGeometry *ring = long_geom(ctx, pass == 0 ? 3000000 : 1000, 1, 0);
+    ck_assert(ring != NULL);
+    fl_ctx_set_interrupt_poll(ctx, pass == 0 ? always_stop : NULL, NULL);
+    double v = -1;
+    int st = _i == 0 ? fl_area_km2(ctx, ring, &v) : fl_length_m(ctx, ring, &v);
+    if (pass == 0) {
+      ck_assert_int_eq(st, FL_E_CANCEL);
+      FL_ASSERT_MSG_HAS(ctx, "interrupted");
+      ck_assert(v == 0.0);
+    } else {
+      ck_assert_int_eq(st, FL_OK);
+      ck_assert(v > 0 && isfinite(v));
+    }
+    GEOSGeom_destroy_r(h, ring);
+  }
+  fl_ctx_destroy(ctx);
+}
+END_TEST
+
 /* Two runs on two threads, one cancelled (over and over), one not: the one
  * not cancelled finishes every time with the right answer. */
 START_TEST(test_two_threads_one_cancelled) {
@@ -224,6 +252,7 @@ int main(void) {
   tcase_add_loop_test(tc, test_poll_stops_a_buffer, 0, 4);
   tcase_add_test(tc, test_two_threads_one_cancelled);
   tcase_add_loop_test(tc, test_poll_stops_measures, 0, 2);
+  tcase_add_loop_test(tc, test_poll_stops_area_and_length, 0, 2);
   suite_add_tcase(s, tc);
   return fl_test_run(s);
 }
