@@ -47,7 +47,8 @@
  *        buffer dereferences NULL on a line with no finite vertex (fuzz
  *        finding tests/fuzz/regressions/gpkg_3857_world_line_buffer_clip_nan.bin).
  *   (U12) a buffer whose work estimate (check_work: the vertices a tile
- *        buffers after (U5, U6) times the tiles within reach of each) passes FL_MAX_BUFFER_WORK is
+ *        buffers after (U5, U6) times the tiles within reach of each) passes the
+ *        context's limit buffer_work (limits.c; default FL_MAX_BUFFER_WORK) is
  *        refused before any work, naming the distance and the estimate: a
  *        1,000-vertex winding line buffered by 1,000 km ran into the 15 s
  *        limit of the SQL face after 4.6 s of CPU (refused now), a straight
@@ -280,15 +281,16 @@ static fl_status check_work(fl_ctx *ctx, const fl__buffer_plan *plan, double dis
   if (plan->tiled)
     per = fmin((double)plan->n_parts,
                (2.0 * dlon / plan->tile_lon + 1.0) * (2.0 * dlat / plan->tile_lat + 1.0));
-  if (n * per <= FL_MAX_BUFFER_WORK) return FL_OK;
+  double limit = fl__limit(ctx, FL__LIMIT_BUFFER_WORK);
+  if (n * per <= limit) return FL_OK;
   fl_status st = tile_vertices(ctx, plan, dist_m, &n);
   if (st) return st;
   double work = n * per;
-  if (work <= FL_MAX_BUFFER_WORK) return FL_OK;
-  return fl__fail(ctx, FL_E_ARG, "a buffer of %g m around this geometry would need about %.2g "
-                  "units of work (%.0f vertices to buffer, each in about %.0f of %zu tiles), "
-                  "more than the limit of 1,000,000 (about 10 s); use a smaller distance or "
-                  "simplify the geometry", dist_m, work, n, per, plan->n_parts);
+  if (work <= limit) return FL_OK;
+  return fl__limit_exceeded(ctx, FL__LIMIT_BUFFER_WORK, "use a smaller distance or simplify the "
+                            "geometry", "a buffer of %g m around this geometry would need about "
+                            "%.2g units of work (%.0f vertices to buffer, each in about %.0f of "
+                            "%zu tiles)", dist_m, work, n, per, plan->n_parts);
 }
 
 fl_status fl__buffer_plan_init(fl_ctx *ctx, const GEOSGeometry *lonlat, double dist_m,

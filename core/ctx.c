@@ -81,6 +81,7 @@ fl_ctx *fl_ctx_create(void) {
   proj_log_func(ctx->proj, ctx, on_proj_log);
   geod_init(&ctx->geod, 6378137.0, 1.0 / 298.257223563);
   ctx->last_progress = -1.0;
+  fl__limits_default(ctx);
   fl__cxx_warm_up(ctx);
   return ctx;
 }

@@ -23,6 +23,14 @@ typedef struct fl__pj_cache_entry {
   double area[4];  /* its area of use in the CRS's own x/y, widened (crs.c) */
 } fl__pj_cache_entry;
 
+/* Named work limits (limits.c (K1)), in the order of its table. */
+typedef enum fl__limit_id {
+  FL__LIMIT_BUFFER_WORK,
+  FL__LIMIT_VIEWSHED_CELLS,
+  FL__LIMIT_LOS_SAMPLES,
+  FL__N_LIMITS
+} fl__limit_id;
+
 struct fl_ctx {
   GEOSContextHandle_t geos;
   PJ_CONTEXT *proj;
@@ -42,6 +50,7 @@ struct fl_ctx {
   double last_poll_s;                 /* CLOCK_MONOTONIC seconds of the last poll */
   int polled_stop;                    /* the poll said stop */
   int n_threads;
+  double limits[FL__N_LIMITS];        /* named work limits (limits.c) */
   char **warnings;                    /* each "raw\0spelled\0" */
   size_t n_warnings, cap_warnings;
   fl__pj_cache_entry pj_cache[8];
@@ -62,6 +71,20 @@ void fl__msg_clean(char *s);
 /* Make the calling thread's C++ exception state exist (ctx.c), so that a
  * later std::bad_alloc in GEOS is an error, not an abort. */
 void fl__cxx_warm_up(fl_ctx *ctx);
+
+/* ---- limits.c: named work limits ------------------------------------------ */
+/* A new context's limits: the defaults (K1). */
+void fl__limits_default(fl_ctx *ctx);
+/* A worker context takes its parent's cancel flag and limits (K1). */
+void fl__ctx_inherit(fl_ctx *worker, const fl_ctx *parent);
+/* The limit's value in ctx. */
+static inline double fl__limit(const fl_ctx *ctx, fl__limit_id id) { return ctx->limits[id]; }
+/* (K4) Fail with FL_E_ARG: fmt says what would need how much ("a viewshed
+ * of 3 observers would need about 3e8 DEM cells"); the sentence goes on
+ * with the limit's name and value, instead (what to do instead, e.g. "use a
+ * smaller max range") and how to raise the limit in each face. */
+fl_status fl__limit_exceeded(fl_ctx *ctx, fl__limit_id id, const char *instead,
+                             const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* ---- interrupt.c: cancel inside GEOS calls -------------------------------- */
 /* Nonzero when ctx's cancel flag is set or its deadline has passed. */

@@ -115,7 +115,7 @@ fl_status fl__parallel_for(fl_ctx *ctx, size_t n, fl__item_fn fn, void *shared,
     workers[i].p = &p;
     workers[i].ctx = fl_ctx_create();
     if (!workers[i].ctx) continue;
-    workers[i].ctx->cancel = ctx->cancel;
+    fl__ctx_inherit(workers[i].ctx, ctx);
     if (pthread_create(&workers[i].thread, NULL, worker_main, &workers[i]) == 0)
       workers[i].started = 1;
   }

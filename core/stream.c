@@ -119,7 +119,7 @@ static fl_status stage_init(fl_ctx *ctx, stage *g, void *(*fn)(void *)) {
   g->fn = fn;
   g->ctx = fl_ctx_create();
   if (!g->ctx) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
-  g->ctx->cancel = ctx->cancel;
+  fl__ctx_inherit(g->ctx, ctx);
   g->ctx->n_threads = ctx->n_threads;
   g->ctx->deadline_s = ctx->deadline_s;
   g->ctx->deadline_len_s = ctx->deadline_len_s;

@@ -55,6 +55,10 @@ typedef struct fl__pt {
 fl_status fl__points_lonlat(fl_ctx *ctx, const fl_layer *l, const char *h_field,
                             const char *h_param, double h_default, fl__pt **out, size_t *n_out);
 
+/* ---- los.c ------------------------------------------------------------------- */
+/* (L1) the ground samples of a sight line of dist metres on dem. */
+double fl__los_samples(const fl_dem *dem, double dist);
+
 /* ---- earth.c: distance, azimuth and drop near an observer ------------------- */
 
 /* The WGS84 numbers around an observer for many nearby points: the geodesic

@@ -13,13 +13,19 @@
  *        above the sight line; the first that does is the obstruction;
  *   (L4) the vertical angle is atan((Zt - Zo) / D), Zt lowered by the drop:
  *        the angle above the observer's horizontal plane (with refraction).
+ *   (L9) the samples one call takes (a sight line's; fl_lines_of_sight: the
+ *        sum over its pairs, estimated before any sampling) are at most the
+ *        context's limit los_samples (core/limits.c K4), else the call fails
+ *        at once naming it; sampling polls the stop check every
+ *        LOS_POLL_EVERY samples.
  * Not here: viewsheds (viewshed.c).
  */
 #include <math.h>
 
 #include "fl_raster.h"
 
-#define LOS_MAX_SAMPLES 1000000
+#define LOS_POLL_EVERY 4096
+#define LOS_STOP_WHAT "sampling a sight line"
 
 typedef struct los_work {
   double *lon, *lat, *x, *y, *z;
@@ -34,16 +40,27 @@ static void work_free(los_work *w) {
   free(w->z);
 }
 
+/* (L1) the samples of a sight line of dist metres. */
+double fl__los_samples(const fl_dem *dem, double dist) {
+  double step = dem->cell_m > 0 ? dem->cell_m / 2 : 15.0;
+  double nd = ceil(dist / step);
+  return (nd < 2 ? 2 : nd) + 1;
+}
+
+/* (L9) a stop every LOS_POLL_EVERY steps of i. */
+static fl_status poll_at(fl_ctx *ctx, size_t i) {
+  return (i % LOS_POLL_EVERY) == LOS_POLL_EVERY - 1 ? fl__stop_check(ctx, LOS_STOP_WHAT) : FL_OK;
+}
+
 /* (L1) sample the ground along the geodesic. */
 static fl_status sample(fl_ctx *ctx, const fl_dem *dem, const fl__dem_xf *xf, double lon0,
                         double lat0, double lon1, double lat1, double dist, los_work *w) {
-  double step = dem->cell_m > 0 ? dem->cell_m / 2 : 15.0;
-  double nd = ceil(dist / step);
-  if (nd < 2) nd = 2;
-  if (nd > LOS_MAX_SAMPLES)
-    return fl__fail(ctx, FL_E_ARG, "a sight line of %.0f m would need more than %d samples of "
-                    "@{dem}", dist, LOS_MAX_SAMPLES);
-  size_t n = (size_t)nd + 1;
+  double ns = fl__los_samples(dem, dist);
+  if (ns > fl__limit(ctx, FL__LIMIT_LOS_SAMPLES)) /* (L9) */
+    return fl__limit_exceeded(ctx, FL__LIMIT_LOS_SAMPLES, "use a shorter sight line or a coarser "
+                              "@{dem}", "a sight line of %.0f m would need about %.3g samples of "
+                              "@{dem} (one every half cell)", dist, ns);
+  size_t n = (size_t)ns;
   w->n = n;
   w->lon = malloc(n * sizeof *w->lon);
   w->lat = malloc(n * sizeof *w->lat);
@@ -55,14 +72,18 @@ static fl_status sample(fl_ctx *ctx, const fl_dem *dem, const fl__dem_xf *xf, do
   struct geod_geodesicline line;
   geod_inverseline(&line, &ctx->geod, lat0, lon0, lat1, lon1, GEOD_LATITUDE | GEOD_LONGITUDE |
                    GEOD_DISTANCE_IN);
-  for (size_t i = 0; i < n; i++) {
+  fl_status st = FL_OK;
+  for (size_t i = 0; i < n && !st; i++) {
     geod_position(&line, dist * (double)i / (double)(n - 1), &w->lat[i], &w->lon[i], NULL);
     w->x[i] = w->lon[i];
     w->y[i] = w->lat[i];
+    st = poll_at(ctx, i);
   }
-  fl_status st = fl__dem_xf_from_lonlat(ctx, xf, w->x, w->y, n);
+  if (st) return st;
+  st = fl__dem_xf_from_lonlat(ctx, xf, w->x, w->y, n);
   if (st) return st;
   for (size_t i = 0; i < n; i++) {
+    if ((st = poll_at(ctx, i))) return st;
     double c, r;
     fl__dem_cell_of(dem, w->x[i], w->y[i], &c, &r);
     w->z[i] = fl__dem_bilinear(dem, c, r);
@@ -116,6 +137,10 @@ fl_status fl_line_of_sight(fl_ctx *ctx, const fl_dem *dem, double obs_lon, doubl
   r.angle_deg = dist > 0 ? atan2(zt - zo, dist) * 180.0 / M_PI /* (L4) */
                          : zt > zo ? 90.0 : zt < zo ? -90.0 : 0.0;
   for (size_t i = 1; dist > 0 && i + 1 < w.n; i++) { /* (L3) */
+    if ((st = poll_at(ctx, i))) {
+      work_free(&w);
+      return st;
+    }
     double s = dist * (double)i / (double)(w.n - 1), d_i, drop;
     fl__earth_at(&e, w.lon[i], w.lat[i], &d_i, &drop);
     if (d_i > 0) drop *= (s / d_i) * (s / d_i);

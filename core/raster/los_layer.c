@@ -139,6 +139,29 @@ static fl_status emit(fl_ctx *ctx, fl_layer *o, const out_fields *f, int srid, c
   return FL_OK;
 }
 
+/* (L9) the samples of every pair within range, summed before any sampling;
+ * FL_OK, a stop, or the limit's sentence. */
+static fl_status check_samples(fl_ctx *ctx, const fl_dem *dem, const fl__pt *o, size_t no,
+                               const fl__pt *t, size_t nt, double max_range_m) {
+  double limit = fl__limit(ctx, FL__LIMIT_LOS_SAMPLES), sum = 0;
+  if (max_range_m <= 0 && 3.0 * (double)no * (double)nt > limit) /* 3 samples a pair at least */
+    sum = 3.0 * (double)no * (double)nt;
+  for (size_t i = 0; sum <= limit && i < no; i++) {
+    fl_status st = fl__stop_check(ctx, "estimating the sight lines' samples");
+    if (st) return st;
+    for (size_t j = 0; j < nt && sum <= limit; j++) {
+      double d;
+      geod_inverse(&ctx->geod, o[i].lat, o[i].lon, t[j].lat, t[j].lon, &d, NULL, NULL);
+      if (!(max_range_m > 0 && d > max_range_m)) sum += fl__los_samples(dem, d);
+    }
+  }
+  if (sum <= limit) return FL_OK;
+  return fl__limit_exceeded(ctx, FL__LIMIT_LOS_SAMPLES, "use fewer observers or targets, a "
+                            "smaller @{max_range_m} or a coarser @{dem}", "the lines of sight "
+                            "of %zu observers and %zu targets would need at least %.3g samples of "
+                            "@{dem}", no, nt, sum);
+}
+
 fl_status fl_lines_of_sight(fl_ctx *ctx, const fl_dem *dem, const fl_layer *observers,
                             const fl_layer *targets, double obs_h, double tgt_h,
                             const char *obs_h_field, const char *tgt_h_field,
@@ -158,6 +181,7 @@ fl_status fl_lines_of_sight(fl_ctx *ctx, const fl_dem *dem, const fl_layer *obse
                                    &o, &no);
   if (!st) st = fl__points_lonlat(ctx, targets, tgt_h_field, "target_height_field", tgt_h, &t,
                                   &nt);
+  if (!st) st = check_samples(ctx, dem, o, no, t, nt, max_range_m); /* (L9) */
   if (!st && !(res = new_output(observers, &f)))
     st = fl__fail(ctx, FL_E_NOMEM, "out of memory for lines of sight");
   for (size_t i = 0; !st && i < no; i++) {
@@ -165,6 +189,7 @@ fl_status fl_lines_of_sight(fl_ctx *ctx, const fl_dem *dem, const fl_layer *obse
       double d;
       geod_inverse(&ctx->geod, o[i].lat, o[i].lon, t[j].lat, t[j].lon, &d, NULL, NULL);
       if (max_range_m > 0 && d > max_range_m) continue; /* (L6) */
+      if ((st = fl__stop_check(ctx, "drawing lines of sight"))) break; /* (L9) */
       fl_los_result r;
       st = fl_line_of_sight(ctx, dem, o[i].lon, o[i].lat, o[i].h, t[j].lon, t[j].lat, t[j].h,
                             refraction, &r);

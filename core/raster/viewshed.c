@@ -29,7 +29,12 @@
  *   (V8) asked which, bit k of a cell's mask is set when observer k (the
  *        k-th point of the layer) sees it; at most 32 observers; each thread
  *        ORs into its own masks, joined at the end, and the count is the
- *        number of bits set.
+ *        number of bits set;
+ *   (V9) the cells of every observer's window (the DEM, or the box of
+ *        max_range_m around it), summed, are at most the context's limit
+ *        viewshed_cells (core/limits.c K4), else the call fails before any
+ *        work naming it; every 64 rows an observer's sweep checks the stop
+ *        conditions (cancel, time limit, the host's poll).
  * Not here: writing the result (viewshed_out.c).
  */
 #include <math.h>
@@ -278,9 +283,20 @@ static void window(const fl_dem *d, const fl__pt *p, vs_obs *v, double c, double
   v->y1 = (int)fmin(d->h - 1, ceil(r + span_r));
 }
 
-static fl_status cancelled(fl_ctx *ctx) {
-  if (ctx->cancel && *ctx->cancel) return fl__fail(ctx, FL_E_CANCEL, "cancelled");
-  return FL_OK;
+/* (V9) the cells the observers' windows hold, summed; FL_OK or the limit's sentence. */
+static fl_status check_cells(fl_ctx *ctx, const fl_dem *d, const fl__pt *p, size_t n,
+                             double max_m) {
+  double cells = 0;
+  for (size_t k = 0; k < n; k++) {
+    vs_obs v = {.max_m = max_m};
+    window(d, &p[k], &v, d->w / 2.0, d->h / 2.0); /* its size, wherever it stands */
+    cells += (double)(v.x1 - v.x0 + 1) * (double)(v.y1 - v.y0 + 1);
+  }
+  if (cells <= fl__limit(ctx, FL__LIMIT_VIEWSHED_CELLS)) return FL_OK;
+  return fl__limit_exceeded(ctx, FL__LIMIT_VIEWSHED_CELLS, "use fewer observers, a smaller "
+                            "@{max_range_m} or a coarser @{dem}", "a viewshed of %zu observer%s "
+                            "on %d x %d cells would visit about %.3g cells", n, n == 1 ? "" : "s",
+                            d->w, d->h, cells);
 }
 
 /* (V1)-(V5) for one observer, adding 1 to the cells it sees. */
@@ -334,7 +350,7 @@ static fl_status one_observer(fl_ctx *ctx, size_t k, void *shared, void *scratch
       s->prev = s->cur;
       s->cur = t;
       if ((++done & 63) == 0) {
-        if ((st = cancelled(ctx))) return st;
+        if ((st = fl__stop_check(ctx, "computing a viewshed"))) return st; /* (V9) */
         if (sh->n_obs == 1 && (st = fl__progress(ctx, 0.05 + 0.85 * done / (double)rows)))
           return st;
       }
@@ -470,6 +486,10 @@ fl_status fl_viewshed_compute(fl_ctx *ctx, const fl_dem *dem, const fl_layer *ob
                     "@{observers} holds %zu points", FL_VIEWSHED_MAX_WHICH, sh.n_obs);
   }
   sh.obs = pts;
+  if ((st = check_cells(ctx, dem, pts, sh.n_obs, opts->max_range_m))) { /* (V9) */
+    free(pts);
+    return st;
+  }
   size_t n = (size_t)dem->w * (size_t)dem->h;
   fl_viewshed *vs = calloc(1, sizeof *vs);
   if (vs) {

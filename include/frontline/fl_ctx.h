@@ -135,6 +135,43 @@ typedef int (*fl_poll_fn)(void *user);
  */
 FL_API void fl_ctx_set_interrupt_poll(fl_ctx *ctx, fl_poll_fn poll, void *user);
 
+/**
+ * Named work limits: how much work one call may take before it is refused
+ * at once (FL_E_ARG, one sentence naming the limit, its value and how to
+ * raise it) instead of running for minutes. The names, defaults and what
+ * each bounds: fl_limit_name(), fl_limit_default(), fl_limit_bounds() for
+ * i = 0, 1, ... until NULL; docs/cli.md "Limits" gives the measured time of
+ * each default. A new context has the defaults; worker threads' contexts
+ * take their parent's values.
+ *
+ * Set limit `name` of ctx to value (a finite number > 0, at most 1e15).
+ * An unknown name or a bad value fails with FL_E_ARG and a sentence naming
+ * it and the limits there are; the limit keeps its value then. @since 0.3
+ */
+FL_API fl_status fl_ctx_set_limit(fl_ctx *ctx, const char *name, double value);
+
+/** The value of limit `name` in ctx into *out; FL_E_ARG for an unknown name. @since 0.3 */
+FL_API fl_status fl_ctx_limit(fl_ctx *ctx, const char *name, double *out);
+
+/**
+ * Set limits from text "NAME=N[,NAME=N...]" (spaces allowed around names and
+ * values; N a decimal number such as 2000000 or 2e6: no sign, hex, inf or
+ * nan), as the CLI's --limit and the plugin hosts' environment variable
+ * FL_LIMITS give them. The whole text is checked before any limit is set: a
+ * bad item fails with FL_E_ARG naming it, and no limit changes. NULL or ""
+ * changes nothing. @since 0.3
+ */
+FL_API fl_status fl_ctx_set_limits(fl_ctx *ctx, const char *spec);
+
+/** Name of the i-th limit (0-based), or NULL past the last. Static. @since 0.3 */
+FL_API const char *fl_limit_name(size_t i);
+
+/** Default value of the i-th limit (0 past the last). @since 0.3 */
+FL_API double fl_limit_default(size_t i);
+
+/** What the i-th limit bounds, one phrase, or NULL past the last. Static. @since 0.3 */
+FL_API const char *fl_limit_bounds(size_t i);
+
 /** Reset the last status to FL_OK and the message to "". @since 0.1 */
 FL_API void fl_ctx_clear_error(fl_ctx *ctx);
 

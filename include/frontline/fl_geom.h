@@ -151,8 +151,8 @@ typedef enum fl_side {
  * buffered by 1,000 km about 760, a 2,000-vertex zig-zag (5 km legs) by
  * 1,000 km 2,900,000 (refused). A call
  * beyond it is refused at once, naming the distance and the estimate.
- * There is no setting to raise it: simplify the geometry or use a smaller
- * distance.
+ * This is the default of the context's limit buffer_work
+ * (fl_ctx_set_limit(ctx, "buffer_work", n) raises or lowers it).
  * @since 0.3
  */
 #define FL_MAX_BUFFER_WORK 1000000.0
@@ -164,7 +164,7 @@ typedef enum fl_side {
  * at its ends). dist_m must be finite, >= 0 and <= FL_MAX_DIST_M (0 gives a
  * copy for polygons and an empty polygon for points and lines); the geometry
  * has at most FL_MAX_BUFFER_VERTICES vertices, and the work estimate stays
- * within FL_MAX_BUFFER_WORK. Output edges are at most ~2 km
+ * within the context's limit buffer_work (default FL_MAX_BUFFER_WORK). Output edges are at most ~2 km
  * long; a result across 180 degrees is cut at +-180 into parts within
  * -180..180 (docs/accuracy.md).
  *

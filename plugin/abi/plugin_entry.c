@@ -196,6 +196,11 @@ static int32_t api_run(const char *tool_id, int32_t n, const char *const *keys,
     /* FL_THREADS: worker threads of every host's runs (unset or 0: every core) */
     const char *threads = getenv("FL_THREADS");
     if (r.ctx && threads && *threads) fl_ctx_set_threads(r.ctx, atoi(threads));
+    /* FL_LIMITS: named work limits, "NAME=N,..." (core/limits.c; the CLI's
+     * --limit options arrive here too) */
+    if (r.ctx && fl_ctx_set_limits(r.ctx, getenv("FL_LIMITS")) != FL_OK)
+      st = flp_fail(&r, FL_E_ARG, "limits (environment variable FL_LIMITS, or the CLI's "
+                    "--limit): %s", fl_ctx_errmsg(r.ctx));
   }
   if (st == FL_OK) {
     /* (R4): callbacks only from here on. */

@@ -80,7 +80,7 @@ static void wrap(FILE *f, const char *text, int indent) {
 
 void fl_cli_usage(FILE *f) {
   fprintf(f,
-          "Usage: frontline [--quiet] [--json] COMMAND ...\n"
+          "Usage: frontline [--quiet] [--json] [--limit NAME=N ...] COMMAND ...\n"
           "\n"
           "Conflict geography on the WGS84 ellipsoid: distance bands around a front, the\n"
           "line of contact, who holds each settlement, route exposure, nearest routes.\n"
@@ -93,6 +93,9 @@ void fl_cli_usage(FILE *f) {
           "Options:\n"
           "  -q, --quiet    no progress and no summary; errors only\n"
           "      --json     print the summary (or the error) as one JSON object\n"
+          "      --limit NAME=N  raise or lower a work limit (repeatable; also in\n"
+          "                 $FL_LIMITS as NAME=N,NAME=N): buffer_work (default 1e6),\n"
+          "                 viewshed_cells (2e8), los_samples (2e6); see docs/cli.md\n"
           "      --version  print the version of frontline and its plugin\n"
           "  -h, --help     print this help\n"
           "\n"
@@ -226,6 +229,6 @@ void fl_cli_tool_help(FILE *f, const fl_host *h, const fl_tool_desc *t) {
     if (p) param_help(f, p);
   }
   fprintf(f,
-          "\nAlso: --quiet, --json (see frontline --help). Names take '-' or '_' alike:\n"
+          "\nAlso: --quiet, --json, --limit NAME=N (see frontline --help). Names take '-' or '_' alike:\n"
           "--snap-m and --snap_m are the same.\n");
 }

@@ -23,6 +23,10 @@
  *        written and the temporary file is removed; a second signal ends the
  *        process at once (its temporary file is removed by the next run to
  *        the same output);
+ *   (C8) --limit NAME=N (repeatable, before or after the tool id) sets a
+ *        named work limit: the values are appended to the environment
+ *        variable FL_LIMITS, which the plugin reads (core/limits.c checks
+ *        names and values and refuses a bad one with a sentence, exit 1);
  *   (C7) ogr2ogr's spellings: --oo NAME=VALUE is --open-options, repeatable
  *        (the values joined one per line); --format is --output-format in a
  *        tool with no format parameter of its own (analyze's --format is its
@@ -70,6 +74,23 @@ static int usage_error(const char *fmt, ...) {
   fprintf(stderr, "\n");
   va_end(ap);
   return EXIT_USAGE;
+}
+
+/* (C8) Append "NAME=N" to FL_LIMITS; 0, or a usage error's exit code. */
+static int add_limit(const char *value) {
+  if (!value || !strchr(value, '=') || strncmp(value, "--", 2) == 0)
+    return usage_error("option '--limit' needs a value NAME=N, e.g. --limit buffer_work=2e6%s%s%s",
+                       value ? ", got '" : "", value ? value : "", value ? "'" : "");
+  const char *old = getenv("FL_LIMITS");
+  size_t a = old ? strlen(old) : 0, b = strlen(value);
+  char *joined = malloc(a + b + 2);
+  if (!joined) return usage_error("out of memory");
+  if (a) memcpy(joined, old, a);
+  if (a) joined[a++] = ',';
+  memcpy(joined + a, value, b + 1);
+  int rc = setenv("FL_LIMITS", joined, 1);
+  free(joined);
+  return rc ? usage_error("cannot set FL_LIMITS for --limit") : 0;
 }
 
 static int fail(const char *msg) {
@@ -200,6 +221,10 @@ static int cmd_run(const fl_host *h, int argc, char **argv, cli_opts *o) {
       snprintf(name, 256, "open_options");
     else if (strcmp(name, "format") == 0 && !fl_host_find_param(h, t, "format"))
       snprintf(name, 256, "output_format");
+    if (strcmp(name, "limit") == 0) { /* (C8) */
+      rc = add_limit(eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL);
+      continue;
+    }
     if (is_host_option(name)) {
       if (eq) {
         rc = usage_error("option --%s takes no value, got '%s'", name, eq + 1);
@@ -343,6 +368,9 @@ int main(int argc, char **argv) {
       o.quiet = 1;
     } else if (strcmp(a, "--json") == 0) {
       o.json = 1;
+    } else if (strcmp(a, "--limit") == 0 || strncmp(a, "--limit=", 8) == 0) {
+      int rc = add_limit(a[7] ? a + 8 : i + 1 < argc ? argv[++i] : NULL);
+      if (rc) return rc;
     } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
       fl_cli_usage(stdout);
       return 0;

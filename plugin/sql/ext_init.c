@@ -56,6 +56,7 @@ static const struct {
     {"FL_NearestRoute", flsql_register_vtab_nearest_route},
     {"FL_RangeRings", flsql_register_range_rings},
     {"FL_LineOfSight", flsql_register_line_of_sight},
+    {"FL_SetLimit and FL_Limit", flsql_register_limits},
 };
 
 static int already_loaded(sqlite3 *db) {

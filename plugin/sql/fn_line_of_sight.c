@@ -16,7 +16,12 @@
  *        fl_line_of_sight()'s (docs/tools/line-of-sight.md, L1-L4), with
  *        refraction 0.13 unless given;
  *   (S3) the last DEM read is kept per connection and read again when its
- *        path, size or modification time changes.
+ *        path, size or modification time changes;
+ *   (S4) the call stops on sqlite3_interrupt() or a progress handler's stop
+ *        (sql_work.c; the library's context polls the connection as
+ *        st->ctx does) and fails with SQLite's "interrupted"; it is bounded
+ *        by the connection's limit los_samples (FL_SetLimit, copied to the
+ *        library's context at each call) and by the time limit.
  * Not here: the line of sight (core/raster/los.c).
  */
 #define _GNU_SOURCE
@@ -42,6 +47,9 @@ struct flsql_los {
   void (*dem_destroy)(fl_dem *);
   fl_status (*los)(fl_ctx *, const fl_dem *, double, double, double, double, double, double,
                    double, fl_los_result *);
+  void (*set_poll)(fl_ctx *, fl_poll_fn, void *);
+  void (*set_time_limit)(fl_ctx *, double);
+  fl_status (*set_limit)(fl_ctx *, const char *, double);
   fl_ctx *ctx;          /* the loaded library's own context */
   fl_dem *dem;          /* (S3) */
   char *path;
@@ -111,8 +119,12 @@ static flsql_los *los_get(sqlite3_context *c, flsql_state *st, const char *fn) {
   *(void **)&l->dem_open = dlsym(l->dl, "fl_dem_open");
   *(void **)&l->dem_destroy = dlsym(l->dl, "fl_dem_destroy");
   *(void **)&l->los = dlsym(l->dl, "fl_line_of_sight");
+  *(void **)&l->set_poll = dlsym(l->dl, "fl_ctx_set_interrupt_poll");
+  *(void **)&l->set_time_limit = dlsym(l->dl, "fl_ctx_set_time_limit");
+  *(void **)&l->set_limit = dlsym(l->dl, "fl_ctx_set_limit");
   if (!l->ctx_create || !l->ctx_destroy || !l->errmsg || !l->dem_open || !l->dem_destroy ||
-      !l->los || !(l->ctx = l->ctx_create())) {
+      !l->los || !l->set_poll || !l->set_time_limit || !l->set_limit ||
+      !(l->ctx = l->ctx_create())) {
     flsql_error(c, fn, "the raster library %s lacks the DEM functions (an older version?)",
                 l->where);
     l->ctx_destroy = l->ctx_destroy && l->ctx ? l->ctx_destroy : NULL;
@@ -218,7 +230,21 @@ static void fn_line_of_sight(sqlite3_context *c, int argc, sqlite3_value **argv)
   const fl_dem *dem = l ? dem_get(c, l, fn, path) : NULL;
   if (!dem) goto done;
   fl_los_result r;
-  if (l->los(l->ctx, dem, ox, oy, obs_h, tx, ty, tgt_h, k, &r) != FL_OK) {
+  double samples = 0;
+  fl_ctx_limit(st->ctx, "los_samples", &samples); /* (S4) */
+  l->set_limit(l->ctx, "los_samples", samples);
+  flsql_work_begin(st, sqlite3_context_db_handle(c));
+  l->set_poll(l->ctx, flsql_work_interrupted, st);
+  l->set_time_limit(l->ctx, FLSQL_TIME_LIMIT_S);
+  fl_status s = l->los(l->ctx, dem, ox, oy, obs_h, tx, ty, tgt_h, k, &r);
+  l->set_time_limit(l->ctx, 0);
+  l->set_poll(l->ctx, NULL, NULL);
+  flsql_work_end(st);
+  if (s == FL_E_CANCEL) {
+    sqlite3_result_error_code(c, SQLITE_INTERRUPT);
+    goto done;
+  }
+  if (s != FL_OK) {
     flsql_error(c, fn, "%s", l->errmsg(l->ctx));
     goto done;
   }

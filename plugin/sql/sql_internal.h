@@ -152,6 +152,7 @@ int flsql_register_distance(sqlite3 *db, flsql_state *st);
 int flsql_register_measure(sqlite3 *db, flsql_state *st);
 int flsql_register_range_rings(sqlite3 *db, flsql_state *st);
 int flsql_register_line_of_sight(sqlite3 *db, flsql_state *st);
+int flsql_register_limits(sqlite3 *db, flsql_state *st);
 int flsql_register_buffer_band(sqlite3 *db, flsql_state *st);
 int flsql_register_share_status(sqlite3 *db, flsql_state *st);
 int flsql_register_route(sqlite3 *db, flsql_state *st);
@@ -183,6 +184,9 @@ int flsql_tvf_best_index(sqlite3_index_info *info, int first_arg_col, double cos
  * flsql_error_ctx reports as SQLITE_INTERRUPT). */
 void flsql_work_begin(flsql_state *st, sqlite3 *db);
 void flsql_work_end(flsql_state *st);
+/* The poll flsql_work_begin gives st->ctx (user: st, between begin and end),
+ * for another context's work in the same call (FL_LineOfSight's). */
+int flsql_work_interrupted(void *user);
 #define FLSQL_PURE (SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS)
 
 #endif

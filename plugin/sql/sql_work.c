@@ -31,7 +31,7 @@
   "WITH RECURSIVE fl_poll(i) AS (VALUES(0) UNION ALL SELECT i + 1 FROM fl_poll WHERE i < 100) " \
   "SELECT count(*) FROM fl_poll"
 
-static int interrupted(void *user) {
+int flsql_work_interrupted(void *user) {
   flsql_state *st = user;
   int rc;
   if (!st->poll && (rc = sqlite3_prepare_v2(st->work_db, POLL_SQL, -1, &st->poll, NULL))) {
@@ -49,7 +49,7 @@ void flsql_work_begin(flsql_state *st, sqlite3 *db) {
   st->work_db = db;
   st->poll = NULL;
   fl_ctx_set_time_limit(st->ctx, FLSQL_TIME_LIMIT_S);
-  fl_ctx_set_interrupt_poll(st->ctx, db ? interrupted : NULL, st);
+  fl_ctx_set_interrupt_poll(st->ctx, db ? flsql_work_interrupted : NULL, st);
 }
 
 void flsql_work_end(flsql_state *st) {

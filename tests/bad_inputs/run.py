@@ -247,7 +247,17 @@ def full_state(F):
 
 BIG_NUMBER = re.compile(r"\d{13,}")
 
+def env_words(words, env):
+    """Leading NAME=VALUE words of a call are environment variables (as in a
+    shell): FL_LIMITS=... for the plugin hosts."""
+    env = dict(env)
+    while words and re.match(r"^[A-Z][A-Z0-9_]*=", words[0]):
+        k, v = words.pop(0).split("=", 1)
+        env[k] = v
+    return words, env
+
 def check_cli(case, args, env):
+    args, env = env_words(list(args), env)
     p = subprocess.run([ARGS.frontline] + args, capture_output=True, text=True, errors="replace",
                        env=env, timeout=600, stdin=subprocess.DEVNULL)
     want = int(case["expect"])
@@ -287,7 +297,7 @@ def check_sql(case, sql, con):
     return problems, got
 
 def check_qgis(case, args, env):
-    words = shlex.split(args)
+    words, env = env_words(shlex.split(args), env)
     cmd = ["qgis_process.bin", "run", "frontline:" + words[0]] + words[1:]
     p = subprocess.run(cmd, capture_output=True, text=True, errors="replace", env=env, timeout=300)
     text = p.stdout + p.stderr

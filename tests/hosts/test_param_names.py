@@ -47,7 +47,7 @@ import abi  # noqa: E402  (the QGIS provider's own ctypes mirror and spelling)
 
 TOKEN = re.compile(r"@\{([a-z0-9_]+)\}")
 FLAG = re.compile(r"(?<![\w-])--([a-z][a-z0-9-]*)")
-HOST_OPTIONS = {"quiet", "json", "help"}
+HOST_OPTIONS = {"quiet", "json", "help", "limit"}
 FAILS = []
 TMP = tempfile.mkdtemp(prefix="fl_param_names_")
 

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# tests/cli/test_limits.sh - the named work limits in the CLI (core/limits.c
+# K1-K4; main.c C8): --limit NAME=N before or after the tool id, the
+# environment variable FL_LIMITS, and their refusals.
+#
+# Expected: the bands of sample_data's front (47 vertices at 10 km, in one
+# tile: an estimate of 47 units, printed in the sentence) are refused under
+# buffer_work=10 and drawn under the default; the limits' names and the
+# sentence are those of docs/cli.md "Limits".
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+need_sample front.geojson dem_toretsk.tif settlements.geojson
+unset FL_LIMITS
+BANDS=(run bands --front "$SAMPLE/front.geojson" --distances 10000 --quiet)
+RAISE="or raise the limit (CLI --limit buffer_work=N, environment FL_LIMITS=buffer_work=N, SQL FL_SetLimit('buffer_work', N))"
+
+# Lowered before the command, after the tool id, with '=' and through FL_LIMITS: refused at once.
+for how in before after equals env; do
+  out=$TMP/b_$how.gpkg
+  case $how in
+    before) run --limit buffer_work=10 "${BANDS[@]}" --output "$out" ;;
+    after) run "${BANDS[@]}" --limit buffer_work=10 --output "$out" ;;
+    equals) run "${BANDS[@]}" --limit=buffer_work=10 --output "$out" ;;
+    env) FL_LIMITS=buffer_work=10 run "${BANDS[@]}" --output "$out" ;;
+  esac
+  expect_rc 1
+  expect_in "$ERR" "would need about 47 units of work"
+  expect_in "$ERR" "more than the limit buffer_work = 10; use a smaller distance or simplify the geometry, $RAISE"
+  expect_no_file "$out"
+done
+
+# The default, and --limit over FL_LIMITS (the later one wins): drawn.
+run "${BANDS[@]}" --output "$TMP/default.gpkg"
+expect_rc 0
+expect_file "$TMP/default.gpkg"
+FL_LIMITS=buffer_work=10 run --limit buffer_work=1e6 "${BANDS[@]}" --output "$TMP/raised.gpkg"
+expect_rc 0
+expect_file "$TMP/raised.gpkg"
+
+# Refused with one sentence: unknown names, bad values (exit 1); no value (usage, exit 2).
+for bad in "bogus=1|there is no limit named 'bogus'; the limits are buffer_work, viewshed_cells and los_samples" \
+           "buffer_work=0x10|limit buffer_work must be a decimal number > 0 and at most 1e15 (e.g. buffer_work=2e6), got '0x10'" \
+           "buffer_work=-1|got '-1'" "buffer_work=1e16|got '1e16'" "buffer_work=abc|got 'abc'" \
+           "los_samples=inf|got 'inf'"; do
+  run --limit "${bad%%|*}" "${BANDS[@]}" --output "$TMP/bad.gpkg"
+  expect_rc 1
+  expect_in "$ERR" "frontline: error: limits (environment variable FL_LIMITS, or the CLI's --limit): "
+  expect_in "$ERR" "${bad#*|}"
+  [ "$(grep -c . "$ERR")" -eq 1 ] && pass || fail "$LAST: more than one line on stderr"
+  expect_no_file "$TMP/bad.gpkg"
+done
+FL_LIMITS="buffer_work=2e6,nope=3" run "${BANDS[@]}" --output "$TMP/bad.gpkg"
+expect_rc 1
+expect_in "$ERR" "there is no limit named 'nope'"
+run --limit
+expect_rc 2
+expect_in "$ERR" "option '--limit' needs a value NAME=N"
+run --limit list
+expect_rc 2
+expect_in "$ERR" "got 'list'"
+run --help
+expect_in "$OUT" "--limit NAME=N"
+
+finish
