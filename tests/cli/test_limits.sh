@@ -61,4 +61,34 @@ expect_in "$ERR" "got 'list'"
 run --help
 expect_in "$OUT" "--limit NAME=N"
 
+# viewshed_cells (V9): three observers over the whole 1296 x 1008 sample DEM
+# visit 3 x 1,306,368 = 3,919,104 cells: refused under 1e6 before any work;
+# within 3 km each window is about 300 x 200 cells: drawn.
+cat >"$TMP/obs3.geojson" <<'JSON'
+{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[37.80,48.50]}},
+{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[37.75,48.45]}},
+{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[37.85,48.55]}}]}
+JSON
+VS=(run viewshed --dem "$SAMPLE/dem_toretsk.tif" --observers "$TMP/obs3.geojson" --quiet)
+run --limit viewshed_cells=1e6 "${VS[@]}" --output "$TMP/vs.tif"
+expect_rc 1
+expect_in "$ERR" "viewshed: a viewshed of 3 observers on 1296 x 1008 cells would visit about 3.92e+06 cells, more than the limit viewshed_cells = 1000000; use fewer observers, a smaller --max-range-m or a coarser --dem, or raise the limit (CLI --limit viewshed_cells=N"
+expect_no_file "$TMP/vs.tif"
+run --limit viewshed_cells=1e6 "${VS[@]}" --max-range-m 3000 --output "$TMP/vs.tif"
+expect_rc 0
+expect_file "$TMP/vs.tif"
+
+# los_samples (L9): 3 observers x 3 targets a few km apart need thousands of
+# samples (one every half cell of ~20-30 m): refused under 100, drawn by default.
+LOS=(run line-of-sight --dem "$SAMPLE/dem_toretsk.tif" --observers "$TMP/obs3.geojson" --targets "$TMP/obs3.geojson" --quiet)
+run --limit los_samples=100 "${LOS[@]}" --output "$TMP/los.gpkg"
+expect_rc 1
+expect_in "$ERR" "line of sight: the lines of sight of 3 observers and 3 targets would need at least "
+expect_in "$ERR" "samples of --dem, more than the limit los_samples = 100; use fewer observers or targets, a smaller --max-range-m or a coarser --dem, or raise the limit (CLI --limit los_samples=N"
+expect_no_file "$TMP/los.gpkg"
+run "${LOS[@]}" --output "$TMP/los.gpkg"
+expect_rc 0
+expect_file "$TMP/los.gpkg"
+
 finish

@@ -1,7 +1,11 @@
 """tests/sql/test_interrupt_long.py - sqlite3_interrupt() and a progress
 handler stop the geodesic measures FL_Area and FL_Length of a
 multi-million-vertex geometry from inside (core/geodesy.c polls every 1,024
-vertices; issue 17).
+vertices; issue 17), and FL_LineOfSight along a 2.3-million-sample sight
+line (core/raster/los.c polls every 4,096 samples; fn_line_of_sight.c S4).
+The DEM for it is a 3 x 1,000,000-cell strip of 1e-5 degree cells along the
+meridian 37 E (written here with GDAL), read once by a short call first so
+that the stopped call only samples; los_samples is raised to 1e7 for it.
 
 The inputs (a 4,000,000-vertex ring around Toretsk, as a polygon and as a
 line) take seconds of CPU to measure. Each call is stopped 0.3 s after it
@@ -50,5 +54,26 @@ def after(what):
 
 for name, sql in CALLS.items():
     T.check_stops(con, name, sql, DELAY, BOUND, after)
+
+from osgeo import gdal, osr  # noqa: E402
+
+DEM = os.path.join(T.TMP, "strip.tif")
+ds = gdal.GetDriverByName("GTiff").Create(DEM, 3, 1000000, 1, gdal.GDT_Float32,
+                                          ["TILED=YES", "COMPRESS=DEFLATE"])
+ds.SetGeoTransform([37.0, 1e-5, 0, 48.0, 0, -1e-5])
+srs = osr.SpatialReference()
+srs.ImportFromEPSG(4326)
+ds.SetProjection(srs.ExportToWkt())
+z = (100 + 20 * np.sin(np.arange(1000000) * 0.001)).astype(np.float32)
+ds.GetRasterBand(1).WriteArray(np.tile(z[:, None], (1, 3)))
+ds = None
+short = con.execute("SELECT json_extract(FL_LineOfSight(MakePoint(37.000015, 47.999995, 4326), "
+                    "MakePoint(37.000015, 47.99, 4326), ?, 2, 0), '$.dist_m')", (DEM,)).fetchone()[0]
+_, _, want = T.G.inv(37.000015, 47.999995, 37.000015, 47.99)
+T.near(short, want, "a short FL_LineOfSight on the strip DEM (pyproj distance)")
+con.execute("SELECT FL_SetLimit('los_samples', 1e7)")
+LOS = ("SELECT FL_LineOfSight(MakePoint(37.000015, 47.999995, 4326), MakePoint(37.000015, "
+       "38.00001, 4326), '%s', 2, 0)" % DEM)
+T.check_stops(con, "FL_LineOfSight", LOS, 0.1, BOUND, after)
 
 T.finish()

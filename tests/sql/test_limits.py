@@ -58,6 +58,25 @@ for sql, want in BAD.items():
 T.check(con.execute("SELECT FL_Limit('buffer_work')").fetchone()[0] == 1e6,
         "refused values leave the limit as it was")
 
+# los_samples (S4, L9): FL_LineOfSight over the sample DEM from Toretsk's
+# heights 5 km away needs hundreds of samples (one every half cell of ~20-30 m).
+DEM = os.path.join(T.SAMPLE, "dem_toretsk.tif")
+LOS = ("SELECT json_extract(FL_LineOfSight(MakePoint(37.80, 48.50, 4326), MakePoint(37.85, 48.53, "
+       "4326), ?, 5, 3), '$.dist_m')")
+_, _, LOS_M = T.G.inv(37.80, 48.50, 37.85, 48.53)
+T.near(con.execute(LOS, (DEM,)).fetchone()[0], LOS_M, "FL_LineOfSight under the default limit")
+con.execute("SELECT FL_SetLimit('los_samples', 10)")
+err = T.error_of(con, LOS, (DEM,))
+T.check(err is not None and err.startswith("FL_LineOfSight: a sight line of %d m would need about "
+                                           % round(LOS_M))
+        and "samples of dem (one every half cell), more than the limit los_samples = 10; use a "
+        "shorter sight line or a coarser dem, or raise the limit (CLI --limit los_samples=N, "
+        "environment FL_LIMITS=los_samples=N, SQL FL_SetLimit('los_samples', N))" in err,
+        "FL_LineOfSight over the lowered limit: %r" % err)
+T.near(other.execute(LOS, (DEM,)).fetchone()[0], LOS_M, "another connection's FL_LineOfSight")
+con.execute("SELECT FL_SetLimit('los_samples', 2e6)")
+T.near(con.execute(LOS, (DEM,)).fetchone()[0], LOS_M, "FL_LineOfSight once the limit is back")
+
 # (K8) not from a view or trigger
 con.execute("CREATE VIEW v AS SELECT FL_SetLimit('buffer_work', 1e15) AS x")
 err = T.error_of(con, "SELECT x FROM v")
