@@ -346,6 +346,9 @@ static fl_status to_geos(walker *w, GEOSGeometry **out) {
   if (!r) return fl__fail(w->ctx, FL_E_NOMEM, "out of memory creating a WKB reader");
   GEOSGeometry *g = GEOSWKBReader_read_r(h, r, w->buf, w->len);
   GEOSWKBReader_destroy_r(h, r);
+  if (!g && (strstr(w->ctx->geos_msg, "bad_alloc") || strstr(w->ctx->geos_msg, "memory")))
+    return fl__fail(w->ctx, FL_E_NOMEM, "out of memory while reading a %s of %zu bytes", w->what,
+                    w->total); /* GEOS's std::bad_alloc: not a fault of the blob */
   if (!g)
     return fl__fail(w->ctx, FL_E_GEOM, "%s of %zu bytes is not a valid geometry: %s", w->what,
                     w->total, w->ctx->geos_msg[0] ? w->ctx->geos_msg : "GEOS rejected it");

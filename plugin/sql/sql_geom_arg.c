@@ -49,8 +49,10 @@ void flsql_error(sqlite3_context *c, const char *fn, const char *fmt, ...) {
 }
 
 void flsql_error_ctx(sqlite3_context *c, flsql_state *st, const char *fn, const char *what) {
-  if (fl_ctx_status(st->ctx) == FL_E_NOMEM) {
-    sqlite3_result_error_nomem(c);
+  if (fl_ctx_status(st->ctx) == FL_E_NOMEM) { /* the sentence, with SQLite's code for it */
+    const char *why = fl_ctx_errmsg(st->ctx);
+    flsql_error(c, fn, "%s: %s", what, why[0] ? why : "out of memory");
+    sqlite3_result_error_code(c, SQLITE_NOMEM);
     return;
   }
   if (fl_ctx_status(st->ctx) == FL_E_CANCEL) { /* sqlite3_interrupt() (sql_work.c) */
@@ -78,7 +80,9 @@ static char *geom_problem(flsql_state *st, sqlite3_value *v, int i, const char *
   fl_status rc = flsql_cache_get(st, p, n, out, &srid);
   switch (rc) {
     case FL_OK: return NULL;
-    case FL_E_NOMEM: return sqlite3_mprintf("%s: out of memory", fn);
+    case FL_E_NOMEM:
+      return sqlite3_mprintf("%s: out of memory reading argument %d (%s), a blob of %lld bytes",
+                             fn, i + 1, name, (long long)n);
     case FL_E_ARG:
       return sqlite3_mprintf("%s: argument %d (%s) is plain WKB, which has no SRID; pass a "
                              "SpatiaLite or GeoPackage blob, e.g. GeomFromWKB(x, 4326)",
