@@ -55,6 +55,12 @@ typedef struct fl__pt {
 fl_status fl__points_lonlat(fl_ctx *ctx, const fl_layer *l, const char *h_field,
                             const char *h_param, double h_default, fl__pt **out, size_t *n_out);
 
+/* ---- sort_u64.c ----------------------------------------------------------- */
+/* Sort a[0..n) ascending in place, asking fl__stop_check(ctx, what) every
+ * ~1,000,000 keys partitioned: FL_OK, or the stop's status (a is then
+ * partly sorted). */
+fl_status fl__sort_u64(fl_ctx *ctx, uint64_t *a, size_t n, const char *what);
+
 /* ---- los.c ------------------------------------------------------------------- */
 /* (L1) the ground samples of a sight line of dist metres on dem. */
 double fl__los_samples(const fl_dem *dem, double dist);

@@ -48,11 +48,6 @@ static uint64_t sort_key(float z, uint32_t cell) {
   return ((uint64_t)(~u) << 32) | cell;
 }
 
-static int cmp_u64(const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return x < y ? -1 : x > y;
-}
-
 static uint32_t root(flood *f, uint32_t c) {
   while (f->up[c] != c) {
     f->up[c] = f->up[f->up[c]]; /* path halving */
@@ -176,11 +171,11 @@ fl_status fl_dem_peaks(fl_ctx *ctx, const fl_dem *dem, double min_prominence_m, 
     order[m++] = sort_key(dem->z[i], (uint32_t)i);
     if (dem->z[i] < lowest) lowest = dem->z[i];
   }
-  if (!st) qsort(order, m, sizeof *order, cmp_u64);
+  if (!st) st = fl__sort_u64(ctx, order, m, "sorting the cells of @{dem}"); /* stoppable */
   for (size_t i = 0; !st && i < m; i++) {
-    if ((i & 0xfffff) == 0 && ctx->cancel && *ctx->cancel)
-      st = fl__fail(ctx, FL_E_CANCEL, "cancelled");
-    else if (flood_cell(&f, dem, (uint32_t)(order[i] & 0xffffffffu), min_prominence_m))
+    if ((i & 0xfffff) == 0xfffff && (st = fl__stop_check(ctx, "finding the peaks of @{dem}")))
+      break;
+    if (flood_cell(&f, dem, (uint32_t)(order[i] & 0xffffffffu), min_prominence_m))
       st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
   }
   for (size_t i = 0; !st && i < n; i++) /* (H3): the highest peak of each area */

@@ -169,6 +169,48 @@ START_TEST(test_points_select_side_and_band) {
 }
 END_TEST
 
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+static int always(void *user) {
+  (void)user;
+  return 1;
+}
+
+/* fl__sort_u64 (core/raster/sort_u64.c) sorts as qsort does: random keys,
+ * sorted, reversed, few distinct values, 0 to 3 keys; and a host's stop
+ * ends a sort of 3,000,000 keys with FL_E_CANCEL. Loop index: the case. */
+START_TEST(test_stoppable_sort_as_qsort) {
+  static const size_t sizes[] = {0, 1, 2, 3, 17, 1000, 100000};
+  fl_ctx *ctx = fl_ctx_create();
+  for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+    size_t n = sizes[s];
+    uint64_t *a = malloc((n + 1) * sizeof *a), *b = malloc((n + 1) * sizeof *b);
+    uint64_t x = 88172645463325252ull;
+    for (size_t i = 0; i < n; i++) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift64 */
+      a[i] = _i == 0 ? x : _i == 1 ? i : _i == 2 ? n - i : x % 5;
+    }
+    memcpy(b, a, n * sizeof *a);
+    qsort(b, n, sizeof *b, cmp_u64);
+    ck_assert_int_eq(fl__sort_u64(ctx, a, n, "sorting"), FL_OK);
+    ck_assert(n == 0 || memcmp(a, b, n * sizeof *a) == 0);
+    free(a), free(b);
+  }
+  size_t n = 3000000;
+  uint64_t *a = malloc(n * sizeof *a);
+  for (size_t i = 0; i < n; i++) a[i] = (i * 2654435761u) % n;
+  fl_ctx_set_interrupt_poll(ctx, always, NULL);
+  usleep(20000); /* past the poll's first 10 ms */
+  ck_assert_int_eq(fl__sort_u64(ctx, a, n, "sorting"), FL_E_CANCEL);
+  FL_ASSERT_MSG_HAS(ctx, "interrupted");
+  free(a);
+  fl_ctx_destroy(ctx);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("high_ground");
   TCase *tc = tcase_create("high_ground");
@@ -176,6 +218,7 @@ int main(void) {
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, test_dem_peaks_two_cones);
   tcase_add_test(tc, test_points_select_side_and_band);
+  tcase_add_loop_test(tc, test_stoppable_sort_as_qsort, 0, 4);
   suite_add_tcase(s, tc);
   return fl_test_run(s);
 }
