@@ -61,9 +61,13 @@ const char *fl_limit_name(size_t i) { return i < FL__N_LIMITS ? defs[i].name : N
 double fl_limit_default(size_t i) { return i < FL__N_LIMITS ? defs[i].value : 0.0; }
 const char *fl_limit_bounds(size_t i) { return i < FL__N_LIMITS ? defs[i].bounds : NULL; }
 
-/* The names, "a, b and c", for messages. */
-static const char *names_text(void) {
-  return "buffer_work, viewshed_cells and los_samples";
+/* The names from the table, "a, b and c", for messages. */
+static void names_text(char *buf, size_t cap) {
+  size_t k = 0;
+  buf[0] = '\0';
+  for (int i = 0; i < FL__N_LIMITS && k < cap; i++)
+    k += (size_t)snprintf(buf + k, cap - k, "%s%s", i == 0 ? "" : i + 1 < FL__N_LIMITS ? ", "
+                          : " and ", defs[i].name);
 }
 
 static int find(const char *name, size_t len) {
@@ -73,8 +77,10 @@ static int find(const char *name, size_t len) {
 }
 
 static fl_status unknown(fl_ctx *ctx, const char *name, size_t len) {
+  char names[256];
+  names_text(names, sizeof names);
   return fl__fail(ctx, FL_E_ARG, "there is no limit named '%.*s'; the limits are %s",
-                  (int)(len > 64 ? 64 : len), name, names_text());
+                  (int)(len > 64 ? 64 : len), name, names);
 }
 
 static fl_status bad_value(fl_ctx *ctx, const char *name, const char *text, size_t len) {
