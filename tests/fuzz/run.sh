@@ -7,7 +7,9 @@
 #   fuzz_geojson, fuzz_gpkg, fuzz_spatialite
 #                    the layer readers (fuzz_layer.c), from tests/fuzz/layers/<fmt>;
 #                    for SECONDS when named, else for $FL_FUZZ_LAYER_SECS
-#                    (default 10) each after fuzz_blob.
+#                    (default 10) each after fuzz_blob;
+#   fuzz_limits      the text of --limit / FL_LIMITS (fuzz_limits.c), from
+#                    tests/fuzz/limits, when named.
 # New inputs go to build-fuzz/fuzz-corpus[-<target>] (the committed seeds are
 # not touched); a crash or failed check saves its input in
 # build-fuzz/fuzz-artifacts/ and the script exits 1 naming it. Turn it into a
@@ -52,6 +54,9 @@ for t in "${targets[@]}"; do
   fuzz_spatialite)
     seeds=(tests/fuzz/layers/sqlite)
     opts=(-max_len=8192) ;;
+  fuzz_limits)
+    seeds=(tests/fuzz/limits)
+    opts=(-max_len=256) ;;
   *) echo "fuzz: unknown target $t" >&2; exit 2 ;;
   esac
   [ "$t" = fuzz_blob ] || work=$dir/fuzz-corpus-$t
