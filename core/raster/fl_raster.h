@@ -7,6 +7,7 @@
 #ifndef FL_RASTER_H
 #define FL_RASTER_H
 
+#include <math.h>
 #include <proj.h>
 
 #include "fl_internal.h"
@@ -83,7 +84,14 @@ typedef struct fl__earth_radii_t {
   double m, n, ke;
 } fl__earth_radii_t;
 void fl__earth_radii(const fl__earth *e, double lat, fl__earth_radii_t *r);
-void fl__earth_row_at(const fl__earth *e, double lat, const fl__earth_radii_t *r,
-                      fl__earth_lat *row);
+/* (inline: called for every cell of a projected DEM's viewshed) */
+static inline void fl__earth_row_at(const fl__earth *e, double lat, const fl__earth_radii_t *r,
+                                    fl__earth_lat *row) {
+  row->dn = r->m * (lat - e->lat0) * (M_PI / 180.0); /* (E1) */
+  row->ke = r->ke;
+  /* (E2): d^2 (1-k) / (2 R_az) with 1/R_az = (dn^2/M + de^2/N) / d^2 */
+  row->drop_n = 0.5 * (1.0 - e->k) * row->dn * row->dn / r->m;
+  row->drop_e = 0.5 * (1.0 - e->k) / r->n;
+}
 
 #endif

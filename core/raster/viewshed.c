@@ -81,8 +81,8 @@ typedef struct vs_scratch {
   uint32_t *which;           /* (V8) this thread's masks (NULL with one observer)  */
   int bx0, bx1, by0, by1;    /* the box this thread's windows cover            */
   double *prev, *cur, *save; /* horizon heights of two rows, and the observer's row */
-  double *lon, *lat, *zadj;  /* the row being done                                 */
-  double *lon2, *lat2;       /* projected DEMs: interpolation buffers              */
+  double *zadj;              /* the row being done: lowered heights (V2)           */
+  double *lon, *lat;         /* projected DEMs: the row's nodes (row_nodes())      */
   unsigned char *in_range;
   double *inv;               /* inv[j] = 1 / (j - 1), j up to max(w, h) */
   double *nd[2];             /* projected DEMs: node rows (node_row())     */
@@ -134,18 +134,12 @@ static fl_status node_row(fl_ctx *ctx, const fl_dem *d, const vs_obs *v, vs_scra
   return FL_OK;
 }
 
-/* Lon/lat of the row's cell centres: a lon/lat DEM directly; a projected one
- * through PROJ on the nodes every VS_XF_STEP rows and columns, bilinear in
- * between (the inverse projection is smooth: the error over 16 x 16 cells is
- * below 1e-9 degree). */
-static fl_status row_lonlat(fl_ctx *ctx, const fl_dem *d, const vs_obs *v, vs_scratch *s, int r,
-                            int n) {
-  double y = d->gt[3] + (r + 0.5) * d->gt[5];
-  for (int i = 0; i < n; i++) {
-    s->lon[i] = d->gt[0] + (v->x0 + i + 0.5) * d->gt[1];
-    s->lat[i] = y;
-  }
-  if (!s->xf.pj) return FL_OK;
+/* Projected DEMs: lon/lat of the row's nodes (columns 0, 16, 32, ... and the
+ * last of the window) into s->lon, s->lat (k of them, *k_out), through PROJ
+ * on the node rows every VS_XF_STEP rows, linear between them (the inverse
+ * projection is smooth: the error over 16 x 16 cells is below 1e-9 degree). */
+static fl_status row_nodes(fl_ctx *ctx, const fl_dem *d, const vs_obs *v, vs_scratch *s, int r,
+                           int n, size_t *k_out) {
   int ra = (r / VS_XF_STEP) * VS_XF_STEP, rb = ra + VS_XF_STEP;
   if (rb > d->h - 1) rb = d->h - 1;
   if (rb < ra) rb = ra;
@@ -160,56 +154,75 @@ static fl_status row_lonlat(fl_ctx *ctx, const fl_dem *d, const vs_obs *v, vs_sc
     s->lon[i] = na[i] + (nb[i] - na[i]) * t;
     s->lat[i] = na[off + i] + (nb[off + i] - na[off + i]) * t;
   }
-  /* Spread back from the end so that no sample is overwritten before use. */
-  for (int i = n - 1; i >= 0; i--) {
-    int a = i / VS_XF_STEP, ia = a * VS_XF_STEP, ib = ia + VS_XF_STEP;
-    if (ib > n - 1) ib = n - 1;
-    size_t b = ib == ia ? (size_t)a : (size_t)a + 1;
-    double t = ib == ia ? 0.0 : (double)(i - ia) / (double)(ib - ia);
-    s->lon2[i] = s->lon[a] + (s->lon[b] - s->lon[a]) * t;
-    s->lat2[i] = s->lat[a] + (s->lat[b] - s->lat[a]) * t;
-  }
-  memcpy(s->lon, s->lon2, (size_t)n * sizeof *s->lon);
-  memcpy(s->lat, s->lat2, (size_t)n * sizeof *s->lat);
+  *k_out = k;
   return FL_OK;
+}
+
+/* (V2) lowered height and (V4) range flag of cell i at lon/lat, with its
+ * row's numbers (earth.c). */
+static inline void lower_cell(fl_ctx *ctx, const vs_obs *v, vs_scratch *s, float z, int i,
+                              double lon, double lat, const fl__earth_lat *row, double near2) {
+  double de = row->ke * (lon - v->earth.lon0);
+  double d2 = row->dn * row->dn + de * de, drop = row->drop_n + row->drop_e * de * de;
+  int ok = 1;
+  if (v->max_m > 0 && d2 > near2) { /* (V4): exact near the range, cheap away from it */
+    double dist = sqrt(d2);
+    if (dist < v->max_m + 2e-5 * v->max_m + 1.0)
+      geod_inverse(&ctx->geod, v->earth.lat0, v->earth.lon0, lat, lon, &dist, NULL, NULL);
+    ok = dist <= v->max_m;
+  }
+  s->in_range[i] = (unsigned char)ok;
+  s->zadj[i] = isnan(z) ? VS_NODATA_Z : z - drop;
+}
+
+/* (V2), (V4) over a projected DEM's row, stretch by stretch between two
+ * nodes: the cells' lon/lat and the ellipsoid's radii linear in the column
+ * between the nodes' (t = j / 16, exact), the radii at the nodes' latitudes. */
+static void lower_row_projected(fl_ctx *ctx, const vs_obs *v, vs_scratch *s, const float *zrow,
+                                int n, size_t k, double near2) {
+  for (size_t a = 0; a < k; a++) {
+    double lat = s->lat[a];
+    if (a == k - 1 && a > 0 && ((n - 1) % VS_XF_STEP) != 0) /* the last cell, t = 1 */
+      lat = s->lat[a - 1] + (s->lat[a] - s->lat[a - 1]) * 1.0;
+    fl__earth_radii(&v->earth, lat, &s->rad[a]);
+  }
+  for (int ia = 0, a = 0; ia < n; ia += VS_XF_STEP, a++) {
+    int len = ia + VS_XF_STEP < n - 1 ? VS_XF_STEP : n - 1 - ia, b = len > 0 ? a + 1 : a;
+    int end = ia + VS_XF_STEP < n ? ia + VS_XF_STEP : n;
+    double lon_a = s->lon[a], dlon = s->lon[b] - lon_a, lat_a = s->lat[a], dlat = s->lat[b] - lat_a;
+    const fl__earth_radii_t *ra = &s->rad[a], *rb = &s->rad[b];
+    double dm = rb->m - ra->m, dn = rb->n - ra->n, dke = rb->ke - ra->ke;
+    for (int i = ia; i < end; i++) {
+      double t = len == VS_XF_STEP ? (double)(i - ia) * (1.0 / VS_XF_STEP)
+                 : len > 0        ? (double)(i - ia) / (double)len
+                                  : 0.0;
+      fl__earth_radii_t ri = {ra->m + dm * t, ra->n + dn * t, ra->ke + dke * t};
+      double lat = lat_a + dlat * t;
+      fl__earth_lat row;
+      fl__earth_row_at(&v->earth, lat, &ri, &row);
+      lower_cell(ctx, v, s, zrow[i], i, lon_a + dlon * t, lat, &row, near2);
+    }
+  }
 }
 
 /* Lowered heights (V2) and range flags (V4) of row r over the window. */
 static fl_status prepare_row(fl_ctx *ctx, const fl_dem *d, const vs_obs *v, vs_scratch *s,
                              int r) {
   int n = v->x1 - v->x0 + 1;
-  fl_status st = row_lonlat(ctx, d, v, s, r, n);
-  if (st) return st;
   const float *zrow = d->z + (size_t)r * (size_t)d->w + (size_t)v->x0;
   double near2 = v->max_m - 2e-5 * v->max_m - 1.0;
   near2 = near2 > 0 ? near2 * near2 : 0;
-  fl__earth_lat row;
-  if (!s->xf.pj) fl__earth_row(&v->earth, s->lat[0], &row);
-  else /* the radii at the nodes, every VS_XF_STEP cells and the last */
-    for (int i = 0, k = 0; i < n; i = i + VS_XF_STEP < n - 1 || i == n - 1 ? i + VS_XF_STEP : n - 1, k++)
-      fl__earth_radii(&v->earth, s->lat[i], &s->rad[k]);
-  for (int i = 0; i < n; i++) {
-    if (s->xf.pj) {
-      int a = i / VS_XF_STEP, ia = a * VS_XF_STEP, ib = ia + VS_XF_STEP < n - 1 ? ia + VS_XF_STEP : n - 1;
-      double t = ib > ia ? (double)(i - ia) / (double)(ib - ia) : 0.0;
-      const fl__earth_radii_t *ra = &s->rad[a], *rb = &s->rad[ib > ia ? a + 1 : a];
-      fl__earth_radii_t ri = {ra->m + (rb->m - ra->m) * t, ra->n + (rb->n - ra->n) * t,
-                              ra->ke + (rb->ke - ra->ke) * t};
-      fl__earth_row_at(&v->earth, s->lat[i], &ri, &row);
-    }
-    double de = row.ke * (s->lon[i] - v->earth.lon0);
-    double d2 = row.dn * row.dn + de * de, drop = row.drop_n + row.drop_e * de * de;
-    int ok = 1;
-    if (v->max_m > 0 && d2 > near2) { /* (V4): exact near the range, cheap away from it */
-      double dist = sqrt(d2);
-      if (dist < v->max_m + 2e-5 * v->max_m + 1.0)
-        geod_inverse(&ctx->geod, v->earth.lat0, v->earth.lon0, s->lat[i], s->lon[i], &dist,
-                     NULL, NULL);
-      ok = dist <= v->max_m;
-    }
-    s->in_range[i] = (unsigned char)ok;
-    s->zadj[i] = isnan(zrow[i]) ? VS_NODATA_Z : zrow[i] - drop;
+  if (s->xf.pj) {
+    size_t k;
+    fl_status st = row_nodes(ctx, d, v, s, r, n, &k);
+    if (!st) lower_row_projected(ctx, v, s, zrow, n, k, near2);
+    return st;
   }
+  double lat = d->gt[3] + (r + 0.5) * d->gt[5];
+  fl__earth_lat row;
+  fl__earth_row(&v->earth, lat, &row);
+  for (int i = 0; i < n; i++)
+    lower_cell(ctx, v, s, zrow[i], i, d->gt[0] + (v->x0 + i + 0.5) * d->gt[1], lat, &row, near2);
   return FL_OK;
 }
 
@@ -357,8 +370,6 @@ static void *scratch_new(fl_ctx *ctx, void *shared) {
   s->lon = malloc(w * sizeof *s->lon);
   s->lat = malloc(w * sizeof *s->lat);
   s->zadj = malloc(w * sizeof *s->zadj);
-  s->lon2 = malloc(w * sizeof *s->lon2);
-  s->lat2 = malloc(w * sizeof *s->lat2);
   s->in_range = malloc(w);
   s->nd[0] = malloc(2 * (w / VS_XF_STEP + 2) * sizeof(double));
   s->nd[1] = malloc(2 * (w / VS_XF_STEP + 2) * sizeof(double));
@@ -370,10 +381,9 @@ static void *scratch_new(fl_ctx *ctx, void *shared) {
   int own = sh->n_obs > 1, ok_grid = 1;
   if (own && sh->which) ok_grid = (s->which = calloc(w * (size_t)sh->dem->h, sizeof *s->which)) != NULL;
   else if (own) ok_grid = (s->count = calloc(w * (size_t)sh->dem->h, sizeof *s->count)) != NULL;
-  if (!s->prev || !s->cur || !s->save || !s->lon || !s->lat || !s->zadj || !s->lon2 || !s->lat2 || !s->in_range || !s->inv || !s->nd[0] || !s->nd[1] || !s->rad ||
+  if (!s->prev || !s->cur || !s->save || !s->lon || !s->lat || !s->zadj || !s->in_range || !s->inv || !s->nd[0] || !s->nd[1] || !s->rad ||
       !ok_grid || fl__dem_xf_init(ctx, sh->dem, &s->xf)) {
     free(s->prev), free(s->cur), free(s->save), free(s->lon), free(s->lat), free(s->zadj);
-    free(s->lon2), free(s->lat2);
     free(s->in_range), free(s->inv), free(s->nd[0]), free(s->nd[1]), free(s->rad), free(s->count);
     free(s->which), free(s);
     return NULL;
@@ -395,7 +405,6 @@ static void scratch_free(fl_ctx *ctx, void *scratch) {
   }
   fl__dem_xf_free(&s->xf);
   free(s->prev), free(s->cur), free(s->save), free(s->lon), free(s->lat), free(s->zadj);
-    free(s->lon2), free(s->lat2);
   free(s->in_range), free(s->inv), free(s->nd[0]), free(s->nd[1]), free(s->rad), free(s->count);
   free(s->which), free(s);
 }
