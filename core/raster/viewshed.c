@@ -82,6 +82,7 @@ typedef struct vs_scratch {
   int bx0, bx1, by0, by1;    /* the box this thread's windows cover            */
   double *prev, *cur, *save; /* horizon heights of two rows, and the observer's row */
   double *zadj;              /* the row being done: lowered heights (V2)           */
+  double *d2;                /* the row being done: squared distances (V4)         */
   double *lon, *lat;         /* projected DEMs: the row's nodes (row_nodes())      */
   unsigned char *in_range;
   double *inv;               /* inv[j] = 1 / (j - 1), j up to max(w, h) */
@@ -158,50 +159,111 @@ static fl_status row_nodes(fl_ctx *ctx, const fl_dem *d, const vs_obs *v, vs_scr
   return FL_OK;
 }
 
-/* (V2) lowered height and (V4) range flag of cell i at lon/lat, with its
- * row's numbers (earth.c). */
-static inline void lower_cell(fl_ctx *ctx, const vs_obs *v, vs_scratch *s, float z, int i,
-                              double lon, double lat, const fl__earth_lat *row, double near2) {
-  double de = row->ke * (lon - v->earth.lon0);
-  double d2 = row->dn * row->dn + de * de, drop = row->drop_n + row->drop_e * de * de;
-  int ok = 1;
-  if (v->max_m > 0 && d2 > near2) { /* (V4): exact near the range, cheap away from it */
-    double dist = sqrt(d2);
-    if (dist < v->max_m + 2e-5 * v->max_m + 1.0)
-      geod_inverse(&ctx->geod, v->earth.lat0, v->earth.lon0, lat, lon, &dist, NULL, NULL);
-    ok = dist <= v->max_m;
-  }
-  s->in_range[i] = (unsigned char)ok;
-  s->zadj[i] = isnan(z) ? VS_NODATA_Z : z - drop;
+/* A stretch of a projected DEM's row between two nodes: the cells' lon/lat
+ * and the ellipsoid's radii are linear in t between the nodes' values
+ * (v0 + dv t, in the order lon, lat, m, n, ke). */
+typedef struct vs_stretch {
+  double v0[5], dv[5];
+} vs_stretch;
+
+/* Stretch a of a row of n cells: its first cell, its cells (*end: one past
+ * the last) and the parameter t of cell i (t = j / 16, exact, in a whole one). */
+static inline int stretch_of(const vs_scratch *s, const fl__earth_radii_t *rad, int n, int a,
+                             vs_stretch *p, int *end) {
+  int ia = a * VS_XF_STEP, len = ia + VS_XF_STEP < n - 1 ? VS_XF_STEP : n - 1 - ia;
+  int b = len > 0 ? a + 1 : a;
+  *end = ia + VS_XF_STEP < n ? ia + VS_XF_STEP : n;
+  const fl__earth_radii_t *ra = rad ? &rad[a] : NULL, *rb = rad ? &rad[b] : NULL;
+  *p = (vs_stretch){{s->lon[a], s->lat[a], ra ? ra->m : 0, ra ? ra->n : 0, ra ? ra->ke : 0},
+                    {s->lon[b] - s->lon[a], s->lat[b] - s->lat[a], ra ? rb->m - ra->m : 0,
+                     ra ? rb->n - ra->n : 0, ra ? rb->ke - ra->ke : 0}};
+  return len;
 }
 
-/* (V2), (V4) over a projected DEM's row, stretch by stretch between two
- * nodes: the cells' lon/lat and the ellipsoid's radii linear in the column
- * between the nodes' (t = j / 16, exact), the radii at the nodes' latitudes. */
-static void lower_row_projected(fl_ctx *ctx, const vs_obs *v, vs_scratch *s, const float *zrow,
-                                int n, size_t k, double near2) {
+static inline double stretch_t(int len, int j) {
+  return len == VS_XF_STEP ? (double)j * (1.0 / VS_XF_STEP)
+         : len > 0        ? (double)j / (double)len
+                          : 0.0;
+}
+
+/* Squared distance and drop (V2) of the cell at t of a stretch. */
+static inline void stretch_cell(const fl__earth *e, const vs_stretch *p, double t, double *d2,
+                                double *drop) {
+  fl__earth_radii_t ri = {p->v0[2] + p->dv[2] * t, p->v0[3] + p->dv[3] * t,
+                          p->v0[4] + p->dv[4] * t};
+  fl__earth_lat row;
+  fl__earth_row_at(e, p->v0[1] + p->dv[1] * t, &ri, &row);
+  double de = row.ke * (p->v0[0] + p->dv[0] * t - e->lon0);
+  *d2 = row.dn * row.dn + de * de;
+  *drop = row.drop_n + row.drop_e * de * de;
+}
+
+/* stretch_cell() over the 16 cells of a whole stretch: one loop of fixed
+ * length without calls, which the compiler vectorizes. */
+static void stretch_16(const fl__earth *e, const vs_stretch *p, double *restrict d2,
+                       double *restrict drop) {
+  for (int j = 0; j < VS_XF_STEP; j++) stretch_cell(e, p, stretch_t(VS_XF_STEP, j), &d2[j], &drop[j]);
+}
+
+/* Squared distances (s->d2) and drops (V2, into s->zadj) over a projected
+ * DEM's row, stretch by stretch between two nodes, the radii at the nodes'
+ * latitudes. */
+static void drops_projected(const vs_obs *v, vs_scratch *s, int n, size_t k) {
   for (size_t a = 0; a < k; a++) {
     double lat = s->lat[a];
     if (a == k - 1 && a > 0 && ((n - 1) % VS_XF_STEP) != 0) /* the last cell, t = 1 */
       lat = s->lat[a - 1] + (s->lat[a] - s->lat[a - 1]) * 1.0;
     fl__earth_radii(&v->earth, lat, &s->rad[a]);
   }
-  for (int ia = 0, a = 0; ia < n; ia += VS_XF_STEP, a++) {
-    int len = ia + VS_XF_STEP < n - 1 ? VS_XF_STEP : n - 1 - ia, b = len > 0 ? a + 1 : a;
-    int end = ia + VS_XF_STEP < n ? ia + VS_XF_STEP : n;
-    double lon_a = s->lon[a], dlon = s->lon[b] - lon_a, lat_a = s->lat[a], dlat = s->lat[b] - lat_a;
-    const fl__earth_radii_t *ra = &s->rad[a], *rb = &s->rad[b];
-    double dm = rb->m - ra->m, dn = rb->n - ra->n, dke = rb->ke - ra->ke;
-    for (int i = ia; i < end; i++) {
-      double t = len == VS_XF_STEP ? (double)(i - ia) * (1.0 / VS_XF_STEP)
-                 : len > 0        ? (double)(i - ia) / (double)len
-                                  : 0.0;
-      fl__earth_radii_t ri = {ra->m + dm * t, ra->n + dn * t, ra->ke + dke * t};
-      double lat = lat_a + dlat * t;
-      fl__earth_lat row;
-      fl__earth_row_at(&v->earth, lat, &ri, &row);
-      lower_cell(ctx, v, s, zrow[i], i, lon_a + dlon * t, lat, &row, near2);
+  for (int ia = 0, a = 0, end; ia < n; ia += VS_XF_STEP, a++) {
+    vs_stretch p;
+    int len = stretch_of(s, s->rad, n, a, &p, &end);
+    if (len == VS_XF_STEP) stretch_16(&v->earth, &p, s->d2 + ia, s->zadj + ia);
+    else
+      for (int i = ia; i < end; i++)
+        stretch_cell(&v->earth, &p, stretch_t(len, i - ia), &s->d2[i], &s->zadj[i]);
+  }
+}
+
+/* The same over a lon/lat DEM's row (one latitude). */
+static void drops_lonlat(const fl_dem *d, const vs_obs *v, vs_scratch *s, int n, double lat) {
+  fl__earth_lat row;
+  fl__earth_row(&v->earth, lat, &row);
+  double *restrict d2 = s->d2, *restrict drop = s->zadj;
+  for (int i = 0; i < n; i++) {
+    double de = row.ke * (d->gt[0] + (v->x0 + i + 0.5) * d->gt[1] - v->earth.lon0);
+    d2[i] = row.dn * row.dn + de * de;
+    drop[i] = row.drop_n + row.drop_e * de * de;
+  }
+}
+
+/* (V4) the range flags of a row from its squared distances: exact near the
+ * range (geod_inverse at the cell's lon/lat), cheap away from it. */
+static void range_row(fl_ctx *ctx, const fl_dem *d, const vs_obs *v, vs_scratch *s, int n,
+                      double lat_row) {
+  double near2 = v->max_m - 2e-5 * v->max_m - 1.0, far = v->max_m + 2e-5 * v->max_m + 1.0;
+  near2 = near2 > 0 ? near2 * near2 : 0;
+  if (!(v->max_m > 0)) {
+    memset(s->in_range, 1, (size_t)n);
+    return;
+  }
+  for (int i = 0; i < n; i++) {
+    int ok = 1;
+    if (s->d2[i] > near2) {
+      double dist = sqrt(s->d2[i]);
+      if (dist < far) {
+        double lon = d->gt[0] + (v->x0 + i + 0.5) * d->gt[1], lat = lat_row;
+        if (s->xf.pj) {
+          vs_stretch p;
+          int end, a = i / VS_XF_STEP, len = stretch_of(s, NULL, n, a, &p, &end);
+          double t = stretch_t(len, i - a * VS_XF_STEP);
+          lon = p.v0[0] + p.dv[0] * t, lat = p.v0[1] + p.dv[1] * t;
+        }
+        geod_inverse(&ctx->geod, v->earth.lat0, v->earth.lon0, lat, lon, &dist, NULL, NULL);
+      }
+      ok = dist <= v->max_m;
     }
+    s->in_range[i] = (unsigned char)ok;
   }
 }
 
@@ -209,20 +271,18 @@ static void lower_row_projected(fl_ctx *ctx, const vs_obs *v, vs_scratch *s, con
 static fl_status prepare_row(fl_ctx *ctx, const fl_dem *d, const vs_obs *v, vs_scratch *s,
                              int r) {
   int n = v->x1 - v->x0 + 1;
-  const float *zrow = d->z + (size_t)r * (size_t)d->w + (size_t)v->x0;
-  double near2 = v->max_m - 2e-5 * v->max_m - 1.0;
-  near2 = near2 > 0 ? near2 * near2 : 0;
+  double lat = d->gt[3] + (r + 0.5) * d->gt[5];
   if (s->xf.pj) {
     size_t k;
     fl_status st = row_nodes(ctx, d, v, s, r, n, &k);
-    if (!st) lower_row_projected(ctx, v, s, zrow, n, k, near2);
-    return st;
-  }
-  double lat = d->gt[3] + (r + 0.5) * d->gt[5];
-  fl__earth_lat row;
-  fl__earth_row(&v->earth, lat, &row);
-  for (int i = 0; i < n; i++)
-    lower_cell(ctx, v, s, zrow[i], i, d->gt[0] + (v->x0 + i + 0.5) * d->gt[1], lat, &row, near2);
+    if (st) return st;
+    drops_projected(v, s, n, k);
+  } else
+    drops_lonlat(d, v, s, n, lat);
+  range_row(ctx, d, v, s, n, lat);
+  const float *restrict zrow = d->z + (size_t)r * (size_t)d->w + (size_t)v->x0;
+  double *restrict zadj = s->zadj;
+  for (int i = 0; i < n; i++) zadj[i] = isnan(zrow[i]) ? VS_NODATA_Z : zrow[i] - zadj[i];
   return FL_OK;
 }
 
@@ -370,6 +430,7 @@ static void *scratch_new(fl_ctx *ctx, void *shared) {
   s->lon = malloc(w * sizeof *s->lon);
   s->lat = malloc(w * sizeof *s->lat);
   s->zadj = malloc(w * sizeof *s->zadj);
+  s->d2 = malloc(w * sizeof *s->d2);
   s->in_range = malloc(w);
   s->nd[0] = malloc(2 * (w / VS_XF_STEP + 2) * sizeof(double));
   s->nd[1] = malloc(2 * (w / VS_XF_STEP + 2) * sizeof(double));
@@ -381,9 +442,9 @@ static void *scratch_new(fl_ctx *ctx, void *shared) {
   int own = sh->n_obs > 1, ok_grid = 1;
   if (own && sh->which) ok_grid = (s->which = calloc(w * (size_t)sh->dem->h, sizeof *s->which)) != NULL;
   else if (own) ok_grid = (s->count = calloc(w * (size_t)sh->dem->h, sizeof *s->count)) != NULL;
-  if (!s->prev || !s->cur || !s->save || !s->lon || !s->lat || !s->zadj || !s->in_range || !s->inv || !s->nd[0] || !s->nd[1] || !s->rad ||
+  if (!s->prev || !s->cur || !s->save || !s->lon || !s->lat || !s->zadj || !s->d2 || !s->in_range || !s->inv || !s->nd[0] || !s->nd[1] || !s->rad ||
       !ok_grid || fl__dem_xf_init(ctx, sh->dem, &s->xf)) {
-    free(s->prev), free(s->cur), free(s->save), free(s->lon), free(s->lat), free(s->zadj);
+    free(s->prev), free(s->cur), free(s->save), free(s->lon), free(s->lat), free(s->zadj), free(s->d2);
     free(s->in_range), free(s->inv), free(s->nd[0]), free(s->nd[1]), free(s->rad), free(s->count);
     free(s->which), free(s);
     return NULL;
@@ -404,7 +465,7 @@ static void scratch_free(fl_ctx *ctx, void *scratch) {
     s->which = NULL;
   }
   fl__dem_xf_free(&s->xf);
-  free(s->prev), free(s->cur), free(s->save), free(s->lon), free(s->lat), free(s->zadj);
+  free(s->prev), free(s->cur), free(s->save), free(s->lon), free(s->lat), free(s->zadj), free(s->d2);
   free(s->in_range), free(s->inv), free(s->nd[0]), free(s->nd[1]), free(s->rad), free(s->count);
   free(s->which), free(s);
 }
