@@ -70,10 +70,10 @@ fl_status fl__vs_sights_new(fl_ctx *ctx, const fl_dem *d, const fl__pt *pts, siz
   double bytes;
   fl_status st = windows(ctx, d, pts, n, max_m, sg, &bytes);
   if (!st && bytes > FL_VIEWSHED_WHICH_MAX_MB * 1048576.0) /* (V9) */
-    st = fl__fail(ctx, FL_E_ARG, "@{which_observers} would take %.0f MB to record which of the "
-                  "%zu observers see each cell (one bit per cell within each observer's "
-                  "range); the limit is %d MB: set a shorter @{max_range_m} or give fewer "
-                  "observers", bytes / 1048576.0, n, FL_VIEWSHED_WHICH_MAX_MB);
+    st = fl__fail(ctx, FL_E_ARG, "@{which_observers} would take %.0f MB (one bit per cell "
+                  "within the range of each of %zu observer%s); the limit is %d MB: set a "
+                  "shorter @{max_range_m} or give fewer observers", bytes / 1048576.0, n,
+                  n == 1 ? "" : "s", FL_VIEWSHED_WHICH_MAX_MB);
   for (size_t k = 0; !st && k < n; k++) {
     size_t nb = ((size_t)sg[k].w * (size_t)sg[k].h + 7) / 8;
     if (nb && !(sg[k].bits = calloc(nb, 1)))

@@ -206,9 +206,11 @@ typedef struct fl_viewshed_opts {
 
 /** Most memory, in MiB, that fl_viewshed_opts.which may take: one bit per
  * cell of each observer's window (the whole DEM, or the cells within
- * max_range_m). 2048 MiB hold 171 observers over a whole 10,000 x
- * 10,000-cell DEM, or the 65,534 observers a viewshed takes within 3 km on
- * cells of 2.7 x 3.1 m (2,100 x 2,000 cells each: 500 KiB). */
+ * max_range_m): a twelfth of a 24 GiB machine, beside the DEM (4 bytes a
+ * cell) and the counts (2 bytes a cell, one grid per thread). 2048 MiB hold 171 observers over a whole 10,000 x
+ * 10,000-cell DEM; within 3 km, 3,700 observers on cells of 2.7 x 3.1 m
+ * (2,319 x 1,985 cells each: 562 KiB), and all the 65,534 a viewshed takes
+ * on SRTM's 1 arc-second cells (305 x 205 cells: 8 KiB). */
 #define FL_VIEWSHED_WHICH_MAX_MB 2048
 
 /** (opts.which) The cells one observer sees, over its window of the DEM. */
