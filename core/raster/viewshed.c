@@ -561,7 +561,11 @@ fl_status fl_viewshed_compute(fl_ctx *ctx, const fl_dem *dem, const fl_layer *ob
   }
   for (size_t k = 0; k < sh.n_obs; k++) vs->observer_fid[k] = pts[k].fid;
   sh.which = vs->which;
-  for (size_t i = 0; dem->n_nodata && i < n; i++) vs->nodata[i] = (uint8_t)isnan(dem->z[i]);
+  if (dem->n_nodata) {
+    const float *restrict z = dem->z;
+    uint8_t *restrict nd = vs->nodata;
+    for (size_t i = 0; i < n; i++) nd[i] = z[i] != z[i]; /* NaN */
+  }
   sh.total = vs->count;
   sh.grids = malloc(sh.n_obs * sizeof *sh.grids); /* a thread does one observer at least */
   if (!sh.grids) {

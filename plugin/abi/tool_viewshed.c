@@ -55,9 +55,11 @@ static int is_tif(const char *p) {
 
 static void summarise(flp_run *r, const fl_dem *dem, const fl_viewshed *vs) {
   size_t seen = 0, n = (size_t)vs->width * vs->height, valid = 0;
+  const uint8_t *restrict nd = vs->nodata;
+  const uint16_t *restrict cnt = vs->count;
   for (size_t i = 0; i < n; i++) {
-    valid += !vs->nodata[i];
-    seen += !vs->nodata[i] && vs->count[i] > 0;
+    valid += nd[i] == 0;
+    seen += (nd[i] == 0) & (cnt[i] > 0);
   }
   fl_dem_info info;
   fl_dem_get_info(dem, &info);
