@@ -35,15 +35,6 @@ void fl__earth_radii(const fl__earth *e, double lat, fl__earth_radii_t *r) {
   r->ke = r->n * cos(pm) * DEG;
 }
 
-void fl__earth_row_at(const fl__earth *e, double lat, const fl__earth_radii_t *r,
-                      fl__earth_lat *row) {
-  row->dn = r->m * (lat - e->lat0) * DEG; /* (E1) */
-  row->ke = r->ke;
-  /* (E2): d^2 (1-k) / (2 R_az) with 1/R_az = (dn^2/M + de^2/N) / d^2 */
-  row->drop_n = 0.5 * (1.0 - e->k) * row->dn * row->dn / r->m;
-  row->drop_e = 0.5 * (1.0 - e->k) / r->n;
-}
-
 void fl__earth_row(const fl__earth *e, double lat, fl__earth_lat *row) {
   fl__earth_radii_t r;
   fl__earth_radii(e, lat, &r);

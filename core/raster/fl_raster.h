@@ -7,6 +7,7 @@
 #ifndef FL_RASTER_H
 #define FL_RASTER_H
 
+#include <math.h>
 #include <proj.h>
 
 #include "fl_internal.h"
@@ -93,7 +94,28 @@ typedef struct fl__earth_radii_t {
   double m, n, ke;
 } fl__earth_radii_t;
 void fl__earth_radii(const fl__earth *e, double lat, fl__earth_radii_t *r);
-void fl__earth_row_at(const fl__earth *e, double lat, const fl__earth_radii_t *r,
-                      fl__earth_lat *row);
+/* (inline: called for every cell of a projected DEM's viewshed) */
+static inline void fl__earth_row_at(const fl__earth *e, double lat, const fl__earth_radii_t *r,
+                                    fl__earth_lat *row) {
+  row->dn = r->m * (lat - e->lat0) * (M_PI / 180.0); /* (E1) */
+  row->ke = r->ke;
+  /* (E2): d^2 (1-k) / (2 R_az) with 1/R_az = (dn^2/M + de^2/N) / d^2 */
+  row->drop_n = 0.5 * (1.0 - e->k) * row->dn * row->dn / r->m;
+  row->drop_e = 0.5 * (1.0 - e->k) / r->n;
+}
+
+/* ---- viewshed_which.c: which observers see a cell (V8) ---------------------- */
+
+/* The window of an observer standing at fractional cell (c, r), latitude lat:
+ * the DEM, or the cells within max_m; win: x0, x1, y0, y1 (inclusive). */
+void fl__vs_window(const fl_dem *d, double lat, double max_m, double c, double r, int win[4]);
+/* Every observer's window and its bits, all clear; refused (FL_E_ARG) when
+ * they would take more than FL_VIEWSHED_WHICH_MAX_MB. *out: n of them,
+ * fl__vs_sights_free(). */
+fl_status fl__vs_sights_new(fl_ctx *ctx, const fl_dem *d, const fl__pt *pts, size_t n,
+                            double max_m, fl_viewshed_sight **out);
+void fl__vs_sights_free(fl_viewshed_sight *sights, size_t n);
+/* Row `row` of a sight from n flags (nonzero: seen) of the columns x0... */
+void fl__vs_sight_row(fl_viewshed_sight *sight, int x0, int row, const uint8_t *seen, int n);
 
 #endif

@@ -2,7 +2,7 @@
  * viewshed.c - cumulative viewshed of point observers on a DEM in its own
  * CRS, lon/lat included (fl_viewshed_compute()).
  *
- * Rules, cited as (V1)..(V6), (V8) in tests and docs/tools/viewshed.md:
+ * Rules, cited as (V1)..(V6), (V8), (V10) in tests and docs/tools/viewshed.md:
  *   (V1) the observer stands at the centre of the cell it falls in, at that
  *        cell's height + its height above ground (as gdal_viewshed);
  *   (V2) every cell's height is lowered by the earth's drop at its geodesic
@@ -26,16 +26,15 @@
  *        its own grid; at the end the grids are added up on every thread,
  *        in bands of rows, each grid only over the box its observers'
  *        windows cover;
- *   (V8) asked which, bit k of a cell's mask is set when observer k (the
- *        k-th point of the layer) sees it; at most 32 observers; each thread
- *        ORs into its own masks, joined at the end, and the count is the
- *        number of bits set;
- *   (V9) the cells of every observer's window (the DEM, or the box of
+ *   (V8) asked which, observer k (the k-th point of the layer) keeps one
+ *        bit per cell of its own window (viewshed_which.c): set when it
+ *        sees the cell; only its own thread writes it.
+ *   (V10) the cells of every observer's window (the DEM, or the box of
  *        max_range_m around it), summed, are at most the context's limit
  *        viewshed_cells (core/limits.c K4), else the call fails before any
  *        work naming it; every 64 rows an observer's sweep checks the stop
  *        conditions (cancel, time limit, the host's poll).
- * Not here: writing the result (viewshed_out.c).
+ * Not here: writing the result (viewshed_out.c), which (viewshed_which.c).
  */
 #include <math.h>
 #include <pthread.h>
@@ -57,7 +56,7 @@ void fl_viewshed_free(fl_viewshed *vs) {
   if (!vs) return;
   free(vs->count);
   free(vs->nodata);
-  free(vs->which);
+  fl__vs_sights_free(vs->which, vs->n_observers);
   free(vs->observer_fid);
   free(vs);
 }
@@ -65,7 +64,6 @@ void fl_viewshed_free(fl_viewshed *vs) {
 /* A thread's grid, handed over for the sum (V6), and the box it touched. */
 typedef struct vs_grid {
   uint16_t *count;
-  uint32_t *which;
   int x0, x1, y0, y1;
 } vs_grid;
 
@@ -75,7 +73,7 @@ typedef struct vs_shared {
   const fl__pt *obs;
   size_t n_obs;
   uint16_t *total;
-  uint32_t *which;           /* (V8) the masks, NULL unless asked */
+  fl_viewshed_sight *which;  /* (V8) the observers' bits, NULL unless asked */
   vs_grid *grids;            /* (V6) the threads' grids, n_grids of them */
   size_t n_grids;
   pthread_mutex_t lock;
@@ -83,11 +81,12 @@ typedef struct vs_shared {
 
 typedef struct vs_scratch {
   uint16_t *count;           /* this thread's grid (NULL with one observer: total) */
-  uint32_t *which;           /* (V8) this thread's masks (NULL with one observer)  */
+  uint8_t *seen;             /* the row being done: 1 where the observer sees      */
   int bx0, bx1, by0, by1;    /* the box this thread's windows cover            */
   double *prev, *cur, *save; /* horizon heights of two rows, and the observer's row */
-  double *lon, *lat, *zadj;  /* the row being done                                 */
-  double *lon2, *lat2;       /* projected DEMs: interpolation buffers              */
+  double *zadj;              /* the row being done: lowered heights (V2)           */
+  double *d2;                /* the row being done: squared distances (V4)         */
+  double *lon, *lat;         /* projected DEMs: the row's nodes (row_nodes())      */
   unsigned char *in_range;
   double *inv;               /* inv[j] = 1 / (j - 1), j up to max(w, h) */
   double *nd[2];             /* projected DEMs: node rows (node_row())     */
@@ -97,11 +96,11 @@ typedef struct vs_scratch {
   vs_shared *sh;
 } vs_scratch;
 
-/* Where a row's seen cells are marked: counts, or (V8) mask bits. */
+/* Where a row's seen cells are marked: the counts, and 1 in the row's
+ * flags (for (V8)). */
 typedef struct vs_mark {
   uint16_t *cnt;
-  uint32_t *msk;
-  uint32_t bit;
+  uint8_t *seen;
 } vs_mark;
 
 /* One observer's window and constants. */
@@ -139,18 +138,12 @@ static fl_status node_row(fl_ctx *ctx, const fl_dem *d, const vs_obs *v, vs_scra
   return FL_OK;
 }
 
-/* Lon/lat of the row's cell centres: a lon/lat DEM directly; a projected one
- * through PROJ on the nodes every VS_XF_STEP rows and columns, bilinear in
- * between (the inverse projection is smooth: the error over 16 x 16 cells is
- * below 1e-9 degree). */
-static fl_status row_lonlat(fl_ctx *ctx, const fl_dem *d, const vs_obs *v, vs_scratch *s, int r,
-                            int n) {
-  double y = d->gt[3] + (r + 0.5) * d->gt[5];
-  for (int i = 0; i < n; i++) {
-    s->lon[i] = d->gt[0] + (v->x0 + i + 0.5) * d->gt[1];
-    s->lat[i] = y;
-  }
-  if (!s->xf.pj) return FL_OK;
+/* Projected DEMs: lon/lat of the row's nodes (columns 0, 16, 32, ... and the
+ * last of the window) into s->lon, s->lat (k of them, *k_out), through PROJ
+ * on the node rows every VS_XF_STEP rows, linear between them (the inverse
+ * projection is smooth: the error over 16 x 16 cells is below 1e-9 degree). */
+static fl_status row_nodes(fl_ctx *ctx, const fl_dem *d, const vs_obs *v, vs_scratch *s, int r,
+                           int n, size_t *k_out) {
   int ra = (r / VS_XF_STEP) * VS_XF_STEP, rb = ra + VS_XF_STEP;
   if (rb > d->h - 1) rb = d->h - 1;
   if (rb < ra) rb = ra;
@@ -165,56 +158,134 @@ static fl_status row_lonlat(fl_ctx *ctx, const fl_dem *d, const vs_obs *v, vs_sc
     s->lon[i] = na[i] + (nb[i] - na[i]) * t;
     s->lat[i] = na[off + i] + (nb[off + i] - na[off + i]) * t;
   }
-  /* Spread back from the end so that no sample is overwritten before use. */
-  for (int i = n - 1; i >= 0; i--) {
-    int a = i / VS_XF_STEP, ia = a * VS_XF_STEP, ib = ia + VS_XF_STEP;
-    if (ib > n - 1) ib = n - 1;
-    size_t b = ib == ia ? (size_t)a : (size_t)a + 1;
-    double t = ib == ia ? 0.0 : (double)(i - ia) / (double)(ib - ia);
-    s->lon2[i] = s->lon[a] + (s->lon[b] - s->lon[a]) * t;
-    s->lat2[i] = s->lat[a] + (s->lat[b] - s->lat[a]) * t;
-  }
-  memcpy(s->lon, s->lon2, (size_t)n * sizeof *s->lon);
-  memcpy(s->lat, s->lat2, (size_t)n * sizeof *s->lat);
+  *k_out = k;
   return FL_OK;
+}
+
+/* A stretch of a projected DEM's row between two nodes: the cells' lon/lat
+ * and the ellipsoid's radii are linear in t between the nodes' values
+ * (v0 + dv t, in the order lon, lat, m, n, ke). */
+typedef struct vs_stretch {
+  double v0[5], dv[5];
+} vs_stretch;
+
+/* Stretch a of a row of n cells: its first cell, its cells (*end: one past
+ * the last) and the parameter t of cell i (t = j / 16, exact, in a whole one). */
+static inline int stretch_of(const vs_scratch *s, const fl__earth_radii_t *rad, int n, int a,
+                             vs_stretch *p, int *end) {
+  int ia = a * VS_XF_STEP, len = ia + VS_XF_STEP < n - 1 ? VS_XF_STEP : n - 1 - ia;
+  int b = len > 0 ? a + 1 : a;
+  *end = ia + VS_XF_STEP < n ? ia + VS_XF_STEP : n;
+  const fl__earth_radii_t *ra = rad ? &rad[a] : NULL, *rb = rad ? &rad[b] : NULL;
+  *p = (vs_stretch){{s->lon[a], s->lat[a], ra ? ra->m : 0, ra ? ra->n : 0, ra ? ra->ke : 0},
+                    {s->lon[b] - s->lon[a], s->lat[b] - s->lat[a], ra ? rb->m - ra->m : 0,
+                     ra ? rb->n - ra->n : 0, ra ? rb->ke - ra->ke : 0}};
+  return len;
+}
+
+static inline double stretch_t(int len, int j) {
+  return len == VS_XF_STEP ? (double)j * (1.0 / VS_XF_STEP)
+         : len > 0        ? (double)j / (double)len
+                          : 0.0;
+}
+
+/* Squared distance and drop (V2) of the cell at t of a stretch. */
+static inline void stretch_cell(const fl__earth *e, const vs_stretch *p, double t, double *d2,
+                                double *drop) {
+  fl__earth_radii_t ri = {p->v0[2] + p->dv[2] * t, p->v0[3] + p->dv[3] * t,
+                          p->v0[4] + p->dv[4] * t};
+  fl__earth_lat row;
+  fl__earth_row_at(e, p->v0[1] + p->dv[1] * t, &ri, &row);
+  double de = row.ke * (p->v0[0] + p->dv[0] * t - e->lon0);
+  *d2 = row.dn * row.dn + de * de;
+  *drop = row.drop_n + row.drop_e * de * de;
+}
+
+/* stretch_cell() over the 16 cells of a whole stretch: one loop of fixed
+ * length without calls, which the compiler vectorizes. */
+static void stretch_16(const fl__earth *e, const vs_stretch *p, double *restrict d2,
+                       double *restrict drop) {
+  for (int j = 0; j < VS_XF_STEP; j++) stretch_cell(e, p, stretch_t(VS_XF_STEP, j), &d2[j], &drop[j]);
+}
+
+/* Squared distances (s->d2) and drops (V2, into s->zadj) over a projected
+ * DEM's row, stretch by stretch between two nodes, the radii at the nodes'
+ * latitudes. */
+static void drops_projected(const vs_obs *v, vs_scratch *s, int n, size_t k) {
+  for (size_t a = 0; a < k; a++) {
+    double lat = s->lat[a];
+    if (a == k - 1 && a > 0 && ((n - 1) % VS_XF_STEP) != 0) /* the last cell, t = 1 */
+      lat = s->lat[a - 1] + (s->lat[a] - s->lat[a - 1]) * 1.0;
+    fl__earth_radii(&v->earth, lat, &s->rad[a]);
+  }
+  for (int ia = 0, a = 0, end; ia < n; ia += VS_XF_STEP, a++) {
+    vs_stretch p;
+    int len = stretch_of(s, s->rad, n, a, &p, &end);
+    if (len == VS_XF_STEP) stretch_16(&v->earth, &p, s->d2 + ia, s->zadj + ia);
+    else
+      for (int i = ia; i < end; i++)
+        stretch_cell(&v->earth, &p, stretch_t(len, i - ia), &s->d2[i], &s->zadj[i]);
+  }
+}
+
+/* The same over a lon/lat DEM's row (one latitude). */
+static void drops_lonlat(const fl_dem *d, const vs_obs *v, vs_scratch *s, int n, double lat) {
+  fl__earth_lat row;
+  fl__earth_row(&v->earth, lat, &row);
+  double *restrict d2 = s->d2, *restrict drop = s->zadj;
+  for (int i = 0; i < n; i++) {
+    double de = row.ke * (d->gt[0] + (v->x0 + i + 0.5) * d->gt[1] - v->earth.lon0);
+    d2[i] = row.dn * row.dn + de * de;
+    drop[i] = row.drop_n + row.drop_e * de * de;
+  }
+}
+
+/* (V4) the range flags of a row from its squared distances: exact near the
+ * range (geod_inverse at the cell's lon/lat), cheap away from it. */
+static void range_row(fl_ctx *ctx, const fl_dem *d, const vs_obs *v, vs_scratch *s, int n,
+                      double lat_row) {
+  double near2 = v->max_m - 2e-5 * v->max_m - 1.0, far = v->max_m + 2e-5 * v->max_m + 1.0;
+  near2 = near2 > 0 ? near2 * near2 : 0;
+  if (!(v->max_m > 0)) {
+    memset(s->in_range, 1, (size_t)n);
+    return;
+  }
+  for (int i = 0; i < n; i++) {
+    int ok = 1;
+    if (s->d2[i] > near2) {
+      double dist = sqrt(s->d2[i]);
+      if (dist < far) {
+        double lon = d->gt[0] + (v->x0 + i + 0.5) * d->gt[1], lat = lat_row;
+        if (s->xf.pj) {
+          vs_stretch p;
+          int end, a = i / VS_XF_STEP, len = stretch_of(s, NULL, n, a, &p, &end);
+          double t = stretch_t(len, i - a * VS_XF_STEP);
+          lon = p.v0[0] + p.dv[0] * t, lat = p.v0[1] + p.dv[1] * t;
+        }
+        geod_inverse(&ctx->geod, v->earth.lat0, v->earth.lon0, lat, lon, &dist, NULL, NULL);
+      }
+      ok = dist <= v->max_m;
+    }
+    s->in_range[i] = (unsigned char)ok;
+  }
 }
 
 /* Lowered heights (V2) and range flags (V4) of row r over the window. */
 static fl_status prepare_row(fl_ctx *ctx, const fl_dem *d, const vs_obs *v, vs_scratch *s,
                              int r) {
   int n = v->x1 - v->x0 + 1;
-  fl_status st = row_lonlat(ctx, d, v, s, r, n);
-  if (st) return st;
-  const float *zrow = d->z + (size_t)r * (size_t)d->w + (size_t)v->x0;
-  double near2 = v->max_m - 2e-5 * v->max_m - 1.0;
-  near2 = near2 > 0 ? near2 * near2 : 0;
-  fl__earth_lat row;
-  if (!s->xf.pj) fl__earth_row(&v->earth, s->lat[0], &row);
-  else /* the radii at the nodes, every VS_XF_STEP cells and the last */
-    for (int i = 0, k = 0; i < n; i = i + VS_XF_STEP < n - 1 || i == n - 1 ? i + VS_XF_STEP : n - 1, k++)
-      fl__earth_radii(&v->earth, s->lat[i], &s->rad[k]);
-  for (int i = 0; i < n; i++) {
-    if (s->xf.pj) {
-      int a = i / VS_XF_STEP, ia = a * VS_XF_STEP, ib = ia + VS_XF_STEP < n - 1 ? ia + VS_XF_STEP : n - 1;
-      double t = ib > ia ? (double)(i - ia) / (double)(ib - ia) : 0.0;
-      const fl__earth_radii_t *ra = &s->rad[a], *rb = &s->rad[ib > ia ? a + 1 : a];
-      fl__earth_radii_t ri = {ra->m + (rb->m - ra->m) * t, ra->n + (rb->n - ra->n) * t,
-                              ra->ke + (rb->ke - ra->ke) * t};
-      fl__earth_row_at(&v->earth, s->lat[i], &ri, &row);
-    }
-    double de = row.ke * (s->lon[i] - v->earth.lon0);
-    double d2 = row.dn * row.dn + de * de, drop = row.drop_n + row.drop_e * de * de;
-    int ok = 1;
-    if (v->max_m > 0 && d2 > near2) { /* (V4): exact near the range, cheap away from it */
-      double dist = sqrt(d2);
-      if (dist < v->max_m + 2e-5 * v->max_m + 1.0)
-        geod_inverse(&ctx->geod, v->earth.lat0, v->earth.lon0, s->lat[i], s->lon[i], &dist,
-                     NULL, NULL);
-      ok = dist <= v->max_m;
-    }
-    s->in_range[i] = (unsigned char)ok;
-    s->zadj[i] = isnan(zrow[i]) ? VS_NODATA_Z : zrow[i] - drop;
-  }
+  double lat = d->gt[3] + (r + 0.5) * d->gt[5];
+  if (s->xf.pj) {
+    size_t k;
+    fl_status st = row_nodes(ctx, d, v, s, r, n, &k);
+    if (st) return st;
+    drops_projected(v, s, n, k);
+  } else
+    drops_lonlat(d, v, s, n, lat);
+  range_row(ctx, d, v, s, n, lat);
+  const float *restrict zrow = d->z + (size_t)r * (size_t)d->w + (size_t)v->x0;
+  double *restrict zadj = s->zadj;
+  for (int i = 0; i < n; i++) zadj[i] = isnan(zrow[i]) ? VS_NODATA_Z : zrow[i] - zadj[i];
   return FL_OK;
 }
 
@@ -225,15 +296,36 @@ static inline double horizon(const double *inv, double zo, int j, int i, double 
   return zo + ((zs - zo) * (double)(j - i) + (zd - zo) * (double)i) * inv[j];
 }
 
-static inline void mark(const vs_mark *m, int i) {
-  if (m->msk) m->msk[i] |= m->bit;
-  else m->cnt[i]++;
-}
-
 static inline void settle(const vs_obs *v, vs_scratch *s, int i, double hz, const vs_mark *m) {
   double z = s->zadj[i];
-  if (z > VS_NODATA_Z && s->in_range[i] && z + v->tgt_h >= hz) mark(m, i);
+  uint8_t c = z > VS_NODATA_Z && s->in_range[i] && z + v->tgt_h >= hz;
+  m->seen[i] = c;
+  m->cnt[i] = (uint16_t)(m->cnt[i] + c);
   s->cur[i] = z > hz ? z : hz;
+}
+
+/* settle() for the cells lo..hi of a row dr > 0 rows out, at dc = sg (i - ic)
+ * columns from the observer (sg = 1 right of it, -1 left) with dc < dr:
+ * their horizons come from the row before alone, so no cell waits for
+ * another and the compiler vectorizes the loop (the same operations). */
+static inline void settle_near(const vs_obs *v, vs_scratch *s, int dr, int lo, int hi, int sg,
+                               const vs_mark *m) {
+  const double *restrict prev = s->prev, *restrict zadj = s->zadj;
+  const unsigned char *restrict in_range = s->in_range;
+  double *restrict cur = s->cur;
+  uint16_t *restrict cnt = m->cnt;
+  uint8_t *restrict seen = m->seen;
+  double zo = v->zo, tgt = v->tgt_h, inv = s->inv[dr];
+  int ic = v->c0 - v->x0;
+  for (int i = lo; i <= hi; i++) {
+    int dc = sg * (i - ic);
+    double hz = zo + ((prev[i] - zo) * (double)(dr - dc) + (prev[i - sg] - zo) * (double)dc) * inv;
+    double z = zadj[i];
+    uint8_t c = (z > VS_NODATA_Z) & (in_range[i] != 0) & (z + tgt >= hz);
+    seen[i] = c;
+    cnt[i] = (uint16_t)(cnt[i] + c);
+    cur[i] = z > hz ? z : hz;
+  }
 }
 
 /* One row: dr rows from the observer (0: its own row); prev holds the row
@@ -242,7 +334,8 @@ static void do_row(const vs_obs *v, vs_scratch *s, int dr, const vs_mark *m) {
   int ic = v->c0 - v->x0, n = v->x1 - v->x0 + 1;
   if (dr == 0) {
     s->cur[ic] = s->zadj[ic];
-    mark(m, ic); /* the observer's own cell */
+    m->seen[ic] = 1;
+    m->cnt[ic]++; /* the observer's own cell */
     for (int dir = -1; dir <= 1; dir += 2)
       for (int i = ic + dir, j = 1; i >= 0 && i < n; i += dir, j++) {
         double hz = j == 1 ? -HUGE_VAL : horizon(s->inv, v->zo, j, 0, s->cur[i - dir], 0);
@@ -251,39 +344,27 @@ static void do_row(const vs_obs *v, vs_scratch *s, int dr, const vs_mark *m) {
     return;
   }
   settle(v, s, ic, dr == 1 ? -HUGE_VAL : horizon(s->inv, v->zo, dr, 0, s->prev[ic], 0), m);
+  /* dc < dr first (independent cells), then outward from dc = dr */
+  int near = dr - 1;
+  settle_near(v, s, dr, ic + 1, ic + (near < n - 1 - ic ? near : n - 1 - ic), 1, m);
+  settle_near(v, s, dr, ic - (near < ic ? near : ic), ic - 1, -1, m);
   for (int dir = -1; dir <= 1; dir += 2)
-    for (int i = ic + dir, dc = 1; i >= 0 && i < n; i += dir, dc++) {
-      double hz;
-      if (dr == 1 && dc == 1) hz = -HUGE_VAL;
-      else if (dc >= dr) hz = horizon(s->inv, v->zo, dc, dr, s->cur[i - dir], s->prev[i - dir]);
-      else hz = horizon(s->inv, v->zo, dr, dc, s->prev[i], s->prev[i - dir]);
+    for (int i = ic + dir * (near + 1), dc = near + 1; i >= 0 && i < n; i += dir, dc++) {
+      double hz = dr == 1 && dc == 1 ? -HUGE_VAL
+                                     : horizon(s->inv, v->zo, dc, dr, s->cur[i - dir], s->prev[i - dir]);
       settle(v, s, i, hz, m);
     }
 }
 
-/* The window of an observer: the DEM, or the cells within max range. */
+/* The window of an observer: the DEM, or the cells within max range
+ * (viewshed_which.c). */
 static void window(const fl_dem *d, const fl__pt *p, vs_obs *v, double c, double r) {
-  v->x0 = 0;
-  v->x1 = d->w - 1;
-  v->y0 = 0;
-  v->y1 = d->h - 1;
-  if (!(v->max_m > 0)) return;
-  double span_c, span_r;
-  if (d->geographic) {
-    double lat = fmin(fabs(p->lat) + v->max_m / 111000.0 * 1.02, 89.0);
-    span_r = v->max_m * 1.02 / 110500.0 / fabs(d->gt[5]) + 2;
-    span_c = v->max_m * 1.02 / (111000.0 * cos(lat * M_PI / 180.0)) / d->gt[1] + 2;
-  } else {
-    span_c = v->max_m * 1.05 / d->gt[1] + 2;
-    span_r = v->max_m * 1.05 / fabs(d->gt[5]) + 2;
-  }
-  v->x0 = (int)fmax(0, floor(c - span_c));
-  v->x1 = (int)fmin(d->w - 1, ceil(c + span_c));
-  v->y0 = (int)fmax(0, floor(r - span_r));
-  v->y1 = (int)fmin(d->h - 1, ceil(r + span_r));
+  int win[4];
+  fl__vs_window(d, p->lat, v->max_m, c, r, win);
+  v->x0 = win[0], v->x1 = win[1], v->y0 = win[2], v->y1 = win[3];
 }
 
-/* (V9) the cells the observers' windows hold, summed; FL_OK or the limit's sentence. */
+/* (V10) the cells the observers' windows hold, summed; FL_OK or the limit's sentence. */
 static fl_status check_cells(fl_ctx *ctx, const fl_dem *d, const fl__pt *p, size_t n,
                              double max_m) {
   double cells = 0;
@@ -305,9 +386,8 @@ static fl_status one_observer(fl_ctx *ctx, size_t k, void *shared, void *scratch
   vs_scratch *s = scratch;
   const fl_dem *d = sh->dem;
   const fl__pt *p = &sh->obs[k];
-  vs_mark m = {.cnt = s->count ? s->count : sh->total, .msk = s->which ? s->which : sh->which,
-               .bit = (uint32_t)1 << (k & 31)};
-  if (!sh->which) m.msk = NULL;
+  vs_mark m = {.cnt = s->count ? s->count : sh->total, .seen = s->seen};
+  fl_viewshed_sight *sight = sh->which ? &sh->which[k] : NULL; /* (V8) */
   double x = p->lon, y = p->lat, c, r;
   fl_status st = fl__dem_xf_from_lonlat(ctx, &s->xf, &x, &y, 1);
   if (st) return st;
@@ -333,24 +413,23 @@ static fl_status one_observer(fl_ctx *ctx, size_t k, void *shared, void *scratch
   if (v.y1 > s->by1) s->by1 = v.y1;
   int rows = v.y1 - v.y0 + 1, done = 0, n = v.x1 - v.x0 + 1;
   uint16_t *c0 = m.cnt + (size_t)v.x0;
-  uint32_t *m0 = m.msk ? m.msk + (size_t)v.x0 : NULL;
   if ((st = prepare_row(ctx, d, &v, s, v.r0))) return st;
-  vs_mark mr = {c0 + (size_t)v.r0 * (size_t)d->w, m0 ? m0 + (size_t)v.r0 * (size_t)d->w : NULL,
-                m.bit};
+  vs_mark mr = {c0 + (size_t)v.r0 * (size_t)d->w, m.seen};
   do_row(&v, s, 0, &mr);
+  if (sight) fl__vs_sight_row(sight, v.x0, v.r0, s->seen, n);
   memcpy(s->save, s->cur, (size_t)n * sizeof *s->save);
   for (int step = -1; step <= 1; step += 2) { /* up, then down */
     memcpy(s->prev, s->save, (size_t)n * sizeof *s->prev);
     for (int row = v.r0 + step, dr = 1; row >= v.y0 && row <= v.y1; row += step, dr++) {
       if ((st = prepare_row(ctx, d, &v, s, row))) return st;
       mr.cnt = c0 + (size_t)row * (size_t)d->w;
-      if (m0) mr.msk = m0 + (size_t)row * (size_t)d->w;
       do_row(&v, s, dr, &mr);
+      if (sight) fl__vs_sight_row(sight, v.x0, row, s->seen, n);
       double *t = s->prev;
       s->prev = s->cur;
       s->cur = t;
       if ((++done & 63) == 0) {
-        if ((st = fl__stop_check(ctx, "computing a viewshed"))) return st; /* (V9) */
+        if ((st = fl__stop_check(ctx, "computing a viewshed"))) return st; /* (V10) */
         if (sh->n_obs == 1 && (st = fl__progress(ctx, 0.05 + 0.85 * done / (double)rows)))
           return st;
       }
@@ -373,9 +452,9 @@ static void *scratch_new(fl_ctx *ctx, void *shared) {
   s->lon = malloc(w * sizeof *s->lon);
   s->lat = malloc(w * sizeof *s->lat);
   s->zadj = malloc(w * sizeof *s->zadj);
-  s->lon2 = malloc(w * sizeof *s->lon2);
-  s->lat2 = malloc(w * sizeof *s->lat2);
+  s->d2 = malloc(w * sizeof *s->d2);
   s->in_range = malloc(w);
+  s->seen = malloc(w);
   s->nd[0] = malloc(2 * (w / VS_XF_STEP + 2) * sizeof(double));
   s->nd[1] = malloc(2 * (w / VS_XF_STEP + 2) * sizeof(double));
   s->nd_row[0] = s->nd_row[1] = -1;
@@ -384,14 +463,12 @@ static void *scratch_new(fl_ctx *ctx, void *shared) {
   s->inv = malloc(n_inv * sizeof *s->inv);
   for (size_t j = 0; s->inv && j < n_inv; j++) s->inv[j] = j > 1 ? 1.0 / (double)(j - 1) : 0.0;
   int own = sh->n_obs > 1, ok_grid = 1;
-  if (own && sh->which) ok_grid = (s->which = calloc(w * (size_t)sh->dem->h, sizeof *s->which)) != NULL;
-  else if (own) ok_grid = (s->count = calloc(w * (size_t)sh->dem->h, sizeof *s->count)) != NULL;
-  if (!s->prev || !s->cur || !s->save || !s->lon || !s->lat || !s->zadj || !s->lon2 || !s->lat2 || !s->in_range || !s->inv || !s->nd[0] || !s->nd[1] || !s->rad ||
+  if (own) ok_grid = (s->count = calloc(w * (size_t)sh->dem->h, sizeof *s->count)) != NULL;
+  if (!s->prev || !s->cur || !s->save || !s->lon || !s->lat || !s->zadj || !s->d2 || !s->in_range || !s->seen || !s->inv || !s->nd[0] || !s->nd[1] || !s->rad ||
       !ok_grid || fl__dem_xf_init(ctx, sh->dem, &s->xf)) {
-    free(s->prev), free(s->cur), free(s->save), free(s->lon), free(s->lat), free(s->zadj);
-    free(s->lon2), free(s->lat2);
-    free(s->in_range), free(s->inv), free(s->nd[0]), free(s->nd[1]), free(s->rad), free(s->count);
-    free(s->which), free(s);
+    free(s->prev), free(s->cur), free(s->save), free(s->lon), free(s->lat), free(s->zadj), free(s->d2);
+    free(s->in_range), free(s->seen), free(s->inv), free(s->nd[0]), free(s->nd[1]), free(s->rad);
+    free(s->count), free(s);
     return NULL;
   }
   return s;
@@ -401,19 +478,16 @@ static void scratch_free(fl_ctx *ctx, void *scratch) {
   (void)ctx;
   vs_scratch *s = scratch;
   if (!s) return;
-  if ((s->count || s->which) && s->bx1 >= 0) { /* (V6) handed over for the sum */
+  if (s->count && s->bx1 >= 0) { /* (V6) handed over for the sum */
     pthread_mutex_lock(&s->sh->lock);
-    s->sh->grids[s->sh->n_grids++] =
-        (vs_grid){s->count, s->which, s->bx0, s->bx1, s->by0, s->by1};
+    s->sh->grids[s->sh->n_grids++] = (vs_grid){s->count, s->bx0, s->bx1, s->by0, s->by1};
     pthread_mutex_unlock(&s->sh->lock);
     s->count = NULL;
-    s->which = NULL;
   }
   fl__dem_xf_free(&s->xf);
-  free(s->prev), free(s->cur), free(s->save), free(s->lon), free(s->lat), free(s->zadj);
-    free(s->lon2), free(s->lat2);
-  free(s->in_range), free(s->inv), free(s->nd[0]), free(s->nd[1]), free(s->rad), free(s->count);
-  free(s->which), free(s);
+  free(s->prev), free(s->cur), free(s->save), free(s->lon), free(s->lat), free(s->zadj), free(s->d2);
+  free(s->in_range), free(s->seen), free(s->inv), free(s->nd[0]), free(s->nd[1]), free(s->rad);
+  free(s->count), free(s);
 }
 
 #define VS_SUM_ROWS 64
@@ -429,10 +503,7 @@ static fl_status sum_band(fl_ctx *ctx, size_t k, void *shared, void *scratch) {
     int a = r0 > gr->y0 ? r0 : gr->y0, b = r1 < gr->y1 ? r1 : gr->y1;
     for (int r = a; r <= b; r++) {
       size_t i0 = (size_t)r * w + (size_t)gr->x0, i1 = (size_t)r * w + (size_t)gr->x1;
-      if (gr->which)
-        for (size_t i = i0; i <= i1; i++) sh->which[i] |= gr->which[i];
-      else
-        for (size_t i = i0; i <= i1; i++) sh->total[i] = (uint16_t)(sh->total[i] + gr->count[i]);
+      for (size_t i = i0; i <= i1; i++) sh->total[i] = (uint16_t)(sh->total[i] + gr->count[i]);
     }
   }
   return FL_OK;
@@ -443,7 +514,7 @@ static fl_status sum_grids(fl_ctx *ctx, vs_shared *sh, fl_status st) {
     size_t bands = ((size_t)sh->dem->h + VS_SUM_ROWS - 1) / VS_SUM_ROWS;
     st = fl__parallel_for(ctx, bands, sum_band, sh, NULL, NULL, 0.9, 0.9);
   }
-  for (size_t g = 0; g < sh->n_grids; g++) free(sh->grids[g].count), free(sh->grids[g].which);
+  for (size_t g = 0; g < sh->n_grids; g++) free(sh->grids[g].count);
   free(sh->grids);
   return st;
 }
@@ -480,13 +551,8 @@ fl_status fl_viewshed_compute(fl_ctx *ctx, const fl_dem *dem, const fl_layer *ob
     return fl__fail(ctx, FL_E_ARG, "@{observers} holds %zu points; a viewshed takes 1 to %d",
                     sh.n_obs, VS_MAX_OBSERVERS);
   }
-  if (opts->which && sh.n_obs > FL_VIEWSHED_MAX_WHICH) {
-    free(pts);
-    return fl__fail(ctx, FL_E_ARG, "@{which_observers} records at most %d observers; "
-                    "@{observers} holds %zu points", FL_VIEWSHED_MAX_WHICH, sh.n_obs);
-  }
   sh.obs = pts;
-  if ((st = check_cells(ctx, dem, pts, sh.n_obs, opts->max_range_m))) { /* (V9) */
+  if ((st = check_cells(ctx, dem, pts, sh.n_obs, opts->max_range_m))) { /* (V10) */
     free(pts);
     return st;
   }
@@ -497,9 +563,8 @@ fl_status fl_viewshed_compute(fl_ctx *ctx, const fl_dem *dem, const fl_layer *ob
     /* Without nodata cells the mask stays calloc's untouched zero pages. */
     vs->nodata = dem->n_nodata ? malloc(n) : calloc(n, 1);
     vs->observer_fid = malloc(sh.n_obs * sizeof *vs->observer_fid);
-    if (opts->which) vs->which = calloc(n, sizeof *vs->which);
   }
-  if (!vs || !vs->count || !vs->nodata || !vs->observer_fid || (opts->which && !vs->which)) {
+  if (!vs || !vs->count || !vs->nodata || !vs->observer_fid) {
     free(pts);
     fl_viewshed_free(vs);
     return fl__fail(ctx, FL_E_NOMEM, "out of memory for a viewshed of %d x %d cells", dem->w,
@@ -508,9 +573,19 @@ fl_status fl_viewshed_compute(fl_ctx *ctx, const fl_dem *dem, const fl_layer *ob
   vs->width = dem->w;
   vs->height = dem->h;
   vs->n_observers = sh.n_obs;
+  if (opts->which && (st = fl__vs_sights_new(ctx, dem, pts, sh.n_obs, opts->max_range_m,
+                                              &vs->which))) { /* (V8) */
+    free(pts);
+    fl_viewshed_free(vs);
+    return st;
+  }
   for (size_t k = 0; k < sh.n_obs; k++) vs->observer_fid[k] = pts[k].fid;
   sh.which = vs->which;
-  for (size_t i = 0; dem->n_nodata && i < n; i++) vs->nodata[i] = (uint8_t)isnan(dem->z[i]);
+  if (dem->n_nodata) {
+    const float *restrict z = dem->z;
+    uint8_t *restrict nd = vs->nodata;
+    for (size_t i = 0; i < n; i++) nd[i] = z[i] != z[i]; /* NaN */
+  }
   sh.total = vs->count;
   sh.grids = malloc(sh.n_obs * sizeof *sh.grids); /* a thread does one observer at least */
   if (!sh.grids) {
@@ -523,8 +598,6 @@ fl_status fl_viewshed_compute(fl_ctx *ctx, const fl_dem *dem, const fl_layer *ob
   pthread_mutex_destroy(&sh.lock);
   st = sum_grids(ctx, &sh, st);
   free(pts);
-  for (size_t i = 0; !st && vs->which && i < n; i++) /* (V8) */
-    vs->count[i] = (uint16_t)__builtin_popcount(vs->which[i]);
   if (st) {
     fl_viewshed_free(vs);
     return st;

@@ -8,7 +8,8 @@
  *        cells where the DEM has no height are nodata, every other cell holds
  *        the count of observers that see it (0: none); with which (V8), band
  *        k + 2 holds 1 where observer k sees the cell, 0 elsewhere, its
- *        description "observer FID";
+ *        description "observer FID" (as many bands as observers: GeoTIFF
+ *        takes up to 65,535, more than a viewshed's 65,534 observers);
  *   (W2) the file is built beside the target under a temporary name and
  *        renamed into place when complete; an existing file is replaced only
  *        with overwrite;
@@ -35,6 +36,21 @@ static char *crs_wkt(const fl_dem *dem) {
   return wkt;
 }
 
+/* Rows r0 .. r0 + nr - 1 of observer k's sight as bytes: 1 seen, 0 not
+ * (outside its window too). */
+static void sight_rows(const fl_viewshed *vs, size_t k, int r0, int nr, uint8_t *buf) {
+  const fl_viewshed_sight *sg = &vs->which[k];
+  size_t w = (size_t)vs->width;
+  memset(buf, 0, (size_t)nr * w);
+  if (!sg->bits) return;
+  int a = r0 > sg->y0 ? r0 : sg->y0, b = r0 + nr < sg->y0 + sg->h ? r0 + nr : sg->y0 + sg->h;
+  for (int r = a; r < b; r++) {
+    uint8_t *dst = buf + (size_t)(r - r0) * w + (size_t)sg->x0;
+    size_t bit = (size_t)(r - sg->y0) * (size_t)sg->w;
+    for (int i = 0; i < sg->w; i++, bit++) dst[i] = (uint8_t)((sg->bits[bit >> 3] >> (bit & 7)) & 1u);
+  }
+}
+
 /* Band 1 + k + 1: 1 where observer k sees the cell (W1, V8). */
 static CPLErr write_which(GDALDatasetH ds, const fl_viewshed *vs, void *buf, size_t rows) {
   size_t w = (size_t)vs->width;
@@ -49,8 +65,9 @@ static CPLErr write_which(GDALDatasetH ds, const fl_viewshed *vs, void *buf, siz
     for (int r0 = 0; r0 < vs->height && err == CE_None; r0 += (int)rows) {
       int nr = vs->height - r0 < (int)rows ? vs->height - r0 : (int)rows;
       size_t base = (size_t)r0 * w, m = (size_t)nr * w;
+      sight_rows(vs, k, r0, nr, buf);
       for (size_t i = 0; i < m; i++)
-        ((uint8_t *)buf)[i] = vs->nodata[base + i] ? 255 : (uint8_t)((vs->which[base + i] >> k) & 1u);
+        if (vs->nodata[base + i]) ((uint8_t *)buf)[i] = 255;
       err = GDALRasterIO(b, GF_Write, 0, r0, vs->width, nr, buf, vs->width, nr, GDT_Byte, 0, 0);
     }
   }

@@ -199,12 +199,27 @@ typedef struct fl_viewshed_opts {
   double refraction;       /* k (0.13)                                     */
   const char *obs_h_field; /* per-observer height field, may be NULL       */
   int which;               /* also record which observers see each cell
-                              (fl_viewshed.which); at most
-                              FL_VIEWSHED_MAX_WHICH observers (0)          */
+                              (fl_viewshed.which): one bit per cell of each
+                              observer's window, at most
+                              FL_VIEWSHED_WHICH_MAX_MB in all (0)          */
 } fl_viewshed_opts;
 
-/** Most observers whose sight fl_viewshed_opts.which records (one bit each). */
-#define FL_VIEWSHED_MAX_WHICH 32
+/** Most memory, in MiB, that fl_viewshed_opts.which may take: one bit per
+ * cell of each observer's window (the whole DEM, or the cells within
+ * max_range_m): a twelfth of a 24 GiB machine, beside the DEM (4 bytes a
+ * cell) and the counts (2 bytes a cell, one grid per thread). 2048 MiB hold 171 observers over a whole 10,000 x
+ * 10,000-cell DEM; within 3 km, 3,700 observers on cells of 2.7 x 3.1 m
+ * (2,319 x 1,985 cells each: 562 KiB), and all the 65,534 a viewshed takes
+ * on SRTM's 1 arc-second cells (305 x 205 cells: 8 KiB). */
+#define FL_VIEWSHED_WHICH_MAX_MB 2048
+
+/** (opts.which) The cells one observer sees, over its window of the DEM. */
+typedef struct fl_viewshed_sight {
+  int x0, y0, w, h;        /* columns x0 .. x0 + w - 1, rows y0 .. y0 + h - 1 */
+  uint8_t *bits;           /* owned; w * h bits, row-major: cell (col, row) is
+                              bit b = (row - y0) * w + (col - x0), that is
+                              (bits[b / 8] >> (b % 8)) & 1                 */
+} fl_viewshed_sight;
 
 /** Fill opts with the defaults above. @since 0.2 */
 FL_API void fl_viewshed_opts_init(fl_viewshed_opts *opts);
@@ -217,8 +232,8 @@ typedef struct fl_viewshed {
   uint16_t *count;         /* owned; row-major; observers that see the cell */
   uint8_t *nodata;         /* owned; nonzero where the DEM has no height    */
   size_t n_observers;
-  uint32_t *which;         /* owned; NULL unless opts.which; row-major; bit
-                              k set when observer k sees the cell          */
+  fl_viewshed_sight *which; /* owned; NULL unless opts.which; n_observers
+                              of them, observer k's at [k]                 */
   int64_t *observer_fid;   /* owned; n_observers feature ids, observer k's
                               at [k]                                       */
 } fl_viewshed;
@@ -233,8 +248,8 @@ typedef struct fl_viewshed {
  * Observers are spread over the context's threads.
  *
  * @param out [out] owned by caller, free with fl_viewshed_free().
- * @return FL_OK, FL_E_ARG (also: opts.which with more than
- *         FL_VIEWSHED_MAX_WHICH observers), FL_E_GEOM (an observer outside the
+ * @return FL_OK, FL_E_ARG (also: opts.which needing more than
+ *         FL_VIEWSHED_WHICH_MAX_MB), FL_E_GEOM (an observer outside the
  *         DEM or on a cell without height; names the feature), FL_E_CANCEL,
  *         FL_E_NOMEM.
  * @since 0.2
@@ -244,6 +259,11 @@ FL_API fl_status fl_viewshed_compute(fl_ctx *ctx, const fl_dem *dem, const fl_la
 
 /** Free a viewshed; NULL is a no-op. @since 0.2 */
 FL_API void fl_viewshed_free(fl_viewshed *vs);
+
+/** 1 when observer k sees cell (col, row) of a viewshed computed with
+ * opts.which, 0 when it does not (or col, row, k are outside, or vs has no
+ * which). @since 0.3 */
+FL_API int fl_viewshed_sees(const fl_viewshed *vs, size_t k, int col, int row);
 
 /**
  * Write a viewshed as a GeoTIFF on the DEM's grid and CRS (Byte, or UInt16

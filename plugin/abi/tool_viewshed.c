@@ -28,10 +28,12 @@ static const fl_param_desc params[] = {
     FLP_P_OBSERVER_HEIGHT_FIELD,
     FLP_P_SELECT("observers"),
     FLP_P_BOOL("which_observers", "Which observers",
-               "Also record which observers see each cell (at most 32): a .tif gets one band "
-               "per observer after the count (band k + 1: 1 where the k-th observer sees the "
-               "cell); a vector output gets one polygon per set of observers, their feature "
-               "ids in observer_ids.",
+               "Also record which observers see each cell: a .tif gets one band per observer "
+               "after the count (band k + 1: 1 where the k-th observer sees the cell); a "
+               "vector output gets one polygon per set of observers, their feature ids in "
+               "observer_ids. Any number of observers, as long as one bit per cell within "
+               "each observer's range (the whole DEM without a maximum range) takes at most "
+               "2048 MB in all.",
                "false", FL_PARAM_OPTIONAL),
     {.name = "output", .title = "Output file",
      .help = "File to write: a .tif gets the visibility raster on the DEM's grid (the number "
@@ -53,9 +55,11 @@ static int is_tif(const char *p) {
 
 static void summarise(flp_run *r, const fl_dem *dem, const fl_viewshed *vs) {
   size_t seen = 0, n = (size_t)vs->width * vs->height, valid = 0;
+  const uint8_t *restrict nd = vs->nodata;
+  const uint16_t *restrict cnt = vs->count;
   for (size_t i = 0; i < n; i++) {
-    valid += !vs->nodata[i];
-    seen += !vs->nodata[i] && vs->count[i] > 0;
+    valid += nd[i] == 0;
+    seen += (nd[i] == 0) & (cnt[i] > 0);
   }
   fl_dem_info info;
   fl_dem_get_info(dem, &info);

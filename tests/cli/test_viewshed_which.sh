@@ -3,7 +3,7 @@
 # known shape: flat ground at 0 m (EPSG:4326, 120 x 40 cells of 0.0005
 # degree) cut by a wall 2,000 m high along column 60, no gap. Observers 100 m
 # above ground: fid 1 at column 20, fid 2 at column 100, fid 3 at column 40
-# (all row 20). The flat ground's horizon from 100 m is ~38 km, the DEM 4.4 km
+# (all row 20), then 40 observers. The flat ground's horizon from 100 m is ~38 km, the DEM 4.4 km
 # wide, so by hand: columns 0-59 are seen by {1,3}, the wall's column 60 by
 # all three (its top faces both ways), columns 61-119 by {2} alone; nothing
 # behind the wall is seen. Areas: pyproj's geodesic area of those cells.
@@ -80,15 +80,41 @@ expect_near "$(sql "$outv" "SELECT area_km2 FROM viewshed WHERE observer_ids = '
 expect_near "$(sql "$outv" "SELECT area_km2 FROM viewshed WHERE observer_ids = '1,3'")" "$w13" 0 0.001 "area seen by 1 and 3"
 expect_near "$(sql "$outv" "SELECT area_km2 FROM viewshed WHERE observer_ids = '1,2,3'")" "$w123" 0 0.001 "the wall's column"
 
-# More observers than bits: refused, naming the parameter; no file left.
+# More observers than the 32 bits of old: 40, fids 1-20 on columns 0-19 (left
+# of the wall), 21-40 on columns 80-99; by hand the left ones see columns
+# 0-60, the right ones 60-119. 41 bands; three sets of observers.
 $PY - "$TMP" <<'PYEOF'
 import json, sys
-f = [{"type": "Feature", "properties": {}, "geometry": {"type": "Point",
-      "coordinates": [37.80 + (i + 0.5) * 0.0005, 48.5195]}} for i in range(33)]
-json.dump({"type": "FeatureCollection", "features": f}, open(sys.argv[1] + "/obs33.geojson", "w"))
+cols = list(range(0, 20)) + list(range(80, 100))
+f = [{"type": "Feature", "id": i + 1, "properties": {}, "geometry": {"type": "Point",
+      "coordinates": [37.80 + (c + 0.5) * 0.0005, 48.52 - 20.5 * 0.0005]}} for i, c in enumerate(cols)]
+json.dump({"type": "FeatureCollection", "features": f}, open(sys.argv[1] + "/obs40.geojson", "w"))
 PYEOF
-run run viewshed --dem "$DEM" --observers "$TMP/obs33.geojson" --which-observers --output "$TMP/e.tif"
-expect_rc 1
-expect_in "$ERR" "--which-observers records at most 32 observers; --observers holds 33 points"
-expect_no_file "$TMP/e.tif"
+run run viewshed --dem "$DEM" --observers "$TMP/obs40.geojson" --observer-height-m 100 \
+  --which-observers --output "$TMP/w40.tif"
+expect_rc 0
+bad=$($PY - "$TMP/w40.tif" <<'PYEOF'
+import sys
+import numpy as np
+from osgeo import gdal
+ds = gdal.Open(sys.argv[1])
+col = np.tile(np.arange(120), (40, 1))
+left, right = (col <= 60).astype(np.uint8), (col >= 60).astype(np.uint8)
+bad = [] if ds.RasterCount == 41 else ["bands %d" % ds.RasterCount]
+for k in range(1, 41):
+    b = ds.GetRasterBand(k + 1)
+    n = int((b.ReadAsArray() != (left if k <= 20 else right)).sum())
+    if n: bad.append("observer %d: %d cells differ" % (k, n))
+    if b.GetDescription() != "observer %d" % k: bad.append("band %d: %s" % (k + 1, b.GetDescription()))
+if (ds.GetRasterBand(1).ReadAsArray() != 20 * left + 20 * right).any(): bad.append("count")
+print("; ".join(bad))
+PYEOF
+)
+expect_eq "$bad" "" "40 observers: bands against the wall by hand"
+run run viewshed --dem "$DEM" --observers "$TMP/obs40.geojson" --observer-height-m 100 \
+  --which-observers --output "$TMP/w40.gpkg"
+expect_rc 0
+l=$(seq -s, 1 20); r=$(seq -s, 21 40); a=$(seq -s, 1 40)
+got=$(sql "$TMP/w40.gpkg" "SELECT group_concat(observers || ':' || observer_ids, ' ') FROM (SELECT * FROM viewshed ORDER BY fid)")
+expect_eq "$got" "20:$l 20:$r 40:$a" "40 observers: three sets, in order"
 finish

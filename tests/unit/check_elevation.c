@@ -346,6 +346,68 @@ START_TEST(test_viewshed_cumulative_threads_sum) {
 }
 END_TEST
 
+START_TEST(test_viewshed_which_any_number_and_its_limit) {
+  /* (V8) 40 observers (more than the 32 bits of old): each one's bits are
+   * its own single viewshed, and the count is the number of bits set. */
+  char path[512];
+  snprintf(path, sizeof path, "%s/dem_toretsk.tif", FL_SAMPLE_DATA);
+  fl_dem *dem = NULL;
+  ck_assert_int_eq(fl_dem_open(ctx, path, &dem), FL_OK);
+  double xy[80];
+  for (int k = 0; k < 40; k++) {
+    xy[2 * k] = 37.70 + 0.20 * fmod(k * 0.618034, 1.0);
+    xy[2 * k + 1] = 48.44 + 0.16 * fmod(k * 0.381966 + 0.5, 1.0);
+  }
+  fl_layer *all = points(4326, xy, 40);
+  fl_viewshed_opts o;
+  fl_viewshed_opts_init(&o);
+  o.max_range_m = 3000;
+  o.which = 1;
+  fl_viewshed *v = NULL;
+  ck_assert_int_eq(fl_viewshed_compute(ctx, dem, all, &o, &v), FL_OK);
+  size_t bad = 0;
+  for (int r = 0; r < v->height; r++)
+    for (int c = 0; c < v->width; c++) {
+      int sum = 0;
+      for (size_t k = 0; k < 40; k++) sum += fl_viewshed_sees(v, k, c, r);
+      bad += sum != v->count[(size_t)r * v->width + c];
+    }
+  ck_assert_uint_eq(bad, 0);
+  o.which = 0;
+  int ks[3] = {0, 33, 39};
+  for (int j = 0; j < 3; j++) {
+    fl_layer *single = points(4326, xy + 2 * ks[j], 1);
+    fl_viewshed *one = NULL;
+    ck_assert_int_eq(fl_viewshed_compute(ctx, dem, single, &o, &one), FL_OK);
+    size_t seen = 0;
+    for (int r = 0; r < v->height; r++)
+      for (int c = 0; c < v->width; c++) {
+        int want = one->count[(size_t)r * v->width + c] > 0;
+        bad += fl_viewshed_sees(v, (size_t)ks[j], c, r) != want;
+        seen += want;
+      }
+    ck_assert_uint_eq(bad, 0);
+    ck_assert_uint_gt(seen, 100);
+    fl_viewshed_free(one);
+    fl_layer_destroy(ctx, single);
+  }
+  ck_assert_int_eq(fl_viewshed_sees(v, 40, 0, 0), 0);
+  fl_viewshed_free(v);
+  fl_layer_destroy(ctx, all);
+  fl_dem_destroy(dem);
+  /* (V9) one observer over a 150,000 x 150,000-cell grid: 2,682 MiB of bits,
+   * over the 2,048 MiB limit, refused before anything is allocated. */
+  fl_dem big = {.w = 150000, .h = 150000, .gt = {37, 1e-5, 0, 49, 0, -1e-5}, .srid = 4326,
+                .geographic = 1};
+  fl__pt pt = {1, 37.5, 48.5, 2.0};
+  fl_viewshed_sight *sg = NULL;
+  ck_assert_int_eq(fl__vs_sights_new(ctx, &big, &pt, 1, 0, &sg), FL_E_ARG);
+  FL_ASSERT_MSG_HAS(ctx, "which_observers would take 2682 MB");
+  FL_ASSERT_MSG_HAS(ctx, "each of 1 observer); the limit is 2048 MB: set a shorter max_range_m");
+  ck_assert_ptr_null(sg);
+}
+END_TEST
+
 START_TEST(test_errors_name_what_and_where) {
   char path[512];
   fl_dem *dem = NULL;
@@ -387,6 +449,7 @@ int main(void) {
   tcase_add_test(tc, test_viewshed_cone_from_apex_all_seen);
   tcase_add_test(tc, test_earth_distance_against_geod_inverse);
   tcase_add_test(tc, test_viewshed_cumulative_threads_sum);
+  tcase_add_test(tc, test_viewshed_which_any_number_and_its_limit);
   tcase_add_test(tc, test_errors_name_what_and_where);
   suite_add_tcase(s, tc);
   return fl_test_run(s);

@@ -142,19 +142,37 @@ def style_exposure(layer):
     layer.setRenderer(QgsGraduatedSymbolRenderer("min_dist_to_front_m", ranges))
 
 
+VIEWSHED_CLASSES = 64  # up to this many observers one class each, above it a ramp
+
+
 def style_viewshed(layer):
-    """A viewshed raster: 0 (seen by none) transparent, 1..n observers from
-    orange to dark red, half opaque over the map."""
-    from qgis.core import QgsPalettedRasterRenderer
+    """A viewshed raster, band 1 (the count): 0 (seen by none) transparent,
+    1..n observers from orange to dark red, 60 % opaque over the map; one
+    class per count up to VIEWSHED_CLASSES, a colour ramp from 1 to the
+    largest count above it (so that no count is left undrawn). Bands 2.. (one
+    per observer, with which_observers) are left for the user to pick."""
+    from qgis.core import (QgsColorRampShader, QgsPalettedRasterRenderer, QgsRasterShader,
+                           QgsSingleBandPseudoColorRenderer)
     stats = layer.dataProvider().bandStatistics(1)
-    top = int(max(1, min(64, stats.maximumValue if stats.maximumValue < 65535 else 1)))
-    classes = [QgsPalettedRasterRenderer.Class(0, QColor(0, 0, 0, 0), "not seen")]
-    for v in range(1, top + 1):
-        t = (v - 1) / max(1, top - 1)
-        c = QColor(int(255 - 120 * t), int(140 - 140 * t), 0)
-        classes.append(QgsPalettedRasterRenderer.Class(
-            v, c, "seen by %d observer%s" % (v, "" if v == 1 else "s")))
-    layer.setRenderer(QgsPalettedRasterRenderer(layer.dataProvider(), 1, classes))
+    top = int(max(1, stats.maximumValue if stats.maximumValue < 65535 else 1))
+    colour = lambda t: QColor(int(255 - 120 * t), int(140 - 140 * t), 0)  # noqa: E731
+    if top <= VIEWSHED_CLASSES:
+        classes = [QgsPalettedRasterRenderer.Class(0, QColor(0, 0, 0, 0), "not seen")]
+        for v in range(1, top + 1):
+            classes.append(QgsPalettedRasterRenderer.Class(
+                v, colour((v - 1) / max(1, top - 1)),
+                "seen by %d observer%s" % (v, "" if v == 1 else "s")))
+        renderer = QgsPalettedRasterRenderer(layer.dataProvider(), 1, classes)
+    else:
+        ramp = QgsColorRampShader(0, top, None, QgsColorRampShader.Interpolated)
+        ramp.setColorRampItemList([
+            QgsColorRampShader.ColorRampItem(0, QColor(0, 0, 0, 0), "not seen"),
+            QgsColorRampShader.ColorRampItem(1, colour(0.0), "seen by 1 observer"),
+            QgsColorRampShader.ColorRampItem(top, colour(1.0), "seen by %d observers" % top)])
+        shader = QgsRasterShader(0, top)
+        shader.setRasterShaderFunction(ramp)
+        renderer = QgsSingleBandPseudoColorRenderer(layer.dataProvider(), 1, shader)
+    layer.setRenderer(renderer)
     layer.setOpacity(0.6)
 
 
