@@ -4,8 +4,8 @@
  *
  * The indexed geometries are cut into segments (points become zero-length
  * segments), projected once into one azimuthal equidistant frame centred on
- * their extent (crs.c), and packed into a static R-tree (sort-tile-recursive,
- * built once, read-only afterwards, so threads may share it). A long edge is
+ * their extent (crs.c), and packed into a static R-tree (rtree.c: sort-tile-
+ * recursive, built once, read-only afterwards, so threads may share it). A long edge is
  * cut into geodesic pieces short enough that each piece's frame image (a
  * curve) lies within FL__PIECE_SAG_M of its chord, so the chords bound it.
  * Queries: dist_index_walk.c (points), dist_index_query.c (lines, polygons).
@@ -131,118 +131,20 @@ int fl__index_has_area(GEOSContextHandle_t h, const GEOSGeometry *g) {
   return 0;
 }
 
-static void seg_bounds(const seg *s, double *minx, double *miny, double *maxx, double *maxy) {
-  *minx = fmin(s->x0, s->x1);
-  *maxx = fmax(s->x0, s->x1);
-  *miny = fmin(s->y0, s->y1);
-  *maxy = fmax(s->y0, s->y1);
-}
-
-static int cmp_seg_x(const void *a, const void *b) {
-  const seg *s = a, *t = b;
-  double u = s->x0 + s->x1, v = t->x0 + t->x1;
-  return (u > v) - (u < v);
-}
-
-static int cmp_seg_y(const void *a, const void *b) {
-  const seg *s = a, *t = b;
-  double u = s->y0 + s->y1, v = t->y0 + t->y1;
-  return (u > v) - (u < v);
-}
-
-static int cmp_node_x(const void *a, const void *b) {
-  const node *s = a, *t = b;
-  double u = s->minx + s->maxx, v = t->minx + t->maxx;
-  return (u > v) - (u < v);
-}
-
-static int cmp_node_y(const void *a, const void *b) {
-  const node *s = a, *t = b;
-  double u = s->miny + s->maxy, v = t->miny + t->maxy;
-  return (u > v) - (u < v);
-}
-
-/* Sort-tile-recursive order: slabs by x, then y within each slab. */
-static void str_sort(void *base, size_t n, size_t size, size_t per_group,
-                     int (*by_x)(const void *, const void *),
-                     int (*by_y)(const void *, const void *)) {
-  if (n <= per_group) return;
-  qsort(base, n, size, by_x);
-  size_t groups = (n + per_group - 1) / per_group;
-  size_t slabs = (size_t)ceil(sqrt((double)groups));
-  size_t per_slab = slabs * per_group;
-  for (size_t i = 0; i < n; i += per_slab) {
-    size_t m = n - i < per_slab ? n - i : per_slab;
-    qsort((char *)base + i * size, m, size, by_y);
-  }
+static void seg_box(const void *items, size_t i, double *box) {
+  const seg *s = (const seg *)items + i;
+  box[0] = fmin(s->x0, s->x1);
+  box[1] = fmin(s->y0, s->y1);
+  box[2] = fmax(s->x0, s->x1);
+  box[3] = fmax(s->y0, s->y1);
 }
 
 static fl_status build_tree(fl_ctx *ctx, fl_dist_index *idx) {
-  str_sort(idx->segs, idx->n_segs, sizeof(seg), LEAF_SIZE, cmp_seg_x, cmp_seg_y);
-  size_t n_leaves = (idx->n_segs + LEAF_SIZE - 1) / LEAF_SIZE;
-  size_t cap = n_leaves * 2 + 8;
-  idx->nodes = malloc(cap * sizeof(node));
-  if (!idx->nodes) return fl__fail(ctx, FL_E_NOMEM, "out of memory building a distance index");
-  for (size_t i = 0; i < n_leaves; i++) {
-    node *nd = &idx->nodes[i];
-    nd->first = (uint32_t)(i * LEAF_SIZE);
-    nd->count = (uint32_t)(idx->n_segs - i * LEAF_SIZE < LEAF_SIZE ? idx->n_segs - i * LEAF_SIZE
-                                                                   : LEAF_SIZE);
-    nd->leaf = 1;
-    nd->minx = nd->miny = DBL_MAX;
-    nd->maxx = nd->maxy = -DBL_MAX;
-    for (uint32_t k = 0; k < nd->count; k++) {
-      double a, b, c, d;
-      seg_bounds(&idx->segs[nd->first + k], &a, &b, &c, &d);
-      nd->minx = fmin(nd->minx, a); nd->miny = fmin(nd->miny, b);
-      nd->maxx = fmax(nd->maxx, c); nd->maxy = fmax(nd->maxy, d);
-    }
-  }
-  size_t level_start = 0, level_n = n_leaves, total = n_leaves, levels = 1;
-  while (level_n > 1) {
-    levels++;
-    str_sort(idx->nodes + level_start, level_n, sizeof(node), NODE_SIZE, cmp_node_x, cmp_node_y);
-    size_t parents = (level_n + NODE_SIZE - 1) / NODE_SIZE;
-    for (size_t i = 0; i < parents; i++) {
-      node *nd = &idx->nodes[total + i];
-      nd->first = (uint32_t)(level_start + i * NODE_SIZE);
-      nd->count = (uint32_t)(level_n - i * NODE_SIZE < NODE_SIZE ? level_n - i * NODE_SIZE
-                                                                 : NODE_SIZE);
-      nd->leaf = 0;
-      nd->minx = nd->miny = DBL_MAX;
-      nd->maxx = nd->maxy = -DBL_MAX;
-      for (uint32_t k = 0; k < nd->count; k++) {
-        const node *c = &idx->nodes[nd->first + k];
-        nd->minx = fmin(nd->minx, c->minx); nd->miny = fmin(nd->miny, c->miny);
-        nd->maxx = fmax(nd->maxx, c->maxx); nd->maxy = fmax(nd->maxy, c->maxy);
-      }
-    }
-    level_start = total;
-    total += parents;
-    level_n = parents;
-  }
-  if (levels > FL__MAX_LEVELS) /* cannot happen below 2^32 segments: a proof, kept */
-    return fl__fail(ctx, FL_E_NOMEM, "a distance index of %zu levels is too deep", levels);
-  idx->n_nodes = total;
-  idx->root = total - 1;
+  if (!idx->n_segs) return fl__fail(ctx, FL_E_GEOM, "nothing to measure to: no segment to index");
+  if (fl__rtree_pack(&idx->tree, idx->segs, idx->n_segs, sizeof(seg), seg_box, LEAF_SIZE,
+                     NODE_SIZE))
+    return fl__fail(ctx, FL_E_NOMEM, "out of memory building a distance index");
   return FL_OK;
-}
-
-int fl__index_dfs(const fl_dist_index *idx, fl__node_fn skip, fl__node_fn leaf, void *user) {
-  /* Each level leaves at most NODE_SIZE - 1 siblings waiting on the stack. */
-  uint32_t stack[FL__MAX_LEVELS * (NODE_SIZE - 1) + 1];
-  size_t top = 0;
-  stack[top++] = (uint32_t)idx->root;
-  while (top) {
-    const node *nd = &idx->nodes[stack[--top]];
-    if (skip && skip(nd, user)) continue;
-    if (nd->leaf) {
-      if (leaf(nd, user)) return 1;
-      continue;
-    }
-    for (uint32_t k = 0; k < nd->count; k++) stack[top++] = nd->first + k;
-  }
-  return 0;
 }
 
 fl_status fl_dist_index_create(fl_ctx *ctx, const GEOSGeometry *const *geoms, size_t n,
@@ -308,7 +210,7 @@ void fl_dist_index_destroy(fl_ctx *ctx, fl_dist_index *idx) {
   (void)ctx;
   if (!idx) return;
   free(idx->segs);
-  free(idx->nodes);
+  fl__rtree_free(&idx->tree);
   free(idx->item_is_area);
   free(idx);
 }
