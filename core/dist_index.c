@@ -15,13 +15,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fl_dist_index.h"
+#include "fl_prep.h"
 
 /* ---- building -------------------------------------------------------------- */
 
+/* The segments of a block of items, built by one thread. */
+typedef struct seg_block {
+  seg *segs;
+  size_t n, cap;
+} seg_block;
+
 typedef struct build_job {
   fl_ctx *ctx;
-  fl_dist_index *idx;
-  size_t cap;
+  const fl__frame *frame;
+  seg_block *blk;
   uint32_t item;
   int failed;
   int stopped;        /* the ctx asked to stop (a cancel, an interrupt, a deadline) */
@@ -35,15 +42,15 @@ static int lonlat_ok(double lon, double lat) {
 
 static int push_one(build_job *job, double lon0, double lat0, double lon1, double lat1,
                     double x0, double y0, double x1, double y1, int is_area) {
-  fl_dist_index *idx = job->idx;
-  if (idx->n_segs == job->cap) {
-    size_t cap = job->cap ? job->cap * 2 : 1024;
-    seg *s = realloc(idx->segs, cap * sizeof *s);
+  seg_block *b = job->blk;
+  if (b->n == b->cap) {
+    size_t cap = b->cap ? b->cap * 2 : 1024;
+    seg *s = realloc(b->segs, cap * sizeof *s);
     if (!s) return job->failed = 1;
-    idx->segs = s;
-    job->cap = cap;
+    b->segs = s;
+    b->cap = cap;
   }
-  seg *s = &idx->segs[idx->n_segs++];
+  seg *s = &b->segs[b->n++];
   s->lon0 = lon0; s->lat0 = lat0; s->lon1 = lon1; s->lat1 = lat1;
   s->x0 = x0; s->y0 = y0; s->x1 = x1; s->y1 = y1;
   s->item = job->item;
@@ -61,7 +68,7 @@ static int push_seg(build_job *job, double lon0, double lat0, double lon1, doubl
     job->bad_y = lonlat_ok(lon0, lat0) ? lat1 : lat0;
     return job->failed = 1;
   }
-  const fl__frame *f = &job->idx->frame;
+  const fl__frame *f = job->frame;
   double x0, y0, x1, y1;
   fl__frame_fwd(f, lon0, lat0, &x0, &y0);
   if (lon1 == lon0 && lat1 == lat0) return push_one(job, lon0, lat0, lon1, lat1, x0, y0, x0, y0, 0);
@@ -147,6 +154,87 @@ static fl_status build_tree(fl_ctx *ctx, fl_dist_index *idx) {
   return FL_OK;
 }
 
+/* ---- segments of every item, on every core ------------------------------------ */
+
+/* Items are cut into blocks of consecutive items, each block's segments
+ * built by one thread (projecting every vertex into the frame is most of the
+ * cost of an index of many routes), then joined in item order: the segments,
+ * and so the tree, are those one thread makes. */
+#define MAX_BLOCKS 63  /* fl__parallel_for hands out one block at a time below 64 */
+#define MIN_PER_BLOCK 256
+
+typedef struct build_all {
+  const fl_dist_index *idx;
+  const GEOSGeometry *const *geoms;
+  size_t n, per_block;
+  seg_block *blocks;
+} build_all;
+
+/* What stopped a job, as a status with its sentence. */
+static fl_status job_status(fl_ctx *ctx, const build_job *job) {
+  if (job->stopped) {
+    fl_status st = fl__stop_check(ctx, "building a distance index");
+    return st ? st : fl__fail(ctx, FL_E_CANCEL, "interrupted");
+  }
+  if (job->bad)
+    return fl__fail(ctx, FL_E_GEOM, "geometry %u: coordinate (%.9g, %.9g) is not a finite lon/lat "
+                    "(-180..180, -90..90); nothing can be measured to it",
+                    job->item + 1, job->bad_x, job->bad_y);
+  if (job->failed) return fl__fail(ctx, FL_E_NOMEM, "out of memory building a distance index");
+  return FL_OK;
+}
+
+static fl_status build_block(fl_ctx *wctx, size_t b, void *shared, void *scratch) {
+  (void)scratch;
+  build_all *a = shared;
+  build_job job = {wctx, &a->idx->frame, &a->blocks[b], 0, 0, 0, 0, 0, 0};
+  size_t end = (b + 1) * a->per_block < a->n ? (b + 1) * a->per_block : a->n;
+  for (size_t i = b * a->per_block; i < end && !job.failed; i++) {
+    const GEOSGeometry *g = a->geoms[i];
+    if (!g || GEOSisEmpty_r(wctx->geos, g) == 1) continue;
+    job.item = (uint32_t)i;
+    fl__each_seq(wctx->geos, g, add_seq, &job);
+    if (!job.failed) add_points(&job, g);
+  }
+  return job_status(wctx, &job);
+}
+
+/* The blocks' segments, in order, into idx->segs (the blocks are freed). */
+static fl_status join_blocks(fl_ctx *ctx, fl_dist_index *idx, seg_block *blocks, size_t n_blocks) {
+  size_t total = 0;
+  for (size_t b = 0; b < n_blocks; b++) total += blocks[b].n;
+  if (n_blocks == 1) { /* the one block is the array */
+    idx->segs = blocks[0].segs;
+    idx->n_segs = blocks[0].n;
+    blocks[0].segs = NULL;
+    return FL_OK;
+  }
+  idx->segs = malloc((total ? total : 1) * sizeof *idx->segs);
+  if (!idx->segs) return fl__fail(ctx, FL_E_NOMEM, "out of memory building a distance index");
+  for (size_t b = 0; b < n_blocks; b++) {
+    memcpy(idx->segs + idx->n_segs, blocks[b].segs, blocks[b].n * sizeof *idx->segs);
+    idx->n_segs += blocks[b].n;
+    free(blocks[b].segs);
+    blocks[b].segs = NULL;
+  }
+  return FL_OK;
+}
+
+static fl_status build_segments(fl_ctx *ctx, fl_dist_index *idx, const GEOSGeometry *const *geoms,
+                                size_t n) {
+  size_t per_block = (n + MAX_BLOCKS - 1) / MAX_BLOCKS;
+  if (per_block < MIN_PER_BLOCK) per_block = MIN_PER_BLOCK;
+  size_t n_blocks = n ? (n + per_block - 1) / per_block : 1;
+  build_all a = {idx, geoms, n, per_block, calloc(n_blocks, sizeof(seg_block))};
+  if (!a.blocks) return fl__fail(ctx, FL_E_NOMEM, "out of memory building a distance index");
+  double at = ctx->last_progress; /* the caller's progress: this step does not move it */
+  fl_status st = fl__parallel_for(ctx, n_blocks, build_block, &a, NULL, NULL, at, at);
+  if (!st) st = join_blocks(ctx, idx, a.blocks, n_blocks);
+  for (size_t b = 0; b < n_blocks; b++) free(a.blocks[b].segs);
+  free(a.blocks);
+  return st;
+}
+
 fl_status fl_dist_index_create(fl_ctx *ctx, const GEOSGeometry *const *geoms, size_t n,
                                fl_dist_index **out) {
   *out = NULL;
@@ -172,32 +260,17 @@ fl_status fl_dist_index_create(fl_ctx *ctx, const GEOSGeometry *const *geoms, si
   }
   fl__frame_init(&idx->frame, &ctx->geod, fl__centre_lon(ctx, geoms, n, minx, maxx),
                  0.5 * (miny + maxy));
-  build_job job = {ctx, idx, 0, 0, 0, 0, 0, 0, 0};
-  for (size_t i = 0; i < n && !job.failed; i++) {
+  for (size_t i = 0; i < n; i++) {
     if (!geoms[i] || GEOSisEmpty_r(ctx->geos, geoms[i]) == 1) continue;
-    job.item = (uint32_t)i;
     area[i] = (unsigned char)fl__index_has_area(ctx->geos, geoms[i]);
     idx->has_areas |= area[i];
-    fl__each_seq(ctx->geos, geoms[i], add_seq, &job);
-    if (!job.failed) add_points(&job, geoms[i]);
   }
-  if (job.stopped) {
+  fl_status st = build_segments(ctx, idx, geoms, n);
+  if (st) {
     fl_dist_index_destroy(ctx, idx);
-    fl_status st = fl__stop_check(ctx, "building a distance index");
-    return st ? st : fl__fail(ctx, FL_E_CANCEL, "interrupted");
+    return st;
   }
-  if (job.bad) {
-    fl_dist_index_destroy(ctx, idx);
-    return fl__fail(ctx, FL_E_GEOM,
-                    "geometry %u: coordinate (%.9g, %.9g) is not a finite lon/lat "
-                    "(-180..180, -90..90); nothing can be measured to it",
-                    job.item + 1, job.bad_x, job.bad_y);
-  }
-  if (job.failed) {
-    fl_dist_index_destroy(ctx, idx);
-    return fl__fail(ctx, FL_E_NOMEM, "out of memory building a distance index");
-  }
-  fl_status st = build_tree(ctx, idx);
+  st = build_tree(ctx, idx);
   if (st) {
     fl_dist_index_destroy(ctx, idx);
     return st;
