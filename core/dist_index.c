@@ -58,29 +58,36 @@ static int push_one(build_job *job, double lon0, double lat0, double lon1, doubl
   return 0;
 }
 
-/* An edge (or a point, when both ends coincide), cut into geodesic pieces
- * when its frame image strays from its chord (dist_index_pieces.c). */
-static int push_seg(build_job *job, double lon0, double lat0, double lon1, double lat1,
-                    int is_area) {
-  if (!lonlat_ok(lon0, lat0) || !lonlat_ok(lon1, lat1)) {
-    job->bad = 1;
-    job->bad_x = lonlat_ok(lon0, lat0) ? lon1 : lon0;
-    job->bad_y = lonlat_ok(lon0, lat0) ? lat1 : lat0;
-    return job->failed = 1;
-  }
+static int bad_coordinate(build_job *job, double lon, double lat) {
+  job->bad = 1;
+  job->bad_x = lon;
+  job->bad_y = lat;
+  return job->failed = 1;
+}
+
+/* The edge from (lon0, lat0), already at (x0, y0) in the frame, to (lon1,
+ * lat1), whose frame position is left in *x1, *y1 for the next edge (each
+ * vertex is projected once); cut into geodesic pieces when its frame image
+ * strays from its chord (dist_index_pieces.c). Both ends the same: a point. */
+static int push_edge(build_job *job, double lon0, double lat0, double x0, double y0, double lon1,
+                     double lat1, int is_area, double *x1, double *y1) {
+  if (!lonlat_ok(lon1, lat1)) return bad_coordinate(job, lon1, lat1);
   const fl__frame *f = job->frame;
-  double x0, y0, x1, y1;
-  fl__frame_fwd(f, lon0, lat0, &x0, &y0);
-  if (lon1 == lon0 && lat1 == lat0) return push_one(job, lon0, lat0, lon1, lat1, x0, y0, x0, y0, 0);
-  fl__frame_fwd(f, lon1, lat1, &x1, &y1);
-  size_t n = fl__index_piece_count(fmax(hypot(x0, y0), hypot(x1, y1)), hypot(x1 - x0, y1 - y0));
-  if (n == 1) return push_one(job, lon0, lat0, lon1, lat1, x0, y0, x1, y1, is_area);
+  if (lon1 == lon0 && lat1 == lat0) {
+    *x1 = x0;
+    *y1 = y0;
+    return push_one(job, lon0, lat0, lon1, lat1, x0, y0, x0, y0, 0);
+  }
+  fl__frame_fwd(f, lon1, lat1, x1, y1);
+  size_t n = fl__index_piece_count(fmax(hypot(x0, y0), hypot(*x1, *y1)),
+                                   hypot(*x1 - x0, *y1 - y0));
+  if (n == 1) return push_one(job, lon0, lat0, lon1, lat1, x0, y0, *x1, *y1, is_area);
   struct geod_geodesicline l;
   geod_inverseline(&l, f->geod, lat0, lon0, lat1, lon1,
                    GEOD_LATITUDE | GEOD_LONGITUDE | GEOD_DISTANCE_IN);
   double plon = lon0, plat = lat0, px = x0, py = y0;
   for (size_t k = 1; k <= n; k++) {
-    double lon = lon1, lat = lat1, x = x1, y = y1;
+    double lon = lon1, lat = lat1, x = *x1, y = *y1;
     if (k < n) {
       geod_position(&l, l.s13 * (double)k / (double)n, &lat, &lon, NULL);
       fl__frame_fwd(f, lon, lat, &x, &y);
@@ -91,22 +98,12 @@ static int push_seg(build_job *job, double lon0, double lat0, double lon1, doubl
   return 0;
 }
 
-static int add_seq(const GEOSCoordSequence *cs, int is_ring, int ring_index, void *user) {
-  build_job *job = user;
-  GEOSContextHandle_t h = job->ctx->geos;
-  unsigned int n = 0;
-  GEOSCoordSeq_getSize_r(h, cs, &n);
-  double px = 0, py = 0;
-  for (unsigned int i = 0; i < n; i++) {
-    double x, y;
-    GEOSCoordSeq_getXY_r(h, cs, i, &x, &y);
-    if ((i & 4095) == 4095 && fl__should_stop(job->ctx)) return job->stopped = job->failed = 1;
-    if (n == 1 && push_seg(job, x, y, x, y, 0)) return 1;
-    if (i > 0 && push_seg(job, px, py, x, y, is_ring && ring_index >= 0)) return 1;
-    px = x;
-    py = y;
-  }
-  return 0;
+/* A point: a segment of zero length. */
+static int push_point(build_job *job, double lon, double lat) {
+  if (!lonlat_ok(lon, lat)) return bad_coordinate(job, lon, lat);
+  double x, y;
+  fl__frame_fwd(job->frame, lon, lat, &x, &y);
+  return push_one(job, lon, lat, lon, lat, x, y, x, y, 0);
 }
 
 static int add_points(build_job *job, const GEOSGeometry *g) {
@@ -117,7 +114,7 @@ static int add_points(build_job *job, const GEOSGeometry *g) {
     double x, y;
     GEOSGeomGetX_r(h, g, &x);
     GEOSGeomGetY_r(h, g, &y);
-    return push_seg(job, x, y, x, y, 0);
+    return push_point(job, x, y);
   }
   if (type == GEOS_MULTIPOINT || type == GEOS_GEOMETRYCOLLECTION) {
     int n = GEOSGetNumGeometries_r(h, g);
@@ -156,19 +153,131 @@ static fl_status build_tree(fl_ctx *ctx, fl_dist_index *idx) {
 
 /* ---- segments of every item, on every core ------------------------------------ */
 
-/* Items are cut into blocks of consecutive items, each block's segments
- * built by one thread (projecting every vertex into the frame is most of the
- * cost of an index of many routes), then joined in item order: the segments,
- * and so the tree, are those one thread makes. */
+/* The items' vertices are cut into runs (up to RUN_EDGES edges of one
+ * sequence, or an item's points), and consecutive runs into up to MAX_BLOCKS
+ * blocks of about equal numbers of vertices. Each block's segments are built
+ * by one thread (projecting every vertex into the frame is most of the cost
+ * of an index, one front of 100,000 vertices or 20,000 routes alike), then
+ * the blocks are joined in order: the segments, and so the tree, are those
+ * one thread makes. */
+#define RUN_EDGES 4096
 #define MAX_BLOCKS 63  /* fl__parallel_for hands out one block at a time below 64 */
-#define MIN_PER_BLOCK 256
+#define MIN_BLOCK_VERTICES 4096
+
+typedef struct run {
+  const GEOSGeometry *points;   /* an item's points (add_points), or NULL */
+  const GEOSCoordSequence *cs;  /* else vertices first..last of a sequence */
+  unsigned first, last;         /* first == last: a sequence of one vertex */
+  uint32_t item;
+  int is_area;
+} run;
 
 typedef struct build_all {
   const fl_dist_index *idx;
-  const GEOSGeometry *const *geoms;
-  size_t n, per_block;
+  run *runs;
+  size_t n_runs, cap_runs;
+  size_t *block_start;          /* n_blocks + 1 run indices */
   seg_block *blocks;
+  size_t n_blocks;
+  uint32_t item;                /* while collecting */
+  GEOSContextHandle_t h;
 } build_all;
+
+static int add_run(build_all *a, run r) {
+  if (a->n_runs == a->cap_runs) {
+    size_t cap = a->cap_runs ? 2 * a->cap_runs : 256;
+    run *g = realloc(a->runs, cap * sizeof *g);
+    if (!g) return 1;
+    a->runs = g;
+    a->cap_runs = cap;
+  }
+  r.item = a->item;
+  a->runs[a->n_runs++] = r;
+  return 0;
+}
+
+static int collect_seq(const GEOSCoordSequence *cs, int is_ring, int ring_index, void *user) {
+  build_all *a = user;
+  unsigned int n = 0;
+  GEOSCoordSeq_getSize_r(a->h, cs, &n);
+  int area = is_ring && ring_index >= 0;
+  if (n == 1) return add_run(a, (run){NULL, cs, 0, 0, 0, 0});
+  for (unsigned e = 0; e + 1 < n; e += RUN_EDGES)
+    if (add_run(a, (run){NULL, cs, e, e + RUN_EDGES < n - 1 ? e + RUN_EDGES : n - 1, 0, area}))
+      return 1;
+  return 0;
+}
+
+/* The runs of every item, in item order; 1 when out of memory. */
+static int collect_runs(build_all *a, const GEOSGeometry *const *geoms, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    const GEOSGeometry *g = geoms[i];
+    if (!g || GEOSisEmpty_r(a->h, g) == 1) continue;
+    a->item = (uint32_t)i;
+    if (fl__each_seq(a->h, g, collect_seq, a)) return 1;
+    int type = GEOSGeomTypeId_r(a->h, g);
+    if ((type == GEOS_POINT || type == GEOS_MULTIPOINT || type == GEOS_GEOMETRYCOLLECTION) &&
+        add_run(a, (run){g, NULL, 0, 0, 0, 0}))
+      return 1;
+  }
+  return 0;
+}
+
+static size_t run_vertices(const run *r) {
+  return r->points ? 1 : (size_t)(r->last - r->first) + 1;
+}
+
+/* Consecutive runs into blocks of about equal numbers of vertices. */
+static int make_blocks(build_all *a) {
+  size_t total = 0;
+  for (size_t r = 0; r < a->n_runs; r++) total += run_vertices(&a->runs[r]);
+  size_t target = total / MAX_BLOCKS + 1;
+  if (target < MIN_BLOCK_VERTICES) target = MIN_BLOCK_VERTICES;
+  a->block_start = malloc((MAX_BLOCKS + 2) * sizeof *a->block_start);
+  if (!a->block_start) return 1;
+  size_t acc = 0;
+  a->block_start[a->n_blocks = 0] = 0;
+  for (size_t r = 0; r < a->n_runs; r++) {
+    acc += run_vertices(&a->runs[r]);
+    if ((acc >= target && a->n_blocks < MAX_BLOCKS) || r + 1 == a->n_runs) {
+      a->block_start[++a->n_blocks] = r + 1;
+      acc = 0;
+    }
+  }
+  a->blocks = calloc(a->n_blocks ? a->n_blocks : 1, sizeof *a->blocks);
+  return a->blocks == NULL;
+}
+
+/* The segments of one run. */
+static void do_run(build_job *job, const run *r) {
+  job->item = r->item;
+  if (r->points) {
+    add_points(job, r->points);
+    return;
+  }
+  GEOSContextHandle_t h = job->ctx->geos;
+  double lon, lat, x, y;
+  GEOSCoordSeq_getXY_r(h, r->cs, r->first, &lon, &lat);
+  if (r->first == r->last) {
+    push_point(job, lon, lat);
+    return;
+  }
+  if (!lonlat_ok(lon, lat)) {
+    bad_coordinate(job, lon, lat);
+    return;
+  }
+  fl__frame_fwd(job->frame, lon, lat, &x, &y);
+  for (unsigned i = r->first + 1; i <= r->last && !job->failed; i++) {
+    double lon1, lat1, x1, y1;
+    if ((i & 4095) == 4095 && fl__should_stop(job->ctx)) {
+      job->stopped = job->failed = 1;
+      return;
+    }
+    GEOSCoordSeq_getXY_r(h, r->cs, i, &lon1, &lat1);
+    if (push_edge(job, lon, lat, x, y, lon1, lat1, r->is_area, &x1, &y1)) return;
+    lon = lon1; lat = lat1; x = x1; y = y1;
+  }
+}
 
 /* What stopped a job, as a status with its sentence. */
 static fl_status job_status(fl_ctx *ctx, const build_job *job) {
@@ -188,14 +297,8 @@ static fl_status build_block(fl_ctx *wctx, size_t b, void *shared, void *scratch
   (void)scratch;
   build_all *a = shared;
   build_job job = {wctx, &a->idx->frame, &a->blocks[b], 0, 0, 0, 0, 0, 0};
-  size_t end = (b + 1) * a->per_block < a->n ? (b + 1) * a->per_block : a->n;
-  for (size_t i = b * a->per_block; i < end && !job.failed; i++) {
-    const GEOSGeometry *g = a->geoms[i];
-    if (!g || GEOSisEmpty_r(wctx->geos, g) == 1) continue;
-    job.item = (uint32_t)i;
-    fl__each_seq(wctx->geos, g, add_seq, &job);
-    if (!job.failed) add_points(&job, g);
-  }
+  for (size_t r = a->block_start[b]; r < a->block_start[b + 1] && !job.failed; r++)
+    do_run(&job, &a->runs[r]);
   return job_status(wctx, &job);
 }
 
@@ -222,16 +325,20 @@ static fl_status join_blocks(fl_ctx *ctx, fl_dist_index *idx, seg_block *blocks,
 
 static fl_status build_segments(fl_ctx *ctx, fl_dist_index *idx, const GEOSGeometry *const *geoms,
                                 size_t n) {
-  size_t per_block = (n + MAX_BLOCKS - 1) / MAX_BLOCKS;
-  if (per_block < MIN_PER_BLOCK) per_block = MIN_PER_BLOCK;
-  size_t n_blocks = n ? (n + per_block - 1) / per_block : 1;
-  build_all a = {idx, geoms, n, per_block, calloc(n_blocks, sizeof(seg_block))};
-  if (!a.blocks) return fl__fail(ctx, FL_E_NOMEM, "out of memory building a distance index");
+  build_all a;
+  memset(&a, 0, sizeof a);
+  a.idx = idx;
+  a.h = ctx->geos;
+  fl_status st = FL_OK;
+  if (collect_runs(&a, geoms, n) || make_blocks(&a))
+    st = fl__fail(ctx, FL_E_NOMEM, "out of memory building a distance index");
   double at = ctx->last_progress; /* the caller's progress: this step does not move it */
-  fl_status st = fl__parallel_for(ctx, n_blocks, build_block, &a, NULL, NULL, at, at);
-  if (!st) st = join_blocks(ctx, idx, a.blocks, n_blocks);
-  for (size_t b = 0; b < n_blocks; b++) free(a.blocks[b].segs);
+  if (!st && a.n_blocks) st = fl__parallel_for(ctx, a.n_blocks, build_block, &a, NULL, NULL, at, at);
+  if (!st && a.n_blocks) st = join_blocks(ctx, idx, a.blocks, a.n_blocks);
+  for (size_t b = 0; a.blocks && b < a.n_blocks; b++) free(a.blocks[b].segs);
   free(a.blocks);
+  free(a.block_start);
+  free(a.runs);
   return st;
 }
 
