@@ -8,6 +8,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include "fl_dist_index.h"
 
@@ -162,17 +163,19 @@ static int back_leaf(const node *nd, void *user) {
 }
 
 /* The indexed vertices near one query segment, measured back to it. */
-static void back_segment(back_job *bj, const qseg *qs) {
+static fl_status back_segment(back_job *bj, const qseg *qs) {
   back_walk w = {bj, qs, fmin(qs->x0, qs->x1), fmin(qs->y0, qs->y1), fmax(qs->x0, qs->x1),
                  fmax(qs->y0, qs->y1)};
-  fl__index_dfs(bj->q->idx, back_skip, back_leaf, &w);
+  if (fl__index_dfs(bj->q->idx, back_skip, back_leaf, &w) < 0)
+    return fl__fail(bj->q->ctx, FL_E_NOMEM, "out of memory");
+  return FL_OK;
 }
 
 static fl_status back_measure(back_job *bj) {
   for (size_t i = 0; i < bj->n_segs; i++) {
     fl_status st = (i & 63) == 63 ? fl__stop_check(bj->q->ctx, MEASURING) : FL_OK;
+    if (!st) st = back_segment(bj, &bj->segs[i]);
     if (st) return st;
-    back_segment(bj, &bj->segs[i]);
   }
   return FL_OK;
 }
@@ -220,10 +223,12 @@ static int cross_leaf(const node *nd, void *user) {
   return 0;
 }
 
-/* An accepted indexed segment that the frame segment AB crosses, or NULL. */
-static const seg *crossing_seg(const query_job *q, double ax, double ay, double bx, double by) {
+/* An accepted indexed segment that the frame segment AB crosses, or NULL
+ * (*oom set when the walk ran out of memory). */
+static const seg *crossing_seg(const query_job *q, double ax, double ay, double bx, double by,
+                               int *oom) {
   cross_walk w = {q, ax, ay, bx, by, fmin(ax, bx), fmin(ay, by), fmax(ax, bx), fmax(ay, by), NULL};
-  fl__index_dfs(q->idx, cross_skip, cross_leaf, &w);
+  if (fl__index_dfs(q->idx, cross_skip, cross_leaf, &w) < 0) *oom = 1;
   return w.hit;
 }
 
@@ -240,7 +245,12 @@ static int cross_seq(const GEOSCoordSequence *cs, int is_ring, int ring_index, v
     if ((i & 255) == 255 && (cj->st = fl__stop_check(cj->q->ctx, MEASURING))) return 1;
     GEOSCoordSeq_getXY_r(h, cs, i, &lon, &lat);
     fl__frame_fwd(&cj->q->idx->frame, lon, lat, &bx, &by);
-    const seg *s = i > 0 ? crossing_seg(cj->q, ax, ay, bx, by) : NULL;
+    int oom = 0;
+    const seg *s = i > 0 ? crossing_seg(cj->q, ax, ay, bx, by, &oom) : NULL;
+    if (oom) {
+      cj->st = fl__fail(cj->q->ctx, FL_E_NOMEM, "out of memory");
+      return 1;
+    }
     if (s) {
       cj->crossed = 1;
       cj->item = s->item;
@@ -251,6 +261,66 @@ static int cross_seq(const GEOSCoordSequence *cs, int is_ring, int ring_index, v
     ax = bx; ay = by; alon = lon; alat = lat;
   }
   return 0;
+}
+
+/* An indexed vertex inside a query polygon: the tree's leaves within the
+ * query's frame box, their first ends tested against the prepared query.
+ * The first such segment in the index's order is the answer (as a scan of
+ * every segment gave): a leaf after the best found so far is not tested. */
+typedef struct inside_walk {
+  query_job *q;
+  GEOSContextHandle_t h;
+  const GEOSPreparedGeometry *pq;
+  double minx, miny, maxx, maxy;
+  size_t seen, best;             /* best: index of the segment found, or SIZE_MAX */
+  int failed;
+} inside_walk;
+
+static int inside_skip(const node *nd, void *user) {
+  const inside_walk *w = user;
+  return nd->maxx < w->minx || nd->minx > w->maxx || nd->maxy < w->miny || nd->miny > w->maxy;
+}
+
+static int inside_leaf(const node *nd, void *user) {
+  inside_walk *w = user;
+  query_job *q = w->q;
+  if (nd->first >= w->best) return 0;
+  for (uint32_t k = 0; k < nd->count; k++) {
+    const seg *s = &q->idx->segs[nd->first + k];
+    if ((++w->seen & 1023) == 0 && fl__should_stop(q->ctx)) return w->failed = 1;
+    if (s->x0 < w->minx || s->x0 > w->maxx || s->y0 < w->miny || s->y0 > w->maxy) continue;
+    if (q->accept && !q->accept(s->item, q->user)) continue;
+    GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(w->h, s->x0, s->y0);
+    int in = pt ? GEOSPreparedContains_r(w->h, w->pq, pt) : 0;
+    GEOSGeom_destroy_r(w->h, pt);
+    if (in == 1) {
+      fl_nearest r = {0.0, s->item, s->lon0, s->lat0, s->lon0, s->lat0};
+      q->best = r;
+      w->best = nd->first + k;
+      return 0;
+    }
+  }
+  return 0;
+}
+
+/* Whether an accepted indexed vertex lies inside the query (with a polygon
+ * part); when it does, q->best is that vertex at distance 0. */
+static fl_status vertex_inside(query_job *q, const GEOSGeometry *query, int *inside) {
+  GEOSContextHandle_t h = q->ctx->geos;
+  *inside = 0;
+  GEOSGeometry *qxy = fl__frame_project(q->ctx, &q->idx->frame, query);
+  if (!qxy) return FL_OK; /* as before: no frame image, no containment step */
+  const GEOSPreparedGeometry *pq = GEOSPrepare_r(h, qxy);
+  inside_walk w = {q, h, pq, 0, 0, 0, 0, 0, SIZE_MAX, 0};
+  int rc = 0;
+  if (pq && !fl__bounds(q->ctx, qxy, &w.minx, &w.miny, &w.maxx, &w.maxy))
+    rc = fl__index_dfs(q->idx, inside_skip, inside_leaf, &w);
+  if (pq) GEOSPreparedGeom_destroy_r(h, pq);
+  GEOSGeom_destroy_r(h, qxy);
+  if (rc < 0) return fl__fail(q->ctx, FL_E_NOMEM, "out of memory");
+  if (w.failed) return fl__stop_check(q->ctx, MEASURING);
+  *inside = w.best != SIZE_MAX;
+  return FL_OK;
 }
 
 /* A job's bounds within a frame box: 1 / the largest stretch there (WGS84's,
@@ -274,7 +344,9 @@ fl_status fl__dist_index_edge_nearer(fl_ctx *ctx, const fl_dist_index *idx, doub
   double ax, ay, bx, by;
   fl__frame_fwd(&idx->frame, alon, alat, &ax, &ay);
   fl__frame_fwd(&idx->frame, blon, blat, &bx, &by);
-  const seg *c = crossing_seg(&q, ax, ay, bx, by);
+  int oom = 0;
+  const seg *c = crossing_seg(&q, ax, ay, bx, by, &oom);
+  if (oom) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
   if (c) {
     fl_nearest r = {0.0, c->item, alon, alat, alon, alat};
     *out = r;
@@ -286,7 +358,8 @@ fl_status fl__dist_index_edge_nearer(fl_ctx *ctx, const fl_dist_index *idx, doub
   back_job bj = {&q, 0, 0, 0, 0, NULL, 0, 0, 1.0, 0, FL__EST_REL};
   set_bounds(&bj, fmin(ax, bx) - reach, fmin(ay, by) - reach, fmax(ax, bx) + reach,
              fmax(ay, by) + reach);
-  back_segment(&bj, &qs);
+  fl_status st = back_segment(&bj, &qs);
+  if (st) return st;
   *out = q.best;
   return FL_OK;
 }
@@ -348,31 +421,10 @@ fl_status fl__dist_index_nearest_seeded(fl_ctx *ctx, const fl_dist_index *idx,
   }
   /* 3. an indexed part inside a query polygon */
   if (fl__index_has_area(h, query)) {
-    GEOSGeometry *qxy = fl__frame_project(ctx, &idx->frame, query);
-    if (qxy) {
-      const GEOSPreparedGeometry *pq = GEOSPrepare_r(h, qxy);
-      double qminx, qminy, qmaxx, qmaxy;
-      if (pq && !fl__bounds(ctx, qxy, &qminx, &qminy, &qmaxx, &qmaxy)) {
-        for (size_t i = 0; i < idx->n_segs; i++) {
-          const seg *s = &idx->segs[i];
-          if ((i & 1023) == 1023 && fl__should_stop(ctx)) break; /* reported below */
-          if (s->x0 < qminx || s->x0 > qmaxx || s->y0 < qminy || s->y0 > qmaxy) continue;
-          if (accept && !accept(s->item, user)) continue;
-          GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, s->x0, s->y0);
-          int in = pt ? GEOSPreparedContains_r(h, pq, pt) : 0;
-          GEOSGeom_destroy_r(h, pt);
-          if (in == 1) {
-            fl_nearest r = {0.0, s->item, s->lon0, s->lat0, s->lon0, s->lat0};
-            GEOSPreparedGeom_destroy_r(h, pq);
-            GEOSGeom_destroy_r(h, qxy);
-            *out = r;
-            return FL_OK;
-          }
-        }
-      }
-      if (pq) GEOSPreparedGeom_destroy_r(h, pq);
-      GEOSGeom_destroy_r(h, qxy);
-    }
+    int inside = 0;
+    fl_status st = vertex_inside(&q, query, &inside);
+    if (st) return st;
+    if (inside) { *out = q.best; return FL_OK; }
   }
   /* 4. indexed vertices near the query, measured back to its segments; the
    * box is that of the query's frame edges (its lon/lat extent would not do

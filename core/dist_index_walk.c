@@ -81,120 +81,72 @@ static double rank_limit(double best_est, double rho_p) {
 
 /* ---- best-first search ------------------------------------------------------- */
 
-typedef struct heap_entry {
-  double key;
-  uint32_t node;
-} heap_entry;
-
-typedef struct heap {
-  heap_entry *a;
-  size_t n, cap;
-  heap_entry local[128];
-} heap;
-
-static void heap_init(heap *h) {
-  h->a = h->local;
-  h->n = 0;
-  h->cap = sizeof h->local / sizeof h->local[0];
-}
-
-static void heap_free(heap *h) {
-  if (h->a != h->local) free(h->a);
-}
-
-static int heap_push(heap *h, double key, uint32_t nd) {
-  if (h->n == h->cap) {
-    size_t cap = h->cap * 2;
-    heap_entry *a = malloc(cap * sizeof *a);
-    if (!a) return -1;
-    memcpy(a, h->a, h->n * sizeof *a);
-    if (h->a != h->local) free(h->a);
-    h->a = a;
-    h->cap = cap;
-  }
-  size_t i = h->n++;
-  while (i > 0) {
-    size_t p = (i - 1) / 2;
-    if (h->a[p].key <= key) break;
-    h->a[i] = h->a[p];
-    i = p;
-  }
-  h->a[i].key = key;
-  h->a[i].node = nd;
-  return 0;
-}
-
-static heap_entry heap_pop(heap *h) {
-  heap_entry top = h->a[0], last = h->a[--h->n];
-  size_t i = 0;
-  for (;;) {
-    size_t c = 2 * i + 1;
-    if (c >= h->n) break;
-    if (c + 1 < h->n && h->a[c + 1].key < h->a[c].key) c++;
-    if (h->a[c].key >= last.key) break;
-    h->a[i] = h->a[c];
-    i = c;
-  }
-  if (h->n) h->a[i] = last;
-  return top;
-}
-
 typedef struct candidate {
   double est;
   const seg *s;
 } candidate;
+
+/* A nearest search: the query (frame and lon/lat) and the best candidates,
+ * ranked by estimate. */
+typedef struct near_walk {
+  const fl_dist_index *idx;
+  double px, py, rho_p;
+  accept_fn accept;
+  void *user;
+  candidate best[MAX_EXACT];
+  size_t n_best;
+} near_walk;
+
+static double near_limit(void *user) {
+  const near_walk *w = user;
+  return w->n_best ? rank_limit(w->best[0].est, w->rho_p) : DBL_MAX;
+}
+
+static double near_bound(const node *nd, double limit, void *user) {
+  const near_walk *w = user;
+  return box_lower_bound(nd, w->px, w->py, limit);
+}
+
+/* Insert sorted, keep at most MAX_EXACT. */
+static void near_insert(near_walk *w, double est, const seg *s) {
+  size_t pos = w->n_best < MAX_EXACT ? w->n_best : MAX_EXACT - 1;
+  if (w->n_best == MAX_EXACT && est >= w->best[pos].est) return;
+  while (pos > 0 && w->best[pos - 1].est > est) {
+    w->best[pos] = w->best[pos - 1];
+    pos--;
+  }
+  w->best[pos].est = est;
+  w->best[pos].s = s;
+  if (w->n_best < MAX_EXACT) w->n_best++;
+}
+
+static int near_leaf(const node *nd, void *user) {
+  near_walk *w = user;
+  for (uint32_t k = 0; k < nd->count; k++) {
+    const seg *s = &w->idx->segs[nd->first + k];
+    if (w->accept && !w->accept(s->item, w->user)) continue;
+    double est = seg_estimate(s, w->px, w->py);
+    if (est > near_limit(w)) continue;
+    near_insert(w, est, s);
+  }
+  return 0;
+}
+
+static const fl__rtree_order near_order = {near_limit, near_bound, near_leaf};
 
 /* Nearest accepted segment to lon/lat point (px, py in the frame: projected
  * once by the caller); FL_E_GEOM when none accepted. */
 static fl_status nearest_point(fl_ctx *ctx, const fl_dist_index *idx, double lon, double lat,
                                double px, double py, accept_fn accept, void *user,
                                fl_nearest *out) {
-  double rho_p = sqrt(px * px + py * py);
-  candidate best[MAX_EXACT];
-  size_t n_best = 0;
-  heap h;
-  heap_init(&h);
-  if (heap_push(&h, 0.0, (uint32_t)idx->root)) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
-  while (h.n) {
-    heap_entry e = heap_pop(&h);
-    double limit = n_best ? rank_limit(best[0].est, rho_p) : DBL_MAX;
-    if (e.key > limit) break;
-    const node *nd = &idx->nodes[e.node];
-    if (nd->leaf) {
-      for (uint32_t k = 0; k < nd->count; k++) {
-        const seg *s = &idx->segs[nd->first + k];
-        if (accept && !accept(s->item, user)) continue;
-        double est = seg_estimate(s, px, py);
-        double lim = n_best ? rank_limit(best[0].est, rho_p) : DBL_MAX;
-        if (est > lim) continue;
-        /* insert sorted, keep at most MAX_EXACT */
-        size_t pos = n_best < MAX_EXACT ? n_best : MAX_EXACT - 1;
-        if (n_best == MAX_EXACT && est >= best[pos].est) continue;
-        while (pos > 0 && best[pos - 1].est > est) {
-          best[pos] = best[pos - 1];
-          pos--;
-        }
-        best[pos].est = est;
-        best[pos].s = s;
-        if (n_best < MAX_EXACT) n_best++;
-      }
-    } else {
-      for (uint32_t k = 0; k < nd->count; k++) {
-        uint32_t c = nd->first + k;
-        double lb = box_lower_bound(&idx->nodes[c], px, py, limit);
-        if (lb <= limit && heap_push(&h, lb, c)) {
-          heap_free(&h);
-          return fl__fail(ctx, FL_E_NOMEM, "out of memory");
-        }
-      }
-    }
-  }
-  heap_free(&h);
-  if (!n_best) return fl__fail(ctx, FL_E_GEOM, "no geometry to measure to");
-  double lim = rank_limit(best[0].est, rho_p);
+  near_walk w = {idx, px, py, sqrt(px * px + py * py), accept, user, {{0, NULL}}, 0};
+  if (fl__rtree_best_first(&idx->tree, &near_order, &w) < 0)
+    return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  if (!w.n_best) return fl__fail(ctx, FL_E_GEOM, "no geometry to measure to");
+  double lim = near_limit(&w);
   fl_nearest r = {DBL_MAX, 0, 0, 0, lon, lat};
-  for (size_t i = 0; i < n_best && best[i].est <= lim; i++) {
-    const seg *s = best[i].s;
+  for (size_t i = 0; i < w.n_best && w.best[i].est <= lim; i++) {
+    const seg *s = w.best[i].s;
     double nlon, nlat;
     double d = fl__geod_point_segment(&ctx->geod, lon, lat, s->lon0, s->lat0, s->lon1, s->lat1,
                                       &nlon, &nlat);
@@ -277,7 +229,7 @@ static long inside_area(const fl_dist_index *idx, double px, double py, accept_f
                         void *user) {
   ray_walk w = {.px = px, .py = py, .n_par = 0, .cap_par = 16, .oom = 0, .idx_segs = idx->segs};
   w.par = w.local;
-  fl__index_dfs(idx, ray_skip, ray_leaf, &w);
+  if (fl__index_dfs(idx, ray_skip, ray_leaf, &w) < 0) w.oom = 1;
   long found = w.oom ? -2 : -1;
   for (size_t i = 0; i < w.n_par && !w.oom; i++)
     if ((w.par[i].count & 1u) && (!accept || accept(w.par[i].item, user))) {
@@ -307,36 +259,39 @@ fl_status fl_dist_index_nearest_xy(fl_ctx *ctx, const fl_dist_index *idx, double
 
 /* ---- estimates: the nearest distance without measuring it exactly ----------- */
 
-/* Best-first search for the smallest frame estimate (seg_estimate) up to
- * limit; DBL_MAX when nothing is that near. -1 when out of memory. */
-static double estimate_point(const fl_dist_index *idx, double px, double py, double limit) {
-  double best = DBL_MAX;
-  heap h;
-  heap_init(&h);
-  if (heap_push(&h, 0.0, (uint32_t)idx->root)) return -1.0;
-  while (h.n) {
-    heap_entry e = heap_pop(&h);
-    double lim = fmin(limit, best);
-    if (e.key > lim) break;
-    const node *nd = &idx->nodes[e.node];
-    if (nd->leaf) {
-      for (uint32_t k = 0; k < nd->count; k++) {
-        double est = seg_estimate(&idx->segs[nd->first + k], px, py);
-        if (est < best) best = est;
-      }
-      continue;
-    }
-    for (uint32_t k = 0; k < nd->count; k++) {
-      uint32_t c = nd->first + k;
-      double lb = box_lower_bound(&idx->nodes[c], px, py, lim);
-      if (lb <= lim && heap_push(&h, lb, c)) {
-        heap_free(&h);
-        return -1.0;
-      }
-    }
+/* The smallest frame estimate (seg_estimate) up to a limit. */
+typedef struct est_walk {
+  const fl_dist_index *idx;
+  double px, py, limit, best;
+} est_walk;
+
+static double est_limit(void *user) {
+  const est_walk *w = user;
+  return fmin(w->limit, w->best);
+}
+
+static double est_bound(const node *nd, double limit, void *user) {
+  const est_walk *w = user;
+  return box_lower_bound(nd, w->px, w->py, limit);
+}
+
+static int est_leaf(const node *nd, void *user) {
+  est_walk *w = user;
+  for (uint32_t k = 0; k < nd->count; k++) {
+    double est = seg_estimate(&w->idx->segs[nd->first + k], w->px, w->py);
+    if (est < w->best) w->best = est;
   }
-  heap_free(&h);
-  return best <= limit ? best : DBL_MAX;
+  return 0;
+}
+
+static const fl__rtree_order est_order = {est_limit, est_bound, est_leaf};
+
+/* Best-first search for the smallest frame estimate up to limit; DBL_MAX
+ * when nothing is that near. -1 when out of memory. */
+static double estimate_point(const fl_dist_index *idx, double px, double py, double limit) {
+  est_walk w = {idx, px, py, limit, DBL_MAX};
+  if (fl__rtree_best_first(&idx->tree, &est_order, &w) < 0) return -1.0;
+  return w.best <= limit ? w.best : DBL_MAX;
 }
 
 fl_status fl__dist_index_estimate_xy(fl_ctx *ctx, const fl_dist_index *idx, double lon,

@@ -1,6 +1,6 @@
 /*
  * fl_dist_index.h - internal: the distance index shared by its parts:
- * dist_index.c (building: edges cut into pieces, the STR tree),
+ * dist_index.c (building: edges cut into pieces, packed in an R-tree, rtree.c),
  * dist_index_pieces.c (how long a piece may be; margins for query edges),
  * dist_index_walk.c (point queries: frame estimates, best-first walk, areas),
  * dist_index_query.c (lines and polygons as queries, crossings, back-measure).
@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include "fl_crs.h"
 #include "fl_geodesy.h"
+#include "fl_rtree.h"
 
 #define LEAF_SIZE 8
 #define NODE_SIZE 8
@@ -27,20 +28,14 @@ typedef struct seg {
   uint32_t is_area;              /* ring of a polygon item */
 } seg;
 
-typedef struct node {
-  double minx, miny, maxx, maxy;
-  uint32_t first, count;          /* children (inner) or segments (leaf) */
-  uint32_t leaf;
-  uint32_t pad;
-} node;
+/* A node of the tree: its first, count are segments in a leaf. */
+typedef fl__rtree_node node;
 
 struct fl_dist_index {
   fl__frame frame;
   seg *segs;
   size_t n_segs;
-  node *nodes;
-  size_t n_nodes;
-  size_t root;
+  fl__rtree tree;                /* over segs, in the tree's order */
   size_t n_items;
   unsigned char *item_is_area;
   int has_areas;                /* some item is a polygon */
@@ -48,18 +43,15 @@ struct fl_dist_index {
 
 typedef int (*accept_fn)(size_t item, void *user);
 
-/* Depth-first walk of the tree (dist_index.c), the one walker of the
- * point, segment and crossing queries. skip(node) nonzero prunes a node;
- * leaf(node) visits a leaf and returns nonzero to stop the walk. The stack
- * is sized for the deepest tree 2^32 segments can make, and the walker
- * never drops a child: returns 1 when a leaf stopped it, else 0. */
-typedef int (*fl__node_fn)(const node *nd, void *user);
-int fl__index_dfs(const fl_dist_index *idx, fl__node_fn skip, fl__node_fn leaf, void *user);
-
-/* Levels a tree of at most 2^32 segments has: LEAF_SIZE and NODE_SIZE of 8
- * give 1 + ceil(log8(2^32 / 8)) = 11; the walker's stack holds
- * FL__MAX_LEVELS * (NODE_SIZE - 1) + 1 entries. */
-#define FL__MAX_LEVELS 16
+/* Depth-first walk of the index's tree (fl__rtree_dfs), the one walker of
+ * the containment, segment and crossing queries: skip(node) nonzero prunes
+ * a node; leaf(node) visits a leaf and returns nonzero to stop the walk.
+ * Returns 1 when a leaf stopped it, 0 when it ended, -1 when out of memory. */
+typedef fl__rtree_fn fl__node_fn;
+static inline int fl__index_dfs(const fl_dist_index *idx, fl__node_fn skip, fl__node_fn leaf,
+                                void *user) {
+  return fl__rtree_dfs(&idx->tree, skip, leaf, user);
+}
 
 /* Whether a geometry has a polygon part. */
 int fl__index_has_area(GEOSContextHandle_t h, const GEOSGeometry *g);

@@ -3,7 +3,7 @@
  * exposure's exposed parts, (R4), and the parts in view, (R8)): lon/lat
  * vertices in a growing buffer, NAN, NAN between pieces, and the pieces
  * as one MULTILINESTRING at the end.
- * Not here: the walk (route_exposure.c).
+ * Not here: the walk (route_kernel.c).
  */
 #include <math.h>
 

@@ -7,7 +7,7 @@ import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-HEADERS = ["frontline.h", "fl_ctx.h", "fl_geom.h", "fl_io.h", "fl_analysis.h", "fl_holding.h",
+HEADERS = ["frontline.h", "fl_ctx.h", "fl_geom.h", "fl_io.h", "fl_analysis.h", "fl_holding.h", "fl_routes.h",
            "fl_stream.h", "fl_elevation.h", "fl_compare.h"]
 # docs/examples/<header>.c, when present, is shown after the header's introduction.
 EXAMPLES = os.path.join(ROOT, "docs", "examples")

@@ -4,7 +4,8 @@
  * Inserting a million boxes one by one into SQLite's rtree module costs
  * ~10 us each (every insert descends the tree and may split nodes), most of
  * the time of writing a large point layer. Here the tree is packed at once
- * (sort-tile-recursive) and its three shadow tables are written directly, in
+ * (sort-tile-recursive, by the packer the distance index uses: rtree.c) and
+ * its three shadow tables are written directly, in
  * the format of SQLite's ext/rtree/rtree.c:
  *   <name>_node(nodeno INTEGER PRIMARY KEY, data): node 1 is the root; data is
  *     a 16-bit big-endian depth (root only; 0 when the root is a leaf), a
@@ -25,6 +26,7 @@
 #include <string.h>
 #include <sqlite3.h>
 #include "fl_io_internal.h"
+#include "fl_rtree.h"
 
 #define MAX_CELLS 51            /* RTREE_MAXCELLS of rtree.c */
 #define CELL_BYTES 24           /* 8-byte id + 4 float32 coordinates */
@@ -46,26 +48,12 @@ static float up(double d) {
   return (double)f < d ? nextafterf(f, INFINITY) : f;
 }
 
-static int cmp_x(const void *a, const void *b) {
-  const box *p = a, *q = b;
-  float u = p->minx + p->maxx, v = q->minx + q->maxx;
-  return (u > v) - (u < v);
-}
-
-static int cmp_y(const void *a, const void *b) {
-  const box *p = a, *q = b;
-  float u = p->miny + p->maxy, v = q->miny + q->maxy;
-  return (u > v) - (u < v);
-}
-
-/* Sort-tile-recursive order: vertical slices by x, each sorted by y. */
-static void str_order(box *b, size_t n) {
-  size_t n_nodes = (n + MAX_CELLS - 1) / MAX_CELLS;
-  size_t n_slices = (size_t)ceil(sqrt((double)n_nodes));
-  size_t per_slice = n_slices ? ((n_nodes + n_slices - 1) / n_slices) * MAX_CELLS : n;
-  qsort(b, n, sizeof *b, cmp_x);
-  for (size_t s = 0; s < n; s += per_slice)
-    qsort(b + s, n - s < per_slice ? n - s : per_slice, sizeof *b, cmp_y);
+static void box_of(const void *items, size_t i, double *b) {
+  const box *x = (const box *)items + i;
+  b[0] = x->minx;
+  b[1] = x->miny;
+  b[2] = x->maxx;
+  b[3] = x->maxy;
 }
 
 static void put16(unsigned char *p, unsigned v) {
@@ -125,42 +113,35 @@ static int write_node(loader *L, int64_t nodeno, int depth, const box *b, size_t
   return step(L->node);
 }
 
-static int pack(loader *L, box *level, size_t n) {
-  /* Levels bottom-up; the top level is written as node 1. Node numbers
-   * below the root count from 2 in the order the nodes are made. */
-  int64_t next = 2;
-  int depth = 0, leaf = 1;
-  for (;;) {
-    if (n <= MAX_CELLS) return write_node(L, 1, depth, level, n, leaf);
-    str_order(level, n);
-    size_t n_up = (n + MAX_CELLS - 1) / MAX_CELLS;
-    box *up_level = malloc(n_up * sizeof *up_level);
-    if (!up_level) return -1;
-    for (size_t k = 0; k < n_up; k++) {
-      const box *c = level + k * MAX_CELLS;
-      size_t m = n - k * MAX_CELLS < MAX_CELLS ? n - k * MAX_CELLS : MAX_CELLS;
-      box u = c[0];
-      for (size_t i = 1; i < m; i++) {
-        u.minx = fminf(u.minx, c[i].minx);
-        u.maxx = fmaxf(u.maxx, c[i].maxx);
-        u.miny = fminf(u.miny, c[i].miny);
-        u.maxy = fmaxf(u.maxy, c[i].maxy);
-      }
-      u.id = next++;
-      if (write_node(L, u.id, 0, c, m, leaf)) { free(up_level); return -1; }
-      up_level[k] = u;
-    }
-    if (!leaf) free(level);
-    level = up_level;
-    n = n_up;
-    leaf = 0;
-    depth++;
-    if (n <= MAX_CELLS) {
-      int rc = write_node(L, 1, depth, level, n, 0);
-      free(level);
-      return rc;
-    }
+/* Node numbers: the root is node 1, the others count from 2 in the
+ * packer's order (leaves first, level by level). */
+static int64_t node_no(const fl__rtree *t, size_t k) {
+  return k == t->root ? 1 : (int64_t)k + 2;
+}
+
+/* Writes node k of the packed tree t over the boxes b. */
+static int write_tree_node(loader *L, const fl__rtree *t, const box *b, size_t k) {
+  const fl__rtree_node *nd = &t->nodes[k];
+  int depth = k == t->root ? (int)t->levels - 1 : 0;
+  if (nd->leaf) return write_node(L, node_no(t, k), depth, b + nd->first, nd->count, 1);
+  box cells[MAX_CELLS];
+  for (uint32_t i = 0; i < nd->count; i++) {
+    const fl__rtree_node *c = &t->nodes[nd->first + i];
+    /* the bounds of float boxes: exact as floats */
+    cells[i] = (box){(float)c->minx, (float)c->maxx, (float)c->miny, (float)c->maxy,
+                     node_no(t, nd->first + i), 0};
   }
+  return write_node(L, node_no(t, k), depth, cells, nd->count, 0);
+}
+
+/* Packs the boxes (shared packer, rtree.c) and writes every node. */
+static int pack(loader *L, box *b, size_t n) {
+  fl__rtree t;
+  if (fl__rtree_pack(&t, b, n, sizeof *b, box_of, MAX_CELLS, MAX_CELLS)) return -1;
+  int rc = 0;
+  for (size_t k = 0; rc == 0 && k < t.n_nodes; k++) rc = write_tree_node(L, &t, b, k);
+  fl__rtree_free(&t);
+  return rc;
 }
 
 int fl__gpkg_rtree_load(sqlite3 *db, const char *name, const int64_t *ids, const double *ext,

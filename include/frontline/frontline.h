@@ -20,6 +20,7 @@
 #include "fl_io.h"
 #include "fl_analysis.h"
 #include "fl_holding.h"
+#include "fl_routes.h"
 #include "fl_stream.h"
 #include "fl_elevation.h"
 #include "fl_compare.h"

@@ -10,9 +10,25 @@
  *        route and front share an SRID; NULL in gives NULL out;
  *   (E3) the front is indexed once per distinct front (its cache entry keeps
  *        the index), so one front against every route costs one index.
- * Not here: the measuring walk along the route (core/route_exposure.c).
+ * Not here: the measuring walk along the route: the prepared route-exposure
+ * kernel (fl_routes.h, core/route_kernel.c), on the cached index.
  */
 #include "sql_internal.h"
+
+/* Metres of route in [inner, outer) (0 <= inner < outer): the kernel with
+ * the band edges {outer}, or {inner, outer}; the band it measures. */
+static fl_status exposure_m(fl_ctx *ctx, const fl_dist_index *front, const GEOSGeometry *route,
+                            double inner, double outer, double *m) {
+  double dist[2] = {inner, outer}, band_m[3] = {0, 0, 0};
+  size_t n_dist = inner > 0 ? 2 : 1;
+  fl_exposure_kernel *k = NULL;
+  fl_status st = fl_exposure_prepare_index(ctx, front, dist + 2 - n_dist, n_dist, &k);
+  fl_exposure_row row = {0, 0, band_m, NULL};
+  if (!st) st = fl_exposure_route(ctx, k, route, 0, &row);
+  fl_exposure_free(ctx, k);
+  if (!st) *m = band_m[n_dist - 1];
+  return st;
+}
 
 static void fn_route_exposure(sqlite3_context *c, int argc, sqlite3_value **argv) {
   static const char fn[] = "FL_RouteExposure";
@@ -41,7 +57,7 @@ static void fn_route_exposure(sqlite3_context *c, int argc, sqlite3_value **argv
   flsql_work_begin(st, sqlite3_context_db_handle(c));
   const fl_dist_index *idx = flsql_geom_index(front); /* (E3) */
   double m = 0;
-  int failed = !idx || fl_route_band_m(st->ctx, idx, route->lonlat, inner, outer, &m);
+  int failed = !idx || exposure_m(st->ctx, idx, route->lonlat, inner, outer, &m);
   flsql_work_end(st);
   if (failed) {
     flsql_error_ctx(c, st, fn, "cannot measure the route");

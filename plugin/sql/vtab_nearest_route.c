@@ -22,7 +22,8 @@
  *   (N4) a NULL or empty geom, or a table without routes, gives no row;
  *   (N5) sqlite3_interrupt() stops the reading, indexing and search
  *        (sql_work.c): the statement fails with SQLite's "interrupted".
- * Not here: the nearest search (core/dist_index.c).
+ * Not here: the nearest search, the prepared nearest-route kernel
+ * (fl_routes.h, core/nearest_kernel.c).
  */
 #include "sql_internal.h"
 
@@ -44,7 +45,7 @@ typedef struct nr_cursor {
   sqlite3_vtab_cursor base;
   /* the routes index of this statement (N3) */
   char *table, *column;      /* sqlite3_malloc'd key of the index        */
-  fl_dist_index *index;
+  fl_nearest_kernel *index;  /* the routes' kernel                     */
   sqlite3_int64 *rowids;     /* rowid of each indexed item               */
   size_t n_routes;
   int srid;                  /* SRID of the routes                       */
@@ -103,7 +104,7 @@ static void clear_row(nr_cursor *c) {
 }
 
 static void clear_index(nr_cursor *c, flsql_state *st) {
-  fl_dist_index_destroy(st->ctx, c->index);
+  fl_nearest_free(st->ctx, c->index);
   c->index = NULL;
   sqlite3_free(c->rowids);
   sqlite3_free(c->table);
@@ -145,10 +146,103 @@ static char *registered_column(sqlite3 *db, const char *table) {
   return col;
 }
 
+/* One route row's geometry in lon/lat (*ll NULL when empty); the first
+ * row's SRID is kept in c->srid and every other must match (N2). Returns an
+ * error text or NULL. */
+static char *read_route(nr_cursor *c, flsql_state *st, sqlite3_stmt *s, const char *table,
+                        const char *col, GEOSGeometry **ll) {
+  GEOSContextHandle_t h = fl_ctx_geos(st->ctx);
+  const unsigned char *p = sqlite3_column_blob(s, 1);
+  size_t len = (size_t)sqlite3_column_bytes(s, 1);
+  sqlite3_int64 rowid = sqlite3_column_int64(s, 0);
+  GEOSGeometry *g = NULL;
+  int srid = 0;
+  char *err = NULL;
+  *ll = NULL;
+  if (sqlite3_column_type(s, 1) != SQLITE_BLOB ||
+      fl_geom_from_blob(st->ctx, p, len, &g, &srid, NULL) != FL_OK)
+    return sqlite3_mprintf("FL_NearestRoute: table '%s', rowid %lld: column '%s' is not a "
+                           "SpatiaLite or GeoPackage geometry blob", table, (long long)rowid, col);
+  if (c->srid >= 0 && srid != c->srid)
+    err = sqlite3_mprintf("FL_NearestRoute: table '%s', rowid %lld: SRID %d differs from the "
+                          "other routes' SRID %d", table, (long long)rowid, srid, c->srid);
+  else if (GEOSisEmpty_r(h, g) != 1 && fl_geom_to_lonlat(st->ctx, g, srid, ll) != FL_OK)
+    err = sqlite3_mprintf("FL_NearestRoute: table '%s', rowid %lld: %s", table,
+                          (long long)rowid, fl_ctx_errmsg(st->ctx));
+  c->srid = srid;
+  GEOSGeom_destroy_r(h, g);
+  return err;
+}
+
+/* The routes read so far: their lon/lat geometries (c->rowids alongside). */
+typedef struct route_list {
+  GEOSGeometry **geoms;
+  size_t n, cap;
+} route_list;
+
+static char *push_route(nr_cursor *c, route_list *l, GEOSGeometry *ll, sqlite3_int64 rowid) {
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? 2 * l->cap : 64;
+    GEOSGeometry **ng = realloc(l->geoms, cap * sizeof *ng);
+    sqlite3_int64 *nr = sqlite3_realloc64(c->rowids, cap * sizeof *nr);
+    if (ng) l->geoms = ng;
+    if (nr) c->rowids = nr;
+    if (!ng || !nr) return sqlite3_mprintf("FL_NearestRoute: out of memory");
+    l->cap = cap;
+  }
+  l->geoms[l->n] = ll;
+  c->rowids[l->n++] = rowid;
+  return NULL;
+}
+
+/* Every route of the statement s into l; returns an error text or NULL. */
+static char *read_routes(nr_cursor *c, nr_vtab *v, sqlite3_stmt *s, const char *table,
+                         const char *col, route_list *l) {
+  flsql_state *st = v->state;
+  char *err = NULL;
+  int rc;
+  c->srid = -1;
+  while (!err && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    GEOSGeometry *ll = NULL;
+    err = read_route(c, st, s, table, col, &ll);
+    if (!err && ll && (err = push_route(c, l, ll, sqlite3_column_int64(s, 0))))
+      GEOSGeom_destroy_r(fl_ctx_geos(st->ctx), ll); /* not kept */
+  }
+  if (!err && rc == SQLITE_INTERRUPT) return sqlite3_mprintf(STOPPED);
+  if (!err && rc != SQLITE_DONE)
+    return sqlite3_mprintf("FL_NearestRoute: reading table '%s': %s", table, sqlite3_errmsg(v->db));
+  return err;
+}
+
+/* The routes' kernel (N3); returns an error text or NULL. */
+static char *prepare_kernel(nr_cursor *c, flsql_state *st, const route_list *l,
+                            const char *table) {
+  if (!l->n) return NULL;
+  if (fl_nearest_prepare(st->ctx, (const GEOSGeometry *const *)l->geoms, l->n, NULL, &c->index) ==
+      FL_OK)
+    return NULL;
+  return fl_ctx_status(st->ctx) == FL_E_CANCEL
+             ? sqlite3_mprintf(STOPPED)
+             : sqlite3_mprintf("FL_NearestRoute: cannot index table '%s': %s", table,
+                               fl_ctx_errmsg(st->ctx));
+}
+
+/* The statement reading a table's routes, or an error text in *err. */
+static sqlite3_stmt *routes_stmt(nr_vtab *v, const char *table, const char *col, char **err) {
+  char *sql = sqlite3_mprintf("SELECT rowid, \"%w\" FROM \"%w\" WHERE \"%w\" IS NOT NULL", col,
+                              table, col);
+  sqlite3_stmt *s = NULL;
+  int rc = sql ? sqlite3_prepare_v2(v->db, sql, -1, &s, NULL) : SQLITE_NOMEM;
+  sqlite3_free(sql);
+  if (rc != SQLITE_OK)
+    *err = sqlite3_mprintf("FL_NearestRoute: cannot read column '%s' of table '%s' "
+                           "(arguments 2 and 3): %s", col, table, sqlite3_errmsg(v->db));
+  return rc == SQLITE_OK ? s : NULL;
+}
+
 /* (N3) read and index the routes; returns an error text or NULL. */
 static char *build_index(nr_cursor *c, nr_vtab *v, const char *table, const char *column) {
   flsql_state *st = v->state;
-  GEOSContextHandle_t h = fl_ctx_geos(st->ctx);
   clear_index(c, st);
   char *col = column ? sqlite3_mprintf("%s", column) : registered_column(v->db, table);
   if (!col)
@@ -156,72 +250,15 @@ static char *build_index(nr_cursor *c, nr_vtab *v, const char *table, const char
                   : sqlite3_mprintf("FL_NearestRoute: table '%s' has no geometry column "
                                     "registered in gpkg_geometry_columns or geometry_columns; "
                                     "pass it as argument 3 (geom_column)", table);
-  char *sql = sqlite3_mprintf("SELECT rowid, \"%w\" FROM \"%w\" WHERE \"%w\" IS NOT NULL", col,
-                              table, col);
-  sqlite3_stmt *s = NULL;
-  int rc = sql ? sqlite3_prepare_v2(v->db, sql, -1, &s, NULL) : SQLITE_NOMEM;
-  sqlite3_free(sql);
-  if (rc != SQLITE_OK) {
-    char *e = sqlite3_mprintf("FL_NearestRoute: cannot read column '%s' of table '%s' "
-                              "(arguments 2 and 3): %s", col, table, sqlite3_errmsg(v->db));
-    sqlite3_free(col);
-    return e;
-  }
-  GEOSGeometry **geoms = NULL;
-  size_t n = 0, cap = 0;
   char *err = NULL;
-  c->srid = -1;
-  while (!err && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-    const unsigned char *p = sqlite3_column_blob(s, 1);
-    size_t len = (size_t)sqlite3_column_bytes(s, 1);
-    sqlite3_int64 rowid = sqlite3_column_int64(s, 0);
-    GEOSGeometry *g = NULL, *ll = NULL;
-    int srid = 0;
-    if (sqlite3_column_type(s, 1) != SQLITE_BLOB ||
-        fl_geom_from_blob(st->ctx, p, len, &g, &srid, NULL) != FL_OK) {
-      err = sqlite3_mprintf("FL_NearestRoute: table '%s', rowid %lld: column '%s' is not a "
-                            "SpatiaLite or GeoPackage geometry blob", table, (long long)rowid, col);
-      break;
-    }
-    if (c->srid >= 0 && srid != c->srid)
-      err = sqlite3_mprintf("FL_NearestRoute: table '%s', rowid %lld: SRID %d differs from the "
-                            "other routes' SRID %d", table, (long long)rowid, srid, c->srid);
-    else if (GEOSisEmpty_r(h, g) != 1 && fl_geom_to_lonlat(st->ctx, g, srid, &ll) != FL_OK)
-      err = sqlite3_mprintf("FL_NearestRoute: table '%s', rowid %lld: %s", table,
-                            (long long)rowid, fl_ctx_errmsg(st->ctx));
-    c->srid = srid;
-    GEOSGeom_destroy_r(h, g);
-    if (!ll) continue;
-    if (n == cap) {
-      cap = cap ? 2 * cap : 64;
-      GEOSGeometry **ng = realloc(geoms, cap * sizeof *ng);
-      sqlite3_int64 *nr = sqlite3_realloc64(c->rowids, cap * sizeof *nr);
-      if (ng) geoms = ng;
-      if (nr) c->rowids = nr;
-      if (!ng || !nr) {
-        GEOSGeom_destroy_r(h, ll);
-        err = sqlite3_mprintf("FL_NearestRoute: out of memory");
-        break;
-      }
-    }
-    geoms[n] = ll;
-    c->rowids[n++] = rowid;
-  }
-  if (!err && rc == SQLITE_INTERRUPT)
-    err = sqlite3_mprintf(STOPPED);
-  else if (!err && rc != SQLITE_DONE)
-    err = sqlite3_mprintf("FL_NearestRoute: reading table '%s': %s", table,
-                          sqlite3_errmsg(v->db));
+  sqlite3_stmt *s = routes_stmt(v, table, col, &err);
+  route_list l = {NULL, 0, 0};
+  if (s) err = read_routes(c, v, s, table, col, &l);
   sqlite3_finalize(s);
-  if (!err && n &&
-      fl_dist_index_create(st->ctx, (const GEOSGeometry *const *)geoms, n, &c->index) != FL_OK)
-    err = fl_ctx_status(st->ctx) == FL_E_CANCEL
-              ? sqlite3_mprintf(STOPPED)
-              : sqlite3_mprintf("FL_NearestRoute: cannot index table '%s': %s", table,
-                                fl_ctx_errmsg(st->ctx));
-  for (size_t i = 0; i < n; i++) GEOSGeom_destroy_r(h, geoms[i]); /* the index copies them */
-  free(geoms);
-  c->n_routes = err ? 0 : n;
+  if (!err) err = prepare_kernel(c, st, &l, table);
+  for (size_t i = 0; i < l.n; i++) GEOSGeom_destroy_r(fl_ctx_geos(st->ctx), l.geoms[i]);
+  free(l.geoms); /* the kernel copies what it needs */
+  c->n_routes = err ? 0 : l.n;
   c->table = sqlite3_mprintf("%s", table);
   c->column = column ? sqlite3_mprintf("%s", column) : NULL;
   sqlite3_free(col);
@@ -270,7 +307,7 @@ static int n_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str, 
                           "'%s' have SRID %d; transform one first", g->srid, table, c->srid);
   fl_nearest r;
   if (!err && c->index) {
-    if (fl_dist_index_nearest(st->ctx, c->index, g->lonlat, NULL, NULL, &r) != FL_OK) {
+    if (fl_nearest_settlement(st->ctx, c->index, g->lonlat, &r) != FL_OK) {
       err = fl_ctx_status(st->ctx) == FL_E_CANCEL
                 ? sqlite3_mprintf(STOPPED)
                 : sqlite3_mprintf("FL_NearestRoute: %s", fl_ctx_errmsg(st->ctx));
