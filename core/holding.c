@@ -12,9 +12,9 @@
 #include "fl_internal.h"
 
 fl_status fl_holding_check_split(fl_ctx *ctx, double split_share) {
-  if (split_share >= FL_SPLIT_SHARE_MIN && split_share <= 1.0) return FL_OK;
-  return fl__fail(ctx, FL_E_ARG, "@{split_share} must be at least %g and at most 1, got %g",
-                  FL_SPLIT_SHARE_MIN, split_share);
+  if (split_share >= FL_SPLIT_SHARE_MIN && split_share <= FL_SPLIT_SHARE_MAX) return FL_OK;
+  return fl__fail(ctx, FL_E_ARG, "@{split_share} must be at least %g and at most %g, got %g",
+                  FL_SPLIT_SHARE_MIN, FL_SPLIT_SHARE_MAX, split_share);
 }
 
 fl_status fl_holding_share(fl_ctx *ctx, const GEOSPreparedGeometry *ground_prep,
