@@ -25,6 +25,12 @@ fl_status fl__settlement_one(fl_ctx *wctx, const fl_holding_kernel *k, fl_dist_i
                              const fl_options *opts, const GEOSGeometry *geom,
                              fl_holding_row *hr, double *dist);
 
+/* fl__settlement_one()'s front rules alone, after the kernel filled hr;
+ * geom may be NULL when no claim has a front (front[g] all NULL). */
+fl_status fl__settlement_front(fl_ctx *wctx, const fl_holding_kernel *k,
+                               fl_dist_index *const *front, const fl_options *opts,
+                               const GEOSGeometry *geom, fl_holding_row *hr, double *dist);
+
 /* The output columns of settlement-status on a layer res (empty) for
  * settlements (fields only are read). */
 typedef struct fl__srow_cols {
@@ -36,13 +42,27 @@ fl_status fl__srow_schema(fl_ctx *ctx, const fl_holding_kernel *k, const fl_laye
                           fl_layer *res, fl__srow_cols *c);
 void fl__srow_cols_free(fl__srow_cols *c);
 
+/* The claims text of each claim, remembered for the last holders seen: one
+ * per thread (settlements side by side mostly have the same holders). */
+#define FL__CLAIMS_LEN 1024
+typedef struct fl__claims_memo {
+  int *key;              /* [g * n_claims + o]: side * 4 + status of claim o */
+  int *made;             /* [g]: nonzero once text[g] is made */
+  int *agree;            /* [g] */
+  size_t *n_same;        /* [g]: claims in text[g] */
+  char *text;            /* [g * FL__CLAIMS_LEN] */
+} fl__claims_memo;
+fl_status fl__claims_memo_init(fl_ctx *ctx, fl__claims_memo *m, size_t n_claims);
+void fl__claims_memo_free(fl__claims_memo *m);
+
 /* The values of the row of claim g of settlement sf (its fields from
  * settlements) in feature f of res: hr and dist are the settlement's rows of
- * every claim. A non-finite distance is a warning on ctx. */
+ * every claim; memo is the calling thread's. A non-finite distance is a
+ * warning on ctx. */
 fl_status fl__srow_fill(fl_ctx *ctx, const fl__srow_cols *c, const fl_holding_kernel *k,
                         const fl_options *opts, const double *bands, size_t n_bands,
                         fl_layer *res, fl_feature *f, const fl_layer *settlements,
                         const fl_feature *sf, const fl_holding_row *hr, const double *dist,
-                        size_t g);
+                        size_t g, fl__claims_memo *memo);
 
 #endif

@@ -9,6 +9,9 @@
  * takes a set of prepared ground from the kernel's pool under a mutex (one
  * is made when none is free) and gives it back after the call. The pool
  * grows to the number of threads calling at once.
+ * Points: each piece of ground also has a point-in-area grid (pip_grid.c),
+ * read-only, that answers GEOS's prepared intersects for nearly every point
+ * without a GEOS point; the others are tested by GEOS as before.
  * Not here: the rules (holding.c), the front distance and rule S3
  * (settlement_status.c), the stream driver (stream.c).
  */
@@ -17,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "fl_pip_grid.h"
 #include "fl_prep.h"
 #include "frontline/fl_holding.h"
 
@@ -34,6 +38,7 @@ struct fl_holding_kernel {
   size_t n_sides;
   const GEOSGeometry **ground;       /* [claim * (n_sides + 1) + side], borrowed from cg;
                                         last: contested; NULL: none */
+  fl__pip_grid **grid;               /* same index; NULL: none (test with GEOS) */
   double split_share;
   pthread_mutex_t lock;
   prep_set *free_sets;               /* not in use */
@@ -82,6 +87,23 @@ static fl_status collect_sides(fl_ctx *ctx, fl_holding_kernel *k, const fl_layer
   return FL_OK;
 }
 
+/* A grid for each piece of ground (NULL where there is no ground). */
+static fl_status grid_ground(fl_ctx *ctx, fl_holding_kernel *k) {
+  size_t n = k->gr.n * (k->n_sides + 1);
+  k->grid = calloc(n ? n : 1, sizeof *k->grid);
+  if (!k->grid) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  fl_status st = FL_OK;
+  for (size_t i = 0; !st && i < n; i++) {
+    const GEOSGeometry *ground = k->ground[i];
+    if (!ground || GEOSisEmpty_r(ctx->geos, ground) == 1) continue;
+    const GEOSPreparedGeometry *prep = GEOSPrepare_r(ctx->geos, ground);
+    if (!prep) return fl__fail_geos(ctx, "preparing the control ground");
+    st = fl__pip_grid_build(ctx, ground, prep, &k->grid[i]);
+    GEOSPreparedGeom_destroy_r(ctx->geos, prep);
+  }
+  return st;
+}
+
 /* Each claim's ground by side index, so that no call looks sides up by name. */
 static fl_status index_ground(fl_ctx *ctx, fl_holding_kernel *k) {
   size_t ns = k->n_sides;
@@ -117,6 +139,7 @@ fl_status fl_holding_prepare(fl_ctx *ctx, const fl_layer *control, const fl_opti
     st = fl__control_group_build(ctx, &k->cp, &k->gr, (int)g, opts, &k->cg[g]);
   if (!st) st = collect_sides(ctx, k, control);
   if (!st) st = index_ground(ctx, k);
+  if (!st) st = grid_ground(ctx, k);
   if (st) {
     fl_holding_free(ctx, k);
     return st;
@@ -194,39 +217,71 @@ static void set_give_back(fl_holding_kernel *k, prep_set *s) {
   pthread_mutex_unlock(&k->lock);
 }
 
-/* The rules on one settlement with a set of prepared ground (S1, S2, S4). */
-static fl_status apply(fl_ctx *ctx, const fl_holding_kernel *k, const prep_set *s,
-                       const GEOSGeometry *geom, double area, fl_holding_row *rows) {
+/* The holder and status of each claim from its shares (S1, S2, S4). */
+static void decide(const fl_holding_kernel *k, int is_point, fl_holding_row *rows) {
   size_t ns = k->n_sides;
-  int is_point = !(area > 0); /* points, and polygons of no area (S1) */
   for (size_t g = 0; g < k->gr.n; g++) {
     fl_holding_row *r = &rows[g];
-    for (size_t a = 0; a <= ns; a++) {
-      fl_status st = fl_holding_share(ctx, s->prep[g * (ns + 1) + a], k->ground[g * (ns + 1) + a],
-                                      geom, area, &r->share[a]);
-      if (st) return st;
-    }
     int best = -1;
     r->status = fl_holding_decide(r->share, ns, r->share[ns], is_point, k->split_share, &best);
     r->side = best;
     r->is_point = is_point;
   }
+}
+
+/* The rules on one settlement with a set of prepared ground (S1, S2, S4). */
+static fl_status apply(fl_ctx *ctx, const fl_holding_kernel *k, const prep_set *s,
+                       const GEOSGeometry *geom, double area, fl_holding_row *rows) {
+  size_t ns = k->n_sides;
+  for (size_t g = 0; g < k->gr.n; g++)
+    for (size_t a = 0; a <= ns; a++) {
+      fl_status st = fl_holding_share(ctx, s->prep[g * (ns + 1) + a], k->ground[g * (ns + 1) + a],
+                                      geom, area, &rows[g].share[a]);
+      if (st) return st;
+    }
+  decide(k, !(area > 0), rows); /* points, and polygons of no area (S1) */
   return FL_OK;
+}
+
+/* apply() on the point (x, y), finite: the grid where it can tell, else GEOS
+ * on a point made once. */
+static fl_status apply_xy(fl_ctx *ctx, const fl_holding_kernel *k, const prep_set *s, double x,
+                          double y, fl_holding_row *rows) {
+  size_t ns = k->n_sides;
+  GEOSGeometry *pt = NULL;
+  fl_status st = FL_OK;
+  for (size_t g = 0; !st && g < k->gr.n; g++)
+    for (size_t a = 0; !st && a <= ns; a++) {
+      size_t i = g * (ns + 1) + a;
+      int loc = s->prep[i] && k->grid[i] ? fl__pip_grid_locate(k->grid[i], x, y) : -1;
+      rows[g].share[a] = loc > 0 ? 1.0 : 0.0; /* S1: a point on the ground */
+      if (!s->prep[i] || loc >= 0) continue;
+      if (!pt && !(pt = GEOSGeom_createPointFromXY_r(ctx->geos, x, y)))
+        st = fl__fail_geos(ctx, "making a point");
+      if (!st) st = fl_holding_share(ctx, s->prep[i], k->ground[i], pt, 0, &rows[g].share[a]);
+    }
+  if (pt) GEOSGeom_destroy_r(ctx->geos, pt);
+  if (!st) decide(k, 1, rows);
+  return st;
 }
 
 fl_status fl_holding_settlement(fl_ctx *ctx, const fl_holding_kernel *k,
                                 const GEOSGeometry *settlement, fl_holding_row *rows) {
   if (!settlement || GEOSisEmpty_r(ctx->geos, settlement) == 1)
     return fl__fail(ctx, FL_E_GEOM, "cannot tell who holds an empty settlement");
-  double area = 0;
-  if (GEOSGeom_getDimensions_r(ctx->geos, settlement) == 2) {
+  double area = 0, x = NAN, y = NAN;
+  int dim = GEOSGeom_getDimensions_r(ctx->geos, settlement);
+  if (dim == 2) {
     fl_status st = fl_area_km2(ctx, settlement, &area);
     if (st) return st;
   }
+  int xy = GEOSGeomTypeId_r(ctx->geos, settlement) == GEOS_POINT &&
+           GEOSGeomGetX_r(ctx->geos, settlement, &x) && GEOSGeomGetY_r(ctx->geos, settlement, &y) &&
+           isfinite(x) && isfinite(y);
   fl_holding_kernel *mk = (fl_holding_kernel *)k; /* the pool only */
   prep_set *s = set_take(ctx, mk);
   if (!s) return ctx->status;
-  fl_status st = apply(ctx, k, s, settlement, area, rows);
+  fl_status st = xy ? apply_xy(ctx, k, s, x, y, rows) : apply(ctx, k, s, settlement, area, rows);
   set_give_back(mk, s);
   return st;
 }
@@ -242,13 +297,7 @@ fl_status fl_holding_points(fl_ctx *ctx, const fl_holding_kernel *k, const doubl
       st = fl__fail(ctx, FL_E_ARG, "point %zu has a coordinate that is not a finite number", i);
       break;
     }
-    GEOSGeometry *p = GEOSGeom_createPointFromXY_r(ctx->geos, xy[2 * i], xy[2 * i + 1]);
-    if (!p) {
-      st = fl__fail_geos(ctx, "making a point");
-      break;
-    }
-    st = apply(ctx, k, s, p, 0, rows + i * k->gr.n);
-    GEOSGeom_destroy_r(ctx->geos, p);
+    st = apply_xy(ctx, k, s, xy[2 * i], xy[2 * i + 1], rows + i * k->gr.n);
   }
   set_give_back(mk, s);
   return st;
@@ -262,6 +311,8 @@ void fl_holding_free(fl_ctx *ctx, fl_holding_kernel *k) {
   free(k->cg);
   free(k->side);
   free(k->ground);
+  for (size_t i = 0; k->grid && i < k->gr.n * (k->n_sides + 1); i++) fl__pip_grid_free(k->grid[i]);
+  free(k->grid);
   if (k->gr.of_feature) fl__groups_free(&k->gr);
   fl__prep_free(ctx, &k->cp);
   pthread_mutex_destroy(&k->lock);

@@ -75,7 +75,13 @@ fl_status fl__settlement_one(fl_ctx *wctx, const fl_holding_kernel *k, fl_dist_i
                              const fl_options *opts, const GEOSGeometry *geom,
                              fl_holding_row *hr, double *dist) {
   fl_status st = fl_holding_settlement(wctx, k, geom, hr); /* S1, S2, S4 */
-  if (st) return st;
+  return st ? st : fl__settlement_front(wctx, k, front, opts, geom, hr, dist);
+}
+
+fl_status fl__settlement_front(fl_ctx *wctx, const fl_holding_kernel *k,
+                               fl_dist_index *const *front, const fl_options *opts,
+                               const GEOSGeometry *geom, fl_holding_row *hr, double *dist) {
+  fl_status st = FL_OK;
   size_t n_sides = fl_holding_n_sides(k);
   for (size_t g = 0; g < fl_holding_n_claims(k); g++) {
     dist[g] = NAN;
@@ -120,6 +126,74 @@ static int paired(const fl__groups *gr, size_t g, size_t o, int tol) {
         labs(dk - dg) < labs(dbest - dg))
       return 0;
   return 1;
+}
+
+/* The claims text of claim g (every paired claim's holder), *agree and the
+ * number of claims in it, into m's slot of g. */
+static void claims_make(const fl_holding_kernel *k, const fl_options *opts,
+                        const fl_holding_row *hr, size_t g, fl__claims_memo *m) {
+  const fl__groups *gr = fl__holding_groups(k);
+  const fl_holding_row *r = &hr[g];
+  char *claims = m->text + g * FL__CLAIMS_LEN;
+  size_t len = 0, n_same = 0;
+  int agree = 1;
+  claims[0] = 0;
+  for (size_t o = 0; o < gr->n; o++) {
+    if (!paired(gr, g, o, opts->date_tolerance_days)) continue;
+    const fl_holding_row *ro = &hr[o];
+    char text[160];
+    claim_text(k, ro, text, sizeof text);
+    int other_date = strcmp(gr->g[o].date, gr->g[g].date) != 0;
+    if (len < FL__CLAIMS_LEN)
+      len += (size_t)snprintf(claims + len, FL__CLAIMS_LEN - len, "%s%s%s%s: %s",
+                              n_same ? "; " : "",
+                              gr->g[o].source[0] ? gr->g[o].source : "control",
+                              other_date ? " " : "", other_date ? gr->g[o].date : "", text);
+    if (ro->side != r->side || ro->status != r->status) agree = 0;
+    n_same++;
+  }
+  m->agree[g] = agree;
+  m->n_same[g] = n_same;
+}
+
+/* The claims text of claim g: made again only when some claim's holder or
+ * status differs from the last time m made g's. */
+static void claims_of(const fl_holding_kernel *k, const fl_options *opts,
+                      const fl_holding_row *hr, size_t g, fl__claims_memo *m, const char **text,
+                      int *agree, size_t *n_same) {
+  size_t n = fl_holding_n_claims(k);
+  int *key = m->key + g * n, same = m->made[g];
+  for (size_t o = 0; same && o < n; o++) same = key[o] == hr[o].side * 4 + (int)hr[o].status;
+  if (!same) {
+    claims_make(k, opts, hr, g, m);
+    for (size_t o = 0; o < n; o++) key[o] = hr[o].side * 4 + (int)hr[o].status;
+    m->made[g] = 1;
+  }
+  *text = m->text + g * FL__CLAIMS_LEN;
+  *agree = m->agree[g];
+  *n_same = m->n_same[g];
+}
+
+fl_status fl__claims_memo_init(fl_ctx *ctx, fl__claims_memo *m, size_t n_claims) {
+  memset(m, 0, sizeof *m);
+  size_t n = n_claims ? n_claims : 1;
+  m->key = malloc(n * n * sizeof *m->key);
+  m->made = calloc(n, sizeof *m->made);
+  m->agree = malloc(n * sizeof *m->agree);
+  m->n_same = malloc(n * sizeof *m->n_same);
+  m->text = malloc(n * FL__CLAIMS_LEN);
+  if (m->key && m->made && m->agree && m->n_same && m->text) return FL_OK;
+  fl__claims_memo_free(m);
+  return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+}
+
+void fl__claims_memo_free(fl__claims_memo *m) {
+  free(m->key);
+  free(m->made);
+  free(m->agree);
+  free(m->n_same);
+  free(m->text);
+  memset(m, 0, sizeof *m);
 }
 
 fl_status fl__srow_schema(fl_ctx *ctx, const fl_holding_kernel *k, const fl_layer *settlements,
@@ -189,7 +263,7 @@ fl_status fl__srow_fill(fl_ctx *ctx, const fl__srow_cols *c, const fl_holding_ke
                         const fl_options *opts, const double *dist, size_t n_dist,
                         fl_layer *res, fl_feature *f, const fl_layer *settlements,
                         const fl_feature *sf, const fl_holding_row *hr, const double *dists,
-                        size_t g) {
+                        size_t g, fl__claims_memo *memo) {
   const fl__groups *gr = fl__holding_groups(k);
   size_t n_sides = fl_holding_n_sides(k);
   const fl_holding_row *r = &hr[g];
@@ -216,23 +290,10 @@ fl_status fl__srow_fill(fl_ctx *ctx, const fl__srow_cols *c, const fl_holding_ke
     }
   }
   /* claims and agreement among the sources of the same date */
-  char claims[1024] = "";
-  size_t len = 0, n_same = 0;
-  int agree = 1;
-  for (size_t o = 0; o < gr->n; o++) {
-    if (!paired(gr, g, o, opts->date_tolerance_days)) continue;
-    const fl_holding_row *ro = &hr[o];
-    char text[160];
-    claim_text(k, ro, text, sizeof text);
-    int other_date = strcmp(gr->g[o].date, gr->g[g].date) != 0;
-    if (len < sizeof claims)
-      len += (size_t)snprintf(claims + len, sizeof claims - len, "%s%s%s%s: %s",
-                              n_same ? "; " : "",
-                              gr->g[o].source[0] ? gr->g[o].source : "control",
-                              other_date ? " " : "", other_date ? gr->g[o].date : "", text);
-    if (ro->side != r->side || ro->status != r->status) agree = 0;
-    n_same++;
-  }
+  const char *claims;
+  int agree;
+  size_t n_same;
+  claims_of(k, opts, hr, g, memo, &claims, &agree, &n_same);
   if (n_same > 1) fl_feature_set_int(res, f, c->f_agree, agree);
   fl_feature_set_text(res, f, c->f_claims, claims);
   return st;

@@ -50,7 +50,10 @@ static fl_status one_settlement(fl_ctx *wctx, size_t i, void *shared, void *scra
 static fl_status write_rows(fl_ctx *ctx, const job *j, const fl_layer *settlements,
                             const double *dist, size_t n_dist, fl_layer *res) {
   fl__srow_cols c;
-  fl_status st = fl__srow_schema(ctx, j->k, settlements, res, &c);
+  fl__claims_memo memo;
+  fl_status st = fl__claims_memo_init(ctx, &memo, j->n_groups);
+  if (st) return st;
+  st = fl__srow_schema(ctx, j->k, settlements, res, &c);
   for (size_t i = 0; !st && i < settlements->n_features; i++) {
     if (!j->st->lonlat[i]) continue;
     const fl_feature *sf = &settlements->features[i];
@@ -59,10 +62,11 @@ static fl_status write_rows(fl_ctx *ctx, const job *j, const fl_layer *settlemen
       fl_feature *f = geom ? fl_layer_append(ctx, res, (int64_t)res->n_features + 1, geom) : NULL;
       if (!f) { st = fl__fail(ctx, FL_E_NOMEM, "out of memory"); break; }
       st = fl__srow_fill(ctx, &c, j->k, j->opts, dist, n_dist, res, f, settlements, sf,
-                         &j->hold[i * j->n_groups], &j->dist[i * j->n_groups], g);
+                         &j->hold[i * j->n_groups], &j->dist[i * j->n_groups], g, &memo);
     }
   }
   fl__srow_cols_free(&c);
+  fl__claims_memo_free(&memo);
   return st;
 }
 

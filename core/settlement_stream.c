@@ -27,6 +27,7 @@ typedef struct sstream {
   const fl_layer *in;      /* the source's schema (name and source for messages) */
   fl_layer *out;           /* the output schema */
   fl__srow_cols cols;
+  int any_front;           /* some claim has a front index */
   size_t used;             /* settlements with a geometry */
   int whole;
   fl_sink *inner;          /* the caller's sink, behind the guard */
@@ -59,19 +60,57 @@ static fl_status check_chunk(fl_ctx *ctx, void *self, fl_chunk *c) {
   return FL_OK;
 }
 
+/* Holders of a chunk's settlements: hr[i * n_claims + g], shares in share. */
+typedef struct chunk_work {
+  fl_holding_row *hr;
+  double *share, *dist;
+  fl__claims_memo memo;
+} chunk_work;
+
+static int xy_point(const fl_chunk *in, size_t i) {
+  return !in->rows->features[i].geom && in->xy && !isnan(in->xy[2 * i]);
+}
+
+/* The kernel on every point given as coordinates, in runs (no GEOS point). */
+static fl_status hold_points(fl_ctx *wctx, const sstream *s, const fl_chunk *in, chunk_work *w) {
+  size_t n = fl_holding_n_claims(s->k), n_in = in->rows->n_features;
+  for (size_t i = 0; i < n_in;) {
+    if (!xy_point(in, i)) { i++; continue; }
+    size_t e = i;
+    while (e < n_in && xy_point(in, e)) e++;
+    fl_status st = fl_holding_points(wctx, s->k, in->xy + 2 * i, e - i, w->hr + i * n);
+    if (st) return st;
+    i = e;
+  }
+  return FL_OK;
+}
+
+/* The front rules on settlement i (its holders made), GEOS point made only
+ * when some claim has a front. */
+static fl_status front_rules(fl_ctx *wctx, const sstream *s, const fl_chunk *in, size_t i,
+                             fl_holding_row *hr, double *dist) {
+  GEOSContextHandle_t h = wctx->geos;
+  const fl_feature *sf = &in->rows->features[i];
+  if (sf->geom)
+    return fl__settlement_one(wctx, s->k, s->front, s->opts, sf->geom, hr, dist);
+  GEOSGeometry *pt = NULL;
+  if (s->any_front && !(pt = GEOSGeom_createPointFromXY_r(h, in->xy[2 * i], in->xy[2 * i + 1])))
+    return fl__fail_geos(wctx, "making a point");
+  fl_status st = fl__settlement_front(wctx, s->k, s->front, s->opts, pt, hr, dist);
+  if (pt) GEOSGeom_destroy_r(h, pt);
+  return st;
+}
+
 /* One settlement's rows of every claim appended to out. */
 static fl_status settlement_rows(fl_ctx *wctx, const sstream *s, const fl_chunk *in, size_t i,
-                                 fl_chunk *out, fl_holding_row *hr, double *dist) {
+                                 fl_chunk *out, chunk_work *w) {
   GEOSContextHandle_t h = wctx->geos;
   const fl_feature *sf = &in->rows->features[i];
   double x = in->xy ? in->xy[2 * i] : NAN, y = in->xy ? in->xy[2 * i + 1] : NAN;
   if (!sf->geom && isnan(x)) return FL_OK; /* skipped (warned in check_chunk) */
-  GEOSGeometry *pt = sf->geom ? NULL : GEOSGeom_createPointFromXY_r(h, x, y);
-  if (!sf->geom && !pt) return fl__fail_geos(wctx, "making a point");
-  fl_status st = fl__settlement_one(wctx, s->k, s->front, s->opts, sf->geom ? sf->geom : pt, hr,
-                                    dist);
-  if (pt) GEOSGeom_destroy_r(h, pt);
   size_t n = fl_holding_n_claims(s->k);
+  fl_holding_row *hr = w->hr + i * n;
+  fl_status st = front_rules(wctx, s, in, i, hr, w->dist);
   for (size_t g = 0; !st && g < n; g++) {
     GEOSGeometry *copy = sf->geom ? GEOSGeom_clone_r(h, sf->geom) : NULL;
     if (sf->geom && !copy) return fl__fail(wctx, FL_E_NOMEM, "out of memory");
@@ -81,7 +120,7 @@ static fl_status settlement_rows(fl_ctx *wctx, const sstream *s, const fl_chunk 
     out->xy[2 * r] = sf->geom ? NAN : x;
     out->xy[2 * r + 1] = sf->geom ? NAN : y;
     st = fl__srow_fill(wctx, &s->cols, s->k, s->opts, s->bands, s->n_bands, out->rows, f,
-                       in->rows, sf, hr, dist, g);
+                       in->rows, sf, hr, w->dist, g, &w->memo);
   }
   return st;
 }
@@ -89,17 +128,22 @@ static fl_status settlement_rows(fl_ctx *wctx, const sstream *s, const fl_chunk 
 static fl_status apply_chunk(fl_ctx *wctx, void *self, const fl_chunk *in, fl_chunk *out) {
   sstream *s = self;
   size_t n = fl_holding_n_claims(s->k), ns = fl_holding_n_sides(s->k);
-  size_t n_in = in->rows->n_features;
+  size_t n_in = in->rows->n_features, n_hr = (n_in ? n_in : 1) * (n ? n : 1);
+  chunk_work w;
+  memset(&w, 0, sizeof w);
   fl_status st = fl_chunk_init(wctx, out, s->out, n_in * n, 1);
-  fl_holding_row *hr = calloc(n ? n : 1, sizeof *hr);
-  double *share = calloc((n ? n : 1) * (ns + 1), sizeof *share);
-  double *dist = calloc(n ? n : 1, sizeof *dist);
-  if (!st && (!hr || !share || !dist)) st = fl__fail(wctx, FL_E_NOMEM, "out of memory");
-  for (size_t g = 0; !st && g < n; g++) hr[g].share = share + g * (ns + 1);
-  for (size_t i = 0; !st && i < n_in; i++) st = settlement_rows(wctx, s, in, i, out, hr, dist);
-  free(hr);
-  free(share);
-  free(dist);
+  if (!st) st = fl__claims_memo_init(wctx, &w.memo, n);
+  w.hr = calloc(n_hr, sizeof *w.hr);
+  w.share = calloc(n_hr * (ns + 1), sizeof *w.share);
+  w.dist = calloc(n ? n : 1, sizeof *w.dist);
+  if (!st && (!w.hr || !w.share || !w.dist)) st = fl__fail(wctx, FL_E_NOMEM, "out of memory");
+  for (size_t r = 0; !st && r < n_in * n; r++) w.hr[r].share = w.share + r * (ns + 1);
+  if (!st) st = hold_points(wctx, s, in, &w);
+  for (size_t i = 0; !st && i < n_in; i++) st = settlement_rows(wctx, s, in, i, out, &w);
+  fl__claims_memo_free(&w.memo);
+  free(w.hr);
+  free(w.share);
+  free(w.dist);
   return st;
 }
 
@@ -140,6 +184,7 @@ static fl_status prepare(fl_ctx *ctx, sstream *s, const fl_layer *control, const
     if (!s->front) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
   }
   if (!st) st = fl__settlement_fronts(ctx, k, front, s->opts, s->front);
+  for (size_t g = 0; !st && g < fl_holding_n_claims(k); g++) s->any_front |= s->front[g] != NULL;
   if (!st) {
     s->out = fl_layer_new("settlement_status", s->in->srid,
                           s->in->geom_type ? s->in->geom_type : "GEOMETRY");

@@ -266,6 +266,10 @@ fl_status fl__qml_for_layer(fl_ctx *ctx, const fl_layer *l, char **out, const ch
 /* SQL (sqlite3_free; NULL when out of memory) inserting one row: parameter 1
  * the fid, 2 the geometry, 3... the fields in order. */
 char *fl__sql_insert(const char *table, const fl_layer *l, char *const *cols);
+/* The same inserting n_rows rows in one statement: row r's parameters are
+ * r * (2 + l->n_fields) + 1, + 2, ... in that order. */
+char *fl__sql_insert_rows(const char *table, const fl_layer *l, char *const *cols,
+                          size_t n_rows);
 /* Binds f's attribute values to parameters first, first+1, ...; NULLs and
  * non-finite reals stay unbound (NULL). Text is bound SQLITE_STATIC: step
  * before f changes. */

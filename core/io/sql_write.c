@@ -163,11 +163,24 @@ char *fl__sql_create_table(const char *table, const char *fid_extra, const char 
 }
 
 char *fl__sql_insert(const char *table, const fl_layer *l, char *const *cols) {
+  return fl__sql_insert_rows(table, l, cols, 1);
+}
+
+char *fl__sql_insert_rows(const char *table, const fl_layer *l, char *const *cols,
+                          size_t n_rows) {
   char *sql = sqlite3_mprintf("INSERT INTO \"%w\" (\"fid\", \"geom\"", table);
   for (size_t j = 0; j < l->n_fields; j++) sql = append(sql, ", \"%w\"", cols[j]);
-  sql = append(sql, ") VALUES (?, ?");
-  for (size_t j = 0; j < l->n_fields; j++) sql = append(sql, ", ?");
-  return append(sql, ")");
+  char *row = sqlite3_mprintf("(?, ?");
+  for (size_t j = 0; j < l->n_fields; j++) row = append(row, ", ?");
+  row = append(row, ")");
+  sql = row ? append(sql, ") VALUES %s", row) : append(sql, "");
+  for (size_t r = 1; row && r < n_rows; r++) sql = append(sql, ", %s", row);
+  if (!row) {
+    sqlite3_free(sql);
+    sql = NULL;
+  }
+  sqlite3_free(row);
+  return sql;
 }
 
 void fl__sql_bind_fields(sqlite3_stmt *ins, int first, const fl_layer *l, const fl_feature *f) {

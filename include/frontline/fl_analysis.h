@@ -131,16 +131,20 @@ FL_API fl_status fl_frontline(fl_ctx *ctx, const fl_layer *control, const fl_lay
  * The one place these rules live: fl_settlement_status() and the SQL
  * functions FL_Share and FL_ControlStatus all call them. */
 
-/** The default of fl_options.split_share (rule S2). @since 0.2 */
+/** The default of fl_options.split_share (rule S2); every face takes it
+ *  from here (the tools' descriptors, FL_ControlStatus). @since 0.2 */
 #define FL_DEFAULT_SPLIT_SHARE 0.75
-/** The range of split_share: [FL_SPLIT_SHARE_MIN, 1]. @since 0.2 */
+/** The range of split_share: [FL_SPLIT_SHARE_MIN, FL_SPLIT_SHARE_MAX], what
+ *  fl_holding_check_split() accepts and the tools advertise. @since 0.2 */
 #define FL_SPLIT_SHARE_MIN 0.5
+/** @since 0.3 */
+#define FL_SPLIT_SHARE_MAX 1.0
 
 /** A settlement's holding status, as written in the status column. @since 0.2 */
 typedef enum fl_holding { FL_HOLD_HELD = 0, FL_HOLD_CONTESTED = 1, FL_HOLD_UNKNOWN = 2 } fl_holding;
 
 /**
- * Check a split share: FL_OK within [FL_SPLIT_SHARE_MIN, 1], else FL_E_ARG
+ * Check a split share: FL_OK within [FL_SPLIT_SHARE_MIN, FL_SPLIT_SHARE_MAX], else FL_E_ARG
  * with a sentence naming the parameter (token @{split_share}).
  * @since 0.2
  */

@@ -189,8 +189,8 @@ extern const char *const flp_format_values[]; /* text, md */
   FLP_P_NUMBER("split_share", "Contested below share",                                   \
                "A settlement polygon whose largest holder has less than this share of "  \
                "its area (0.5 to 1) is contested.",                                      \
-               "", FLP_STR(FL_DEFAULT_SPLIT_SHARE), FL_SPLIT_SHARE_MIN, 1.0,             \
-               FL_PARAM_OPTIONAL)
+               "", FLP_STR(FL_DEFAULT_SPLIT_SHARE), FL_SPLIT_SHARE_MIN,                  \
+               FL_SPLIT_SHARE_MAX, FL_PARAM_OPTIONAL)
 #define FLP_P_CONTESTED_DIST                                                             \
   FLP_P_NUMBER("contested_dist_m", "Contested within",                                   \
                "A settlement closer than this to the front line, in metres, is "         \
