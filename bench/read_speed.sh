@@ -31,6 +31,7 @@ best() { # MODE ARGS...: best CPU of 3, and the checksum
   printf '%-40s %8s s   %s\n' "$*" "$b" "$sum"
 }
 echo "reading 1,000,000 points (CPU s, best of 3)"
+best gpkg-cursor "$data/donbas.gpkg:buildings"
 best own "$data/donbas.gpkg:buildings"
 best ogr-features "$data/donbas.gpkg:buildings"
 best ogr-batches "$data/donbas.gpkg:buildings"

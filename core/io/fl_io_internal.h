@@ -149,6 +149,12 @@ fl_status fl__spatialite_write(fl_ctx *ctx, const char *tmp_path, const char *pa
  * where: an attribute filter (OGR_L_SetAttributeFilter), or NULL. */
 fl_status fl__ogr_read(fl_ctx *ctx, const char *path, const char *layer, const char *source,
                        const char *const *open_options, const char *where, fl_layer **out);
+/* A GeoPackage table through OGR with the GeoPackage rules (ogr_read.c O10):
+ * srid the layer's EPSG code, or -1 to take OGR's CRS (a custom entry);
+ * schema (borrowed) the table's fields as gpkg_read.c's R2 types them. FL_OK
+ * with *out NULL: OGR does not read one of those fields (nothing read). */
+fl_status fl__ogr_read_gpkg(fl_ctx *ctx, const char *path, const char *table, const char *source,
+                            int srid, const fl_layer *schema, fl_layer **out);
 fl_status fl__ogr_list(fl_ctx *ctx, const char *path, char ***out);
 /* The short name of the OGR driver that recognises path ("ESRI Shapefile",
  * "KML", "ESRIJSON", ...), or NULL. Static. */

@@ -21,12 +21,25 @@ typedef struct fl__ogr_job {
    * which the batch's features are freed (fl__ogr_scan). */
   fl_status (*on_batch)(fl_ctx *ctx, const fl_layer *batch, void *user);
   void *user;
+  /* (O10) GeoPackage rules (gpkg_read.c): Z kept, dates and date-times as
+   * TEXT, the SRID given by gpkg_srid (>= 0) instead of OGR's CRS. */
+  int gpkg;
+  int gpkg_srid;
+  /* (O10) The fields in the table's order and types (gpkg_read.c R2),
+   * borrowed, or NULL; short [out]: 1, with nothing read, when OGR does not
+   * read one of them (a declared type it does not know, as VARCHAR(10)). */
+  const fl_layer *schema;
+  int short_of_fields;
 } fl__ogr_job;
 
 /* (O4) One geometry from OGR into GEOS the way every read path does it:
- * linearised, reprojected when j->to_lonlat, flattened to 2D, empty -> NULL.
+ * linearised, reprojected when j->to_lonlat, flattened to 2D (not with
+ * j->gpkg: Z kept, M dropped), empty -> NULL.
  * g borrowed; fid for messages. */
 fl_status fl__ogr_geom(fl__ogr_job *j, OGRGeometryH g, long long fid, GEOSGeometry **out);
+/* FL_E_GEOM for feature fid's geometry; of a GeoPackage (O10) as gpkg_read.c
+ * R3 words it, with the blob reader's reason when blob_said. */
+fl_status fl__ogr_geom_fail(fl__ogr_job *j, long long fid, int blob_said);
 
 /*
  * (O7) Read the layer through OGR's Arrow stream (RFC 86, GDAL 3.6) in

@@ -1,6 +1,7 @@
 /*
- * gpkg_read.c - read GeoPackage layers, and the SQLite helpers that the
- * SpatiaLite reader shares (identifier quoting, type map, table reader).
+ * gpkg_read.c - read GeoPackage layers (their features through GDAL/OGR),
+ * and the SQLite helpers that the SpatiaLite reader shares (identifier
+ * quoting, type map, table reader).
  *
  * A GeoPackage layer is a row of gpkg_contents; its geometry column and
  * srs_id come from gpkg_geometry_columns, and the EPSG code from
@@ -14,7 +15,15 @@
  *   (R3) a geometry blob that does not decode fails the read with
  *        FL_E_GEOM naming the layer and the feature id; an empty geometry
  *        is read as no geometry (NULL);
- *   (R4) a missing layer fails with FL_E_LAYER listing the layers there are.
+ *   (R4) a missing layer fails with FL_E_LAYER listing the layers there are;
+ *   (R5) the features are read through GDAL/OGR in batches (ogr_read.c O10,
+ *        ogr_arrow.c): the metadata, the fields (R2) and the SRID are read
+ *        here, a custom gpkg_spatial_ref_sys entry's CRS is OGR's from its
+ *        definition; OGR reads a blob it cannot decode as no geometry, so
+ *        every feature without one is checked against its stored blob (R3);
+ *   (R6) a column OGR does not read (a declared type it does not know, as
+ *        VARCHAR(10)) sends the whole table to the cursor of sql_cursor.c;
+ *   (R7) a geometry column the table lacks fails with FL_E_LAYER.
  * Not here: writing (gpkg_write.c), SpatiaLite's metadata (spatialite_io.c).
  */
 #include <ctype.h>
@@ -214,20 +223,143 @@ fl_status fl__gpkg_open_ro(fl_ctx *ctx, const char *path, sqlite3 **db) {
   return open_gpkg(ctx, path, db);
 }
 
+/* (R5) The layer's SRID for the OGR read: the EPSG code when
+ * gpkg_spatial_ref_sys's organization says EPSG, 0 for srs_id 0, -1 or none
+ * (undefined), the srs_id itself when gpkg_spatial_ref_sys has no entry for
+ * it (an EPSG code PROJ then names or refuses), else -1: a custom entry,
+ * whose CRS OGR reads from its definition. */
+static int srid_for_ogr(sqlite3 *db, const char *table) {
+  sqlite3_stmt *s = NULL;
+  int srid = 0;
+  if (!fl__sql_has_table(db, "gpkg_geometry_columns") ||
+      sqlite3_prepare_v2(db,
+                         "SELECT g.srs_id, s.organization, s.organization_coordsys_id, "
+                         "s.srs_id FROM "
+                         "gpkg_geometry_columns g LEFT JOIN gpkg_spatial_ref_sys s ON s.srs_id "
+                         "= g.srs_id WHERE g.table_name = ?1 COLLATE NOCASE",
+                         -1, &s, NULL) != SQLITE_OK) {
+    sqlite3_finalize(s);
+    return 0;
+  }
+  sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+  if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) > 0) {
+    const char *org = (const char *)sqlite3_column_text(s, 1);
+    int code = sqlite3_column_int(s, 2);
+    srid = org && strcasecmp(org, "EPSG") == 0 && code > 0 ? code : -1;
+    if (sqlite3_column_type(s, 3) == SQLITE_NULL) /* no entry: the srs_id, as before */
+      srid = sqlite3_column_int(s, 0);
+  }
+  sqlite3_finalize(s);
+  return srid;
+}
+
+/* (R3) A feature OGR gave no geometry: the stored blob decides. NULL or an
+ * empty geometry is none; anything else must decode, else FL_E_GEOM naming
+ * the layer and the feature (OGR reads an undecodable blob as no geometry). */
+static fl_status check_blob(fl_ctx *ctx, sqlite3_stmt *s, const char *table, const char *col,
+                            const char *source, fl_feature *f, int srid) {
+  sqlite3_reset(s);
+  sqlite3_bind_int64(s, 1, f->fid);
+  if (sqlite3_step(s) != SQLITE_ROW) return FL_OK;
+  int t = sqlite3_column_type(s, 0);
+  if (t == SQLITE_NULL) return FL_OK;
+  if (t != SQLITE_BLOB)
+    return fl__fail(ctx, FL_E_GEOM,
+                    "layer '%s' (%s), feature %lld: column '%s' holds %s, not a geometry blob",
+                    table, source, (long long)f->fid, col, t == SQLITE_TEXT ? "text" : "a number");
+  GEOSGeometry *g = NULL;
+  if (fl_geom_from_blob(ctx, sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0), &g,
+                        NULL, NULL) != FL_OK) {
+    char why[FL_ERRMSG_LEN];
+    snprintf(why, sizeof why, "%s", fl_ctx_errmsg(ctx));
+    return fl__fail(ctx, FL_E_GEOM, "layer '%s' (%s), feature %lld: %s", table, source,
+                    (long long)f->fid, why);
+  }
+  if (GEOSisEmpty_r(fl_ctx_geos(ctx), g) == 1) {
+    GEOSGeom_destroy_r(fl_ctx_geos(ctx), g);
+  } else {
+    GEOSSetSRID_r(fl_ctx_geos(ctx), g, srid);
+    f->geom = g;
+  }
+  return FL_OK;
+}
+
+/* (R3) Every feature without a geometry checked against its blob, and every
+ * geometry given the layer's SRID. */
+static fl_status check_geoms(fl_ctx *ctx, sqlite3 *db, const char *table, const char *col,
+                             const char *source, fl_layer *l) {
+  sqlite3_stmt *s = NULL;
+  fl_status st = FL_OK;
+  for (size_t i = 0; i < l->n_features && !st; i++) {
+    fl_feature *f = &l->features[i];
+    if (f->geom) {
+      GEOSSetSRID_r(fl_ctx_geos(ctx), f->geom, l->srid);
+      continue;
+    }
+    if (!col) continue;
+    if (!s) {
+      char *sql = sqlite3_mprintf("SELECT \"%w\" FROM \"%w\" WHERE rowid = ?1", col, table);
+      int rc = sql ? sqlite3_prepare_v2(db, sql, -1, &s, NULL) : SQLITE_NOMEM;
+      sqlite3_free(sql);
+      if (rc != SQLITE_OK) return sql_fail(ctx, db, "reading a geometry", source);
+    }
+    st = check_blob(ctx, s, table, col, source, f, l->srid);
+  }
+  sqlite3_finalize(s);
+  return st;
+}
+
+/* (R7) The geometry column gpkg_geometry_columns names must be a column of
+ * the table: OGR's batch reader would fail in a worker thread, whose message
+ * GDAL prints rather than hands over. */
+static fl_status check_geom_column(fl_ctx *ctx, sqlite3 *db, const char *table, const char *col,
+                                   const char *source) {
+  sqlite3_stmt *s = NULL;
+  int found = 0;
+  if (!col) return FL_OK;
+  if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2 COLLATE NOCASE",
+                         -1, &s, NULL) != SQLITE_OK)
+    return sql_fail(ctx, db, "reading the columns of the table", source);
+  sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 2, col, -1, SQLITE_STATIC);
+  found = sqlite3_step(s) == SQLITE_ROW;
+  sqlite3_finalize(s);
+  if (found) return FL_OK;
+  return fl__fail(ctx, FL_E_LAYER, "layer '%s' (%s): its geometry column '%s' (named in "
+                  "gpkg_geometry_columns) is not a column of the table", table, source, col);
+}
+
 fl_status fl__gpkg_read(fl_ctx *ctx, const char *path, const char *layer, const char *source,
                         fl_layer **out) {
   sqlite3 *db = NULL;
   char *table = NULL, *geom_col = NULL, *geom_type = NULL;
   int srid = 0;
+  fl_layer *l = NULL;
   *out = NULL;
   fl_status st = open_gpkg(ctx, path, &db);
   if (!st) st = fl__gpkg_layer_meta(ctx, db, path, layer, &table, &geom_col, &srid, &geom_type);
+  if (!st) st = check_geom_column(ctx, db, table, geom_col, source);
+  fl__sql_cursor *c = NULL; /* (R2): the fields, in order and typed; not stepped */
+  if (!st) st = fl__sql_cursor_open(ctx, db, table, geom_col, srid, geom_type, source, &c);
   if (!st)
+    st = fl__ogr_read_gpkg(ctx, path, table, source, srid_for_ogr(db, table),
+                           fl__sql_cursor_schema(c), &l);
+  fl__sql_cursor_close(ctx, c);
+  if (!st && !l) /* (R6) OGR leaves a column out: the table read here */
     st = fl__sql_read_table(ctx, db, table, geom_col, srid, geom_type ? geom_type : "GEOMETRY",
-                            source, out);
+                            source, &l);
+  else if (!st)
+    st = check_geoms(ctx, db, table, geom_col, source, l);
+  if (!st && geom_type) { /* the declared type, as stored */
+    free(l->geom_type);
+    l->geom_type = geom_type;
+    geom_type = NULL;
+  }
   sqlite3_close(db);
   free(table);
   free(geom_col);
   free(geom_type);
+  if (st) fl_layer_destroy(ctx, l);
+  else *out = l;
   return st;
 }

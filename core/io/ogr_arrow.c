@@ -9,10 +9,13 @@
  *        text; a null slot -> NULL. A column of any other type (date-times,
  *        lists, binary, dictionaries) makes the whole layer go feature by
  *        feature (*unsupported), decided from the schema before any row;
- *   (A2) a 2D WKB geometry of the seven simple types goes straight to GEOS;
+ *   (A2) a 2D WKB geometry of the seven simple types goes straight to GEOS
+ *        (of a GeoPackage, O10, also with Z or M: the blob reader keeps Z);
  *        any other (Z, M, curves) or any geometry of a layer reprojected to
  *        lon/lat goes through OGR as rule O4 says; empty -> NULL;
- *   (A3) the feature id is the stream's FID column;
+ *   (A3) the feature id is the stream's FID column; a GeoPackage table
+ *        without an INTEGER PRIMARY KEY is read feature by feature (GDAL 3.6's
+ *        stream numbers its rows from 0, its features by rowid);
  *   (A4) cancel is honoured between batches, and a stream error is FL_E_IO
  *        with GDAL's reason;
  *   (A5) with j->on_batch, each batch is handed over and then freed: memory
@@ -54,6 +57,7 @@ typedef struct columns {
 static int map_columns(fl__ogr_job *j, OGRLayerH l, const struct ArrowSchema *s, columns *c) {
   OGRFeatureDefnH defn = OGR_L_GetLayerDefn(l);
   const char *fid_name = OGR_L_GetFIDColumn(l);
+  if (j->gpkg && (!fid_name || !*fid_name)) return 0; /* (A3) */
   if (!fid_name || !*fid_name) fid_name = "OGC_FID";
   c->n = (int)s->n_children;
   c->fid = c->geom = -1;
@@ -61,6 +65,7 @@ static int map_columns(fl__ogr_job *j, OGRLayerH l, const struct ArrowSchema *s,
     const struct ArrowSchema *ch = s->children[i];
     int k = kind_of(ch->format);
     if (k < 0 || ch->dictionary) return 0;
+    if (j->gpkg && k == COL_FLOAT) return 0; /* a FLOAT column holds doubles in SQLite */
     c->kind[i] = (col_kind)k;
     c->field[i] = -1;
     int f = OGR_FD_GetFieldIndex(defn, ch->name);
@@ -70,6 +75,10 @@ static int map_columns(fl__ogr_job *j, OGRLayerH l, const struct ArrowSchema *s,
       c->field[i] = j->field_of[f];
       OGRFieldType t = OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, f));
       if ((t == OFTDate) != (k == COL_DATE32)) return 0;
+      /* (O10) a value of another kind than the field's: OGR's features convert it */
+      int text = j->out->fields[c->field[i]].type == FL_FIELD_TEXT ||
+                 j->out->fields[c->field[i]].type == FL_FIELD_DATE;
+      if (text != (k == COL_UTF8 || k == COL_LUTF8 || k == COL_DATE32)) return 0;
     } else if (c->fid < 0 && (k == COL_INT64 || k == COL_INT32) &&
                strcasecmp(ch->name, fid_name) == 0) {
       c->fid = i;
@@ -134,10 +143,11 @@ static fl_status geom_at(fl__ogr_job *j, const unsigned char *wkb, size_t n, lon
       type = (uint32_t)wkb[4] | (uint32_t)wkb[3] << 8 | (uint32_t)wkb[2] << 16 |
              (uint32_t)wkb[1] << 24;
   }
+  uint32_t base = type & 0x0FFFFFFFu;
+  if (j->gpkg && base % 1000 >= 1 && base % 1000 <= 7 && base < 4000) type = base % 1000;
   if (!j->to_lonlat && type >= 1 && type <= 7) {
     if (fl_geom_from_blob(j->ctx, wkb, n, out, NULL, NULL) != FL_OK)
-      return fl__fail(j->ctx, FL_E_GEOM, "%s: the geometry of feature %lld cannot be read",
-                      j->source, fid);
+      return fl__ogr_geom_fail(j, fid, 1);
     if (GEOSisEmpty_r(j->ctx->geos, *out) == 1) {
       GEOSGeom_destroy_r(j->ctx->geos, *out);
       *out = NULL;
@@ -146,8 +156,7 @@ static fl_status geom_at(fl__ogr_job *j, const unsigned char *wkb, size_t n, lon
   }
   OGRGeometryH g = NULL;
   if (OGR_G_CreateFromWkbEx(wkb, NULL, &g, n) != OGRERR_NONE)
-    return fl__fail(j->ctx, FL_E_GEOM, "%s: the geometry of feature %lld cannot be read",
-                    j->source, fid);
+    return fl__ogr_geom_fail(j, fid, 0);
   fl_status st = fl__ogr_geom(j, g, fid, out);
   OGR_G_DestroyGeometry(g);
   return st;

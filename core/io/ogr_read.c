@@ -29,7 +29,13 @@
  *   (O8) fl__ogr_scan() hands the features over 65,536 at a time and frees
  *        them, so that memory does not grow with the layer;
  *   (O9) a filter (QGIS's subset string) is the layer's attribute filter; one
- *        OGR refuses fails with FL_E_LAYER naming it and GDAL's reason.
+ *        OGR refuses fails with FL_E_LAYER naming it and GDAL's reason;
+ *  (O10) a GeoPackage (fl__ogr_read_gpkg, called by gpkg_read.c) keeps the
+ *        own reader's rules: Z values kept (M dropped), DATE and DATETIME
+ *        columns read as TEXT (gpkg_read.c R2; date-times in ISO 8601 with
+ *        their 'Z' or offset and milliseconds), and the SRID that
+ *        gpkg_read.c takes from gpkg_spatial_ref_sys when it is an EPSG
+ *        code; a custom entry's CRS is OGR's, from its definition (O2).
  * Not here: choosing this reader (source.c), writing (the other formats).
  */
 #include <cpl_conv.h>
@@ -131,23 +137,51 @@ static int epsg_of(OGRSpatialReferenceH srs) {
 
 typedef fl__ogr_job ogr_job;
 
+/* (O10) The schema's fields first, in the table's order and types; whether
+ * OGR reads every one of them. */
+static fl_status schema_fields(ogr_job *j, OGRFeatureDefnH defn) {
+  for (size_t k = 0; k < j->schema->n_fields; k++) {
+    const fl_field *f = &j->schema->fields[k];
+    if (fl_layer_add_field(j->out, f->name, f->type) < 0)
+      return fl__fail(j->ctx, FL_E_NOMEM, "out of memory");
+    if (OGR_FD_GetFieldIndex(defn, f->name) < 0) j->short_of_fields = 1;
+  }
+  return FL_OK;
+}
+
 static fl_status add_fields(ogr_job *j, OGRFeatureDefnH defn) {
   int n = OGR_FD_GetFieldCount(defn);
   j->field_of = calloc((size_t)(n ? n : 1), sizeof *j->field_of);
   if (!j->field_of) return fl__fail(j->ctx, FL_E_NOMEM, "out of memory");
+  if (j->schema) {
+    fl_status st = schema_fields(j, defn);
+    if (st || j->short_of_fields) return st;
+  }
   for (int i = 0; i < n; i++) {
     OGRFieldDefnH fd = OGR_FD_GetFieldDefn(defn, i);
+    if (j->schema && (j->field_of[i] = fl_layer_field_index(j->out, OGR_Fld_GetNameRef(fd))) >= 0)
+      continue;
     OGRFieldType t = OGR_Fld_GetType(fd);
     fl_field_type ft = t == OFTInteger || t == OFTInteger64 ? FL_FIELD_INTEGER
                        : t == OFTReal                       ? FL_FIELD_REAL
-                       : t == OFTDate                       ? FL_FIELD_DATE
-                                                            : FL_FIELD_TEXT; /* (O3) */
+                       : t == OFTDate && !j->gpkg           ? FL_FIELD_DATE
+                                                            : FL_FIELD_TEXT; /* (O3)(O10) */
     j->field_of[i] = fl_layer_add_field(j->out, OGR_Fld_GetNameRef(fd), ft);
     if (j->field_of[i] < 0)
       return fl__fail(j->ctx, FL_E_FIELD, "%s: field '%s' appears twice (names are compared "
                       "without case)", j->source, OGR_Fld_GetNameRef(fd));
   }
   return FL_OK;
+}
+
+fl_status fl__ogr_geom_fail(fl__ogr_job *j, long long fid, int blob_said) {
+  if (!j->gpkg)
+    return fl__fail(j->ctx, FL_E_GEOM, "%s: the geometry of feature %lld cannot be read",
+                    j->source, fid);
+  char why[FL_ERRMSG_LEN]; /* (O10) as gpkg_read.c R3 says it */
+  snprintf(why, sizeof why, "%s", blob_said ? fl_ctx_errmsg(j->ctx) : "OGR cannot decode it");
+  return fl__fail(j->ctx, FL_E_GEOM, "layer '%s' (%s), feature %lld: %s", j->out->name,
+                  j->source, fid, why);
 }
 
 /* (O4) */
@@ -161,15 +195,15 @@ fl_status fl__ogr_geom(fl__ogr_job *j, OGRGeometryH g, long long fid, GEOSGeomet
     return fl__fail(j->ctx, FL_E_GEOM, "%s: feature %lld cannot be reprojected to lon/lat",
                     j->source, fid);
   }
-  OGR_G_FlattenTo2D(lin);
+  if (!j->gpkg) OGR_G_FlattenTo2D(lin); /* (O10): the blob reader drops M */
   size_t n = (size_t)OGR_G_WkbSize(lin);
   unsigned char *wkb = malloc(n ? n : 1);
   fl_status st = FL_OK;
   if (!wkb) st = fl__fail(j->ctx, FL_E_NOMEM, "out of memory");
-  else if (OGR_G_ExportToIsoWkb(lin, wkbNDR, wkb) != OGRERR_NONE ||
-           fl_geom_from_blob(j->ctx, wkb, n, out, NULL, NULL) != FL_OK)
-    st = fl__fail(j->ctx, FL_E_GEOM, "%s: the geometry of feature %lld cannot be read",
-                  j->source, fid);
+  else if (OGR_G_ExportToIsoWkb(lin, wkbNDR, wkb) != OGRERR_NONE)
+    st = fl__ogr_geom_fail(j, fid, 0);
+  else if (fl_geom_from_blob(j->ctx, wkb, n, out, NULL, NULL) != FL_OK)
+    st = fl__ogr_geom_fail(j, fid, 1);
   free(wkb);
   OGR_G_DestroyGeometry(lin);
   if (!st && *out && GEOSisEmpty_r(j->ctx->geos, *out) == 1) {
@@ -185,18 +219,25 @@ static fl_status read_geom(ogr_job *j, OGRFeatureH f, GEOSGeometry **out) {
 
 /* (O3) A field as text; dates and date-times in ISO 8601, not OGR's
  * "2024/10/15". Borrowed: valid until the next call. */
-static const char *iso_text(OGRFeatureH f, int i) {
-  static _Thread_local char buf[40];
+static const char *iso_text(OGRFeatureH f, int i, int gpkg) {
+  static _Thread_local char buf[48];
   OGRFieldType t = OGR_Fld_GetType(OGR_F_GetFieldDefnRef(f, i));
   int y, mo, d, h, mi, tz;
   float sec;
   if ((t != OFTDate && t != OFTDateTime) ||
       !OGR_F_GetFieldAsDateTimeEx(f, i, &y, &mo, &d, &h, &mi, &sec, &tz))
     return OGR_F_GetFieldAsString(f, i);
-  if (t == OFTDate)
+  if (t == OFTDate) {
     snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, mo, d);
-  else
-    snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, h, mi, (int)sec);
+    return buf;
+  }
+  int n = snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, h, mi, (int)sec);
+  if (!gpkg) return buf;
+  int ms = (int)((sec - (int)sec) * 1000.0f + 0.5f); /* (O10) */
+  if (ms > 0 && ms < 1000) n += snprintf(buf + n, sizeof buf - (size_t)n, ".%03d", ms);
+  if (tz == 100) snprintf(buf + n, sizeof buf - (size_t)n, "Z");
+  else if (tz > 1) snprintf(buf + n, sizeof buf - (size_t)n, "%c%02d:%02d", tz > 100 ? '+' : '-',
+                            abs(tz - 100) / 4, abs(tz - 100) % 4 * 15);
   return buf;
 }
 
@@ -212,7 +253,7 @@ static fl_status read_feature(ogr_job *j, OGRFeatureH f, int n_fields) {
     switch (j->out->fields[k].type) {
     case FL_FIELD_INTEGER: st = fl_feature_set_int(j->out, ff, k, OGR_F_GetFieldAsInteger64(f, i)); break;
     case FL_FIELD_REAL: st = fl_feature_set_real(j->out, ff, k, OGR_F_GetFieldAsDouble(f, i)); break;
-    default: st = fl_feature_set_text(j->out, ff, k, iso_text(f, i)); break;
+    default: st = fl_feature_set_text(j->out, ff, k, iso_text(f, i, j->gpkg)); break;
     }
   }
   return st ? fl__fail(j->ctx, FL_E_NOMEM, "out of memory") : FL_OK;
@@ -220,7 +261,8 @@ static fl_status read_feature(ogr_job *j, OGRFeatureH f, int n_fields) {
 
 /* (O2) The layer's SRID, and the transformation to lon/lat when it has none. */
 static fl_status layer_crs(ogr_job *j, OGRLayerH l, int *srid) {
-  *srid = 0;
+  *srid = j->gpkg && j->gpkg_srid >= 0 ? j->gpkg_srid : 0; /* (O10) */
+  if (j->gpkg && j->gpkg_srid >= 0) return FL_OK;
   OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(l);
   if (!srs) return FL_OK;
   *srid = epsg_of(srs);
@@ -267,7 +309,7 @@ static fl_status read_layer(ogr_job *j, OGRLayerH l) {
   j->out = fl_layer_new(OGR_L_GetName(l), srid, geom_type_name(OGR_L_GetGeomType(l)));
   if (!j->out) return fl__fail(j->ctx, FL_E_NOMEM, "out of memory");
   OGRFeatureDefnH defn = OGR_L_GetLayerDefn(l);
-  if ((st = add_fields(j, defn)) != FL_OK) return st;
+  if ((st = add_fields(j, defn)) != FL_OK || j->short_of_fields) return st;
   int n_fields = OGR_FD_GetFieldCount(defn);
   int unsupported = 0;
   if (fl__ogr_batches) { /* (O7) */
@@ -310,6 +352,11 @@ static fl_status ogr_read(ogr_job *jin, const char *path, const char *layer,
     CPLErrorReset();
     st = read_layer(&j, l);
   }
+  jin->short_of_fields = j.short_of_fields;
+  if (!st && j.short_of_fields) { /* (O10): nothing read */
+    fl_layer_destroy(ctx, j.out);
+    j.out = NULL;
+  }
   if (j.to_lonlat) OCTDestroyCoordinateTransformation(j.to_lonlat);
   free(j.field_of);
   if (ds) GDALClose(ds);
@@ -321,8 +368,14 @@ static fl_status ogr_read(ogr_job *jin, const char *path, const char *layer,
 
 fl_status fl__ogr_read(fl_ctx *ctx, const char *path, const char *layer, const char *source,
                        const char *const *open_options, const char *where, fl_layer **out) {
-  ogr_job j = {ctx, source, NULL, NULL, NULL, NULL, NULL};
+  ogr_job j = {ctx, source, NULL, NULL, NULL, NULL, NULL, 0, -1, NULL, 0};
   return ogr_read(&j, path, layer, open_options, where, out);
+}
+
+fl_status fl__ogr_read_gpkg(fl_ctx *ctx, const char *path, const char *table, const char *source,
+                            int srid, const fl_layer *schema, fl_layer **out) {
+  ogr_job j = {ctx, source, NULL, NULL, NULL, NULL, NULL, 1, srid, schema, 0};
+  return ogr_read(&j, path, table, NULL, NULL, out);
 }
 
 fl_status fl__ogr_scan(fl_ctx *ctx, const char *source,
@@ -330,7 +383,7 @@ fl_status fl__ogr_scan(fl_ctx *ctx, const char *source,
   char *path = NULL, *layer = NULL;
   fl_status st = fl__split_source(ctx, source, &path, &layer);
   if (st) return st;
-  ogr_job j = {ctx, source, NULL, NULL, NULL, on_batch, user};
+  ogr_job j = {ctx, source, NULL, NULL, NULL, on_batch, user, 0, -1, NULL, 0};
   fl_layer *l = NULL;
   st = ogr_read(&j, path, layer, NULL, NULL, &l);
   fl_layer_destroy(ctx, l);

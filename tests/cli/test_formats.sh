@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/cli/test_formats.sh - inputs in every vector format GDAL/OGR reads
 # (core/io/ogr_read.c) give the answers the GeoJSON input gives, to the bit:
-# Shapefile (ESRI .prj), KML, KMZ, FlatGeobuf, GeoJSONSeq, ESRI JSON, and a
+# Shapefile (ESRI .prj), KML, KMZ, FlatGeobuf, GeoJSONSeq, ESRI JSON, GeoPackage
+# and SpatiaLite written by ogr2ogr, CSV with WKT and a .prj, and a
 # control layer in UTM 37N from an ESRI .prj; a CRS with no EPSG code is read
 # as lon/lat with a warning; bad files and layers are one sentence (issue 14).
 . "$(dirname "$0")/lib.sh"
@@ -24,7 +25,10 @@ OGR2OGR -f "ESRI Shapefile" "$TMP/shp" "$SAMPLE/settlements.geojson"
 OGR2OGR -f KML "$TMP/s.kml" "$SAMPLE/settlements.geojson"
 OGR2OGR -f FlatGeobuf "$TMP/s.fgb" "$SAMPLE/settlements.geojson"
 OGR2OGR -f GeoJSONSeq "$TMP/s.geojsonl" "$SAMPLE/settlements.geojson"
-inputs=("$TMP/shp/settlements.shp" "$TMP/s.kml" "$TMP/s.kml:settlements" "$TMP/s.fgb" "$TMP/s.geojsonl")
+OGR2OGR -f GPKG "$TMP/s.gpkg" "$SAMPLE/settlements.geojson"
+OGR2OGR -f SQLite -dsco SPATIALITE=YES "$TMP/s.sqlite" "$SAMPLE/settlements.geojson"
+inputs=("$TMP/shp/settlements.shp" "$TMP/s.kml" "$TMP/s.kml:settlements" "$TMP/s.fgb" "$TMP/s.geojsonl"
+        "$TMP/s.gpkg" "$TMP/s.gpkg:settlements" "$TMP/s.sqlite:settlements")
 if ogrinfo --formats 2>/dev/null | grep -q LIBKML; then
   OGR2OGR -f LIBKML "$TMP/s.kmz" "$SAMPLE/settlements.geojson"
   inputs+=("$TMP/s.kmz")

@@ -5,7 +5,10 @@
  * Used by bench/read_speed.sh (the paths side by side) and by
  * tests/io/test_read_memory.sh (peak memory at two sizes).
  *
- *   read_probe own SOURCE          fl_layer_read(): the format's own reader
+ *   read_probe own SOURCE          fl_layer_read(): what the CLI reads with (a
+ *                                  GeoPackage: OGR's batches, gpkg_read.c R5)
+ *   read_probe gpkg-cursor SOURCE  a GeoPackage by the SQLite cursor (the own
+ *                                  reader before R5)
  *   read_probe ogr-features SOURCE OGR, feature by feature
  *   read_probe ogr-batches SOURCE  OGR's Arrow stream, in batches
  *   read_probe ogr-scan SOURCE     OGR's Arrow stream, each batch dropped
@@ -24,6 +27,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include <sqlite3.h>
 #include "fl_ogr.h"
 
 static double cpu_s(struct rusage *u) {
@@ -81,9 +85,24 @@ static fl_status write_mode(fl_ctx *ctx, const char *mode, const char *source, c
   return st;
 }
 
+/* A GeoPackage layer read whole by the SQLite cursor (sql_cursor.c), the
+ * reader fl_layer_read() used for GeoPackages before they went through OGR. */
+static fl_status cursor_read(fl_ctx *ctx, const char *source, fl_layer **out) {
+  char *path = NULL, *layer = NULL, *table = NULL, *geom_col = NULL, *geom_type = NULL;
+  int srid = 0;
+  sqlite3 *db = NULL;
+  fl_status st = fl__split_source(ctx, source, &path, &layer);
+  if (!st) st = fl__gpkg_open_ro(ctx, path, &db);
+  if (!st) st = fl__gpkg_layer_meta(ctx, db, path, layer, &table, &geom_col, &srid, &geom_type);
+  if (!st) st = fl__sql_read_table(ctx, db, table, geom_col, srid, geom_type, source, out);
+  sqlite3_close(db);
+  free(path), free(layer), free(table), free(geom_col), free(geom_type);
+  return st;
+}
+
 int main(int argc, char **argv) {
   if (argc != 3 && !(argc == 4 && strncmp(argv[1], "write-", 6) == 0)) {
-    fprintf(stderr, "usage: %s own|ogr-features|ogr-batches|ogr-scan SOURCE\n"
+    fprintf(stderr, "usage: %s own|gpkg-cursor|ogr-features|ogr-batches|ogr-scan SOURCE\n"
                     "       %s write-own|write-ogr SOURCE OUT\n", argv[0], argv[0]);
     return 2;
   }
@@ -99,6 +118,8 @@ int main(int argc, char **argv) {
     st = write_mode(ctx, mode, source, argv[3], &u0, &s);
   } else if (strcmp(mode, "own") == 0) {
     st = fl_layer_read(ctx, source, &l);
+  } else if (strcmp(mode, "gpkg-cursor") == 0) {
+    st = cursor_read(ctx, source, &l);
   } else if (strcmp(mode, "ogr-scan") == 0) {
     st = fl__ogr_scan(ctx, source, on_batch, &s);
   } else {
