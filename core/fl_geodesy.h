@@ -18,7 +18,8 @@ double fl__geod_point_segment(const struct geod_geodesic *g, double plon, double
                               double *near_lon, double *near_lat);
 
 /* A copy of a lon/lat geometry whose edges longer than max_seg_m are split
- * along the geodesic. Owned by caller; NULL on failure (ctx says why). */
+ * along the geodesic. Owned by caller; NULL on failure (ctx says why: out
+ * of memory, or a stop: it asks fl__stop_check every 1,024 vertices). */
 GEOSGeometry *fl__densify_geodesic(fl_ctx *ctx, const GEOSGeometry *lonlat, double max_seg_m);
 
 /* As fl__densify_geodesic, except that an edge along a parallel (both ends

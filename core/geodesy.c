@@ -274,6 +274,8 @@ typedef struct densify_job {
   fl_ctx *ctx;
   double max_seg_m;
   int parallels_straight; /* edges along a parallel split in lon/lat */
+  unsigned int seen;      /* input vertices since the last stop check */
+  fl_status st;           /* a stop (fl__stop_check) */
 } densify_job;
 
 static GEOSCoordSequence *densify_seq(densify_job *job, const GEOSCoordSequence *s) {
@@ -285,6 +287,13 @@ static GEOSCoordSequence *densify_seq(densify_job *job, const GEOSCoordSequence 
   if (!xy) return NULL;
   double px = 0, py = 0;
   for (unsigned int i = 0; i < n; i++) {
+    if (++job->seen >= MEASURE_POLL_EVERY) { /* stoppable as the measures are */
+      job->seen = 0;
+      if ((job->st = fl__stop_check(job->ctx, "densifying a geometry"))) {
+        free(xy);
+        return NULL;
+      }
+    }
     double x, y;
     GEOSCoordSeq_getXY_r(h, s, i, &x, &y);
     size_t extra = 0;
@@ -379,11 +388,11 @@ static GEOSGeometry *densify_rec(densify_job *job, const GEOSGeometry *g) {
 
 static GEOSGeometry *densify(fl_ctx *ctx, const GEOSGeometry *lonlat, double max_seg_m,
                              int parallels_straight) {
-  densify_job job = {ctx, max_seg_m, parallels_straight};
+  densify_job job = {ctx, max_seg_m, parallels_straight, 0, FL_OK};
   GEOSGeometry *r = densify_rec(&job, lonlat);
   if (!r) {
-    fl__fail(ctx, FL_E_NOMEM, "out of memory while densifying a geometry");
-    return NULL;
+    if (!job.st) fl__fail(ctx, FL_E_NOMEM, "out of memory while densifying a geometry");
+    return NULL; /* stopped: the stop's status and message are in ctx */
   }
   GEOSSetSRID_r(ctx->geos, r, GEOSGetSRID_r(ctx->geos, lonlat));
   return r;

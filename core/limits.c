@@ -17,7 +17,8 @@
  *   (K4) a call whose estimate passes a limit fails before any work with
  *        FL_E_ARG and the sentence of fl__limit_exceeded: what would need
  *        how much, the limit's name and value, and how to raise it in each
- *        face (CLI --limit, FL_LIMITS for the plugin hosts, SQL FL_SetLimit);
+ *        face (the CLI's limit option, FL_LIMITS for the plugin hosts, SQL
+ *        FL_SetLimit; no host's flag spelling, as every core message);
  *   (K5) the defaults keep the work of one call to seconds on this machine
  *        (measured in docs/cli.md "Limits"); within them every long call
  *        polls its stop check, so a stop is seen within about a second.
@@ -181,6 +182,6 @@ fl_status fl__limit_exceeded(fl_ctx *ctx, fl__limit_id id, const char *instead,
   va_end(ap);
   const char *n = defs[id].name;
   return fl__fail(ctx, FL_E_ARG, "%s, more than the limit %s = %.15g; %s, or raise the limit "
-                  "(CLI --limit %s=N, environment FL_LIMITS=%s=N, SQL FL_SetLimit('%s', N))",
-                  need, n, ctx->limits[id], instead, n, n, n);
+                  "(%s=N in the CLI's limit option or the environment variable FL_LIMITS, or "
+                  "SQL FL_SetLimit('%s', N))", need, n, ctx->limits[id], instead, n, n);
 }

@@ -200,7 +200,7 @@ static int32_t api_run(const char *tool_id, int32_t n, const char *const *keys,
      * --limit options arrive here too) */
     if (r.ctx && fl_ctx_set_limits(r.ctx, getenv("FL_LIMITS")) != FL_OK)
       st = flp_fail(&r, FL_E_ARG, "limits (environment variable FL_LIMITS, or the CLI's "
-                    "--limit): %s", fl_ctx_errmsg(r.ctx));
+                    "limit option): %s", fl_ctx_errmsg(r.ctx));
   }
   if (st == FL_OK) {
     /* (R4): callbacks only from here on. */

@@ -12,7 +12,7 @@ source "$(dirname "$0")/lib.sh"
 need_sample front.geojson dem_toretsk.tif settlements.geojson
 unset FL_LIMITS
 BANDS=(run bands --front "$SAMPLE/front.geojson" --distances 10000 --quiet)
-RAISE="or raise the limit (CLI --limit buffer_work=N, environment FL_LIMITS=buffer_work=N, SQL FL_SetLimit('buffer_work', N))"
+RAISE="or raise the limit (buffer_work=N in the CLI's limit option or the environment variable FL_LIMITS, or SQL FL_SetLimit('buffer_work', N))"
 
 # Lowered before the command, after the tool id, with '=' and through FL_LIMITS: refused at once.
 for how in before after equals env; do
@@ -44,7 +44,7 @@ for bad in "bogus=1|there is no limit named 'bogus'; the limits are buffer_work,
            "los_samples=inf|got 'inf'"; do
   run --limit "${bad%%|*}" "${BANDS[@]}" --output "$TMP/bad.gpkg"
   expect_rc 1
-  expect_in "$ERR" "frontline: error: limits (environment variable FL_LIMITS, or the CLI's --limit): "
+  expect_in "$ERR" "frontline: error: limits (environment variable FL_LIMITS, or the CLI's limit option): "
   expect_in "$ERR" "${bad#*|}"
   [ "$(grep -c . "$ERR")" -eq 1 ] && pass || fail "$LAST: more than one line on stderr"
   expect_no_file "$TMP/bad.gpkg"
@@ -73,7 +73,7 @@ JSON
 VS=(run viewshed --dem "$SAMPLE/dem_toretsk.tif" --observers "$TMP/obs3.geojson" --quiet)
 run --limit viewshed_cells=1e6 "${VS[@]}" --output "$TMP/vs.tif"
 expect_rc 1
-expect_in "$ERR" "viewshed: a viewshed of 3 observers on 1296 x 1008 cells would visit about 3.92e+06 cells, more than the limit viewshed_cells = 1000000; use fewer observers, a smaller --max-range-m or a coarser --dem, or raise the limit (CLI --limit viewshed_cells=N"
+expect_in "$ERR" "viewshed: a viewshed of 3 observers on 1296 x 1008 cells would visit about 3.92e+06 cells, more than the limit viewshed_cells = 1000000; use fewer observers, a smaller --max-range-m or a coarser --dem, or raise the limit (viewshed_cells=N in the CLI's limit option"
 expect_no_file "$TMP/vs.tif"
 run --limit viewshed_cells=1e6 "${VS[@]}" --max-range-m 3000 --output "$TMP/vs.tif"
 expect_rc 0
@@ -85,7 +85,7 @@ LOS=(run line-of-sight --dem "$SAMPLE/dem_toretsk.tif" --observers "$TMP/obs3.ge
 run --limit los_samples=100 "${LOS[@]}" --output "$TMP/los.gpkg"
 expect_rc 1
 expect_in "$ERR" "line of sight: the lines of sight of 3 observers and 3 targets would need at least "
-expect_in "$ERR" "samples of --dem, more than the limit los_samples = 100; use fewer observers or targets, a smaller --max-range-m or a coarser --dem, or raise the limit (CLI --limit los_samples=N"
+expect_in "$ERR" "samples of --dem, more than the limit los_samples = 100; use fewer observers or targets, a smaller --max-range-m or a coarser --dem, or raise the limit (los_samples=N in the CLI's limit option"
 expect_no_file "$TMP/los.gpkg"
 run "${LOS[@]}" --output "$TMP/los.gpkg"
 expect_rc 0

@@ -26,8 +26,8 @@ T.check(con.execute("SELECT FL_SetLimit('buffer_work', 3)").fetchone()[0] == 3.0
 T.check(con.execute("SELECT FL_Limit('buffer_work')").fetchone()[0] == 3.0, "FL_Limit reads it back")
 err = T.error_of(con, BUF)
 T.check(err is not None and "more than the limit buffer_work = 3; use a smaller distance or "
-        "simplify the geometry, or raise the limit (CLI --limit buffer_work=N, environment "
-        "FL_LIMITS=buffer_work=N, SQL FL_SetLimit('buffer_work', N))" in err,
+        "simplify the geometry, or raise the limit (buffer_work=N in the CLI's limit option or "
+        "the environment variable FL_LIMITS, or SQL FL_SetLimit('buffer_work', N))" in err,
         "FL_Buffer over the lowered limit is refused with the sentence: %r" % err)
 
 other = T.connect()
@@ -70,8 +70,9 @@ err = T.error_of(con, LOS, (DEM,))
 T.check(err is not None and err.startswith("FL_LineOfSight: a sight line of %d m would need about "
                                            % round(LOS_M))
         and "samples of dem (one every half cell), more than the limit los_samples = 10; use a "
-        "shorter sight line or a coarser dem, or raise the limit (CLI --limit los_samples=N, "
-        "environment FL_LIMITS=los_samples=N, SQL FL_SetLimit('los_samples', N))" in err,
+        "shorter sight line or a coarser dem, or raise the limit (los_samples=N in the CLI's "
+        "limit option or the environment variable FL_LIMITS, or SQL FL_SetLimit('los_samples', "
+        "N))" in err,
         "FL_LineOfSight over the lowered limit: %r" % err)
 T.near(other.execute(LOS, (DEM,)).fetchone()[0], LOS_M, "another connection's FL_LineOfSight")
 con.execute("SELECT FL_SetLimit('los_samples', 2e6)")

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fl_geodesy.h"
 #include "fl_test.h"
 
 #define N_VERTICES 1500
@@ -215,6 +216,25 @@ START_TEST(test_poll_stops_area_and_length) {
 }
 END_TEST
 
+/* Densification polls as the measures do: a 3,000,000-vertex ring gives
+ * NULL with FL_E_CANCEL ("interrupted"), not "out of memory". */
+START_TEST(test_poll_stops_densify) {
+  fl_ctx *ctx = fl_ctx_create();
+  GEOSGeometry *ring = long_geom(ctx, 3000000, 1, 0);
+  fl_ctx_set_interrupt_poll(ctx, always_stop, NULL);
+  GEOSGeometry *d = fl__densify_geodesic(ctx, ring, 1000.0);
+  ck_assert_ptr_null(d);
+  ck_assert_int_eq(fl_ctx_status(ctx), FL_E_CANCEL);
+  FL_ASSERT_MSG_HAS(ctx, "interrupted");
+  fl_ctx_set_interrupt_poll(ctx, NULL, NULL);
+  d = fl__densify_geodesic(ctx, ring, 1000.0);
+  ck_assert(d != NULL);
+  GEOSGeom_destroy_r(fl_ctx_geos(ctx), d);
+  GEOSGeom_destroy_r(fl_ctx_geos(ctx), ring);
+  fl_ctx_destroy(ctx);
+}
+END_TEST
+
 /* Two runs on two threads, one cancelled (over and over), one not: the one
  * not cancelled finishes every time with the right answer. */
 START_TEST(test_two_threads_one_cancelled) {
@@ -253,6 +273,7 @@ int main(void) {
   tcase_add_test(tc, test_two_threads_one_cancelled);
   tcase_add_loop_test(tc, test_poll_stops_measures, 0, 2);
   tcase_add_loop_test(tc, test_poll_stops_area_and_length, 0, 2);
+  tcase_add_test(tc, test_poll_stops_densify);
   suite_add_tcase(s, tc);
   return fl_test_run(s);
 }

@@ -98,8 +98,9 @@ START_TEST(test_buffer_obeys_the_context_limit) {
   ck_assert_int_eq(fl_buffer(ctx, line, 10000, FL_SIDE_BOTH, &b), FL_E_ARG);
   ck_assert_ptr_null(b);
   FL_ASSERT_MSG_HAS(ctx, "more than the limit buffer_work = 3; use a smaller distance or "
-                    "simplify the geometry, or raise the limit (CLI --limit buffer_work=N, "
-                    "environment FL_LIMITS=buffer_work=N, SQL FL_SetLimit('buffer_work', N))");
+                    "simplify the geometry, or raise the limit (buffer_work=N in the CLI's "
+                    "limit option or the environment variable FL_LIMITS, or SQL "
+                    "FL_SetLimit('buffer_work', N))");
   ck_assert_int_eq(fl_ctx_set_limit(ctx, "buffer_work", 1e6), FL_OK);
   ck_assert_int_eq(fl_buffer(ctx, line, 10000, FL_SIDE_BOTH, &b), FL_OK);
   ck_assert(b != NULL && GEOSisEmpty_r(h, b) == 0);
