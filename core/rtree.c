@@ -284,8 +284,7 @@ int fl__rtree_best_first(const fl__rtree *t, const fl__rtree_order *o, void *use
   h.a = h.local;
   h.n = 0;
   h.cap = sizeof h.local / sizeof h.local[0];
-  heap_push(&h, 0.0, (uint32_t)t->root);
-  int rc = 0;
+  int rc = heap_push(&h, 0.0, (uint32_t)t->root); /* fits the local array: never fails */
   while (h.n && !rc) {
     heap_entry e = heap_pop(&h);
     double limit = o->limit(user);
