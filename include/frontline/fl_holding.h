@@ -7,6 +7,13 @@
  * ground (one claim per (source, date) of the control layer) and keeps it;
  * fl_holding_settlement() and fl_holding_points() apply the rules. The
  * settlement-status tool and the stream driver (fl_stream.h) call these.
+ *
+ * Speed: a point (a GEOS point, or a coordinate pair given to
+ * fl_holding_points()) is located on a grid over each piece of ground where
+ * no edge comes near it, and by GEOS's prepared intersects otherwise: the
+ * answer is GEOS's either way (boundary included). A settlement polygon of
+ * 4,096 vertices or more is measured tile by tile, so that an interrupt
+ * (fl_ctx_set_interrupt_poll) is seen within a fraction of a second.
  */
 #ifndef FRONTLINE_FL_HOLDING_H
 #define FRONTLINE_FL_HOLDING_H
