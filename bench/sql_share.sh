@@ -21,6 +21,7 @@ sqlite3 "$db" <<SQL
 .load mod_spatialite
 .load ${mod%.so}
 PRAGMA cache_size = -262144;
+PRAGMA temp.cache_size = -262144;
 CREATE TEMP TABLE b AS SELECT pk_uid AS id, geom FROM buildings ORDER BY pk_uid LIMIT $n;
 CREATE TEMP TABLE a AS SELECT side, geom FROM control;
 SELECT 'control blobs (bytes)', group_concat(length(geom)) FROM a;
