@@ -144,8 +144,10 @@ FL_API fl_status fl_frontline(fl_ctx *ctx, const fl_layer *control, const fl_lay
 typedef enum fl_holding { FL_HOLD_HELD = 0, FL_HOLD_CONTESTED = 1, FL_HOLD_UNKNOWN = 2 } fl_holding;
 
 /**
- * Check a split share: FL_OK within [FL_SPLIT_SHARE_MIN, FL_SPLIT_SHARE_MAX], else FL_E_ARG
- * with a sentence naming the parameter (token @{split_share}).
+ * Check a split share: FL_OK within [FL_SPLIT_SHARE_MIN, FL_SPLIT_SHARE_MAX]
+ * (0.5 to 1; the default FL_DEFAULT_SPLIT_SHARE is 0.75), else FL_E_ARG with
+ * a sentence naming the parameter (token @{split_share}). The tools'
+ * descriptors and FL_ControlStatus take the range and default from here.
  * @since 0.2
  */
 FL_API fl_status fl_holding_check_split(fl_ctx *ctx, double split_share);

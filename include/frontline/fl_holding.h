@@ -7,6 +7,13 @@
  * ground (one claim per (source, date) of the control layer) and keeps it;
  * fl_holding_settlement() and fl_holding_points() apply the rules. The
  * settlement-status tool and the stream driver (fl_stream.h) call these.
+ *
+ * Speed: a point (a GEOS point, or a coordinate pair given to
+ * fl_holding_points()) is located on a grid over each piece of ground where
+ * no edge comes near it, and by GEOS's prepared intersects otherwise: the
+ * answer is GEOS's either way (boundary included). A settlement polygon of
+ * 4,096 vertices or more is measured tile by tile, so that an interrupt
+ * (fl_ctx_set_interrupt_poll) is seen within a fraction of a second.
  */
 #ifndef FRONTLINE_FL_HOLDING_H
 #define FRONTLINE_FL_HOLDING_H
@@ -82,6 +89,34 @@ FL_API fl_status fl_holding_points(fl_ctx *ctx, const fl_holding_kernel *k, cons
 
 /** Free the kernel; NULL is a no-op. No call may be running on it. @since 0.3 */
 FL_API void fl_holding_free(fl_ctx *ctx, fl_holding_kernel *k);
+
+/** One piece of ground (a side's, or contested ground) prepared for
+ *  shares, for faces that meet control polygons one at a time. @since 0.3 */
+typedef struct fl_ground fl_ground;
+
+/**
+ * Prepare lonlat (a lon/lat polygon or multipolygon, may be empty): GEOS's
+ * prepared geometry and a point grid (see the top of this file).
+ * @param lonlat  borrowed: must outlive the prepared ground.
+ * @param out     [out] owned by caller, free with fl_ground_free().
+ * @return FL_OK, FL_E_GEOS, FL_E_NOMEM.
+ * @since 0.3
+ */
+FL_API fl_status fl_ground_prepare(fl_ctx *ctx, const GEOSGeometry *lonlat, fl_ground **out);
+
+/**
+ * fl_holding_share() (rules S1, S2) of settlement on the prepared ground:
+ * a point located on the grid where it can tell, the answer being GEOS's.
+ * One thread at a time per ground (GEOS builds its indexes lazily).
+ * @param area_km2  the settlement's geodesic area; 0 for a point.
+ * @return FL_OK, FL_E_GEOS, FL_E_NOMEM, FL_E_CANCEL.
+ * @since 0.3
+ */
+FL_API fl_status fl_ground_share(fl_ctx *ctx, const fl_ground *g, const GEOSGeometry *settlement,
+                                 double area_km2, double *share);
+
+/** Free g; NULL is a no-op. @since 0.3 */
+FL_API void fl_ground_free(fl_ctx *ctx, fl_ground *g);
 
 #ifdef __cplusplus
 }

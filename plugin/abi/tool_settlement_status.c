@@ -64,6 +64,7 @@ static const fl_param_desc params[] = {
 typedef struct tally {
   char *keys[32];
   size_t counts[32], n, other;
+  size_t last;            /* the key of the row before: rows come in runs */
   int oom;
 } tally;
 
@@ -73,8 +74,9 @@ static void tally_add(tally *t, const fl_layer *l, const char *field) {
   for (size_t k = 0; k < l->n_features; k++) {
     const char *v = flp_value_str(l, &l->features[k], fi);
     if (!v) v = "none"; /* NULL: no holder */
-    size_t j = 0;
+    size_t j = t->last < t->n && strcmp(t->keys[t->last], v) == 0 ? t->last : 0;
     while (j < t->n && strcmp(t->keys[j], v) != 0) j++;
+    t->last = j;
     if (j == t->n) {
       if (t->n == 32) {
         t->other++;

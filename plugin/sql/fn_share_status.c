@@ -10,7 +10,8 @@
  *
  * The rules are those of the settlement-status tool
  * (docs/tools/settlement-status.md), applied to the rows the query gives;
- * core owns them (fl_holding_share, fl_holding_decide in fl_analysis.h):
+ * core owns them (fl_ground_share in fl_holding.h, fl_holding_decide in
+ * fl_analysis.h):
  *   (S1) a point is held by the side whose ground contains it (boundary
  *        included); inside two sides' ground it is contested; inside none,
  *        NULL;
@@ -23,7 +24,8 @@
  * overlap each other (dissolve them first if they do). Rows with a NULL
  * settlement, control or side are skipped.
  * The control polygon of each row is prepared once per distinct polygon (its
- * cache entry keeps the prepared form).
+ * cache entry keeps core's prepared ground, fl_ground: a point far from its
+ * edges is located on a grid).
  */
 #include "sql_internal.h"
 
@@ -35,12 +37,12 @@
 /* (S1, S2) share of settlement s on ground g, by core's rule. */
 static fl_status share_of(sqlite3_context *c, flsql_state *st, flsql_geom *s, flsql_geom *g,
                           double *out) {
-  const GEOSPreparedGeometry *prep = flsql_geom_prepared(g);
-  if (!prep) return FL_E_GEOS;
+  const fl_ground *ground = flsql_geom_ground(g);
+  if (!ground) return FL_E_GEOS;
   flsql_work_begin(st, sqlite3_context_db_handle(c));
   double area = s->dim == 2 ? flsql_geom_area_km2(s) : 0;
   fl_status rc = area < 0 ? FL_E_GEOM /* unmeasured: never read as "no area" (S1) */
-                          : fl_holding_share(st->ctx, prep, g->lonlat, s->lonlat, area, out);
+                          : fl_ground_share(st->ctx, ground, s->lonlat, area, out);
   flsql_work_end(st);
   return rc;
 }

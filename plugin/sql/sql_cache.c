@@ -13,7 +13,8 @@
  * (MAX_ENTRIES) and in blob bytes (MAX_BYTES); a blob larger than MAX_BYTES
  * is decoded but not kept. Entries are reference counted, so eviction never
  * frees one that a running call, an auxdata slot or an aggregate still uses.
- * The index, prepared geometry and area are built on first need only.
+ * The index, prepared ground (fl_ground: prepared geometry and point grid)
+ * and area are built on first need only.
  * Not here: reading arguments and raising errors (sql_geom_arg.c).
  */
 #include "sql_internal.h"
@@ -63,7 +64,7 @@ static void push_front(flsql_state *st, flsql_geom *g) {
 
 static void free_entry(flsql_geom *g) {
   GEOSContextHandle_t h = fl_ctx_geos(g->state->ctx);
-  if (g->prep) GEOSPreparedGeom_destroy_r(h, g->prep); /* before its base geometry */
+  fl_ground_free(g->state->ctx, g->ground); /* before its base geometry */
   fl_dist_index_destroy(g->state->ctx, g->index);
   if (g->lonlat) GEOSGeom_destroy_r(h, g->lonlat);
   fl_free(g->memo.blob);
@@ -167,9 +168,10 @@ const fl_dist_index *flsql_geom_index(flsql_geom *g) {
   return g->index;
 }
 
-const GEOSPreparedGeometry *flsql_geom_prepared(flsql_geom *g) {
-  if (!g->prep && g->lonlat) g->prep = GEOSPrepare_r(fl_ctx_geos(g->state->ctx), g->lonlat);
-  return g->prep;
+const fl_ground *flsql_geom_ground(flsql_geom *g) {
+  if (!g->ground && g->lonlat && fl_ground_prepare(g->state->ctx, g->lonlat, &g->ground))
+    g->ground = NULL;
+  return g->ground;
 }
 
 double flsql_geom_area_km2(flsql_geom *g) {

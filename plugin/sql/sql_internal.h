@@ -76,7 +76,7 @@ struct flsql_geom {
   int n_coords;             /* number of vertices                             */
   unsigned uses;            /* times it was looked up                         */
   fl_dist_index *index;     /* lazy: flsql_geom_index()                       */
-  const GEOSPreparedGeometry *prep; /* lazy: flsql_geom_prepared()            */
+  fl_ground *ground;                /* lazy: flsql_geom_ground()              */
   double area_km2;          /* lazy: flsql_geom_area_km2(); < 0 not yet       */
   flsql_memo memo;          /* last buffer/band result                        */
   flsql_geom *prev, *next;  /* cache list                                     */
@@ -96,7 +96,9 @@ void flsql_cache_clear(flsql_state *st);
 
 /* Lazy parts; NULL / negative with the reason in the fl_ctx on failure. */
 const fl_dist_index *flsql_geom_index(flsql_geom *g);
-const GEOSPreparedGeometry *flsql_geom_prepared(flsql_geom *g);
+/* The geometry prepared as ground for shares (core's fl_ground), built on
+ * first need; NULL when it cannot be (ctx says why). */
+const fl_ground *flsql_geom_ground(flsql_geom *g);
 double flsql_geom_area_km2(flsql_geom *g);
 
 /* ---- sql_geom_arg.c: arguments and results ------------------------------- */

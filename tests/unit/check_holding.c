@@ -4,6 +4,7 @@
  * whose holders follow from the geometry by hand, and four threads applying
  * one kernel at once (each must get the answers of one thread).
  */
+#include <math.h>
 #include <pthread.h>
 #include "fl_test.h"
 
@@ -158,6 +159,38 @@ START_TEST(bad_split_share) {
 }
 END_TEST
 
+/* A polygon of n vertices on the ellipse of radii (rx, ry) degrees round
+ * (cx, cy), symmetric about the meridian cx (vertex 0 on it). */
+static GEOSGeometry *ellipse(double cx, double cy, double rx, double ry, int n) {
+  GEOSContextHandle_t h = fl_ctx_geos(ctx);
+  GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, (unsigned)n + 1, 2);
+  for (int i = 0; i <= n; i++) {
+    double t = 2 * M_PI * (i % n) / n;
+    GEOSCoordSeq_setXY_r(h, cs, (unsigned)i, cx + rx * sin(t), cy + ry * cos(t));
+  }
+  return GEOSGeom_createPolygon_r(h, GEOSGeom_createLinearRing_r(h, cs), NULL, 0);
+}
+
+/* A settlement of 6,000 vertices (measured tile by tile, H1 in holding.c):
+ * inside the ground exactly 1, outside 0, and split in two halves by the
+ * ground's meridian edge (a geodesic) 0.5 by symmetry. */
+START_TEST(large_polygon_tiled) {
+  GEOSContextHandle_t h = fl_ctx_geos(ctx);
+  GEOSGeometry *ground = fl_test_wkt(ctx, "POLYGON((0 0,1 0,1 1,0 1,0 0))");
+  double cases[][3] = {{0.5, 0.5, 1.0}, {1.0, 0.5, 0.5}, {1.5, 0.5, 0.0}};
+  for (size_t c = 0; c < 3; c++) {
+    GEOSGeometry *s = ellipse(cases[c][0], cases[c][1], 0.2, 0.3, 6000);
+    ck_assert_int_ge(GEOSGetNumCoordinates_r(h, s), 4096);
+    double share = -1;
+    ck_assert_int_eq(fl_share(ctx, s, ground, &share), FL_OK);
+    if (cases[c][2] == 0.5) ck_assert_double_eq_tol(share, 0.5, 1e-9);
+    else ck_assert(share == cases[c][2]);
+    GEOSGeom_destroy_r(h, s);
+  }
+  GEOSGeom_destroy_r(h, ground);
+}
+END_TEST
+
 static void setup(void) { ctx = fl_ctx_create(); }
 static void teardown(void) { fl_ctx_destroy(ctx); }
 
@@ -170,6 +203,7 @@ int main(void) {
   tcase_add_test(tc, polygon_shares);
   tcase_add_test(tc, threads_agree);
   tcase_add_test(tc, bad_split_share);
+  tcase_add_test(tc, large_polygon_tiled);
   suite_add_tcase(s, tc);
   return fl_test_run(s);
 }

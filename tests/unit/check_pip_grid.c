@@ -1,6 +1,7 @@
 /*
- * check_pip_grid.c - the point-in-area grid (core/pip_grid.c) and the
- * holding kernel's point path against GEOS's prepared intersects, the
+ * check_pip_grid.c - the point-in-area grid (core/pip_grid.c), the holding
+ * kernel's point path and the prepared ground (fl_ground_share, the SQL
+ * face's) against GEOS's prepared intersects, the
  * oracle: every answer must be identical, on points on edges and vertices,
  * in a hole, on the envelope, a hair either side of an edge, and scattered.
  * Shapes: a 10 x 10 square with a 4 x 4 hole; a triangle with a diagonal
@@ -124,6 +125,28 @@ START_TEST(no_grid_for_lines_and_flat_areas) {
 }
 END_TEST
 
+/* fl_ground_share (the SQL face's prepared ground) against GEOS. */
+START_TEST(ground_share_matches_geos) {
+  GEOSContextHandle_t h = fl_ctx_geos(ctx);
+  GEOSGeometry *area = fl_test_wkt(ctx, SQUARE);
+  const GEOSPreparedGeometry *prep = GEOSPrepare_r(h, area);
+  fl_ground *g = NULL;
+  ck_assert_int_eq(fl_ground_prepare(ctx, area, &g), FL_OK);
+  pts p = test_points();
+  for (size_t i = 0; i < p.n; i++) {
+    double x = p.xy[2 * i], y = p.xy[2 * i + 1], share = -1;
+    GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, x, y);
+    ck_assert_int_eq(fl_ground_share(ctx, g, pt, 0, &share), FL_OK);
+    GEOSGeom_destroy_r(h, pt);
+    ck_assert_msg(share == oracle(prep, x, y), "(%.17g %.17g): %g", x, y, share);
+  }
+  free(p.xy);
+  fl_ground_free(ctx, g);
+  GEOSPreparedGeom_destroy_r(h, prep);
+  GEOSGeom_destroy_r(h, area);
+}
+END_TEST
+
 static void add(fl_layer *l, const char *wkt, const char *side) {
   fl_feature *f = fl_layer_append(ctx, l, (int64_t)l->n_features + 1, fl_test_wkt(ctx, wkt));
   ck_assert_ptr_nonnull(f);
@@ -190,6 +213,7 @@ int main(void) {
   tcase_add_test(tc, triangle_and_saw);
   tcase_add_test(tc, no_grid_for_lines_and_flat_areas);
   tcase_add_test(tc, kernel_points_match_geos);
+  tcase_add_test(tc, ground_share_matches_geos);
   suite_add_tcase(s, tc);
   return fl_test_run(s);
 }
