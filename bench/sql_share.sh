@@ -10,7 +10,8 @@
 #   bash bench/sql_share.sh [MODULE] [N] [SCALE]
 # MODULE: mod_frontline (default build/bin/mod_frontline.so); N: buildings
 # (default 10000); data: bench/data/s<SCALE>/donbas.sqlite (gen.py --scale,
-# default 0.1). Rows per second = 2 N (two control rows) / CPU seconds.
+# default 0.1). Rows per second = 2 N (two control rows) / CPU seconds over a
+# join; N / CPU seconds with the control named (FL_Holder: one row per building).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 mod=${1:-$here/../build/bin/mod_frontline.so}
@@ -30,4 +31,8 @@ SELECT 'floor: SQLite hands the blob over', count(*) FROM a c CROSS JOIN b WHERE
 SELECT 'FL_Share, join column', c.side, count(*) FROM a c CROSS JOIN b WHERE FL_Share(b.geom, c.geom) > 0 GROUP BY c.side;
 SELECT 'FL_Share, scalar subquery', count(*) FROM b WHERE FL_Share(b.geom, (SELECT geom FROM a WHERE side = 'A')) > 0;
 SELECT 'FL_ControlStatus, join column', h, count(*) FROM (SELECT FL_ControlStatus(b.geom, c.geom, c.side) AS h FROM b CROSS JOIN a c GROUP BY b.rowid) GROUP BY h;
+SELECT 'FL_Holder, the control named', h, count(*) FROM (SELECT FL_Holder(geom, 'a', 'side', 'geom') AS h FROM b) GROUP BY h;
+SELECT 'FL_Share, the control named', count(*) FROM b WHERE FL_Share(geom, 'a', 'A', 'side', 'geom') > 0;
+SELECT 'FL_Holder, the control named, whole buildings table', h, count(*) FROM (SELECT FL_Holder(geom, 'control') AS h FROM buildings) GROUP BY h;
+SELECT 'floor: SQLite reads every building', count(*) FROM buildings WHERE length(geom) > 0;
 SQL

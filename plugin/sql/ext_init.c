@@ -50,6 +50,7 @@ static const struct {
     {"FL_Area, FL_Length and FL_Depth", flsql_register_measure},
     {"FL_Buffer and FL_Band", flsql_register_buffer_band},
     {"FL_Share and FL_ControlStatus", flsql_register_share_status},
+    {"FL_Holder and FL_Share of a table", flsql_register_holder},
     {"FL_RouteExposure", flsql_register_route},
     {"FL_Frontline", flsql_register_frontline},
     {"FL_Bands", flsql_register_vtab_bands},

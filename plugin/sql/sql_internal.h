@@ -148,6 +148,45 @@ fl_status flsql_encode(flsql_state *st, GEOSGeometry *lonlat, int srid, fl_blob_
 void flsql_result_geom(sqlite3_context *c, const char *fn, GEOSGeometry *lonlat, int srid,
                        fl_blob_kind kind);
 
+/* ---- sql_table.c: a table named in an argument ---------------------------- */
+
+/* What to read: the table, its geometry column (NULL: the registered one)
+ * and other columns (the first n_required must not be NULL on a row that is
+ * read; rows where they are, or the geometry is, are skipped). The argument
+ * numbers (1-based) and names are for messages. All borrowed. */
+typedef struct flsql_table {
+  const char *fn;
+  const char *table;
+  int table_arg;
+  const char *table_arg_name;
+  const char *geom_column;
+  int geom_arg;
+  const char *const *columns;
+  const int *column_arg;
+  const char *const *column_arg_name;
+  size_t n_columns, n_required;
+} flsql_table;
+
+/* Called for each row with a non-empty geometry g (in the table's SRID,
+ * taken), the statement s (the columns are 2, 3, ...) and the row's place
+ * for messages ("rowid 12"). Returns an error text (sqlite3_mprintf) or NULL. */
+typedef char *(*flsql_table_row)(void *user, GEOSGeometry *g, sqlite3_stmt *s,
+                                 const char *where);
+
+/* Read every row of t (rules T1-T3 in sql_table.c); *srid the rows' SRID
+ * (-1 when no row was read). Returns an error text (sqlite3_mprintf; the
+ * text FLSQL_STOPPED after sqlite3_interrupt()) or NULL. */
+char *flsql_table_read(flsql_state *st, sqlite3 *db, const flsql_table *t, int *srid,
+                       flsql_table_row row, void *user);
+/* 1 when the table (or view) has the column (any case), 0 when not, -1 when
+ * it could not be asked; column NULL: whether the table exists. */
+int flsql_table_has_column(sqlite3 *db, const char *table, const char *column);
+/* The table's geometry column registered in gpkg_geometry_columns or
+ * geometry_columns (sqlite3_malloc'd), or NULL. */
+char *flsql_registered_column(sqlite3 *db, const char *table);
+/* An error text that stands for "stopped by sqlite3_interrupt()". */
+#define FLSQL_STOPPED "interrupted"
+
 /* ---- registrations (one per file) ----------------------------------------- */
 
 int flsql_register_distance(sqlite3 *db, flsql_state *st);
@@ -161,6 +200,7 @@ int flsql_register_route(sqlite3 *db, flsql_state *st);
 int flsql_register_frontline(sqlite3 *db, flsql_state *st);
 int flsql_register_vtab_bands(sqlite3 *db, flsql_state *st);
 int flsql_register_vtab_nearest_route(sqlite3 *db, flsql_state *st);
+int flsql_register_holder(sqlite3 *db, flsql_state *st);
 
 /* Register a scalar or aggregate function holding a reference on st. */
 int flsql_create_function(sqlite3 *db, flsql_state *st, const char *name, int n_arg,

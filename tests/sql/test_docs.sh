@@ -21,7 +21,7 @@ while read -r name; do
   n=$((n + 1))
   if grep -qi "^### $name\b" "$DOC"; then pass; else fail "docs/sql.md has no '### $name' section"; fi
 done <"$OUT"
-expect_eq "$n" 17 "FL_ names registered (8 functions of DESIGN.md + FL_Bands + FL_NearestRoute + FL_Area, FL_Length, FL_Depth + FL_RangeRings, FL_LineOfSight + FL_SetLimit, FL_Limit)"
+expect_eq "$n" 18 "FL_ names registered (8 functions of DESIGN.md + FL_Bands + FL_NearestRoute + FL_Area, FL_Length, FL_Depth + FL_RangeRings, FL_LineOfSight + FL_SetLimit, FL_Limit + FL_Holder)"
 
 # The worked example: the first sh and sql blocks after its heading.
 block() {
