@@ -77,9 +77,10 @@ typedef struct layer_build {
   int64_t fid;
 } layer_build;
 
-static char *add_row(void *user, GEOSGeometry *g, sqlite3_stmt *s, const char *where) {
+static char *add_row(void *user, GEOSGeometry *g, int srid, sqlite3_stmt *s, const char *where) {
   layer_build *b = user;
   (void)where;
+  (void)srid; /* the layer's, set after reading */
   b->fid++; /* the row's rowid names it in core's messages; a view's place else */
   int64_t fid = sqlite3_column_type(s, 0) == SQLITE_NULL ? b->fid : sqlite3_column_int64(s, 0);
   fl_feature *f = fl_layer_append(b->ctx, b->layer, fid, g); /* g taken */

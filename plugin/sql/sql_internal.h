@@ -167,10 +167,11 @@ typedef struct flsql_table {
   size_t n_columns, n_required;
 } flsql_table;
 
-/* Called for each row with a non-empty geometry g (in the table's SRID,
- * taken), the statement s (the columns are 2, 3, ...) and the row's place
- * for messages ("rowid 12"). Returns an error text (sqlite3_mprintf) or NULL. */
-typedef char *(*flsql_table_row)(void *user, GEOSGeometry *g, sqlite3_stmt *s,
+/* Called for each row with a non-empty geometry g (in the table's SRID
+ * srid, taken), the statement s (the columns are 2, 3, ...) and the row's
+ * place for messages ("rowid 12"). Returns an error text (sqlite3_mprintf)
+ * or NULL. */
+typedef char *(*flsql_table_row)(void *user, GEOSGeometry *g, int srid, sqlite3_stmt *s,
                                  const char *where);
 
 /* Read every row of t (rules T1-T3 in sql_table.c); *srid the rows' SRID
@@ -184,6 +185,28 @@ int flsql_table_has_column(sqlite3 *db, const char *table, const char *column);
 /* The table's geometry column registered in gpkg_geometry_columns or
  * geometry_columns (sqlite3_malloc'd), or NULL. */
 char *flsql_registered_column(sqlite3 *db, const char *table);
+/* ---- sql_front.c: a front named as a table ------------------------------ */
+
+/* A table's geometries indexed for distances, kept for a statement. */
+typedef struct flsql_front {
+  flsql_state *st;       /* borrowed                                       */
+  char *table, *geom;    /* sqlite3_malloc'd key; geom NULL: registered    */
+  int srid;              /* the rows' SRID                                 */
+  fl_dist_index *index;  /* owned                                          */
+} flsql_front;
+
+/* The front named by argument i_table (0-based) of c, its geometry column
+ * argument i_col (absent or NULL: the registered one): the auxdata of
+ * argument i_table when the names are those of the row before, else read
+ * and indexed (*fresh set: give it to flsql_front_keep() after its last
+ * use). FLSQL_OK: *out set; FLSQL_NULL: a NULL name (nothing set);
+ * FLSQL_ERR: the SQL error is set. */
+int flsql_front_arg(sqlite3_context *c, int argc, sqlite3_value **argv, int i_table, int i_col,
+                    const char *fn, flsql_front **out, flsql_front **fresh);
+/* Keep fresh (may be NULL) as the auxdata of argument i_table: SQLite keeps
+ * it between rows while that argument is constant, frees it at reset. */
+void flsql_front_keep(sqlite3_context *c, int i_table, flsql_front *fresh);
+
 /* An error text that stands for "stopped by sqlite3_interrupt()". */
 #define FLSQL_STOPPED "interrupted"
 

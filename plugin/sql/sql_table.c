@@ -146,7 +146,7 @@ char *flsql_table_read(flsql_state *st, sqlite3 *db, const flsql_table *t, int *
     if (!err && g) {
       char where[64];
       row_label(s, place, where, sizeof where);
-      err = row(user, g, s, where); /* g taken */
+      err = row(user, g, *srid, s, where); /* g taken */
     }
   }
   if (!err && rc == SQLITE_INTERRUPT) err = sqlite3_mprintf(FLSQL_STOPPED);

@@ -189,6 +189,14 @@ if os.path.isdir(R):
     T.check(n == 152 and sum(1 for r in cli.values() if r[4] == "contested") == 13,
             "real data: %d towns, 13 contested" % n)
 
+# the table named by a literal (kept between rows), the side column changing
+con.execute("CREATE TABLE two (s1 TEXT, s2 TEXT, geom BLOB)")
+con.execute("INSERT INTO two VALUES ('A', 'B', BuildMbr(37.0, 48.0, 38.0, 49.0, 4326))")
+got = [r[0] for r in con.execute("SELECT FL_Holder(MakePoint(37.5, 48.5, 4326), 'two', c, 'geom') "
+                                 "FROM (SELECT 's1' AS c UNION ALL SELECT 's2' UNION ALL "
+                                 "SELECT 's1')")]
+T.check(got == ["A", "B", "A"], "side column per row: %r" % (got,))
+
 # One sentence for each bad name or row.
 con.execute("CREATE TABLE pts (fid INTEGER PRIMARY KEY, side TEXT, geom BLOB)")
 con.execute("INSERT INTO gpkg_geometry_columns VALUES ('pts', 'geom', 'POINT', 4326, 0, 0)")
