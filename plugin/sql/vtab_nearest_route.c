@@ -10,8 +10,9 @@
  * Rules:
  *   (N1) one row: route_rowid (the rowid of the nearest route; a GeoPackage
  *        fid), dist_m (geodesic metres, 0 when touching) and geometry (the
- *        line from the closest point of geom to the closest point of the
- *        route, in geom's SRID and blob kind);
+ *        geodesic from the closest point of geom to the closest point of the
+ *        route, a vertex at least every 1,000 m: core's fl_nearest_line, the
+ *        nearest-route tool's line; in geom's SRID and blob kind);
  *   (N2) geom_column defaults to the table's column registered in
  *        gpkg_geometry_columns or geometry_columns; routes with a NULL or
  *        empty geometry are skipped; every route has geom's SRID;
@@ -312,14 +313,9 @@ static int n_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str, 
                 ? sqlite3_mprintf(STOPPED)
                 : sqlite3_mprintf("FL_NearestRoute: %s", fl_ctx_errmsg(st->ctx));
     } else {
-      GEOSContextHandle_t h = fl_ctx_geos(st->ctx);
-      GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, 2, 2);
-      if (cs) {
-        GEOSCoordSeq_setXY_r(h, cs, 0, r.from_lon, r.from_lat);
-        GEOSCoordSeq_setXY_r(h, cs, 1, r.near_lon, r.near_lat);
-      }
-      GEOSGeometry *line = cs ? GEOSGeom_createLineString_r(h, cs) : NULL;
-      if (!line || flsql_encode(st, line, g->srid, g->kind, &c->blob, &c->n) != FL_OK)
+      GEOSGeometry *line = NULL; /* (N1) core's line, the CLI's */
+      if (fl_nearest_line(st->ctx, &r, &line) != FL_OK ||
+          flsql_encode(st, line, g->srid, g->kind, &c->blob, &c->n) != FL_OK)
         err = sqlite3_mprintf("FL_NearestRoute: cannot write the connecting line: %s",
                               fl_ctx_errmsg(st->ctx));
       c->has_row = !err;

@@ -201,8 +201,13 @@ def for_kind(kind):
         check(ds[rid] - best <= max(1.0, 0.001 * best),
               tag + "FL_NearestRoute(%s): route %d at %.1f m, nearest is %.1f m" % (name, rid, ds[rid], best))
         lp = T.parts(T.ogr_geom(con, line))[0]
-        near(G.inv(lp[0][0], lp[0][1], lp[1][0], lp[1][1])[2], dist,
-             tag + "FL_NearestRoute(%s) connecting line length" % name)
+        steps = [G.inv(a[0], a[1], b[0], b[1])[2] for a, b in zip(lp, lp[1:])]
+        near(G.inv(lp[0][0], lp[0][1], lp[-1][0], lp[-1][1])[2], dist,
+             tag + "FL_NearestRoute(%s) connecting line, end to end" % name)
+        near(sum(steps), dist, tag + "FL_NearestRoute(%s) connecting line length" % name)
+        check(max(steps) <= 1000.001 and len(lp) >= 2 + int(dist // 1000.001),
+              tag + "FL_NearestRoute(%s) connecting line: %d vertices over %.0f m, a vertex at "
+              "least every 1,000 m (a geodesic)" % (name, len(lp), dist))
     con.close()
 
 
