@@ -32,7 +32,7 @@
 #include <string.h>
 
 /* An error text that stands for "stopped by sqlite3_interrupt()" (N5). */
-#define STOPPED "interrupted"
+#define STOPPED FLSQL_STOPPED
 
 enum { COL_ROWID, COL_DIST, COL_GEOMETRY, COL_GEOM, COL_TABLE, COL_COLUMN };
 
@@ -127,24 +127,6 @@ static int fail(sqlite3_vtab_cursor *cur, char *msg) {
   sqlite3_free(cur->pVtab->zErrMsg);
   cur->pVtab->zErrMsg = msg;
   return msg ? SQLITE_ERROR : SQLITE_NOMEM;
-}
-
-/* (N2) the registered geometry column of a table, or NULL. */
-static char *registered_column(sqlite3 *db, const char *table) {
-  static const char *const queries[] = {
-      "SELECT column_name FROM gpkg_geometry_columns WHERE lower(table_name) = lower(?1)",
-      "SELECT f_geometry_column FROM geometry_columns WHERE lower(f_table_name) = lower(?1)"};
-  char *col = NULL;
-  for (size_t q = 0; !col && q < sizeof queries / sizeof queries[0]; q++) {
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(db, queries[q], -1, &s, NULL) == SQLITE_OK) {
-      sqlite3_bind_text(s, 1, table, -1, SQLITE_STATIC);
-      if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
-        col = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(s, 0));
-    }
-    sqlite3_finalize(s);
-  }
-  return col;
 }
 
 /* One route row's geometry in lon/lat (*ll NULL when empty); the first
@@ -245,7 +227,7 @@ static sqlite3_stmt *routes_stmt(nr_vtab *v, const char *table, const char *col,
 static char *build_index(nr_cursor *c, nr_vtab *v, const char *table, const char *column) {
   flsql_state *st = v->state;
   clear_index(c, st);
-  char *col = column ? sqlite3_mprintf("%s", column) : registered_column(v->db, table);
+  char *col = column ? sqlite3_mprintf("%s", column) : flsql_registered_column(v->db, table);
   if (!col)
     return column ? sqlite3_mprintf("FL_NearestRoute: out of memory")
                   : sqlite3_mprintf("FL_NearestRoute: table '%s' has no geometry column "
