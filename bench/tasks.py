@@ -190,7 +190,7 @@ class FrontlineSQL(Tool):
                   "FL_NearestRoute(s.geom, 'routes') n JOIN routes r ON r.pk_uid = n.route_rowid",
             "T4": f"CREATE TABLE o.r AS SELECT band AS k, area_km2 AS v FROM FL_Bands({front}, "
                   f"'{','.join(map(str, DIST))}')",
-            "T5": f"CREATE TABLE o.r AS SELECT r.name AS k, FL_RouteExposure(r.geom, {front}, 0, 20000) / 1000.0 "
+            "T5": "CREATE TABLE o.r AS SELECT r.name AS k, FL_RouteExposure(r.geom, 'front', 0, 20000) / 1000.0 "
                   "AS v FROM routes r",
         }[task]
         script = (f".load {SPATIALITE}\n.load {self.mod}\n{SQLITE_CACHE}\nATTACH '{out}' AS o;\n{q};\n")

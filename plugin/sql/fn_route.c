@@ -1,5 +1,6 @@
 /*
- * fn_route.c - FL_RouteExposure(route, front, inner_m, outer_m): metres of
+ * fn_route.c - FL_RouteExposure(route, front, inner_m, outer_m), and with
+ * the front named as a table (E4): metres of
  * the route (geodesic length) lying between inner_m and outer_m from the
  * front, on the WGS84 ellipsoid.
  *
@@ -9,7 +10,11 @@
  *   (E2) distances are metres >= 0 with inner_m <= outer_m (equal gives 0);
  *        route and front share an SRID; NULL in gives NULL out;
  *   (E3) the front is indexed once per distinct front (its cache entry keeps
- *        the index), so one front against every route costs one index.
+ *        the index), so one front against every route costs one index;
+ *   (E4) FL_RouteExposure(route, front_table, inner_m, outer_m [,
+ *        geom_column]): the front named as a table is every geometry of that
+ *        table, indexed once per statement (sql_front.c): no front blob
+ *        handed over and compared on every row.
  * Not here: the measuring walk along the route: the prepared route-exposure
  * kernel (fl_routes.h, core/route_kernel.c), on the cached index.
  */
@@ -34,7 +39,6 @@ static void fn_route_exposure(sqlite3_context *c, int argc, sqlite3_value **argv
   static const char fn[] = "FL_RouteExposure";
   flsql_state *st = sqlite3_user_data(c);
   double inner = 0, outer = 0;
-  (void)argc;
   if (flsql_metres_arg(c, argv, 2, fn, "inner_m", &inner) != FLSQL_OK) return;
   if (flsql_metres_arg(c, argv, 3, fn, "outer_m", &outer) != FLSQL_OK) return;
   if (inner > outer) {
@@ -43,9 +47,20 @@ static void fn_route_exposure(sqlite3_context *c, int argc, sqlite3_value **argv
     return;
   }
   flsql_geom *route = NULL, *front = NULL;
+  flsql_front *named = NULL, *fresh = NULL;
+  const fl_dist_index *idx = NULL;
   if (flsql_geom_arg(c, argv, 0, fn, "route", &route) != FLSQL_OK) return;
-  if (flsql_geom_arg(c, argv, 1, fn, "front", &front) != FLSQL_OK) goto done;
-  if (flsql_same_srid(c, fn, 0, route, 1, front) != FLSQL_OK) goto done;
+  if (argc > 4 || sqlite3_value_type(argv[1]) == SQLITE_TEXT) { /* (E4) */
+    if (flsql_front_arg(c, argc, argv, 1, 4, fn, &named, &fresh) != FLSQL_OK) goto done;
+    if (route->srid != named->srid) {
+      flsql_error(c, fn, "argument 1 (route) has SRID %d but the rows of '%s' have SRID %d; "
+                  "transform one first", route->srid, named->table, named->srid);
+      goto done;
+    }
+  } else if (flsql_geom_arg(c, argv, 1, fn, "front", &front) != FLSQL_OK ||
+             flsql_same_srid(c, fn, 0, route, 1, front) != FLSQL_OK) {
+    goto done;
+  }
   if (route->dim != 1) {
     flsql_error(c, fn, "argument 1 (route) must be a line or multiline");
     goto done;
@@ -55,7 +70,7 @@ static void fn_route_exposure(sqlite3_context *c, int argc, sqlite3_value **argv
     goto done;
   }
   flsql_work_begin(st, sqlite3_context_db_handle(c));
-  const fl_dist_index *idx = flsql_geom_index(front); /* (E3) */
+  idx = named ? named->index : flsql_geom_index(front); /* (E3, E4) */
   double m = 0;
   int failed = !idx || exposure_m(st->ctx, idx, route->lonlat, inner, outer, &m);
   flsql_work_end(st);
@@ -67,9 +82,13 @@ static void fn_route_exposure(sqlite3_context *c, int argc, sqlite3_value **argv
 done:
   flsql_geom_release(route);
   flsql_geom_release(front);
+  flsql_front_keep(c, 1, fresh); /* after the last use of named */
 }
 
 int flsql_register_route(sqlite3 *db, flsql_state *st) {
-  return flsql_create_function(db, st, "FL_RouteExposure", 4, FLSQL_PURE, fn_route_exposure,
+  int rc = SQLITE_OK;
+  for (int n = 4; rc == SQLITE_OK && n <= 5; n++)
+    rc = flsql_create_function(db, st, "FL_RouteExposure", n, FLSQL_PURE, fn_route_exposure,
                                NULL, NULL);
+  return rc;
 }

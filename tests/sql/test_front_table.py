@@ -1,4 +1,5 @@
-"""tests/sql/test_front_table.py - FL_Distance(geom, front_table [, geom_column]):
+"""tests/sql/test_front_table.py - FL_Distance(geom, front_table [, geom_column])
+and FL_RouteExposure(route, front_table, inner_m, outer_m [, geom_column]):
 the front named as a table, indexed once per statement (plugin/sql/sql_front.c).
 - the distance to the table's geometries is, bit for bit, the least of
   FL_Distance(geom, row) over its rows (the blob form), for every settlement
@@ -65,6 +66,26 @@ for g, w in zip(got, want + want[:1]):
     T.near(g, w, "column per row, against pyproj")
 T.check(con.execute("SELECT FL_Distance(NULL, 'ft'), FL_Distance(MakePoint(37.5, 48.5, 4326), "
                     "NULL)").fetchone() == (None, None), "NULL in, NULL out")
+
+# FL_RouteExposure: a one-row view gives the blob form's metres bit for bit;
+# by hand, a meridian route through a point front lies within 1,000 m of it
+# for 2,000 m (a meridian is a geodesic).
+for inner, outer in ((0, 5000), (5000, 20000)):
+    got = con.execute("SELECT r.rowid, FL_RouteExposure(r.geom, 'f2', ?, ?, 'geom'), FL_RouteExposure("
+                      "r.geom, (SELECT geom FROM front WHERE rowid = 2), ?, ?) FROM routes r",
+                      (inner, outer, inner, outer)).fetchall()
+    T.check(len(got) > 5 and sum(1 for _, a, _b in got if a > 0) >= 2, "routes measured: %r"
+            % (got[:3],))
+    for rid, a, b in got:
+        T.check(a == b, "route %d, %d-%d m: named %r, subquery %r" % (rid, inner, outer, a, b))
+con.execute("CREATE TABLE pt (geom BLOB)")
+con.execute("INSERT INTO pt VALUES (MakePoint(37.5, 48.5, 4326))")
+ROUTE = "MakeLine(MakePoint(37.5, 48.0, 4326), MakePoint(37.5, 49.0, 4326))"
+T.near(con.execute("SELECT FL_RouteExposure(%s, 'pt', 0, 1000, 'geom')" % ROUTE).fetchone()[0],
+       2000.0, "meridian route within 1 km of a point front", abs_tol=0.01)
+err = T.error_of(con, "SELECT FL_RouteExposure(%s, 'nope', 0, 1000)" % ROUTE)
+T.check(err is not None and "FL_RouteExposure: argument 2 (front_table): no table or view 'nope'"
+        in err, "FL_RouteExposure, bad name: %r" % err)
 
 con.execute("CREATE TABLE empty (fid INTEGER PRIMARY KEY, geom BLOB)")
 con.execute("CREATE TABLE mixed (geom BLOB)")
