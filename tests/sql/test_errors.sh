@@ -67,6 +67,20 @@ err "CREATE TABLE r2(g); INSERT INTO r2 VALUES (SetSRID($L, 3857)); SELECT * FRO
   "FL_NearestRoute: argument 1 (geom) has SRID 4326 but the routes of 'r2' have SRID 3857"
 err "SELECT * FROM FL_NearestRoute($P, 42);" "FL_NearestRoute: argument 2 (routes_table) must be the name of a table"
 err "SELECT FL_Version(1);" "wrong number of arguments to function FL_Version()"
+# A table named in an argument (sql_table.c): one sentence per bad name or row.
+err "SELECT FL_Holder($P, 'no_such_table');" "FL_Holder: argument 2 (control_table): no table or view 'no_such_table' in this database"
+err "CREATE TABLE c1(side, g); INSERT INTO c1 VALUES ('UA', $A), ('RU', 'text'); SELECT FL_Holder($P, 'c1', 'side', 'g');" \
+  "FL_Holder: table 'c1', rowid 2: column 'g' is not a SpatiaLite or GeoPackage geometry blob"
+err "CREATE TABLE c2(side, g); INSERT INTO c2 VALUES ('UA', $A); SELECT FL_Holder($P, 'c2', 'sid', 'g');" \
+  "FL_Holder: table 'c2' has no column 'sid' (argument 3, side_column)"
+err "CREATE TABLE c3(side, g); INSERT INTO c3 VALUES ('UA', $L); SELECT FL_Share($P, 'c3', 'UA', 'side', 'g');" \
+  "FL_Share: table 'c3': control layer 'c3' (c3), feature 1: expected polygons, got LineString"
+err "CREATE TABLE c4(side, g); INSERT INTO c4 VALUES ('UA', $A); SELECT FL_Share($P, 'c4', 'RU', 'side', 'g');" \
+  "FL_Share: argument 3 (side): table 'c4' has no rows of side 'RU'"
+err "CREATE TABLE f1(g); INSERT INTO f1 VALUES (SetSRID($L, 3857)); SELECT FL_Distance($P, 'f1', 'g');" \
+  "FL_Distance: argument 1 (a) has SRID 4326 but the rows of 'f1' have SRID 3857"
+err "CREATE TABLE f2(g); SELECT FL_RouteExposure($L, 'f2', 0, 5, 'g');" \
+  "FL_RouteExposure: table 'f2' has no row with a geometry to measure to"
 
 # NULL in gives NULL out (A1), for every argument position.
 null "SELECT FL_Distance(NULL, $P);"
@@ -86,6 +100,10 @@ null "SELECT FL_ControlStatus(g, $A, 'UA') FROM (SELECT $P AS g) WHERE 0;"
 null "SELECT FL_RouteExposure(NULL, $L, 0, 5);"
 null "SELECT FL_RouteExposure($L, NULL, 0, 5);"
 null "SELECT FL_RouteExposure($L, $L, NULL, 5);"
+null "SELECT FL_Holder(NULL, 'c2');"
+null "SELECT FL_Holder($P, NULL);"
+null "SELECT FL_Share($P, 'c2', NULL);"
+null "SELECT FL_Distance($P, NULL, 'g');"
 null "SELECT FL_Frontline(NULL, $A);"
 null "SELECT FL_Frontline($A, $A, NULL);"
 # An empty GeoPackage geometry counts as NULL; an empty result is NULL.
