@@ -25,5 +25,5 @@ SELECT 'floor, scalar subquery', sum(length(substr((SELECT geom FROM front), 1, 
 SELECT 'floor, join column', sum(length(substr(f.geom, 1, 1))) FROM settlements s CROSS JOIN front f;
 SELECT 'FL_Distance, scalar subquery', sum(FL_Distance(geom, (SELECT geom FROM front))) FROM settlements;
 SELECT 'FL_Distance, join column', sum(FL_Distance(s.geom, f.geom)) FROM settlements s CROSS JOIN front f;
-SELECT 'FL_Distance, front named', sum(FL_Distance(geom, 'front')) FROM settlements;
+SELECT 'FL_Distance, front named', sum(FL_Distance(geom, 'front', 'geom')) FROM settlements;
 SQL

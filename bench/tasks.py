@@ -185,12 +185,12 @@ class FrontlineSQL(Tool):
             "T1": "CREATE TABLE o.r AS SELECT h AS k, count(*) AS v FROM (SELECT FL_Holder(geom, "
                   "'control') AS h FROM buildings) GROUP BY h",
             # the front named: indexed once per statement (docs/sql.md, FL_Distance)
-            "T2": "CREATE TABLE o.r AS SELECT s.name AS k, FL_Distance(s.geom, 'front') AS v FROM settlements s",
+            "T2": "CREATE TABLE o.r AS SELECT s.name AS k, FL_Distance(s.geom, 'front', 'geom') AS v FROM settlements s",
             "T3": "CREATE TABLE o.r AS SELECT s.name AS k, r.name AS r, n.dist_m AS v FROM settlements s, "
                   "FL_NearestRoute(s.geom, 'routes') n JOIN routes r ON r.pk_uid = n.route_rowid",
             "T4": f"CREATE TABLE o.r AS SELECT band AS k, area_km2 AS v FROM FL_Bands({front}, "
                   f"'{','.join(map(str, DIST))}')",
-            "T5": "CREATE TABLE o.r AS SELECT r.name AS k, FL_RouteExposure(r.geom, 'front', 0, 20000) / 1000.0 "
+            "T5": "CREATE TABLE o.r AS SELECT r.name AS k, FL_RouteExposure(r.geom, 'front', 0, 20000, 'geom') / 1000.0 "
                   "AS v FROM routes r",
         }[task]
         script = (f".load {SPATIALITE}\n.load {self.mod}\n{SQLITE_CACHE}\nATTACH '{out}' AS o;\n{q};\n")

@@ -1,6 +1,6 @@
 /*
- * fn_distance.c - FL_Distance(a, b) and FL_Distance(a, front_table [,
- * geom_column]): metres on the WGS84 ellipsoid between any two geometries
+ * fn_distance.c - FL_Distance(a, b) and FL_Distance(a, front_table,
+ * geom_column): metres on the WGS84 ellipsoid between any two geometries
  * (0 when they touch or one contains the other).
  *
  * Rules:
@@ -11,10 +11,12 @@
  *        other one queried against it; on a tie, the one that repeats more.
  *        Indexing by use count alone could pick a settlement that repeats in
  *        a nested loop and then walk the whole front on every row.
- *   (D3) FL_Distance(a, front_table [, geom_column]): b named as a table is
- *        every geometry of that table, indexed once per statement
- *        (sql_front.c); the form for a big front, whose blob a subquery or a
- *        join would hand over, and the cache compare, on every row.
+ *   (D3) FL_Distance(a, front_table, geom_column): b named as a table is
+ *        every geometry of that table (geom_column NULL: the registered one),
+ *        indexed once per statement (sql_front.c); the form for a big front,
+ *        whose blob a subquery or a join would hand over, and the cache
+ *        compare, on every row. A form of its own (3 arguments), not
+ *        deterministic: its answer changes with the table.
  * Not here: the geodesy (core/dist_index.c), argument reading (sql_geom_arg.c).
  */
 #include "sql_internal.h"
@@ -47,11 +49,17 @@ static void fn_distance(sqlite3_context *c, int argc, sqlite3_value **argv) {
   static const char fn[] = "FL_Distance";
   flsql_state *st = sqlite3_user_data(c);
   flsql_geom *a = NULL, *b = NULL;
-  if (argc > 2 || sqlite3_value_type(argv[1]) == SQLITE_TEXT) {
+  if (argc > 2) {
     distance_to_table(c, argc, argv);
     return;
   }
   if (flsql_geom_arg(c, argv, 0, fn, "a", &a) != FLSQL_OK) return;
+  if (sqlite3_value_type(argv[1]) == SQLITE_TEXT) { /* (D3) the 3-argument form */
+    flsql_error(c, fn, "argument 2 (b) is text; to measure to the geometries of a table, give "
+                "its geometry column too, as in FL_Distance(a, 'front', 'geom'), or NULL for the "
+                "registered one");
+    goto done;
+  }
   if (flsql_geom_arg(c, argv, 1, fn, "b", &b) != FLSQL_OK) goto done;
   if (flsql_same_srid(c, fn, 0, a, 1, b) != FLSQL_OK) goto done;
   /* (D2) index the larger geometry, or the one that repeats */
@@ -78,6 +86,7 @@ done:
 int flsql_register_distance(sqlite3 *db, flsql_state *st) {
   int rc = flsql_create_function(db, st, "FL_Distance", 2, FLSQL_PURE, fn_distance, NULL, NULL);
   if (rc == SQLITE_OK)
-    rc = flsql_create_function(db, st, "FL_Distance", 3, FLSQL_PURE, fn_distance, NULL, NULL);
+    rc = flsql_create_function(db, st, "FL_Distance", 3, FLSQL_READS_TABLE, fn_distance, NULL,
+                               NULL);
   return rc;
 }

@@ -310,8 +310,9 @@ static void fn_share_table(sqlite3_context *c, int argc, sqlite3_value **argv) {
 int flsql_register_holder(sqlite3 *db, flsql_state *st) {
   int rc = SQLITE_OK;
   for (int n = 2; rc == SQLITE_OK && n <= 5; n++)
-    rc = flsql_create_function(db, st, "FL_Holder", n, FLSQL_PURE, fn_holder, NULL, NULL);
+    rc = flsql_create_function(db, st, "FL_Holder", n, FLSQL_READS_TABLE, fn_holder, NULL, NULL);
   for (int n = 3; rc == SQLITE_OK && n <= 5; n++)
-    rc = flsql_create_function(db, st, "FL_Share", n, FLSQL_PURE, fn_share_table, NULL, NULL);
+    rc = flsql_create_function(db, st, "FL_Share", n, FLSQL_READS_TABLE, fn_share_table, NULL,
+                               NULL);
   return rc;
 }

@@ -11,10 +11,11 @@
  *        route and front share an SRID; NULL in gives NULL out;
  *   (E3) the front is indexed once per distinct front (its cache entry keeps
  *        the index), so one front against every route costs one index;
- *   (E4) FL_RouteExposure(route, front_table, inner_m, outer_m [,
- *        geom_column]): the front named as a table is every geometry of that
- *        table, indexed once per statement (sql_front.c): no front blob
- *        handed over and compared on every row.
+ *   (E4) FL_RouteExposure(route, front_table, inner_m, outer_m,
+ *        geom_column): the front named as a table is every geometry of that
+ *        table (geom_column NULL: the registered one), indexed once per
+ *        statement (sql_front.c): no front blob handed over and compared on
+ *        every row. A form of its own (5 arguments), not deterministic.
  * Not here: the measuring walk along the route: the prepared route-exposure
  * kernel (fl_routes.h, core/route_kernel.c), on the cached index.
  */
@@ -50,7 +51,13 @@ static void fn_route_exposure(sqlite3_context *c, int argc, sqlite3_value **argv
   flsql_front *named = NULL, *fresh = NULL;
   const fl_dist_index *idx = NULL;
   if (flsql_geom_arg(c, argv, 0, fn, "route", &route) != FLSQL_OK) return;
-  if (argc > 4 || sqlite3_value_type(argv[1]) == SQLITE_TEXT) { /* (E4) */
+  if (argc == 4 && sqlite3_value_type(argv[1]) == SQLITE_TEXT) { /* (E4) the 5-argument form */
+    flsql_error(c, fn, "argument 2 (front) is text; to measure to the geometries of a table, "
+                "give its geometry column too, as in FL_RouteExposure(route, 'front', 0, 20000, "
+                "'geom'), or NULL for the registered one");
+    goto done;
+  }
+  if (argc > 4) { /* (E4) */
     if (flsql_front_arg(c, argc, argv, 1, 4, fn, &named, &fresh) != FLSQL_OK) goto done;
     if (route->srid != named->srid) {
       flsql_error(c, fn, "argument 1 (route) has SRID %d but the rows of '%s' have SRID %d; "
@@ -86,9 +93,10 @@ done:
 }
 
 int flsql_register_route(sqlite3 *db, flsql_state *st) {
-  int rc = SQLITE_OK;
-  for (int n = 4; rc == SQLITE_OK && n <= 5; n++)
-    rc = flsql_create_function(db, st, "FL_RouteExposure", n, FLSQL_PURE, fn_route_exposure,
-                               NULL, NULL);
+  int rc = flsql_create_function(db, st, "FL_RouteExposure", 4, FLSQL_PURE, fn_route_exposure,
+                                 NULL, NULL);
+  if (rc == SQLITE_OK) /* (E4): reads a table, so not deterministic */
+    rc = flsql_create_function(db, st, "FL_RouteExposure", 5, FLSQL_READS_TABLE,
+                               fn_route_exposure, NULL, NULL);
   return rc;
 }

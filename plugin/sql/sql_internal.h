@@ -253,5 +253,9 @@ void flsql_work_end(flsql_state *st);
  * for another context's work in the same call (FL_LineOfSight's). */
 int flsql_work_interrupted(void *user);
 #define FLSQL_PURE (SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS)
+/* A form that reads a table named in an argument: its answer changes with
+ * the table, so it is neither deterministic (no index, generated column or
+ * CHECK may keep an answer gone stale) nor innocuous. */
+#define FLSQL_READS_TABLE SQLITE_UTF8
 
 #endif
