@@ -94,6 +94,37 @@ fl_status fl__prep_domain_fail(fl_ctx *ctx, const char *role, const fl_layer *la
                   role, layer->name, src, (long long)fid, x, y);
 }
 
+/* A polygon GEOS finds invalid, repaired (*ll replaced, a warning, *n_repaired
+ * counted). A stop (fl_ctx's cancel, deadline or host poll) seen during the
+ * check or the repair is a stop (FL_E_CANCEL), not an invalid polygon: GEOS
+ * answers 2 or NULL when interrupted. On failure *ll is freed. */
+static fl_status repair(fl_ctx *ctx, const char *role, const fl_layer *layer, const char *src,
+                        int64_t fid, GEOSGeometry **ll, size_t *n_repaired) {
+  GEOSContextHandle_t h = ctx->geos;
+  char valid = GEOSisValid_r(h, *ll);
+  fl_status st = valid == 1 ? FL_OK : fl__stop_check(ctx, "checking a polygon's validity");
+  if (valid == 1 || st) {
+    if (st) GEOSGeom_destroy_r(h, *ll);
+    return st;
+  }
+  char *why = GEOSisValidReason_r(h, *ll);
+  GEOSGeometry *fixed = GEOSMakeValid_r(h, *ll);
+  GEOSGeometry *polys = fixed ? fl__polygonal_part(h, fixed) : NULL;
+  if (fixed) GEOSGeom_destroy_r(h, fixed);
+  GEOSGeom_destroy_r(h, *ll);
+  *ll = polys;
+  if (!polys && !(st = fl__stop_check(ctx, "repairing an invalid polygon")))
+    st = fl__fail(ctx, FL_E_GEOM, "%s layer '%s' (%s), feature %lld: invalid polygon could not "
+                  "be repaired; fix it in a GIS", role, layer->name, src, (long long)fid);
+  if (!st) {
+    fl__warn(ctx, "%s layer '%s', feature %lld: invalid polygon repaired (%s)", role,
+             layer->name, (long long)fid, why ? why : "invalid");
+    (*n_repaired)++;
+  }
+  if (why) GEOSFree_r(h, why);
+  return st;
+}
+
 fl_status fl__prep_layer(fl_ctx *ctx, const fl_layer *layer, const char *role, unsigned want,
                          fl__prepped *out) {
   GEOSContextHandle_t h = ctx->geos;
@@ -157,24 +188,10 @@ fl_status fl__prep_layer(fl_ctx *ctx, const fl_layer *layer, const char *role, u
       return fl__fail(ctx, st, "%s layer '%s' (%s), feature %lld: %s", role, layer->name, src,
                       (long long)f->fid, msg);
     }
-    if ((c & FL__WANT_POLYGON) && GEOSisValid_r(h, ll) != 1) {
-      char *why = GEOSisValidReason_r(h, ll);
-      GEOSGeometry *fixed = GEOSMakeValid_r(h, ll);
-      GEOSGeometry *polys = fixed ? fl__polygonal_part(h, fixed) : NULL;
-      if (fixed) GEOSGeom_destroy_r(h, fixed);
-      GEOSGeom_destroy_r(h, ll);
-      if (!polys) {
-        if (why) GEOSFree_r(h, why);
-        fl__prep_free(ctx, out);
-        return fl__fail(ctx, FL_E_GEOM, "%s layer '%s' (%s), feature %lld: invalid polygon could "
-                        "not be repaired; fix it in a GIS", role, layer->name, src,
-                        (long long)f->fid);
-      }
-      fl__warn(ctx, "%s layer '%s', feature %lld: invalid polygon repaired (%s)", role,
-               layer->name, (long long)f->fid, why ? why : "invalid");
-      if (why) GEOSFree_r(h, why);
-      ll = polys;
-      n_repaired++;
+    if ((c & FL__WANT_POLYGON) && (st = repair(ctx, role, layer, src, f->fid, &ll,
+                                               &n_repaired))) {
+      fl__prep_free(ctx, out);
+      return st;
     }
     GEOSSetSRID_r(h, ll, 4326);
     out->lonlat[i] = ll;

@@ -1,6 +1,7 @@
 """tests/sql/test_interrupt_measures.py - sqlite3_interrupt() and a progress
 handler stop the long measuring calls from inside (issue 17): FL_Distance,
-FL_RouteExposure, FL_NearestRoute, FL_Depth, FL_Share and FL_ControlStatus.
+FL_RouteExposure, FL_NearestRoute, FL_Depth, FL_Share and FL_ControlStatus,
+and the forms that name a table (FL_Holder, FL_Distance, FL_RouteExposure).
 
 Each call gets inputs that take seconds of CPU (two 100,000-vertex winding
 lines 500 m apart; two 100,000-vertex polygons that nearly coincide), and is
@@ -46,6 +47,10 @@ for name, wkt in (("a", winding(48.0)), ("b", winding(48.005)), ("p", blob(1.0))
     con.execute("INSERT INTO g VALUES (?, GeomFromText(?, 4326))", (name, wkt))
 con.execute("CREATE TABLE routes(id INTEGER PRIMARY KEY, geom BLOB)")
 con.execute("INSERT INTO routes(geom) SELECT g FROM g WHERE name IN ('a', 'b')")
+con.execute("CREATE TABLE ctl(side TEXT, g BLOB)")
+con.execute("INSERT INTO ctl SELECT 'UA', g FROM g WHERE name = 'q'")
+con.execute("CREATE TABLE fb(g BLOB)")
+con.execute("INSERT INTO fb SELECT g FROM g WHERE name = 'b'")
 
 
 def G(n):
@@ -59,6 +64,9 @@ CALLS = {
     "FL_Depth": "SELECT FL_Depth(%s, %s)" % (G("p"), G("a")),
     "FL_Share": "SELECT FL_Share(%s, %s)" % (G("p"), G("q")),
     "FL_ControlStatus": "SELECT FL_ControlStatus(%s, %s, 'UA')" % (G("p"), G("q")),
+    "FL_Holder (named control)": "SELECT FL_Holder(%s, 'ctl', 'side', 'g')" % G("p"),
+    "FL_Distance (named front)": "SELECT FL_Distance(%s, 'fb', 'g')" % G("a"),
+    "FL_RouteExposure (named front)": "SELECT FL_RouteExposure(%s, 'fb', 0, 1000, 'g')" % G("a"),
 }
 
 
