@@ -72,10 +72,13 @@ typedef struct vs_shared {
   uint16_t *total;
   fl_viewshed_sight *which;  /* (V8) the observers' bits, NULL unless asked */
   pthread_mutex_t *locks;    /* (V6) VS_ROW_LOCKS; NULL on one thread */
+  pthread_mutex_t lock;      /* cells_seen */
+  size_t cells_seen;         /* cells whose count left 0, summed over the threads */
 } vs_shared;
 
 typedef struct vs_scratch {
   uint8_t *seen;             /* the row being done: 1 where the observer sees      */
+  size_t cells_seen;         /* cells this thread took from count 0 to 1           */
   double *prev, *cur, *save; /* horizon heights of two rows, and the observer's row */
   double *zadj;              /* the row being done: lowered heights (V2)           */
   double *d2;                /* the row being done: squared distances (V4)         */
@@ -336,16 +339,30 @@ static void do_row(const vs_obs *v, vs_scratch *s, int dr) {
 }
 
 /* (V6) the seen cells of a finished row (its window's n cells from x0)
- * added into the counts, under the row's lock; (V8) and into the
- * observer's bits. */
-static void add_row(vs_shared *sh, const vs_scratch *s, fl_viewshed_sight *sight, int row, int x0,
+ * added into the counts, under the row's lock, and the cells first seen
+ * counted; (V8) and into the observer's bits. One observer stores its row:
+ * the counts' pages are then first touched by a write, not by a read that
+ * maps the zero page and a write that copies it. */
+static void add_row(vs_shared *sh, vs_scratch *s, fl_viewshed_sight *sight, int row, int x0,
                     int n) {
   uint16_t *restrict t = sh->total + (size_t)row * (size_t)sh->dem->w + (size_t)x0;
   const uint8_t *restrict seen = s->seen;
-  pthread_mutex_t *lock = sh->locks ? &sh->locks[row % VS_ROW_LOCKS] : NULL;
-  if (lock) pthread_mutex_lock(lock);
-  for (int i = 0; i < n; i++) t[i] = (uint16_t)(t[i] + seen[i]);
-  if (lock) pthread_mutex_unlock(lock);
+  unsigned fresh = 0;
+  if (sh->n_obs == 1)
+    for (int i = 0; i < n; i++) {
+      fresh += seen[i];
+      t[i] = seen[i];
+    }
+  else {
+    pthread_mutex_t *lock = sh->locks ? &sh->locks[row % VS_ROW_LOCKS] : NULL;
+    if (lock) pthread_mutex_lock(lock);
+    for (int i = 0; i < n; i++) {
+      fresh += (t[i] == 0) & seen[i];
+      t[i] = (uint16_t)(t[i] + seen[i]);
+    }
+    if (lock) pthread_mutex_unlock(lock);
+  }
+  s->cells_seen += fresh;
   if (sight) fl__vs_sight_row(sight, x0, row, seen, n);
 }
 
@@ -459,6 +476,9 @@ static void scratch_free(fl_ctx *ctx, void *scratch) {
   (void)ctx;
   vs_scratch *s = scratch;
   if (!s) return;
+  pthread_mutex_lock(&s->sh->lock);
+  s->sh->cells_seen += s->cells_seen;
+  pthread_mutex_unlock(&s->sh->lock);
   fl__dem_xf_free(&s->xf);
   free(s->prev), free(s->cur), free(s->save), free(s->lon), free(s->lat), free(s->zadj), free(s->d2);
   free(s->in_range), free(s->seen), free(s->inv), free(s->nd[0]), free(s->nd[1]), free(s->rad);
@@ -472,8 +492,10 @@ static fl_status sweep_all(fl_ctx *ctx, vs_shared *sh) {
   int lock = fl__threads_for(ctx, sh->n_obs) > 1;
   for (int i = 0; lock && i < VS_ROW_LOCKS; i++) pthread_mutex_init(&locks[i], NULL);
   sh->locks = lock ? locks : NULL;
+  pthread_mutex_init(&sh->lock, NULL);
   fl_status st = fl__parallel_for(ctx, sh->n_obs, one_observer, sh, scratch_new, scratch_free,
                                   0.05, 0.9);
+  pthread_mutex_destroy(&sh->lock);
   for (int i = 0; lock && i < VS_ROW_LOCKS; i++) pthread_mutex_destroy(&locks[i]);
   sh->locks = NULL;
   return st;
@@ -548,6 +570,7 @@ fl_status fl_viewshed_compute(fl_ctx *ctx, const fl_dem *dem, const fl_layer *ob
   }
   sh.total = vs->count;
   st = sweep_all(ctx, &sh);
+  vs->cells_seen = sh.cells_seen;
   free(pts);
   if (st) {
     fl_viewshed_free(vs);
