@@ -13,6 +13,12 @@
  *   (W2) the file is built beside the target under a temporary name and
  *        renamed into place when complete; an existing file is replaced only
  *        with overwrite;
+ *   (W3) each strip of rows is flushed from GDAL's cache as soon as it is
+ *        written (its tiles compressed on GDAL's threads, and their memory
+ *        used again by the next strip), not held, 100 MB for a 10,000 x
+ *        10,000 DEM, until the file is closed; the nodata mask is read only
+ *        when the DEM has cells without height (else it is all 0 and its
+ *        pages were never touched).
  * Not here: the computation (viewshed.c), polygons (viewshed_poly.c).
  */
 #include <math.h>
@@ -51,8 +57,10 @@ static void sight_rows(const fl_viewshed *vs, size_t k, int r0, int nr, uint8_t 
   }
 }
 
-/* Band 1 + k + 1: 1 where observer k sees the cell (W1, V8). */
-static CPLErr write_which(GDALDatasetH ds, const fl_viewshed *vs, void *buf, size_t rows) {
+/* Band 1 + k + 1: 1 where observer k sees the cell (W1, V8); has_nodata:
+ * the DEM has cells without height (W3). */
+static CPLErr write_which(GDALDatasetH ds, const fl_viewshed *vs, int has_nodata, void *buf,
+                          size_t rows) {
   size_t w = (size_t)vs->width;
   CPLErr err = CE_None;
   for (size_t k = 0; k < vs->n_observers && err == CE_None; k++) {
@@ -66,9 +74,10 @@ static CPLErr write_which(GDALDatasetH ds, const fl_viewshed *vs, void *buf, siz
       int nr = vs->height - r0 < (int)rows ? vs->height - r0 : (int)rows;
       size_t base = (size_t)r0 * w, m = (size_t)nr * w;
       sight_rows(vs, k, r0, nr, buf);
-      for (size_t i = 0; i < m; i++)
+      for (size_t i = 0; has_nodata && i < m; i++)
         if (vs->nodata[base + i]) ((uint8_t *)buf)[i] = 255;
       err = GDALRasterIO(b, GF_Write, 0, r0, vs->width, nr, buf, vs->width, nr, GDT_Byte, 0, 0);
+      if (err == CE_None) err = GDALFlushRasterCache(b); /* (W3) */
     }
   }
   return err;
@@ -100,15 +109,20 @@ static GDALDatasetH make_dataset(GDALDriverH drv, const char *path, const fl_dem
     size_t base = (size_t)r0 * w, m = (size_t)nr * w;
     const uint16_t *cnt = vs->count + base;
     const uint8_t *nodat = vs->nodata + base;
-    if (wide)
+    if (!dem->n_nodata) /* (W3) the mask is all 0: not read */
+      for (size_t i = 0; i < m; i++)
+        if (wide) ((uint16_t *)buf)[i] = cnt[i];
+        else ((uint8_t *)buf)[i] = (uint8_t)cnt[i];
+    else if (wide)
       for (size_t i = 0; i < m; i++) ((uint16_t *)buf)[i] = nodat[i] ? (uint16_t)nd : cnt[i];
     else
       for (size_t i = 0; i < m; i++) ((uint8_t *)buf)[i] = nodat[i] ? (uint8_t)nd : (uint8_t)cnt[i];
     err = GDALRasterIO(b, GF_Write, 0, r0, vs->width, nr, buf, vs->width, nr, type, 0, 0);
+    if (err == CE_None) err = GDALFlushRasterCache(b); /* (W3) */
   }
   if (vs->which && buf && err == CE_None) {
     GDALSetDescription(b, "observers");
-    err = write_which(ds, vs, buf, rows);
+    err = write_which(ds, vs, dem->n_nodata > 0, buf, rows);
   }
   free(buf);
   if (err != CE_None) {
