@@ -13,12 +13,13 @@
  *   (W2) the file is built beside the target under a temporary name and
  *        renamed into place when complete; an existing file is replaced only
  *        with overwrite;
- *   (W3) each strip of rows is flushed from GDAL's cache as soon as it is
- *        written (its tiles compressed on GDAL's threads, and their memory
- *        used again by the next strip), not held, 100 MB for a 10,000 x
- *        10,000 DEM, until the file is closed; the nodata mask is read only
- *        when the DEM has cells without height (else it is all 0 and its
- *        pages were never touched).
+ *   (W3) without which, each strip of rows is flushed from GDAL's cache
+ *        as soon as it is written (its tiles compressed on GDAL's threads,
+ *        their memory used again by the next strip), not held until the
+ *        file is closed (100 MB for a 10,000 x 10,000 DEM); with which the
+ *        bands' tiles are laid out as GDAL's cache writes them at the end,
+ *        as before. The nodata mask is read only when the DEM has cells
+ *        without height (else it is all 0, its pages never touched).
  * Not here: the computation (viewshed.c), polygons (viewshed_poly.c).
  */
 #include <math.h>
@@ -77,7 +78,6 @@ static CPLErr write_which(GDALDatasetH ds, const fl_viewshed *vs, int has_nodata
       for (size_t i = 0; has_nodata && i < m; i++)
         if (vs->nodata[base + i]) ((uint8_t *)buf)[i] = 255;
       err = GDALRasterIO(b, GF_Write, 0, r0, vs->width, nr, buf, vs->width, nr, GDT_Byte, 0, 0);
-      if (err == CE_None) err = GDALFlushRasterCache(b); /* (W3) */
     }
   }
   return err;
@@ -118,7 +118,7 @@ static GDALDatasetH make_dataset(GDALDriverH drv, const char *path, const fl_dem
     else
       for (size_t i = 0; i < m; i++) ((uint8_t *)buf)[i] = nodat[i] ? (uint8_t)nd : (uint8_t)cnt[i];
     err = GDALRasterIO(b, GF_Write, 0, r0, vs->width, nr, buf, vs->width, nr, type, 0, 0);
-    if (err == CE_None) err = GDALFlushRasterCache(b); /* (W3) */
+    if (err == CE_None && !vs->which) err = GDALFlushRasterCache(b); /* (W3) */
   }
   if (vs->which && buf && err == CE_None) {
     GDALSetDescription(b, "observers");
