@@ -83,6 +83,23 @@ static CPLErr write_which(GDALDatasetH ds, const fl_viewshed *vs, int has_nodata
   return err;
 }
 
+/* m counts (W1) in the file's type: nodata (NULL when the DEM has none:
+ * (W3) the mask is all 0, not read) 255 or 65535, else the count. Simple
+ * loops on restrict pointers, which the compiler vectorizes. */
+static void strip_values(const uint16_t *restrict cnt, const uint8_t *restrict nodat, size_t m,
+                         int wide, void *buf) {
+  uint16_t *restrict b16 = buf;
+  uint8_t *restrict b8 = buf;
+  if (wide && nodat)
+    for (size_t i = 0; i < m; i++) b16[i] = nodat[i] ? 65535 : cnt[i];
+  else if (wide)
+    for (size_t i = 0; i < m; i++) b16[i] = cnt[i];
+  else if (nodat)
+    for (size_t i = 0; i < m; i++) b8[i] = nodat[i] ? 255 : (uint8_t)cnt[i];
+  else
+    for (size_t i = 0; i < m; i++) b8[i] = (uint8_t)cnt[i];
+}
+
 /* A dataset of the viewshed on the DEM's grid (W1), made with drv at path. */
 static GDALDatasetH make_dataset(GDALDriverH drv, const char *path, const fl_dem *dem,
                                  const fl_viewshed *vs, char **options) {
@@ -107,16 +124,7 @@ static GDALDatasetH make_dataset(GDALDriverH drv, const char *path, const fl_dem
   for (int r0 = 0; r0 < vs->height && err == CE_None; r0 += (int)rows) {
     int nr = vs->height - r0 < (int)rows ? vs->height - r0 : (int)rows;
     size_t base = (size_t)r0 * w, m = (size_t)nr * w;
-    const uint16_t *cnt = vs->count + base;
-    const uint8_t *nodat = vs->nodata + base;
-    if (!dem->n_nodata) /* (W3) the mask is all 0: not read */
-      for (size_t i = 0; i < m; i++)
-        if (wide) ((uint16_t *)buf)[i] = cnt[i];
-        else ((uint8_t *)buf)[i] = (uint8_t)cnt[i];
-    else if (wide)
-      for (size_t i = 0; i < m; i++) ((uint16_t *)buf)[i] = nodat[i] ? (uint16_t)nd : cnt[i];
-    else
-      for (size_t i = 0; i < m; i++) ((uint8_t *)buf)[i] = nodat[i] ? (uint8_t)nd : (uint8_t)cnt[i];
+    strip_values(vs->count + base, dem->n_nodata ? vs->nodata + base : NULL, m, wide, buf);
     err = GDALRasterIO(b, GF_Write, 0, r0, vs->width, nr, buf, vs->width, nr, type, 0, 0);
     if (err == CE_None && !vs->which) err = GDALFlushRasterCache(b); /* (W3) */
   }
