@@ -2,7 +2,7 @@
  * viewshed_out.c - a viewshed written as a GeoTIFF on the DEM's grid
  * (fl_viewshed_write_tif()).
  *
- * Rules, cited as (W1)..(W3):
+ * Rules, cited as (W1), (W2) and (W6) (W3-W5: viewshed_poly.c, viewshed_near.c):
  *   (W1) the raster has the DEM's size, geotransform and CRS; Byte with
  *        nodata 255 up to 254 observers, UInt16 with nodata 65535 above;
  *        cells where the DEM has no height are nodata, every other cell holds
@@ -13,7 +13,7 @@
  *   (W2) the file is built beside the target under a temporary name and
  *        renamed into place when complete; an existing file is replaced only
  *        with overwrite;
- *   (W3) without which, each strip of rows is flushed from GDAL's cache
+ *   (W6) without which, each strip of rows is flushed from GDAL's cache
  *        as soon as it is written (its tiles compressed on GDAL's threads,
  *        their memory used again by the next strip), not held until the
  *        file is closed (100 MB for a 10,000 x 10,000 DEM); with which the
@@ -59,7 +59,7 @@ static void sight_rows(const fl_viewshed *vs, size_t k, int r0, int nr, uint8_t 
 }
 
 /* Band 1 + k + 1: 1 where observer k sees the cell (W1, V8); has_nodata:
- * the DEM has cells without height (W3). */
+ * the DEM has cells without height (W6). */
 static CPLErr write_which(GDALDatasetH ds, const fl_viewshed *vs, int has_nodata, void *buf,
                           size_t rows) {
   size_t w = (size_t)vs->width;
@@ -84,7 +84,7 @@ static CPLErr write_which(GDALDatasetH ds, const fl_viewshed *vs, int has_nodata
 }
 
 /* m counts (W1) in the file's type: nodata (NULL when the DEM has none:
- * (W3) the mask is all 0, not read) 255 or 65535, else the count. Simple
+ * (W6) the mask is all 0, not read) 255 or 65535, else the count. Simple
  * loops on restrict pointers, which the compiler vectorizes. */
 static void strip_values(const uint16_t *restrict cnt, const uint8_t *restrict nodat, size_t m,
                          int wide, void *buf) {
@@ -126,7 +126,7 @@ static GDALDatasetH make_dataset(GDALDriverH drv, const char *path, const fl_dem
     size_t base = (size_t)r0 * w, m = (size_t)nr * w;
     strip_values(vs->count + base, dem->n_nodata ? vs->nodata + base : NULL, m, wide, buf);
     err = GDALRasterIO(b, GF_Write, 0, r0, vs->width, nr, buf, vs->width, nr, type, 0, 0);
-    if (err == CE_None && !vs->which) err = GDALFlushRasterCache(b); /* (W3) */
+    if (err == CE_None && !vs->which) err = GDALFlushRasterCache(b); /* (W6) */
   }
   if (vs->which && buf && err == CE_None) {
     GDALSetDescription(b, "observers");
