@@ -34,10 +34,13 @@ json.dump({"type": "FeatureCollection", "features": f}, open("obs100.geojson", "
 PY
 read -r X Y < <(echo "37.8 48.5" | gdaltransform -s_srs EPSG:4326 -t_srs EPSG:32637 -output_xy)
 TF="%e %U %S %M"
-# t NAME CMD...: run, print "NAME wall user sys cpu maxKB".
+# t NAME CMD...: run, print "NAME wall user sys cpu maxKB", or its error.
 t() {
   local name=$1; shift
-  /usr/bin/time -f "$TF" -o "$DIR/t.time" "$@" >/dev/null 2>&1 || echo "$name failed"
+  if ! /usr/bin/time -f "$TF" -o "$DIR/t.time" "$@" >/dev/null 2>"$DIR/t.err"; then
+    echo "$name FAILED: $(grep -v 'exited with' "$DIR/t.err" | tail -n 1)"
+    return 0
+  fi
   awk -v n="$name" '{ printf "%-34s wall %7.2f s  cpu %6.2f s (user %6.2f sys %5.2f)  %7.0f MB\n", n, $1, $2 + $3, $2, $3, $4 / 1024 }' "$DIR/t.time"
 }
 grass_ok=0

@@ -22,7 +22,7 @@
  *   (K5) the defaults keep the work of one call to seconds on this machine
  *        (measured in docs/cli.md "Limits"); within them every long call
  *        polls its stop check, so a stop is seen within about a second.
- * Not here: the estimates (buffer.c U12, raster/viewshed.c V9, raster/los.c L9).
+ * Not here: the estimates (buffer.c U12, raster/viewshed.c V10, raster/los.c L9).
  */
 #include <ctype.h>
 #include <math.h>
@@ -42,7 +42,7 @@ typedef struct limit_def {
 static const limit_def defs[FL__N_LIMITS] = {
     {"buffer_work", FL_MAX_BUFFER_WORK,
      "estimated work of one buffer or band: vertices to buffer times the tiles each lies in"},
-    {"viewshed_cells", 2e8, "DEM cells one viewshed call visits, summed over its observers"},
+    {"viewshed_cells", 1e9, "DEM cells one viewshed call visits, summed over its observers"},
     {"los_samples", 2e6,
      "ground samples one line-of-sight call takes, summed over its sight lines"},
 };

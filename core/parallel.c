@@ -13,10 +13,12 @@
 #include <string.h>
 #include "fl_prep.h"
 
-#define CHUNK 16 /* items per hand-out; 1 when there are few, costly items */
+#define CHUNK 16 /* most items per hand-out; fewer when there are few items */
+#define HAND_OUTS 64 /* hand-outs per thread at least, up to CHUNK items each */
 
 typedef struct pool {
   size_t n;
+  size_t chunk; /* items per hand-out */
   fl__item_fn fn;
   void *shared;
   fl__scratch_new_fn scratch_new;
@@ -44,7 +46,7 @@ static void work(pool *p, fl_ctx *wctx, void *scratch, fl_ctx *main_ctx, double 
                  double prog1) {
   for (;;) {
     if (atomic_load(&p->stop)) return;
-    size_t chunk = p->n < 64 ? 1 : CHUNK;
+    size_t chunk = p->chunk;
     size_t begin = atomic_fetch_add(&p->next, chunk);
     if (begin >= p->n) return;
     size_t end = begin + chunk < p->n ? begin + chunk : p->n;
@@ -109,6 +111,10 @@ fl_status fl__parallel_for(fl_ctx *ctx, size_t n, fl__item_fn fn, void *shared,
   pthread_mutex_init(&p.lock, NULL);
 
   int n_threads = fl__threads_for(ctx, n);
+  /* few, costly items (observers of a viewshed) one at a time, so that no
+   * thread is left with a last chunk of them while the others wait */
+  p.chunk = n / ((size_t)HAND_OUTS * (size_t)n_threads);
+  p.chunk = p.chunk < 1 ? 1 : p.chunk > CHUNK ? CHUNK : p.chunk;
   worker *workers = n_threads > 1 ? calloc((size_t)n_threads - 1, sizeof *workers) : NULL;
   int n_workers = workers ? n_threads - 1 : 0;
   for (int i = 0; i < n_workers; i++) {

@@ -117,5 +117,9 @@ fl_status fl__vs_sights_new(fl_ctx *ctx, const fl_dem *d, const fl__pt *pts, siz
 void fl__vs_sights_free(fl_viewshed_sight *sights, size_t n);
 /* Row `row` of a sight from n flags (nonzero: seen) of the columns x0... */
 void fl__vs_sight_row(fl_viewshed_sight *sight, int x0, int row, const uint8_t *seen, int n);
+/* viewshed_poly.c: fl_viewshed_polygons() of the cells where mask is nonzero
+ * (all when NULL; viewshed_near.c W5). */
+fl_status fl__vs_polygons(fl_ctx *ctx, const fl_dem *dem, const fl_viewshed *vs,
+                          const uint8_t *mask, fl_layer **out);
 
 #endif

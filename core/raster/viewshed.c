@@ -22,10 +22,11 @@
  *        geod_inverse within 2e-5 of the range) is not seen;
  *   (V5) a cell without height is not seen and passes on its horizon;
  *   (V6) the count of a cell is the number of observers that see it;
- *        observers are spread over the context's threads, each summing into
- *        its own grid; at the end the grids are added up on every thread,
- *        in bands of rows, each grid only over the box its observers'
- *        windows cover;
+ *        observers are spread over the context's threads one at a time;
+ *        each row an observer's sweep finishes is added into the counts at
+ *        once, under the lock of its row (rows share VS_ROW_LOCKS locks, by
+ *        row modulo): no thread holds a grid of its own, so nothing is
+ *        summed at the end and no page is faulted in twice;
  *   (V8) asked which, observer k (the k-th point of the layer) keeps one
  *        bit per cell of its own window (viewshed_which.c): set when it
  *        sees the cell; only its own thread writes it.
@@ -61,11 +62,7 @@ void fl_viewshed_free(fl_viewshed *vs) {
   free(vs);
 }
 
-/* A thread's grid, handed over for the sum (V6), and the box it touched. */
-typedef struct vs_grid {
-  uint16_t *count;
-  int x0, x1, y0, y1;
-} vs_grid;
+#define VS_ROW_LOCKS 256 /* (V6) row r takes lock r % VS_ROW_LOCKS */
 
 typedef struct vs_shared {
   const fl_dem *dem;
@@ -74,15 +71,14 @@ typedef struct vs_shared {
   size_t n_obs;
   uint16_t *total;
   fl_viewshed_sight *which;  /* (V8) the observers' bits, NULL unless asked */
-  vs_grid *grids;            /* (V6) the threads' grids, n_grids of them */
-  size_t n_grids;
-  pthread_mutex_t lock;
+  pthread_mutex_t *locks;    /* (V6) VS_ROW_LOCKS; NULL on one thread */
+  pthread_mutex_t lock;      /* cells_seen */
+  size_t cells_seen;         /* cells whose count left 0, summed over the threads */
 } vs_shared;
 
 typedef struct vs_scratch {
-  uint16_t *count;           /* this thread's grid (NULL with one observer: total) */
   uint8_t *seen;             /* the row being done: 1 where the observer sees      */
-  int bx0, bx1, by0, by1;    /* the box this thread's windows cover            */
+  size_t cells_seen;         /* cells this thread took from count 0 to 1           */
   double *prev, *cur, *save; /* horizon heights of two rows, and the observer's row */
   double *zadj;              /* the row being done: lowered heights (V2)           */
   double *d2;                /* the row being done: squared distances (V4)         */
@@ -95,13 +91,6 @@ typedef struct vs_scratch {
   fl__dem_xf xf;
   vs_shared *sh;
 } vs_scratch;
-
-/* Where a row's seen cells are marked: the counts, and 1 in the row's
- * flags (for (V8)). */
-typedef struct vs_mark {
-  uint16_t *cnt;
-  uint8_t *seen;
-} vs_mark;
 
 /* One observer's window and constants. */
 typedef struct vs_obs {
@@ -296,11 +285,9 @@ static inline double horizon(const double *inv, double zo, int j, int i, double 
   return zo + ((zs - zo) * (double)(j - i) + (zd - zo) * (double)i) * inv[j];
 }
 
-static inline void settle(const vs_obs *v, vs_scratch *s, int i, double hz, const vs_mark *m) {
+static inline void settle(const vs_obs *v, vs_scratch *s, int i, double hz) {
   double z = s->zadj[i];
-  uint8_t c = z > VS_NODATA_Z && s->in_range[i] && z + v->tgt_h >= hz;
-  m->seen[i] = c;
-  m->cnt[i] = (uint16_t)(m->cnt[i] + c);
+  s->seen[i] = z > VS_NODATA_Z && s->in_range[i] && z + v->tgt_h >= hz;
   s->cur[i] = z > hz ? z : hz;
 }
 
@@ -308,52 +295,75 @@ static inline void settle(const vs_obs *v, vs_scratch *s, int i, double hz, cons
  * columns from the observer (sg = 1 right of it, -1 left) with dc < dr:
  * their horizons come from the row before alone, so no cell waits for
  * another and the compiler vectorizes the loop (the same operations). */
-static inline void settle_near(const vs_obs *v, vs_scratch *s, int dr, int lo, int hi, int sg,
-                               const vs_mark *m) {
+static inline void settle_near(const vs_obs *v, vs_scratch *s, int dr, int lo, int hi, int sg) {
   const double *restrict prev = s->prev, *restrict zadj = s->zadj;
   const unsigned char *restrict in_range = s->in_range;
   double *restrict cur = s->cur;
-  uint16_t *restrict cnt = m->cnt;
-  uint8_t *restrict seen = m->seen;
+  uint8_t *restrict seen = s->seen;
   double zo = v->zo, tgt = v->tgt_h, inv = s->inv[dr];
   int ic = v->c0 - v->x0;
   for (int i = lo; i <= hi; i++) {
     int dc = sg * (i - ic);
     double hz = zo + ((prev[i] - zo) * (double)(dr - dc) + (prev[i - sg] - zo) * (double)dc) * inv;
     double z = zadj[i];
-    uint8_t c = (z > VS_NODATA_Z) & (in_range[i] != 0) & (z + tgt >= hz);
-    seen[i] = c;
-    cnt[i] = (uint16_t)(cnt[i] + c);
+    seen[i] = (z > VS_NODATA_Z) & (in_range[i] != 0) & (z + tgt >= hz);
     cur[i] = z > hz ? z : hz;
   }
 }
 
 /* One row: dr rows from the observer (0: its own row); prev holds the row
  * next to it on the observer's side. */
-static void do_row(const vs_obs *v, vs_scratch *s, int dr, const vs_mark *m) {
+static void do_row(const vs_obs *v, vs_scratch *s, int dr) {
   int ic = v->c0 - v->x0, n = v->x1 - v->x0 + 1;
   if (dr == 0) {
     s->cur[ic] = s->zadj[ic];
-    m->seen[ic] = 1;
-    m->cnt[ic]++; /* the observer's own cell */
+    s->seen[ic] = 1; /* the observer's own cell */
     for (int dir = -1; dir <= 1; dir += 2)
       for (int i = ic + dir, j = 1; i >= 0 && i < n; i += dir, j++) {
         double hz = j == 1 ? -HUGE_VAL : horizon(s->inv, v->zo, j, 0, s->cur[i - dir], 0);
-        settle(v, s, i, hz, m);
+        settle(v, s, i, hz);
       }
     return;
   }
-  settle(v, s, ic, dr == 1 ? -HUGE_VAL : horizon(s->inv, v->zo, dr, 0, s->prev[ic], 0), m);
+  settle(v, s, ic, dr == 1 ? -HUGE_VAL : horizon(s->inv, v->zo, dr, 0, s->prev[ic], 0));
   /* dc < dr first (independent cells), then outward from dc = dr */
   int near = dr - 1;
-  settle_near(v, s, dr, ic + 1, ic + (near < n - 1 - ic ? near : n - 1 - ic), 1, m);
-  settle_near(v, s, dr, ic - (near < ic ? near : ic), ic - 1, -1, m);
+  settle_near(v, s, dr, ic + 1, ic + (near < n - 1 - ic ? near : n - 1 - ic), 1);
+  settle_near(v, s, dr, ic - (near < ic ? near : ic), ic - 1, -1);
   for (int dir = -1; dir <= 1; dir += 2)
     for (int i = ic + dir * (near + 1), dc = near + 1; i >= 0 && i < n; i += dir, dc++) {
       double hz = dr == 1 && dc == 1 ? -HUGE_VAL
                                      : horizon(s->inv, v->zo, dc, dr, s->cur[i - dir], s->prev[i - dir]);
-      settle(v, s, i, hz, m);
+      settle(v, s, i, hz);
     }
+}
+
+/* (V6) the seen cells of a finished row (its window's n cells from x0)
+ * added into the counts, under the row's lock, and the cells first seen
+ * counted; (V8) and into the observer's bits. One observer stores its row:
+ * the counts' pages are then first touched by a write, not by a read that
+ * maps the zero page and a write that copies it. */
+static void add_row(vs_shared *sh, vs_scratch *s, fl_viewshed_sight *sight, int row, int x0,
+                    int n) {
+  uint16_t *restrict t = sh->total + (size_t)row * (size_t)sh->dem->w + (size_t)x0;
+  const uint8_t *restrict seen = s->seen;
+  unsigned fresh = 0;
+  if (sh->n_obs == 1)
+    for (int i = 0; i < n; i++) {
+      fresh += seen[i];
+      t[i] = seen[i];
+    }
+  else {
+    pthread_mutex_t *lock = sh->locks ? &sh->locks[row % VS_ROW_LOCKS] : NULL;
+    if (lock) pthread_mutex_lock(lock);
+    for (int i = 0; i < n; i++) {
+      fresh += (t[i] == 0) & seen[i];
+      t[i] = (uint16_t)(t[i] + seen[i]);
+    }
+    if (lock) pthread_mutex_unlock(lock);
+  }
+  s->cells_seen += fresh;
+  if (sight) fl__vs_sight_row(sight, x0, row, seen, n);
 }
 
 /* The window of an observer: the DEM, or the cells within max range
@@ -386,7 +396,6 @@ static fl_status one_observer(fl_ctx *ctx, size_t k, void *shared, void *scratch
   vs_scratch *s = scratch;
   const fl_dem *d = sh->dem;
   const fl__pt *p = &sh->obs[k];
-  vs_mark m = {.cnt = s->count ? s->count : sh->total, .seen = s->seen};
   fl_viewshed_sight *sight = sh->which ? &sh->which[k] : NULL; /* (V8) */
   double x = p->lon, y = p->lat, c, r;
   fl_status st = fl__dem_xf_from_lonlat(ctx, &s->xf, &x, &y, 1);
@@ -407,24 +416,17 @@ static fl_status one_observer(fl_ctx *ctx, size_t k, void *shared, void *scratch
   if ((st = fl__dem_xf_to_lonlat(ctx, &s->xf, &lon0, &lat0, 1))) return st;
   fl__earth_init(&v.earth, lon0, lat0, sh->o->refraction);
   window(d, p, &v, c, r);
-  if (v.x0 < s->bx0) s->bx0 = v.x0;
-  if (v.x1 > s->bx1) s->bx1 = v.x1;
-  if (v.y0 < s->by0) s->by0 = v.y0;
-  if (v.y1 > s->by1) s->by1 = v.y1;
   int rows = v.y1 - v.y0 + 1, done = 0, n = v.x1 - v.x0 + 1;
-  uint16_t *c0 = m.cnt + (size_t)v.x0;
   if ((st = prepare_row(ctx, d, &v, s, v.r0))) return st;
-  vs_mark mr = {c0 + (size_t)v.r0 * (size_t)d->w, m.seen};
-  do_row(&v, s, 0, &mr);
-  if (sight) fl__vs_sight_row(sight, v.x0, v.r0, s->seen, n);
+  do_row(&v, s, 0);
+  add_row(sh, s, sight, v.r0, v.x0, n);
   memcpy(s->save, s->cur, (size_t)n * sizeof *s->save);
   for (int step = -1; step <= 1; step += 2) { /* up, then down */
     memcpy(s->prev, s->save, (size_t)n * sizeof *s->prev);
     for (int row = v.r0 + step, dr = 1; row >= v.y0 && row <= v.y1; row += step, dr++) {
       if ((st = prepare_row(ctx, d, &v, s, row))) return st;
-      mr.cnt = c0 + (size_t)row * (size_t)d->w;
-      do_row(&v, s, dr, &mr);
-      if (sight) fl__vs_sight_row(sight, v.x0, row, s->seen, n);
+      do_row(&v, s, dr);
+      add_row(sh, s, sight, row, v.x0, n);
       double *t = s->prev;
       s->prev = s->cur;
       s->cur = t;
@@ -444,8 +446,6 @@ static void *scratch_new(fl_ctx *ctx, void *shared) {
   vs_scratch *s = calloc(1, sizeof *s);
   if (!s) return NULL;
   s->sh = sh;
-  s->bx0 = s->by0 = INT32_MAX;
-  s->bx1 = s->by1 = -1;
   s->prev = malloc(w * sizeof *s->prev);
   s->cur = malloc(w * sizeof *s->cur);
   s->save = malloc(w * sizeof *s->save);
@@ -462,13 +462,11 @@ static void *scratch_new(fl_ctx *ctx, void *shared) {
   size_t n_inv = (w > (size_t)sh->dem->h ? w : (size_t)sh->dem->h) + 2;
   s->inv = malloc(n_inv * sizeof *s->inv);
   for (size_t j = 0; s->inv && j < n_inv; j++) s->inv[j] = j > 1 ? 1.0 / (double)(j - 1) : 0.0;
-  int own = sh->n_obs > 1, ok_grid = 1;
-  if (own) ok_grid = (s->count = calloc(w * (size_t)sh->dem->h, sizeof *s->count)) != NULL;
   if (!s->prev || !s->cur || !s->save || !s->lon || !s->lat || !s->zadj || !s->d2 || !s->in_range || !s->seen || !s->inv || !s->nd[0] || !s->nd[1] || !s->rad ||
-      !ok_grid || fl__dem_xf_init(ctx, sh->dem, &s->xf)) {
+      fl__dem_xf_init(ctx, sh->dem, &s->xf)) {
     free(s->prev), free(s->cur), free(s->save), free(s->lon), free(s->lat), free(s->zadj), free(s->d2);
     free(s->in_range), free(s->seen), free(s->inv), free(s->nd[0]), free(s->nd[1]), free(s->rad);
-    free(s->count), free(s);
+    free(s);
     return NULL;
   }
   return s;
@@ -478,44 +476,28 @@ static void scratch_free(fl_ctx *ctx, void *scratch) {
   (void)ctx;
   vs_scratch *s = scratch;
   if (!s) return;
-  if (s->count && s->bx1 >= 0) { /* (V6) handed over for the sum */
-    pthread_mutex_lock(&s->sh->lock);
-    s->sh->grids[s->sh->n_grids++] = (vs_grid){s->count, s->bx0, s->bx1, s->by0, s->by1};
-    pthread_mutex_unlock(&s->sh->lock);
-    s->count = NULL;
-  }
+  pthread_mutex_lock(&s->sh->lock);
+  s->sh->cells_seen += s->cells_seen;
+  pthread_mutex_unlock(&s->sh->lock);
   fl__dem_xf_free(&s->xf);
   free(s->prev), free(s->cur), free(s->save), free(s->lon), free(s->lat), free(s->zadj), free(s->d2);
   free(s->in_range), free(s->seen), free(s->inv), free(s->nd[0]), free(s->nd[1]), free(s->rad);
-  free(s->count), free(s);
+  free(s);
 }
 
-#define VS_SUM_ROWS 64
-
-/* (V6) Rows VS_SUM_ROWS * k.. of every grid added into the result. */
-static fl_status sum_band(fl_ctx *ctx, size_t k, void *shared, void *scratch) {
-  (void)ctx, (void)scratch;
-  vs_shared *sh = shared;
-  size_t w = (size_t)sh->dem->w;
-  int r0 = (int)k * VS_SUM_ROWS, r1 = r0 + VS_SUM_ROWS - 1;
-  for (size_t g = 0; g < sh->n_grids; g++) {
-    const vs_grid *gr = &sh->grids[g];
-    int a = r0 > gr->y0 ? r0 : gr->y0, b = r1 < gr->y1 ? r1 : gr->y1;
-    for (int r = a; r <= b; r++) {
-      size_t i0 = (size_t)r * w + (size_t)gr->x0, i1 = (size_t)r * w + (size_t)gr->x1;
-      for (size_t i = i0; i <= i1; i++) sh->total[i] = (uint16_t)(sh->total[i] + gr->count[i]);
-    }
-  }
-  return FL_OK;
-}
-
-static fl_status sum_grids(fl_ctx *ctx, vs_shared *sh, fl_status st) {
-  if (!st && sh->n_grids) {
-    size_t bands = ((size_t)sh->dem->h + VS_SUM_ROWS - 1) / VS_SUM_ROWS;
-    st = fl__parallel_for(ctx, bands, sum_band, sh, NULL, NULL, 0.9, 0.9);
-  }
-  for (size_t g = 0; g < sh->n_grids; g++) free(sh->grids[g].count);
-  free(sh->grids);
+/* (V1)-(V6) every observer swept on the context's threads, the rows'
+ * locks (V6) only when there are two threads or more. */
+static fl_status sweep_all(fl_ctx *ctx, vs_shared *sh) {
+  pthread_mutex_t locks[VS_ROW_LOCKS];
+  int lock = fl__threads_for(ctx, sh->n_obs) > 1;
+  for (int i = 0; lock && i < VS_ROW_LOCKS; i++) pthread_mutex_init(&locks[i], NULL);
+  sh->locks = lock ? locks : NULL;
+  pthread_mutex_init(&sh->lock, NULL);
+  fl_status st = fl__parallel_for(ctx, sh->n_obs, one_observer, sh, scratch_new, scratch_free,
+                                  0.05, 0.9);
+  pthread_mutex_destroy(&sh->lock);
+  for (int i = 0; lock && i < VS_ROW_LOCKS; i++) pthread_mutex_destroy(&locks[i]);
+  sh->locks = NULL;
   return st;
 }
 
@@ -587,16 +569,8 @@ fl_status fl_viewshed_compute(fl_ctx *ctx, const fl_dem *dem, const fl_layer *ob
     for (size_t i = 0; i < n; i++) nd[i] = z[i] != z[i]; /* NaN */
   }
   sh.total = vs->count;
-  sh.grids = malloc(sh.n_obs * sizeof *sh.grids); /* a thread does one observer at least */
-  if (!sh.grids) {
-    free(pts);
-    fl_viewshed_free(vs);
-    return fl__fail(ctx, FL_E_NOMEM, "out of memory for a viewshed");
-  }
-  pthread_mutex_init(&sh.lock, NULL);
-  st = fl__parallel_for(ctx, sh.n_obs, one_observer, &sh, scratch_new, scratch_free, 0.05, 0.9);
-  pthread_mutex_destroy(&sh.lock);
-  st = sum_grids(ctx, &sh, st);
+  st = sweep_all(ctx, &sh);
+  vs->cells_seen = sh.cells_seen;
   free(pts);
   if (st) {
     fl_viewshed_free(vs);

@@ -2,7 +2,7 @@
  * viewshed_poly.c - the seen ground of a viewshed as polygons with geodesic
  * areas (fl_viewshed_polygons()).
  *
- * Rules, cited as (W3)..(W4) (W1, W2: viewshed_out.c):
+ * Rules, cited as (W3)..(W4) (W1, W2, W6: viewshed_out.c; W5: viewshed_near.c):
  *   (W3) the cells seen by 1, 2, ... observers, one multipolygon per count,
  *        cell edges as drawn by GDALPolygonize, in the DEM's CRS (its EPSG
  *        code; a DEM without one gives FL_E_SRID); area_km2 geodesic;
@@ -12,7 +12,8 @@
  *        sets are found observer by observer (each cell seen by observer k
  *        moves from its set to that set + {k}), so any number of observers
  *        costs the cells they see, not a bit per observer per cell.
- * Not here: the computation (viewshed.c), the raster (viewshed_out.c).
+ * Not here: the computation (viewshed.c), the raster (viewshed_out.c), the
+ * cells near lines (viewshed_near.c, W5).
  */
 #include <stdio.h>
 
@@ -136,14 +137,17 @@ static fl_status order_sets(fl_ctx *ctx, const vs_sets *t, vs_regions *rg, int32
   return FL_OK;
 }
 
-static fl_status regions(fl_ctx *ctx, const fl_viewshed *vs, vs_regions *rg) {
+/* The cells' regions; mask (W5): only where nonzero, or everywhere (NULL). */
+static fl_status regions(fl_ctx *ctx, const fl_viewshed *vs, const uint8_t *mask,
+                         vs_regions *rg) {
   size_t n = (size_t)vs->width * (size_t)vs->height;
   memset(rg, 0, sizeof *rg);
   rg->id = calloc(n, sizeof *rg->id);
   if (!rg->id) return fl__fail(ctx, FL_E_NOMEM, "out of memory for viewshed polygons");
   if (!vs->which) { /* (W3) */
     rg->n = vs->n_observers;
-    for (size_t i = 0; i < n; i++) rg->id[i] = vs->nodata[i] ? 0 : (int32_t)vs->count[i];
+    for (size_t i = 0; i < n; i++)
+      rg->id[i] = vs->nodata[i] || (mask && !mask[i]) ? 0 : (int32_t)vs->count[i];
     return FL_OK;
   }
   vs_sets t = {0}; /* (W4) rg->id holds each cell's set while refining */
@@ -154,7 +158,7 @@ static fl_status regions(fl_ctx *ctx, const fl_viewshed *vs, vs_regions *rg) {
   int32_t *rank = st ? NULL : malloc(t.n * sizeof *rank);
   if (!st && !rank) st = fl__fail(ctx, FL_E_NOMEM, "out of memory for viewshed polygons");
   if (!st) st = order_sets(ctx, &t, rg, rank);
-  for (size_t i = 0; !st && i < n; i++) rg->id[i] = rank[rg->id[i]];
+  for (size_t i = 0; !st && i < n; i++) rg->id[i] = mask && !mask[i] ? 0 : rank[rg->id[i]];
   free(rank);
   sets_free(&t);
   return st;
@@ -290,6 +294,11 @@ fl_status fl_viewshed_polygons(fl_ctx *ctx, const fl_dem *dem, const fl_viewshed
   if (out) *out = NULL;
   if (!ctx) return FL_E_ARG;
   if (!dem || !vs || !out) return fl__fail(ctx, FL_E_ARG, "fl_viewshed_polygons: NULL argument");
+  return fl__vs_polygons(ctx, dem, vs, NULL, out);
+}
+
+fl_status fl__vs_polygons(fl_ctx *ctx, const fl_dem *dem, const fl_viewshed *vs,
+                          const uint8_t *mask, fl_layer **out) {
   if (!dem->srid)
     return fl__fail(ctx, FL_E_SRID, "@{dem} has a CRS without an EPSG code; write the viewshed "
                     "as a .tif, or warp the DEM to an EPSG CRS");
@@ -298,7 +307,7 @@ fl_status fl_viewshed_polygons(fl_ctx *ctx, const fl_dem *dem, const fl_viewshed
   GDALDatasetH mem = NULL, vds = NULL;
   OGRLayerH lyr = NULL;
   fl_layer *res = NULL;
-  fl_status st = regions(ctx, vs, &rg);
+  fl_status st = regions(ctx, vs, mask, &rg);
   if (!st) st = polygonize(ctx, dem, &rg, &mem, &vds, &lyr);
   if (mem) GDALClose(mem); /* the regions are drawn: free their raster early */
   free(rg.id);

@@ -207,7 +207,7 @@ typedef struct fl_viewshed_opts {
 /** Most memory, in MiB, that fl_viewshed_opts.which may take: one bit per
  * cell of each observer's window (the whole DEM, or the cells within
  * max_range_m): a twelfth of a 24 GiB machine, beside the DEM (4 bytes a
- * cell) and the counts (2 bytes a cell, one grid per thread). 2048 MiB hold 171 observers over a whole 10,000 x
+ * cell) and the counts (2 bytes a cell). 2048 MiB hold 171 observers over a whole 10,000 x
  * 10,000-cell DEM; within 3 km, 3,700 observers on cells of 2.7 x 3.1 m
  * (2,319 x 1,985 cells each: 562 KiB), and all the 65,534 a viewshed takes
  * on SRTM's 1 arc-second cells (305 x 205 cells: 8 KiB). */
@@ -236,6 +236,7 @@ typedef struct fl_viewshed {
                               of them, observer k's at [k]                 */
   int64_t *observer_fid;   /* owned; n_observers feature ids, observer k's
                               at [k]                                       */
+  size_t cells_seen;       /* cells with count > 0 (@since 0.3)             */
 } fl_viewshed;
 
 /**
@@ -288,6 +289,20 @@ FL_API fl_status fl_viewshed_write_tif(fl_ctx *ctx, const fl_dem *dem, const fl_
  */
 FL_API fl_status fl_viewshed_polygons(fl_ctx *ctx, const fl_dem *dem, const fl_viewshed *vs,
                                       fl_layer **out);
+
+/**
+ * fl_viewshed_polygons() drawn only over the cells within 2 cells of the
+ * lines (and polygon rings) of near (any CRS): the ground a line is clipped
+ * with to find its parts in view, which are the same as with all the
+ * polygons, at a fraction of the cost on a large DEM (route-exposure with a
+ * DEM). area_km2 is the area of what is drawn, not of the whole viewshed.
+ * @param near borrowed; lines or polygons.
+ * @param out [out] owned by caller, free with fl_layer_destroy().
+ * @return as fl_viewshed_polygons(), and the layer errors of near.
+ * @since 0.3
+ */
+FL_API fl_status fl_viewshed_polygons_near(fl_ctx *ctx, const fl_dem *dem, const fl_viewshed *vs,
+                                           const fl_layer *near, fl_layer **out);
 
 #ifdef __cplusplus
 }

@@ -65,8 +65,10 @@ static const fl_param_desc params[] = {
     FLP_P_OPEN_OPTIONS,
 };
 
-/* With dem: the ground in view of the observers, as polygons (owned by r). */
-static fl_status in_view(flp_run *r, fl_layer **out) {
+/* With dem: the ground in view of the observers near the routes, as
+ * polygons (owned by r): the routes' parts in view are those with the whole
+ * viewshed's polygons (fl_viewshed_polygons_near(), W5). */
+static fl_status in_view(flp_run *r, const fl_layer *routes, fl_layer **out) {
   *out = NULL;
   const char *dem_path = flp_arg_text(r, "dem");
   if (!dem_path) {
@@ -90,14 +92,19 @@ static fl_status in_view(flp_run *r, fl_layer **out) {
   if ((st = flp_stage(r, "computing viewshed", 0.1, 0.5))) goto done;
   fl_ctx_clear_error(r->ctx);
   if ((st = fl_viewshed_compute(r->ctx, dem, obs, &o, &vs)) ||
-      (st = fl_viewshed_polygons(r->ctx, dem, vs, out))) {
+      (st = fl_viewshed_polygons_near(r->ctx, dem, vs, routes, out))) {
     st = flp_fail_ctx(r, st, "route-exposure");
     goto done;
   }
   if ((st = flp_own(r, *out))) *out = NULL;
-  else
-    flp_say(r, "Ground in view of %zu observer%s: %.3f km2.", vs->n_observers,
-            vs->n_observers == 1 ? "" : "s", flp_sum_field(*out, "area_km2"));
+  else {
+    fl_dem_info info;
+    fl_dem_get_info(dem, &info);
+    size_t cells = (size_t)info.width * (size_t)info.height - info.n_nodata;
+    flp_say(r, "Ground in view of %zu observer%s: %zu of %zu cells of the DEM (%.1f %%).",
+            vs->n_observers, vs->n_observers == 1 ? "" : "s", vs->cells_seen, cells,
+            cells ? 100.0 * (double)vs->cells_seen / (double)cells : 0.0);
+  }
 done:
   fl_viewshed_free(vs);
   fl_dem_destroy(dem);
@@ -127,7 +134,7 @@ static fl_status run(flp_run *r) {
   if ((st = flp_load(r, "aoi", &aoi))) return st;
   if (held_by && (st = flp_require_field(r, "side_field", control))) return st;
 
-  if ((st = in_view(r, &view))) return st;
+  if ((st = in_view(r, routes, &view))) return st;
   flp_options(r, &o);
   o.aoi = aoi;
   o.in_view = view;

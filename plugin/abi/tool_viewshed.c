@@ -54,15 +54,10 @@ static int is_tif(const char *p) {
 }
 
 static void summarise(flp_run *r, const fl_dem *dem, const fl_viewshed *vs) {
-  size_t seen = 0, n = (size_t)vs->width * vs->height, valid = 0;
-  const uint8_t *restrict nd = vs->nodata;
-  const uint16_t *restrict cnt = vs->count;
-  for (size_t i = 0; i < n; i++) {
-    valid += nd[i] == 0;
-    seen += (nd[i] == 0) & (cnt[i] > 0);
-  }
   fl_dem_info info;
   fl_dem_get_info(dem, &info);
+  /* a cell without height is never seen (V5) */
+  size_t seen = vs->cells_seen, valid = (size_t)vs->width * vs->height - info.n_nodata;
   flp_say(r, "Viewshed of %zu observer%s written to %s: %zu of %zu cells seen (%.1f %%).",
           vs->n_observers, vs->n_observers == 1 ? "" : "s", flp_arg_text(r, "output"), seen,
           valid, valid ? 100.0 * seen / valid : 0.0);

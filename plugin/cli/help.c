@@ -95,7 +95,7 @@ void fl_cli_usage(FILE *f) {
           "      --json     print the summary (or the error) as one JSON object\n"
           "      --limit NAME=N  raise or lower a work limit (repeatable; also in\n"
           "                 $FL_LIMITS as NAME=N,NAME=N): buffer_work (default 1e6),\n"
-          "                 viewshed_cells (2e8), los_samples (2e6); see docs/cli.md\n"
+          "                 viewshed_cells (1e9), los_samples (2e6); see docs/cli.md\n"
           "      --version  print the version of frontline and its plugin\n"
           "  -h, --help     print this help\n"
           "\n"

@@ -78,6 +78,16 @@ expect_no_file "$TMP/vs.tif"
 run --limit viewshed_cells=1e6 "${VS[@]}" --max-range-m 3000 --output "$TMP/vs.tif"
 expect_rc 0
 expect_file "$TMP/vs.tif"
+# The default (1e9) refuses what could not end in seconds: 800 observers over
+# the whole sample DEM visit 800 x 1,306,368 = 1.045e9 cells; 700 (9.1e8)
+# would be drawn (not run here: some 15 s).
+awk 'BEGIN { printf "{\"type\":\"FeatureCollection\",\"features\":[";
+  for (i = 0; i < 800; i++) printf "%s{\"type\":\"Feature\",\"properties\":{},\"geometry\":{\"type\":\"Point\",\"coordinates\":[%.4f,48.5]}}", i ? "," : "", 37.7 + i * 0.0002;
+  print "]}" }' >"$TMP/obs800.geojson"
+run run viewshed --dem "$SAMPLE/dem_toretsk.tif" --observers "$TMP/obs800.geojson" --quiet --output "$TMP/vs800.tif"
+expect_rc 1
+expect_in "$ERR" "viewshed: a viewshed of 800 observers on 1296 x 1008 cells would visit about 1.05e+09 cells, more than the limit viewshed_cells = 1000000000;"
+expect_no_file "$TMP/vs800.tif"
 
 # los_samples (L9): 3 observers x 3 targets a few km apart need thousands of
 # samples (one every half cell of ~20-30 m): refused under 100, drawn by default.

@@ -17,7 +17,7 @@ con = T.connect()
 LINE = "GeomFromText('LINESTRING(37 48.3, 37.2 48.35, 37.4 48.3, 37.6 48.35)', 4326)"
 BUF = "SELECT FL_Buffer(%s, 10000) IS NOT NULL" % LINE
 
-for name, value in (("buffer_work", 1e6), ("viewshed_cells", 2e8), ("los_samples", 2e6)):
+for name, value in (("buffer_work", 1e6), ("viewshed_cells", 1e9), ("los_samples", 2e6)):
     T.check(con.execute("SELECT FL_Limit(?)", (name,)).fetchone()[0] == value,
             "FL_Limit('%s') is the default %g" % (name, value))
 

@@ -330,14 +330,19 @@ START_TEST(test_viewshed_cumulative_threads_sum) {
     ck_assert_int_eq(fl_viewshed_compute(ctx, dem, single, &o, &one[k]), FL_OK);
     fl_layer_destroy(ctx, single);
   }
-  size_t n = (size_t)v1->width * v1->height, bad = 0, seen = 0;
+  size_t n = (size_t)v1->width * v1->height, bad = 0, seen = 0, seen1[3] = {0, 0, 0};
   for (size_t i = 0; i < n; i++) {
     bad += v1->count[i] != v2->count[i];
     bad += v1->count[i] != one[0]->count[i] + one[1]->count[i] + one[2]->count[i];
     seen += v1->count[i] > 0;
+    for (int k = 0; k < 3; k++) seen1[k] += one[k]->count[i] > 0;
   }
   ck_assert_uint_eq(bad, 0);
   ck_assert_uint_gt(seen, 1000);
+  /* cells_seen: the cells with a count, on 1 and 2 threads, of one observer */
+  ck_assert_uint_eq(v1->cells_seen, seen);
+  ck_assert_uint_eq(v2->cells_seen, seen);
+  for (int k = 0; k < 3; k++) ck_assert_uint_eq(one[k]->cells_seen, seen1[k]);
   for (int k = 0; k < 3; k++) fl_viewshed_free(one[k]);
   fl_viewshed_free(v1);
   fl_viewshed_free(v2);

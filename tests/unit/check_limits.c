@@ -6,7 +6,7 @@
  * parent's values.
  *
  * Expected values: the defaults as docs/cli.md "Limits" states them
- * (1,000,000, 200,000,000, 2,000,000); the rest is set by the test itself.
+ * (1,000,000, 1,000,000,000, 2,000,000); the rest is set by the test itself.
  */
 #include <check.h>
 #include <math.h>
@@ -23,7 +23,7 @@ static double limit_of(fl_ctx *ctx, const char *name) {
 
 START_TEST(test_defaults_as_documented) {
   static const char *names[] = {"buffer_work", "viewshed_cells", "los_samples"};
-  static const double values[] = {1e6, 2e8, 2e6};
+  static const double values[] = {1e6, 1e9, 2e6};
   fl_ctx *ctx = fl_ctx_create();
   for (size_t i = 0; i < 3; i++) {
     ck_assert_str_eq(fl_limit_name(i), names[i]);
@@ -62,7 +62,7 @@ START_TEST(test_set_from_text) {
   ck_assert_int_eq(fl_ctx_set_limits(ctx, " buffer_work = 2e6 ,los_samples=500,"), FL_OK);
   ck_assert(limit_of(ctx, "buffer_work") == 2e6);
   ck_assert(limit_of(ctx, "los_samples") == 500);
-  ck_assert(limit_of(ctx, "viewshed_cells") == 2e8);
+  ck_assert(limit_of(ctx, "viewshed_cells") == 1e9);
   ck_assert_int_eq(fl_ctx_set_limits(ctx, NULL), FL_OK);
   ck_assert_int_eq(fl_ctx_set_limits(ctx, ""), FL_OK);
   static const struct { const char *text, *said; } bad[] = {

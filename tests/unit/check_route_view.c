@@ -8,6 +8,8 @@
  *   - a straight ridge (UTM 37N, no curvature): it hides the route from its
  *     crest to where the tangent from the eye over the crest meets the
  *     ground (similar triangles), within one cell at each end.
+ *   - (W5) the sample routes over the sample DEM: the same km in view with
+ *     the polygons drawn only near the routes as with all of them.
  * The DEMs are written here with GDAL.
  */
 #include <cpl_conv.h>
@@ -221,6 +223,74 @@ START_TEST(test_route_in_view_none_seen) {
 }
 END_TEST
 
+/* The in-view km of every row (route and front) with polygons (all of them,
+ * or only near the routes: fl_viewshed_polygons_near(), W5), *n rows
+ * (malloc'd); *km2: the polygons' area. */
+static double *in_view_km(const fl_dem *dem, const fl_viewshed *vs, const fl_layer *routes,
+                          const fl_layer *front, int near, size_t *n, double *km2) {
+  fl_layer *poly = NULL, *out = NULL;
+  if (near) ck_assert_int_eq(fl_viewshed_polygons_near(ctx, dem, vs, routes, &poly), FL_OK);
+  else ck_assert_int_eq(fl_viewshed_polygons(ctx, dem, vs, &poly), FL_OK);
+  *km2 = 0;
+  for (size_t i = 0; i < poly->n_features; i++) *km2 += real(poly, &poly->features[i], "area_km2");
+  fl_options o;
+  fl_options_init(&o);
+  const double dist[1] = {30000.0};
+  o.dist_m = dist;
+  o.n_dist = 1;
+  o.in_view = poly;
+  ck_assert_int_eq(fl_route_exposure(ctx, routes, front, NULL, &o, &out), FL_OK);
+  *n = out->n_features;
+  double *km = malloc(*n * sizeof *km);
+  for (size_t i = 0; i < out->n_features; i++) km[i] = real(out, &out->features[i], "in_view_km");
+  fl_layer_destroy(ctx, out);
+  fl_layer_destroy(ctx, poly);
+  return km;
+}
+
+/* (W5) the sample routes over the sample DEM (rugged: thousands of small
+ * seen and hidden patches), three observers within 8 km, and a route that
+ * leaves the DEM: the km in view are those with the whole viewshed's
+ * polygons, from a fraction of their area. */
+START_TEST(test_route_in_view_near_polygons_same_km) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/dem_toretsk.tif", FL_SAMPLE_DATA);
+  fl_dem *dem = NULL;
+  ck_assert_int_eq(fl_dem_open(ctx, path, &dem), FL_OK);
+  fl_layer *obs = NULL, *routes = NULL, *front = NULL;
+  snprintf(path, sizeof path, "%s/positions.geojson", FL_SAMPLE_DATA);
+  ck_assert_int_eq(fl_layer_read(ctx, path, &obs), FL_OK);
+  snprintf(path, sizeof path, "%s/routes.geojson", FL_SAMPLE_DATA);
+  ck_assert_int_eq(fl_layer_read(ctx, path, &routes), FL_OK);
+  ck_assert_ptr_nonnull(fl_layer_append(ctx, routes, 1000, /* from far off the DEM to its middle */
+                                        fl_test_wkt(ctx, "LINESTRING(36.0 47.0, 37.6 48.3, 37.8 48.5)")));
+  snprintf(path, sizeof path, "%s/front.geojson", FL_SAMPLE_DATA);
+  ck_assert_int_eq(fl_layer_read(ctx, path, &front), FL_OK);
+  fl_viewshed_opts vo;
+  fl_viewshed_opts_init(&vo);
+  vo.max_range_m = 8000.0;
+  fl_viewshed *vs = NULL;
+  ck_assert_int_eq(fl_viewshed_compute(ctx, dem, obs, &vo, &vs), FL_OK);
+  size_t n, n_near;
+  double km2_all, km2_near, sum = 0, *all = in_view_km(dem, vs, routes, front, 0, &n, &km2_all);
+  double *near = in_view_km(dem, vs, routes, front, 1, &n_near, &km2_near);
+  ck_assert_uint_eq(n, n_near);
+  for (size_t i = 0; i < n; i++) {
+    FL_ASSERT_NEAR(near[i], all[i], 1e-9, "km in view");
+    sum += all[i];
+  }
+  ck_assert(sum > 10.0);                /* routes are in view, in many pieces */
+  ck_assert(all[n - 1] > 0.1);          /* the route from off the DEM (last)   */
+  ck_assert(km2_near < 0.5 * km2_all);  /* only the ground near the routes    */
+  free(all), free(near);
+  fl_viewshed_free(vs);
+  fl_layer_destroy(ctx, obs);
+  fl_layer_destroy(ctx, routes);
+  fl_layer_destroy(ctx, front);
+  fl_dem_destroy(dem);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("route_view");
   TCase *tc = tcase_create("route_view");
@@ -229,6 +299,7 @@ int main(void) {
   tcase_add_test(tc, test_route_in_view_flat_is_range);
   tcase_add_test(tc, test_route_in_view_ridge_hides_stretch);
   tcase_add_test(tc, test_route_in_view_none_seen);
+  tcase_add_test(tc, test_route_in_view_near_polygons_same_km);
   suite_add_tcase(s, tc);
   return fl_test_run(s);
 }
