@@ -121,11 +121,14 @@ static fl_status buffer_all(fl_ctx *ctx, const GEOSGeometry *lines, const double
                  calloc(n_plan + 1, sizeof(size_t)), NULL, buf};
   fl_status st = j.plans && j.first ? FL_OK : fl__fail(ctx, FL_E_NOMEM, "out of memory");
   size_t n_made = 0;
+  GEOSGeometry *dense = st ? NULL : fl__buffer_densify(ctx, lines); /* once for every plan */
+  if (!st && !dense) st = ctx->status;
   for (size_t k = 0; !st && k < n_plan; k++) {
     if (k < n_dist)
-      st = fl__buffer_plan_init(ctx, lines, dist[k], FL_SIDE_BOTH, &j.plans[k]);
+      st = fl__buffer_plan_init_dense(ctx, lines, dense, dist[k], FL_SIDE_BOTH, &j.plans[k]);
     else
-      st = fl__buffer_plan_init(ctx, lines, FL__SIDE_REACH(dist[n_dist - 1]), side, &j.plans[k]);
+      st = fl__buffer_plan_init_dense(ctx, lines, dense, FL__SIDE_REACH(dist[n_dist - 1]), side,
+                                      &j.plans[k]);
     if (!st) n_made++;
     if (!st) j.first[k + 1] = j.first[k] + j.plans[k].n_parts;
   }
@@ -139,6 +142,7 @@ static fl_status buffer_all(fl_ctx *ctx, const GEOSGeometry *lines, const double
   for (size_t i = 0; j.pieces && i < j.first[n_plan]; i++)
     if (j.pieces[i]) GEOSGeom_destroy_r(ctx->geos, j.pieces[i]);
   for (size_t k = 0; k < n_made; k++) fl__buffer_plan_free(ctx, &j.plans[k]);
+  if (dense) GEOSGeom_destroy_r(ctx->geos, dense);
   free(j.pieces);
   free(j.plans);
   free(j.first);

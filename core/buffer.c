@@ -293,8 +293,18 @@ static fl_status check_work(fl_ctx *ctx, const fl__buffer_plan *plan, double dis
                             "%zu tiles)", dist_m, work, n, per, plan->n_parts);
 }
 
+GEOSGeometry *fl__buffer_densify(fl_ctx *ctx, const GEOSGeometry *lonlat) {
+  return fl__densify_geodesic(ctx, lonlat, DENSIFY_M);
+}
+
 fl_status fl__buffer_plan_init(fl_ctx *ctx, const GEOSGeometry *lonlat, double dist_m,
                                fl_side side, fl__buffer_plan *plan) {
+  return fl__buffer_plan_init_dense(ctx, lonlat, NULL, dist_m, side, plan);
+}
+
+fl_status fl__buffer_plan_init_dense(fl_ctx *ctx, const GEOSGeometry *lonlat,
+                                     const GEOSGeometry *dense, double dist_m, fl_side side,
+                                     fl__buffer_plan *plan) {
   GEOSContextHandle_t h = ctx->geos;
   memset(plan, 0, sizeof *plan);
   if (!isfinite(dist_m) || dist_m < 0)
@@ -312,8 +322,13 @@ fl_status fl__buffer_plan_init(fl_ctx *ctx, const GEOSGeometry *lonlat, double d
   double minx, miny, maxx, maxy;
   fl_status st = fl__bounds(ctx, lonlat, &minx, &miny, &maxx, &maxy);
   if (st) return st;
-  plan->dense = fl__densify_geodesic(ctx, lonlat, DENSIFY_M);
-  if (!plan->dense) return ctx->status;
+  if (dense) {
+    plan->dense = GEOSGeom_clone_r(h, dense);
+    if (!plan->dense) return fl__fail_geos(ctx, "copying the densified input");
+  } else {
+    plan->dense = fl__buffer_densify(ctx, lonlat);
+    if (!plan->dense) return ctx->status;
+  }
   double dx0, dy0, dx1, dy1;
   st = fl__bounds(ctx, plan->dense, &dx0, &dy0, &dx1, &dy1);
   if (!st) st = check_poles(ctx, dy0, dy1, dist_m);

@@ -51,6 +51,13 @@ typedef struct fl__buffer_plan {
 } fl__buffer_plan;
 fl_status fl__buffer_plan_init(fl_ctx *ctx, const GEOSGeometry *lonlat, double dist_m,
                                fl_side side, fl__buffer_plan *plan);
+/* The input densified as every plan densifies it (new, caller frees; NULL on
+ * failure, ctx says why), and a plan made from it (dense borrowed, copied):
+ * several distances around one input densify it once. */
+GEOSGeometry *fl__buffer_densify(fl_ctx *ctx, const GEOSGeometry *lonlat);
+fl_status fl__buffer_plan_init_dense(fl_ctx *ctx, const GEOSGeometry *lonlat,
+                                     const GEOSGeometry *dense, double dist_m, fl_side side,
+                                     fl__buffer_plan *plan);
 fl_status fl__buffer_part(fl_ctx *ctx, const fl__buffer_plan *plan, size_t k,
                           GEOSGeometry **piece);
 fl_status fl__buffer_finish(fl_ctx *ctx, const fl__buffer_plan *plan, GEOSGeometry **pieces,
