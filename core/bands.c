@@ -102,6 +102,39 @@ static fl_status part_one(fl_ctx *wctx, size_t i, void *shared, void *scratch) {
   return fl__buffer_part(wctx, &j->plans[k], i - j->first[k], &j->pieces[i]); /* (B2) */
 }
 
+/* (U2) An untiled plan projects its input into its one frame in blocks of
+ * PROJECT_BLOCK coordinates on every core, before its buffer (one part). */
+#define PROJECT_BLOCK 4096
+typedef struct project_job {
+  fl__buffer_plan *plans;
+  size_t n_plan;
+  size_t *first;              /* [n_plan + 1]: blocks of plan k from first[k] */
+} project_job;
+
+static fl_status project_one(fl_ctx *wctx, size_t i, void *shared, void *scratch) {
+  (void)scratch;
+  project_job *j = shared;
+  size_t k = 0;
+  while (i >= j->first[k + 1]) k++;
+  fl__buffer_plan_project(&wctx->geod, &j->plans[k], (i - j->first[k]) * PROJECT_BLOCK,
+                          PROJECT_BLOCK);
+  return FL_OK;
+}
+
+static fl_status project_all(fl_ctx *ctx, fl__buffer_plan *plans, size_t n_plan, double p0,
+                             double p1) {
+  project_job j = {plans, n_plan, calloc(n_plan + 1, sizeof(size_t))};
+  fl_status st = j.first ? FL_OK : fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  for (size_t k = 0; !st && k < n_plan; k++) {
+    st = fl__buffer_plan_coords(ctx, &plans[k]);
+    j.first[k + 1] = j.first[k] + (plans[k].n_xy + PROJECT_BLOCK - 1) / PROJECT_BLOCK;
+  }
+  if (!st && j.first[n_plan])
+    st = fl__parallel_for(ctx, j.first[n_plan], project_one, &j, NULL, NULL, p0, p1);
+  free(j.first);
+  return st;
+}
+
 static fl_status finish_one(fl_ctx *wctx, size_t k, void *shared, void *scratch) {
   (void)scratch;
   parts_job *j = shared;
@@ -121,11 +154,14 @@ static fl_status buffer_all(fl_ctx *ctx, const GEOSGeometry *lines, const double
                  calloc(n_plan + 1, sizeof(size_t)), NULL, buf};
   fl_status st = j.plans && j.first ? FL_OK : fl__fail(ctx, FL_E_NOMEM, "out of memory");
   size_t n_made = 0;
+  GEOSGeometry *dense = st ? NULL : fl__buffer_densify(ctx, lines); /* once for every plan */
+  if (!st && !dense) st = ctx->status;
   for (size_t k = 0; !st && k < n_plan; k++) {
     if (k < n_dist)
-      st = fl__buffer_plan_init(ctx, lines, dist[k], FL_SIDE_BOTH, &j.plans[k]);
+      st = fl__buffer_plan_init_dense(ctx, lines, dense, dist[k], FL_SIDE_BOTH, &j.plans[k]);
     else
-      st = fl__buffer_plan_init(ctx, lines, FL__SIDE_REACH(dist[n_dist - 1]), side, &j.plans[k]);
+      st = fl__buffer_plan_init_dense(ctx, lines, dense, FL__SIDE_REACH(dist[n_dist - 1]), side,
+                                      &j.plans[k]);
     if (!st) n_made++;
     if (!st) j.first[k + 1] = j.first[k] + j.plans[k].n_parts;
   }
@@ -133,12 +169,14 @@ static fl_status buffer_all(fl_ctx *ctx, const GEOSGeometry *lines, const double
     j.pieces = calloc(j.first[n_plan] ? j.first[n_plan] : 1, sizeof *j.pieces);
     if (!j.pieces) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
   }
-  if (!st) st = fl__parallel_for(ctx, j.first[n_plan], part_one, &j, NULL, NULL, p0,
-                                 p0 + 0.8 * (p1 - p0));
+  if (!st) st = project_all(ctx, j.plans, n_plan, p0, p0 + 0.2 * (p1 - p0));
+  if (!st) st = fl__parallel_for(ctx, j.first[n_plan], part_one, &j, NULL, NULL,
+                                 p0 + 0.2 * (p1 - p0), p0 + 0.8 * (p1 - p0));
   if (!st) st = fl__parallel_for(ctx, n_plan, finish_one, &j, NULL, NULL, p0 + 0.8 * (p1 - p0), p1);
   for (size_t i = 0; j.pieces && i < j.first[n_plan]; i++)
     if (j.pieces[i]) GEOSGeom_destroy_r(ctx->geos, j.pieces[i]);
   for (size_t k = 0; k < n_made; k++) fl__buffer_plan_free(ctx, &j.plans[k]);
+  if (dense) GEOSGeom_destroy_r(ctx->geos, dense);
   free(j.pieces);
   free(j.plans);
   free(j.first);

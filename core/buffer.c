@@ -141,12 +141,12 @@ static GEOSGeometry *densify_parts(GEOSContextHandle_t h, const GEOSGeometry *g)
   return out;
 }
 
-static GEOSGeometry *buffer_in_frame(fl_ctx *ctx, const fl__frame *f, const GEOSGeometry *lonlat,
-                                     const fl__buffer_plan *plan) {
+/* The buffer of xy (taken: frame f's coordinates) back in lon/lat. */
+static GEOSGeometry *buffer_xy(fl_ctx *ctx, const fl__frame *f, GEOSGeometry *xy,
+                               const fl__buffer_plan *plan) {
   double dist_m = plan->dist_m;
   fl_side side = plan->side;
   GEOSContextHandle_t h = ctx->geos;
-  GEOSGeometry *xy = fl__frame_project(ctx, f, lonlat);
   if (!xy) return NULL;
   if (!all_finite(h, xy)) { /* (U4) */
     GEOSGeom_destroy_r(h, xy);
@@ -187,6 +187,66 @@ static GEOSGeometry *buffer_in_frame(fl_ctx *ctx, const fl__frame *f, const GEOS
   GEOSGeometry *ll = fl__frame_unproject_unwrapped(ctx, f, b); /* (U8) */
   GEOSGeom_destroy_r(h, b);
   return ll;
+}
+
+static GEOSGeometry *buffer_in_frame(fl_ctx *ctx, const fl__frame *f, const GEOSGeometry *lonlat,
+                                     const fl__buffer_plan *plan) {
+  return buffer_xy(ctx, f, fl__frame_project(ctx, f, lonlat), plan);
+}
+
+/* Coordinates of a geometry in the order GEOSGeom_transformXY_r visits them:
+ * recorded into (copy), or replaced by the next ones (paste). */
+typedef struct coord_run {
+  double *xy;
+  size_t n, cap;
+} coord_run;
+
+static int copy_cb(double *x, double *y, void *user) {
+  coord_run *r = user;
+  if (r->n == r->cap) {
+    size_t cap = r->cap ? 2 * r->cap : 1024;
+    double *g = realloc(r->xy, 2 * cap * sizeof *g);
+    if (!g) return 0;
+    r->xy = g;
+    r->cap = cap;
+  }
+  r->xy[2 * r->n] = *x;
+  r->xy[2 * r->n + 1] = *y;
+  r->n++;
+  return 1;
+}
+
+static int paste_cb(double *x, double *y, void *user) {
+  coord_run *r = user;
+  if (r->n == r->cap) return 0;
+  *x = r->xy[2 * r->n];
+  *y = r->xy[2 * r->n + 1];
+  r->n++;
+  return 1;
+}
+
+fl_status fl__buffer_plan_coords(fl_ctx *ctx, fl__buffer_plan *plan) {
+  if (plan->tiled || plan->xy) return FL_OK;
+  coord_run r = {NULL, 0, 0};
+  GEOSGeometry *g = GEOSGeom_transformXY_r(ctx->geos, plan->dense, copy_cb, &r);
+  if (!g) {
+    free(r.xy);
+    return fl__fail(ctx, FL_E_NOMEM, "out of memory while buffering");
+  }
+  GEOSGeom_destroy_r(ctx->geos, g);
+  plan->xy = r.xy;
+  plan->n_xy = r.n;
+  return FL_OK;
+}
+
+void fl__buffer_plan_project(const struct geod_geodesic *geod, fl__buffer_plan *plan,
+                             size_t first, size_t n) {
+  fl__frame f;
+  fl__frame_init(&f, geod, plan->cx, plan->cy);
+  for (size_t i = first; i < first + n && i < plan->n_xy; i++) {
+    double *c = &plan->xy[2 * i];
+    fl__frame_fwd(&f, c[0], c[1], &c[0], &c[1]);
+  }
 }
 
 static GEOSGeometry *rect(GEOSContextHandle_t h, double x0, double y0, double x1, double y1) {
@@ -293,8 +353,18 @@ static fl_status check_work(fl_ctx *ctx, const fl__buffer_plan *plan, double dis
                             "%zu tiles)", dist_m, work, n, per, plan->n_parts);
 }
 
+GEOSGeometry *fl__buffer_densify(fl_ctx *ctx, const GEOSGeometry *lonlat) {
+  return fl__densify_geodesic(ctx, lonlat, DENSIFY_M);
+}
+
 fl_status fl__buffer_plan_init(fl_ctx *ctx, const GEOSGeometry *lonlat, double dist_m,
                                fl_side side, fl__buffer_plan *plan) {
+  return fl__buffer_plan_init_dense(ctx, lonlat, NULL, dist_m, side, plan);
+}
+
+fl_status fl__buffer_plan_init_dense(fl_ctx *ctx, const GEOSGeometry *lonlat,
+                                     const GEOSGeometry *dense, double dist_m, fl_side side,
+                                     fl__buffer_plan *plan) {
   GEOSContextHandle_t h = ctx->geos;
   memset(plan, 0, sizeof *plan);
   if (!isfinite(dist_m) || dist_m < 0)
@@ -312,8 +382,13 @@ fl_status fl__buffer_plan_init(fl_ctx *ctx, const GEOSGeometry *lonlat, double d
   double minx, miny, maxx, maxy;
   fl_status st = fl__bounds(ctx, lonlat, &minx, &miny, &maxx, &maxy);
   if (st) return st;
-  plan->dense = fl__densify_geodesic(ctx, lonlat, DENSIFY_M);
-  if (!plan->dense) return ctx->status;
+  if (dense) {
+    plan->dense = GEOSGeom_clone_r(h, dense);
+    if (!plan->dense) return fl__fail_geos(ctx, "copying the densified input");
+  } else {
+    plan->dense = fl__buffer_densify(ctx, lonlat);
+    if (!plan->dense) return ctx->status;
+  }
   double dx0, dy0, dx1, dy1;
   st = fl__bounds(ctx, plan->dense, &dx0, &dy0, &dx1, &dy1);
   if (!st) st = check_poles(ctx, dy0, dy1, dist_m);
@@ -383,7 +458,12 @@ fl_status fl__buffer_part(fl_ctx *ctx, const fl__buffer_plan *plan, size_t k,
   if (!plan->tiled) {
     fl__frame f;
     fl__frame_init(&f, &ctx->geod, plan->cx, plan->cy);
-    *piece = buffer_in_frame(ctx, &f, plan->dense, plan);
+    if (plan->xy) { /* projected already (fl__buffer_plan_project): the same numbers */
+      coord_run r = {plan->xy, 0, plan->n_xy};
+      *piece = buffer_xy(ctx, &f, GEOSGeom_transformXY_r(h, plan->dense, paste_cb, &r), plan);
+    } else {
+      *piece = buffer_in_frame(ctx, &f, plan->dense, plan);
+    }
     return *piece ? FL_OK : fl__fail_geos(ctx, "buffering");
   }
   int i = (int)(k % (size_t)plan->nx), j = (int)(k / (size_t)plan->nx);
@@ -456,6 +536,9 @@ void fl__buffer_plan_free(fl_ctx *ctx, fl__buffer_plan *plan) {
   free(plan->ends);
   plan->ends = NULL;
   plan->n_ends = 0;
+  free(plan->xy);
+  plan->xy = NULL;
+  plan->n_xy = 0;
 }
 
 /* The buffer of (U1)..(U9); side other than both: that side of a line (U7). */

@@ -48,14 +48,31 @@ typedef struct fl__buffer_plan {
   size_t n_parts;
   double *ends;                  /* one side: the lines' own ends, lon/lat [2 n_ends] */
   size_t n_ends;
+  double *xy;                    /* untiled, after fl__buffer_plan_coords: dense's
+                                    coordinates in the plan's frame [2 n_xy], or NULL */
+  size_t n_xy;
 } fl__buffer_plan;
 fl_status fl__buffer_plan_init(fl_ctx *ctx, const GEOSGeometry *lonlat, double dist_m,
                                fl_side side, fl__buffer_plan *plan);
+/* The input densified as every plan densifies it (new, caller frees; NULL on
+ * failure, ctx says why), and a plan made from it (dense borrowed, copied):
+ * several distances around one input densify it once. */
+GEOSGeometry *fl__buffer_densify(fl_ctx *ctx, const GEOSGeometry *lonlat);
+fl_status fl__buffer_plan_init_dense(fl_ctx *ctx, const GEOSGeometry *lonlat,
+                                     const GEOSGeometry *dense, double dist_m, fl_side side,
+                                     fl__buffer_plan *plan);
 fl_status fl__buffer_part(fl_ctx *ctx, const fl__buffer_plan *plan, size_t k,
                           GEOSGeometry **piece);
 fl_status fl__buffer_finish(fl_ctx *ctx, const fl__buffer_plan *plan, GEOSGeometry **pieces,
                             size_t n, GEOSGeometry **out);
 void fl__buffer_plan_free(fl_ctx *ctx, fl__buffer_plan *plan);
+/* An untiled plan's one frame projection, spread over threads: coords copies
+ * dense's lon/lat into plan->xy (single-threaded; nothing for a tiled plan),
+ * project turns [first, first + n) of them into frame x/y (any thread,
+ * disjoint ranges); fl__buffer_part then uses them instead of projecting. */
+fl_status fl__buffer_plan_coords(fl_ctx *ctx, fl__buffer_plan *plan);
+void fl__buffer_plan_project(const struct geod_geodesic *geod, fl__buffer_plan *plan,
+                             size_t first, size_t n);
 
 /* GEOSBufferWithParams_r of a frame geometry (p: round joins and caps), a
  * long line or ring cut into chunks buffered one by one and dissolved,

@@ -42,15 +42,19 @@ fl_status fl__srow_schema(fl_ctx *ctx, const fl_holding_kernel *k, const fl_laye
                           fl_layer *res, fl__srow_cols *c);
 void fl__srow_cols_free(fl__srow_cols *c);
 
-/* The claims text of each claim, remembered for the last holders seen: one
- * per thread (settlements side by side mostly have the same holders). */
+/* The claims text of each claim, remembered for the last FL__CLAIMS_WAYS
+ * tuples of holders seen (a slot s = g * FL__CLAIMS_WAYS + w): one per
+ * thread (settlements side by side mostly have one of a few tuples). */
 #define FL__CLAIMS_LEN 1024
+#define FL__CLAIMS_WAYS 4
 typedef struct fl__claims_memo {
-  int *key;              /* [g * n_claims + o]: side * 4 + status of claim o */
-  int *made;             /* [g]: nonzero once text[g] is made */
-  int *agree;            /* [g] */
-  size_t *n_same;        /* [g]: claims in text[g] */
-  char *text;            /* [g * FL__CLAIMS_LEN] */
+  size_t n_claims;
+  int *key;              /* [s * n_claims + o]: side * 4 + status of claim o */
+  int *made;             /* [s]: nonzero once text[s] is made */
+  int *agree;            /* [s] */
+  size_t *n_same;        /* [s]: claims in text[s] */
+  char *text;            /* [s * FL__CLAIMS_LEN] */
+  unsigned *next;        /* [g]: the way replaced on the next miss */
 } fl__claims_memo;
 fl_status fl__claims_memo_init(fl_ctx *ctx, fl__claims_memo *m, size_t n_claims);
 void fl__claims_memo_free(fl__claims_memo *m);

@@ -3,9 +3,10 @@
  * one depth-first and one best-first walker, both on growable stacks.
  *
  * The packer sorts small keys (a box centre and the item's position), not
- * the items themselves, then moves each item once along the cycles of the
- * permutation: an item may be large (a distance index segment is 72 bytes)
- * and the keys sort faster. Each level above the leaves is packed the same
+ * the items themselves, by radix (the order of qsort with a comparison of
+ * centre, then position, at a fraction of its cost: 1M boxes of a
+ * GeoPackage R*Tree), then moves each item once along the cycles of the
+ * permutation: an item may be large (a distance index segment is 72 bytes). Each level above the leaves is packed the same
  * way from the boxes of the level below.
  */
 #include "fl_rtree.h"
@@ -17,48 +18,109 @@
 
 /* ---- packing ---------------------------------------------------------------- */
 
+/* A sort key: a coordinate of twice the box centre as an unsigned integer
+ * in the doubles' order, and the item's position before sorting. */
 typedef struct key {
-  double cx, cy; /* twice the box centre */
-  uint32_t i;    /* position before sorting */
+  uint64_t k;
+  uint32_t i;
 } key;
 
-/* The keys are sorted through pointers: glibc's qsort moves 8-byte
- * elements fastest (a 24-byte key cost twice the instructions). */
-static int cmp_key_x(const void *a, const void *b) {
-  const key *p = *(const key *const *)a, *q = *(const key *const *)b;
-  if (p->cx != q->cx) return p->cx < q->cx ? -1 : 1;
-  return (p->i > q->i) - (p->i < q->i);
+/* v's order among doubles as an unsigned integer (-0 and +0 alike, as the
+ * comparison of doubles has them). */
+static uint64_t ordered(double v) {
+  v += 0.0;
+  uint64_t u;
+  memcpy(&u, &v, sizeof u);
+  return (u >> 63) ? ~u : u | 0x8000000000000000ull;
 }
 
-static int cmp_key_y(const void *a, const void *b) {
-  const key *p = *(const key *const *)a, *q = *(const key *const *)b;
-  if (p->cy != q->cy) return p->cy < q->cy ? -1 : 1;
-  return (p->i > q->i) - (p->i < q->i);
+static int cmp_pos(const void *a, const void *b) {
+  uint32_t p = ((const key *)a)->i, q = ((const key *)b)->i;
+  return (p > q) - (p < q);
 }
 
-/* Sort-tile-recursive order of keys: slabs by x, then y within each slab,
- * per_group keys to a node. */
-static void str_sort(const key **k, size_t n, size_t per_group) {
-  if (n <= per_group) return;
-  qsort(k, n, sizeof *k, cmp_key_x);
+#define RADIX_BITS 11
+#define RADIX (1u << RADIX_BITS)
+#define RADIX_PASSES 6 /* 6 x 11 >= 64 */
+
+/* Sorts k[0..n) by (k, i), tmp: n scratch keys. A stable least significant
+ * digit first radix sort by k (a digit that all keys share is skipped), then
+ * runs of equal k put in order of i (they come in the order they were in). */
+static void sort_keys(key *k, key *tmp, size_t n) {
+  static const size_t zero[RADIX];
+  size_t count[RADIX_PASSES][RADIX];
+  for (int p = 0; p < RADIX_PASSES; p++) memcpy(count[p], zero, sizeof zero);
+  for (size_t j = 0; j < n; j++)
+    for (int p = 0; p < RADIX_PASSES; p++) count[p][(k[j].k >> (p * RADIX_BITS)) & (RADIX - 1)]++;
+  key *src = k, *dst = tmp;
+  for (int p = 0; p < RADIX_PASSES; p++) {
+    size_t *c = count[p], sum = 0;
+    if (c[(src[0].k >> (p * RADIX_BITS)) & (RADIX - 1)] == n) continue; /* one digit for all */
+    for (size_t d = 0; d < RADIX; d++) {
+      size_t m = c[d];
+      c[d] = sum;
+      sum += m;
+    }
+    for (size_t j = 0; j < n; j++) dst[c[(src[j].k >> (p * RADIX_BITS)) & (RADIX - 1)]++] = src[j];
+    key *t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src != k) memcpy(k, src, n * sizeof *k);
+  for (size_t a = 0, b; a < n; a = b) { /* ties: by position */
+    for (b = a + 1; b < n && k[b].k == k[a].k; b++) {}
+    if (b - a > 16) {
+      qsort(k + a, b - a, sizeof *k, cmp_pos);
+      continue;
+    }
+    for (size_t m = a + 1; m < b; m++) { /* insertion sort */
+      key x = k[m];
+      size_t j = m;
+      for (; j > a && k[j - 1].i > x.i; j--) k[j] = k[j - 1];
+      k[j] = x;
+    }
+  }
+}
+
+/* Sort-tile-recursive order of n items: slabs by the x of their centres,
+ * then by y within each slab, per_group items to a node; ties keep the
+ * input order. ord[j]: the position before sorting of the item that goes
+ * to j. k, tmp: n scratch keys. */
+static void str_sort(const void *items, fl__rtree_box_fn box, size_t n, size_t per_group,
+                     key *k, key *tmp, uint32_t *ord) {
+  for (size_t i = 0; i < n; i++) {
+    double b[4];
+    box(items, i, b);
+    k[i] = (key){ordered(b[0] + b[2]), (uint32_t)i};
+  }
+  sort_keys(k, tmp, n);
+  for (size_t j = 0; j < n; j++) ord[j] = k[j].i;
   size_t groups = (n + per_group - 1) / per_group;
   size_t slabs = (size_t)ceil(sqrt((double)groups));
   size_t per_slab = slabs * per_group;
-  for (size_t i = 0; i < n; i += per_slab)
-    qsort(k + i, n - i < per_slab ? n - i : per_slab, sizeof *k, cmp_key_y);
+  for (size_t s = 0; s < n; s += per_slab) {
+    size_t m = n - s < per_slab ? n - s : per_slab;
+    for (size_t j = 0; j < m; j++) {
+      double b[4];
+      box(items, ord[s + j], b);
+      k[j] = (key){ordered(b[1] + b[3]), ord[s + j]};
+    }
+    sort_keys(k, tmp, m);
+    for (size_t j = 0; j < m; j++) ord[s + j] = k[j].i;
+  }
 }
 
-/* Move items so that position j holds the item that was at k[j]->i, one
+/* Move items so that position j holds the item that was at ord[j], one
  * cycle of the permutation at a time (tmp holds one item). done: n flags. */
-static void permute(char *items, size_t size, const key *const *k, size_t n, unsigned char *done,
+static void permute(char *items, size_t size, const uint32_t *ord, size_t n, unsigned char *done,
                     char *tmp) {
   memset(done, 0, n);
   for (size_t s = 0; s < n; s++) {
-    if (done[s] || k[s]->i == s) continue;
+    if (done[s] || ord[s] == s) continue;
     memcpy(tmp, items + s * size, size);
     size_t j = s;
     for (;;) {
-      size_t from = k[j]->i;
+      size_t from = ord[j];
       done[j] = 1;
       if (from == s) {
         memcpy(items + j * size, tmp, size);
@@ -81,26 +143,21 @@ static void node_box(const void *items, size_t i, double *box) {
 /* Sort n items (or nodes) into STR order. */
 static int order(void *items, size_t n, size_t size, fl__rtree_box_fn box, size_t per_group) {
   if (n <= per_group) return 0;
-  key *k = malloc(n * sizeof *k);
-  const key **pk = malloc(n * sizeof *pk);
+  key *k = malloc(n * sizeof *k), *tmp = malloc(n * sizeof *tmp);
+  uint32_t *ord = malloc(n * sizeof *ord);
   unsigned char *done = malloc(n);
-  char *tmp = malloc(size);
+  char *one = malloc(size);
   int rc = -1;
-  if (k && pk && done && tmp) {
-    for (size_t i = 0; i < n; i++) {
-      double b[4];
-      box(items, i, b);
-      k[i] = (key){b[0] + b[2], b[1] + b[3], (uint32_t)i};
-      pk[i] = &k[i];
-    }
-    str_sort(pk, n, per_group);
-    permute(items, size, pk, n, done, tmp);
+  if (k && tmp && ord && done && one) {
+    str_sort(items, box, n, per_group, k, tmp, ord);
+    permute(items, size, ord, n, done, one);
     rc = 0;
   }
   free(k);
-  free(pk);
-  free(done);
   free(tmp);
+  free(ord);
+  free(done);
+  free(one);
   return rc;
 }
 

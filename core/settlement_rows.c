@@ -129,12 +129,12 @@ static int paired(const fl__groups *gr, size_t g, size_t o, int tol) {
 }
 
 /* The claims text of claim g (every paired claim's holder), *agree and the
- * number of claims in it, into m's slot of g. */
+ * number of claims in it, into m's slot sl (one of g's). */
 static void claims_make(const fl_holding_kernel *k, const fl_options *opts,
-                        const fl_holding_row *hr, size_t g, fl__claims_memo *m) {
+                        const fl_holding_row *hr, size_t g, size_t sl, fl__claims_memo *m) {
   const fl__groups *gr = fl__holding_groups(k);
   const fl_holding_row *r = &hr[g];
-  char *claims = m->text + g * FL__CLAIMS_LEN;
+  char *claims = m->text + sl * FL__CLAIMS_LEN;
   size_t len = 0, n_same = 0;
   int agree = 1;
   claims[0] = 0;
@@ -152,37 +152,49 @@ static void claims_make(const fl_holding_kernel *k, const fl_options *opts,
     if (ro->side != r->side || ro->status != r->status) agree = 0;
     n_same++;
   }
-  m->agree[g] = agree;
-  m->n_same[g] = n_same;
+  m->agree[sl] = agree;
+  m->n_same[sl] = n_same;
 }
 
-/* The claims text of claim g: made again only when some claim's holder or
- * status differs from the last time m made g's. */
+/* The claims text of claim g: made again only when the tuple of every
+ * claim's holder and status is none of the last FL__CLAIMS_WAYS that m made
+ * for g. */
 static void claims_of(const fl_holding_kernel *k, const fl_options *opts,
                       const fl_holding_row *hr, size_t g, fl__claims_memo *m, const char **text,
                       int *agree, size_t *n_same) {
-  size_t n = fl_holding_n_claims(k);
-  int *key = m->key + g * n, same = m->made[g];
-  for (size_t o = 0; same && o < n; o++) same = key[o] == hr[o].side * 4 + (int)hr[o].status;
-  if (!same) {
-    claims_make(k, opts, hr, g, m);
-    for (size_t o = 0; o < n; o++) key[o] = hr[o].side * 4 + (int)hr[o].status;
-    m->made[g] = 1;
+  size_t n = m->n_claims, sl = g * FL__CLAIMS_WAYS, found = 0;
+  for (size_t w = 0; w < FL__CLAIMS_WAYS && !found; w++, sl++) {
+    const int *key = m->key + sl * n;
+    int same = m->made[sl];
+    for (size_t o = 0; same && o < n; o++) same = key[o] == hr[o].side * 4 + (int)hr[o].status;
+    found = (size_t)same;
   }
-  *text = m->text + g * FL__CLAIMS_LEN;
-  *agree = m->agree[g];
-  *n_same = m->n_same[g];
+  if (found) {
+    sl--;
+  } else {
+    sl = g * FL__CLAIMS_WAYS + m->next[g];
+    m->next[g] = (m->next[g] + 1) % FL__CLAIMS_WAYS;
+    claims_make(k, opts, hr, g, sl, m);
+    int *key = m->key + sl * n;
+    for (size_t o = 0; o < n; o++) key[o] = hr[o].side * 4 + (int)hr[o].status;
+    m->made[sl] = 1;
+  }
+  *text = m->text + sl * FL__CLAIMS_LEN;
+  *agree = m->agree[sl];
+  *n_same = m->n_same[sl];
 }
 
 fl_status fl__claims_memo_init(fl_ctx *ctx, fl__claims_memo *m, size_t n_claims) {
   memset(m, 0, sizeof *m);
-  size_t n = n_claims ? n_claims : 1;
-  m->key = malloc(n * n * sizeof *m->key);
-  m->made = calloc(n, sizeof *m->made);
-  m->agree = malloc(n * sizeof *m->agree);
-  m->n_same = malloc(n * sizeof *m->n_same);
-  m->text = malloc(n * FL__CLAIMS_LEN);
-  if (m->key && m->made && m->agree && m->n_same && m->text) return FL_OK;
+  size_t n = n_claims ? n_claims : 1, slots = n * FL__CLAIMS_WAYS;
+  m->n_claims = n_claims;
+  m->key = malloc(slots * n * sizeof *m->key);
+  m->made = calloc(slots, sizeof *m->made);
+  m->agree = malloc(slots * sizeof *m->agree);
+  m->n_same = malloc(slots * sizeof *m->n_same);
+  m->text = malloc(slots * FL__CLAIMS_LEN);
+  m->next = calloc(n, sizeof *m->next);
+  if (m->key && m->made && m->agree && m->n_same && m->text && m->next) return FL_OK;
   fl__claims_memo_free(m);
   return fl__fail(ctx, FL_E_NOMEM, "out of memory");
 }
@@ -193,6 +205,7 @@ void fl__claims_memo_free(fl__claims_memo *m) {
   free(m->agree);
   free(m->n_same);
   free(m->text);
+  free(m->next);
   memset(m, 0, sizeof *m);
 }
 

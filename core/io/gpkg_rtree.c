@@ -144,6 +144,45 @@ static int pack(loader *L, box *b, size_t n) {
   return rc;
 }
 
+/* The <name>_rowid rows (ids[i], leaf_of[i]) in the caller's order,
+ * ROWID_BATCH rows per INSERT (the rest one by one): a statement per row
+ * cost as much as packing and writing the nodes. */
+#define ROWID_BATCH 128 /* 256 parameters: below every SQLite's limit (999) */
+static int write_rowids(sqlite3 *db, const char *name, sqlite3_stmt *one, const int64_t *ids,
+                        const int64_t *leaf_of, size_t n) {
+  sqlite3_stmt *many = NULL;
+  size_t i = 0;
+  if (n >= ROWID_BATCH) {
+    char *sql = sqlite3_mprintf("INSERT INTO \"%w_rowid\" (rowid, nodeno) VALUES (?, ?)", name);
+    for (int r = 1; sql && r < ROWID_BATCH; r++) {
+      char *longer = sqlite3_mprintf("%s, (?, ?)", sql);
+      sqlite3_free(sql);
+      sql = longer;
+    }
+    int ok = sql && sqlite3_prepare_v2(db, sql, -1, &many, NULL) == SQLITE_OK;
+    sqlite3_free(sql);
+    if (!ok) {
+      sqlite3_finalize(many);
+      return -1;
+    }
+    for (; i + ROWID_BATCH <= n; i += ROWID_BATCH) {
+      for (int r = 0; r < ROWID_BATCH; r++) {
+        sqlite3_bind_int64(many, 2 * r + 1, ids[i + (size_t)r]);
+        sqlite3_bind_int64(many, 2 * r + 2, leaf_of[i + (size_t)r]);
+      }
+      if (step(many)) break;
+    }
+    sqlite3_finalize(many);
+    if (i + ROWID_BATCH <= n) return -1; /* a batch failed */
+  }
+  for (; i < n; i++) {
+    sqlite3_bind_int64(one, 1, ids[i]);
+    sqlite3_bind_int64(one, 2, leaf_of[i]);
+    if (step(one)) return -1;
+  }
+  return 0;
+}
+
 int fl__gpkg_rtree_load(sqlite3 *db, const char *name, const int64_t *ids, const double *ext,
                         size_t n) {
   if (n == 0) return 0; /* the empty root made by CREATE VIRTUAL TABLE stays */
@@ -166,11 +205,7 @@ int fl__gpkg_rtree_load(sqlite3 *db, const char *name, const int64_t *ids, const
       sqlite3_prepare_v2(db, s2, -1, &L.rowid, NULL) == SQLITE_OK &&
       sqlite3_prepare_v2(db, s3, -1, &L.parent, NULL) == SQLITE_OK && L.leaf_of)
     rc = pack(&L, b, n);
-  for (size_t i = 0; rc == 0 && i < n; i++) {
-    sqlite3_bind_int64(L.rowid, 1, ids[i]);
-    sqlite3_bind_int64(L.rowid, 2, L.leaf_of[i]);
-    rc = step(L.rowid);
-  }
+  if (rc == 0) rc = write_rowids(db, name, L.rowid, ids, L.leaf_of, n);
   sqlite3_finalize(L.node);
   sqlite3_finalize(L.rowid);
   sqlite3_finalize(L.parent);

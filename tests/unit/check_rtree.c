@@ -6,6 +6,8 @@
  * identical boxes, a deep binary tree, hundreds of equal bounds pending).
  */
 #include <float.h>
+#include <math.h>
+#include <string.h>
 #include "fl_rtree.h"
 #include "fl_test.h"
 
@@ -209,6 +211,55 @@ START_TEST(test_pack_refuses) {
 }
 END_TEST
 
+/* The packer's order is sort-tile-recursive with ties in input order, as
+ * qsort with a comparison of (centre, position) gives it: here with
+ * negative and zero centres (-0 equal to +0), long runs of equal x and of
+ * equal y (a slab's keys arrive with such ties out of input order). */
+typedef struct ref_key {
+  double c;
+  uint32_t i;
+} ref_key;
+
+static int ref_cmp(const void *a, const void *b) {
+  const ref_key *p = a, *q = b;
+  if (p->c != q->c) return p->c < q->c ? -1 : 1;
+  return (p->i > q->i) - (p->i < q->i);
+}
+
+START_TEST(test_pack_order) {
+  enum { N = 6000, LEAF = 4 };
+  item *it = malloc(N * sizeof *it), *orig = malloc(N * sizeof *orig);
+  ref_key *r = malloc(N * sizeof *r);
+  ck_assert(it && orig && r);
+  uint32_t seed = 12345;
+  for (size_t i = 0; i < N; i++) {
+    seed = seed * 1103515245u + 12345u;
+    double x = (double)(int)(seed % 2001u) - 1000.0, y = (double)(int)((seed >> 11) % 3u) - 1.0;
+    if (i % 5 == 0) x = i % 10 ? 0.0 : -0.0;  /* -0 + -0 = -0 as a centre */
+    if (i % 7 == 0) y = (double)(i % 3) * 1e-300;
+    if (i >= 4000) { x = -7.5; y = -(double)(i % 50); } /* a run of one x */
+    it[i] = (item){x, y, x, y, (uint32_t)i};
+  }
+  memcpy(orig, it, N * sizeof *it);
+  for (uint32_t i = 0; i < N; i++) r[i] = (ref_key){orig[i].minx + orig[i].maxx, i};
+  qsort(r, N, sizeof *r, ref_cmp);
+  size_t groups = (N + LEAF - 1) / LEAF, slabs = (size_t)ceil(sqrt((double)groups));
+  size_t per_slab = slabs * LEAF;
+  for (size_t s0 = 0; s0 < N; s0 += per_slab) {
+    size_t m = N - s0 < per_slab ? N - s0 : per_slab;
+    for (size_t j = 0; j < m; j++) r[s0 + j].c = orig[r[s0 + j].i].miny + orig[r[s0 + j].i].maxy;
+    qsort(r + s0, m, sizeof *r, ref_cmp);
+  }
+  fl__rtree t;
+  ck_assert_int_eq(fl__rtree_pack(&t, it, N, sizeof *it, item_box, LEAF, 100000), 0);
+  for (size_t j = 0; j < N; j++) ck_assert_uint_eq(it[j].id, r[j].i);
+  fl__rtree_free(&t);
+  free(it);
+  free(orig);
+  free(r);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("rtree");
   TCase *tc = tcase_create("rtree");
@@ -216,6 +267,7 @@ int main(void) {
   tcase_add_test(tc, test_deep_binary_tree);
   tcase_add_test(tc, test_best_first_with_ties);
   tcase_add_test(tc, test_pack_refuses);
+  tcase_add_test(tc, test_pack_order);
   suite_add_tcase(s, tc);
   return fl_test_run(s);
 }
