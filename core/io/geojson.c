@@ -554,158 +554,191 @@ static fl_status set_value(fl_layer *l, fl_feature *f, int field, const fl__json
   }
 }
 
+static fl_status nomem(fl_ctx *ctx, const char *path) {
+  return fl__fail(ctx, FL_E_NOMEM, "out of memory reading '%s'", path);
+}
+
+/* Feature i of a FeatureCollection is an object of type "Feature" (J1). */
+static fl_status check_feature(fl_ctx *ctx, const char *path, const fl__json *f, size_t i) {
+  const char *ft = type_member(f);
+  if (f->type != FL__JSON_OBJECT)
+    return fl__fail(ctx, FL_E_LAYER, "GeoJSON '%s', feature %zu: a JSON %s, not a Feature "
+                    "object", path, i + 1, fl__json_type_name(f->type));
+  if (!ft)
+    return fl__fail(ctx, FL_E_LAYER, "GeoJSON '%s', feature %zu: the object has no "
+                    "\"type\": \"Feature\" member", path, i + 1);
+  if (strcmp(ft, "Feature") != 0)
+    return fl__fail(ctx, FL_E_LAYER, "GeoJSON '%s', feature %zu: type '%.40s' where "
+                    "'Feature' was expected", path, i + 1, ft);
+  return FL_OK;
+}
+
+/* The features of root (of type t): a FeatureCollection's, or root itself
+ * when it is a Feature or a bare geometry. *feats owned by caller (free()). */
+static fl_status collect_features(fl_ctx *ctx, const char *path, const fl__json *root,
+                                  const char *t, const fl__json ***feats, size_t *nf) {
+  *feats = NULL;
+  *nf = 0;
+  if (strcmp(t, "Feature") == 0 || is_geometry_type(t)) {
+    if (!(*feats = malloc(sizeof **feats))) return nomem(ctx, path);
+    (*feats)[0] = root;
+    *nf = 1;
+    return FL_OK;
+  }
+  if (strcmp(t, "FeatureCollection") != 0)
+    return fl__fail(ctx, FL_E_LAYER, "GeoJSON '%s': type '%.40s' is not FeatureCollection, "
+                    "Feature or a geometry type", path, t);
+  const fl__json *fs = fl__json_get(root, "features");
+  if (!fs || fs->type != FL__JSON_ARRAY)
+    return fl__fail(ctx, FL_E_LAYER,
+                    "GeoJSON '%s': the FeatureCollection's 'features' must be an array, found %s",
+                    path, fs ? fl__json_type_name(fs->type) : "nothing");
+  if (!(*feats = malloc((fs->n ? fs->n : 1) * sizeof **feats))) return nomem(ctx, path);
+  for (size_t i = 0; i < fs->n; i++) {
+    fl_status st = check_feature(ctx, path, &fs->items[i], i);
+    if (st) return st; /* the caller frees *feats */
+    (*feats)[i] = &fs->items[i];
+  }
+  *nf = fs->n;
+  return FL_OK;
+}
+
+/* Pass 1: the fields and what types their values have (J2). */
+static fl_status scan_fields(fl_ctx *ctx, const char *path, const fl__json **feats, size_t nf,
+                             keymap *km) {
+  for (size_t i = 0; i < nf; i++) {
+    const fl__json *p = fl__json_get(feats[i], "properties");
+    if (!p || p->type == FL__JSON_NULL) continue;
+    if (p->type != FL__JSON_OBJECT)
+      return fl__fail(ctx, FL_E_LAYER,
+                      "GeoJSON '%s', feature %zu: 'properties' must be an object or null, found %s",
+                      path, i + 1, fl__json_type_name(p->type));
+    for (size_t k = 0; k < p->n; k++) {
+      const fl__json *key = &p->items[2 * k], *v = &p->items[2 * k + 1];
+      if (key->n == 0 || strlen(key->str) != key->n) continue; /* "" or "\u0000" names */
+      long idx = keymap_find(km, key->str);
+      if (idx < 0) return nomem(ctx, path);
+      switch (v->type) {
+      case FL__JSON_NULL: break;
+      case FL__JSON_TRUE:
+      case FL__JSON_FALSE: km->flags[idx] |= SEEN_BOOL; break;
+      case FL__JSON_NUMBER: km->flags[idx] |= v->is_int ? SEEN_INT : SEEN_REAL; break;
+      default: km->flags[idx] |= SEEN_OTHER; break;
+      }
+    }
+  }
+  return FL_OK;
+}
+
+/* The new layer named after root or path, with root's SRID and km's fields. */
+static fl_status new_layer(fl_ctx *ctx, const char *path, const fl__json *root, const keymap *km,
+                           fl_layer **out) {
+  int srid = crs_srid(root);
+  if (srid < 0)
+    return fl__fail(ctx, FL_E_SRID,
+                    "GeoJSON '%s': its \"crs\" member names no EPSG code (give "
+                    "\"urn:ogc:def:crs:EPSG::n\" or \"EPSG:n\", or remove the member for lon/lat "
+                    "WGS 84)", path);
+  char *name = layer_name(root, path);
+  if (!name) return nomem(ctx, path);
+  *out = fl_layer_new(name, srid, "GEOMETRY");
+  free(name);
+  if (!*out) return nomem(ctx, path);
+  for (size_t k = 0; k < km->n; k++)
+    if (fl_layer_add_field(*out, km->keys[k], field_type(km->flags[k])) < 0) return nomem(ctx, path);
+  return FL_OK;
+}
+
+/* One feature's geometry, NULL when absent or empty (J3); its GEOS type id
+ * folded into *common (-1 none yet) and *mixed. */
+static fl_status feature_geometry(reader *r, const fl__json *gj, int srid, int *common,
+                                  int *mixed, GEOSGeometry **out) {
+  *out = NULL;
+  GEOSGeometry *g = NULL;
+  fl_status st = gj ? geometry(r, gj, 0, &g) : FL_OK;
+  if (st) return st;
+  if (g && GEOSisEmpty_r(r->h, g) == 1) {
+    GEOSGeom_destroy_r(r->h, g);
+    g = NULL;
+  }
+  if (g) {
+    GEOSSetSRID_r(r->h, g, srid);
+    int gt = GEOSGeomTypeId_r(r->h, g);
+    if (*common < 0) *common = gt;
+    else if (*common != gt) *mixed = 1;
+  }
+  *out = g;
+  return FL_OK;
+}
+
+/* Pass 2: the features into l (bare: root is one geometry). */
+static fl_status read_features(reader *r, const fl__json **feats, size_t nf, int bare,
+                               fl_layer *l) {
+  sbuf sb = {0};
+  int use_ids = !bare && ids_usable(feats, nf);
+  int common = -1, mixed = 0;
+  fl_status st = FL_OK;
+  for (size_t i = 0; i < nf && !st; i++) {
+    const fl__json *f = feats[i];
+    GEOSGeometry *g = NULL;
+    r->feature = (int64_t)i + 1;
+    st = feature_geometry(r, bare ? f : fl__json_get(f, "geometry"), l->srid, &common, &mixed, &g);
+    if (st) break;
+    int64_t fid = use_ids ? fl__json_get(f, "id")->i : (int64_t)i + 1;
+    fl_feature *feat = fl_layer_append(r->ctx, l, fid, g);
+    if (!feat) st = FL_E_NOMEM;
+    const fl__json *p = bare ? NULL : fl__json_get(f, "properties");
+    for (size_t k = 0; !st && p && p->type == FL__JSON_OBJECT && k < p->n; k++) {
+      const fl__json *key = &p->items[2 * k];
+      if (key->n == 0 || strlen(key->str) != key->n) continue;
+      int field = fl_layer_field_index(l, key->str);
+      if (field >= 0 && set_value(l, feat, field, &p->items[2 * k + 1], &sb) != FL_OK)
+        st = FL_E_NOMEM;
+    }
+  }
+  free(sb.p);
+  if (st == FL_E_NOMEM) return nomem(r->ctx, r->path);
+  if (st || common < 0 || mixed) return st;
+  char *gt = fl__strdup(fl__geom_type_name(common));
+  if (!gt) return nomem(r->ctx, r->path);
+  free(l->geom_type);
+  l->geom_type = gt;
+  return FL_OK;
+}
+
+/* The top object: a FeatureCollection, a Feature or a geometry; *t its type. */
+static fl_status check_root(fl_ctx *ctx, const char *path, const fl__json *root, const char **t) {
+  *t = root->type == FL__JSON_OBJECT ? type_member(root) : NULL;
+  if (root->type != FL__JSON_OBJECT)
+    return fl__fail(ctx, FL_E_LAYER,
+                    "GeoJSON '%s' holds a JSON %s, not a FeatureCollection, Feature or geometry "
+                    "object", path, fl__json_type_name(root->type));
+  if (!*t)
+    return fl__fail(ctx, FL_E_LAYER, "GeoJSON '%s': the top object has no \"type\" string", path);
+  return FL_OK;
+}
+
 fl_status fl__geojson_read(fl_ctx *ctx, const char *path, const char *source, fl_layer **out) {
+  (void)source;
   char *text = NULL;
   fl__json_doc *doc = NULL;
   const fl__json **feats = NULL;
   keymap km = {0};
-  sbuf sb = {0};
   fl_layer *l = NULL;
   reader r = {.ctx = ctx, .h = fl_ctx_geos(ctx), .path = path};
   size_t nf = 0;
+  const char *t = NULL;
   *out = NULL;
   fl_status st = parse_file(ctx, path, &text, &doc);
   if (st) return st;
   const fl__json *root = fl__json_root(doc);
-  const char *t = root->type == FL__JSON_OBJECT ? type_member(root) : NULL;
-
-  /* The features. */
-  if (root->type != FL__JSON_OBJECT) {
-    st = fl__fail(ctx, FL_E_LAYER,
-                  "GeoJSON '%s' holds a JSON %s, not a FeatureCollection, Feature or geometry "
-                  "object",
-                  path, fl__json_type_name(root->type));
-    goto done;
-  }
-  if (!t) {
-    st = fl__fail(ctx, FL_E_LAYER, "GeoJSON '%s': the top object has no \"type\" string", path);
-    goto done;
-  }
-  if (strcmp(t, "FeatureCollection") == 0) {
-    const fl__json *fs = fl__json_get(root, "features");
-    if (!fs || fs->type != FL__JSON_ARRAY) {
-      st = fl__fail(ctx, FL_E_LAYER,
-                    "GeoJSON '%s': the FeatureCollection's 'features' must be an array, found %s",
-                    path, fs ? fl__json_type_name(fs->type) : "nothing");
-      goto done;
-    }
-    nf = fs->n;
-    feats = malloc((nf ? nf : 1) * sizeof *feats);
-    if (!feats) goto nomem;
-    for (size_t i = 0; i < nf; i++) {
-      const fl__json *f = &fs->items[i];
-      const char *ft = type_member(f);
-      if (f->type != FL__JSON_OBJECT || !ft || strcmp(ft, "Feature") != 0) {
-        if (f->type != FL__JSON_OBJECT)
-          st = fl__fail(ctx, FL_E_LAYER, "GeoJSON '%s', feature %zu: a JSON %s, not a Feature "
-                        "object", path, i + 1, fl__json_type_name(f->type));
-        else if (!ft)
-          st = fl__fail(ctx, FL_E_LAYER, "GeoJSON '%s', feature %zu: the object has no "
-                        "\"type\": \"Feature\" member", path, i + 1);
-        else
-          st = fl__fail(ctx, FL_E_LAYER, "GeoJSON '%s', feature %zu: type '%.40s' where "
-                        "'Feature' was expected", path, i + 1, ft);
-        goto done;
-      }
-      feats[i] = f;
-    }
-  } else if (strcmp(t, "Feature") == 0 || is_geometry_type(t)) {
-    nf = 1;
-    feats = malloc(sizeof *feats);
-    if (!feats) goto nomem;
-    feats[0] = root;
-  } else {
-    st = fl__fail(ctx, FL_E_LAYER,
-                  "GeoJSON '%s': type '%.40s' is not FeatureCollection, Feature or a geometry type",
-                  path, t);
-    goto done;
-  }
-  int bare = strcmp(t, "FeatureCollection") != 0 && strcmp(t, "Feature") != 0;
-
-  /* Pass 1: fields and their types (J2). */
-  for (size_t i = 0; i < nf && !bare; i++) {
-    const fl__json *p = fl__json_get(feats[i], "properties");
-    if (!p || p->type == FL__JSON_NULL) continue;
-    if (p->type != FL__JSON_OBJECT) {
-      st = fl__fail(ctx, FL_E_LAYER,
-                    "GeoJSON '%s', feature %zu: 'properties' must be an object or null, found %s",
-                    path, i + 1, fl__json_type_name(p->type));
-      goto done;
-    }
-    for (size_t k = 0; k < p->n; k++) {
-      const fl__json *key = &p->items[2 * k], *v = &p->items[2 * k + 1];
-      if (key->n == 0 || strlen(key->str) != key->n) continue; /* "" or "\u0000" names */
-      long idx = keymap_find(&km, key->str);
-      if (idx < 0) goto nomem;
-      switch (v->type) {
-      case FL__JSON_NULL: break;
-      case FL__JSON_TRUE:
-      case FL__JSON_FALSE: km.flags[idx] |= SEEN_BOOL; break;
-      case FL__JSON_NUMBER: km.flags[idx] |= v->is_int ? SEEN_INT : SEEN_REAL; break;
-      default: km.flags[idx] |= SEEN_OTHER; break;
-      }
-    }
-  }
-
-  int srid = crs_srid(root);
-  if (srid < 0) {
-    st = fl__fail(ctx, FL_E_SRID,
-                  "GeoJSON '%s': its \"crs\" member names no EPSG code (give "
-                  "\"urn:ogc:def:crs:EPSG::n\" or \"EPSG:n\", or remove the member for lon/lat "
-                  "WGS 84)", path);
-    goto done;
-  }
-  char *name = layer_name(root, path);
-  if (!name) goto nomem;
-  l = fl_layer_new(name, srid, "GEOMETRY");
-  free(name);
-  if (!l) goto nomem;
-  for (size_t k = 0; k < km.n; k++)
-    if (fl_layer_add_field(l, km.keys[k], field_type(km.flags[k])) < 0) goto nomem;
-
-  /* Pass 2: features. */
-  int use_ids = !bare && ids_usable(feats, nf);
-  int common = -1, mixed = 0;
-  for (size_t i = 0; i < nf; i++) {
-    const fl__json *f = feats[i];
-    GEOSGeometry *g = NULL;
-    r.feature = (int64_t)i + 1;
-    const fl__json *gj = bare ? f : fl__json_get(f, "geometry");
-    if (gj && (st = geometry(&r, gj, 0, &g)) != FL_OK) goto done;
-    if (g && GEOSisEmpty_r(r.h, g) == 1) { /* (J3) */
-      GEOSGeom_destroy_r(r.h, g);
-      g = NULL;
-    }
-    if (g) {
-      GEOSSetSRID_r(r.h, g, l->srid);
-      int gt = GEOSGeomTypeId_r(r.h, g);
-      if (common < 0) common = gt;
-      else if (common != gt) mixed = 1;
-    }
-    int64_t fid = use_ids ? fl__json_get(f, "id")->i : (int64_t)i + 1;
-    fl_feature *feat = fl_layer_append(ctx, l, fid, g);
-    if (!feat) goto nomem;
-    const fl__json *p = bare ? NULL : fl__json_get(f, "properties");
-    for (size_t k = 0; p && p->type == FL__JSON_OBJECT && k < p->n; k++) {
-      const fl__json *key = &p->items[2 * k];
-      if (key->n == 0 || strlen(key->str) != key->n) continue;
-      int field = fl_layer_field_index(l, key->str);
-      if (field >= 0 && set_value(l, feat, field, &p->items[2 * k + 1], &sb) != FL_OK) goto nomem;
-    }
-  }
-  if (common >= 0 && !mixed) {
-    char *gt = fl__strdup(fl__geom_type_name(common));
-    if (!gt) goto nomem;
-    free(l->geom_type);
-    l->geom_type = gt;
-  }
-  goto done;
-nomem:
-  st = fl__fail(ctx, FL_E_NOMEM, "out of memory reading '%s'", path);
-done:
-  (void)source;
+  st = check_root(ctx, path, root, &t);
+  if (!st) st = collect_features(ctx, path, root, t, &feats, &nf);
+  int bare = t && strcmp(t, "FeatureCollection") != 0 && strcmp(t, "Feature") != 0;
+  if (!st && !bare) st = scan_fields(ctx, path, feats, nf, &km);
+  if (!st) st = new_layer(ctx, path, root, &km, &l);
+  if (!st) st = read_features(&r, feats, nf, bare, l);
   free(feats);
-  free(sb.p);
   free(r.buf);
   keymap_free(&km);
   fl__json_free(doc);
