@@ -256,6 +256,20 @@ fl_status fl__group_front(fl_ctx *ctx, const fl__control_group *cg, const GEOSGe
                           const fl_options *opts, const char **side_a, const char **side_b,
                           GEOSGeometry **out);
 
+/* ---- analyze_report.c ---------------------------------------------------- */
+
+/* The layers of one analyze run, borrowed; exposure and nearest NULL
+ * without routes. */
+typedef struct fl__analyze_layers {
+  const fl_layer *frontline, *bands, *status, *exposure, *nearest;
+} fl__analyze_layers;
+
+/* The analyze report (Markdown when md) of the layers l computed from in
+ * with opts; the run's warnings so far close it. *out owned by caller
+ * (free()). FL_OK, FL_E_NOMEM, fl__analyze_change()'s failures. */
+fl_status fl__analyze_report(fl_ctx *ctx, const fl_analyze_input *in, const fl_options *opts,
+                             int md, const fl__analyze_layers *l, char **out);
+
 /* ---- analyze_change.c ---------------------------------------------------- */
 
 /* The "what changed" section of the analyze report (Markdown when md):

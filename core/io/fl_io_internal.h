@@ -176,7 +176,21 @@ const char *fl__ogr_writer_driver(int writer);
 fl_status fl__ogr_write(fl_ctx *ctx, int writer, const char *tmp, const char *path,
                         const fl_layer *const *layers, size_t n);
 
-/* GeoJSON (geojson.c). */
+/* JSON text in a growing buffer (json_text.c): p is NUL-terminated; on out
+ * of memory oom is set and later calls do nothing. */
+typedef struct fl__sbuf {
+  char *p;
+  size_t n, cap;
+  int oom;
+} fl__sbuf;
+void fl__sb_put(fl__sbuf *b, const char *s, size_t n);
+void fl__sb_str(fl__sbuf *b, const char *s);
+/* A JSON string literal of s (n bytes): escapes, and U+FFFD for invalid UTF-8. */
+void fl__sb_json_string(fl__sbuf *b, const char *s, size_t n);
+/* The JSON text of a parsed value. */
+void fl__sb_json(fl__sbuf *b, const fl__json *v);
+
+/* GeoJSON (geojson.c reads, geojson_write.c writes). */
 fl_status fl__geojson_read(fl_ctx *ctx, const char *path, const char *source, fl_layer **out);
 /* The layer name fl__geojson_read() would give (the "name" member or the file name). */
 fl_status fl__geojson_name(fl_ctx *ctx, const char *path, char **out);

@@ -1,5 +1,5 @@
 /*
- * geojson.c - read and write GeoJSON layers (RFC 7946).
+ * geojson.c - read GeoJSON layers (RFC 7946).
  *
  * Reading: the file is parsed whole by json.c, then read as a
  * FeatureCollection, a single Feature or a bare geometry. Rules, cited below:
@@ -17,12 +17,8 @@
  *   (J4) the feature id is the "id" member when every feature has a
  *        distinct integer "id", else the 1-based position;
  *   (J5) every error names the file and the feature and says what is wrong.
- * Writing: one FeatureCollection with a "name" member, coordinates in
- * lon/lat (layers in another CRS go through fl_geom_to_lonlat(); SRID 0 is
- * taken as lon/lat, with a warning), at most 9 decimals (1e-9 degree, about
- * 0.1 mm), exterior rings counterclockwise and holes clockwise, properties
- * in field order with JSON escaping.
- * Not here: the JSON grammar (json.c), the temporary file (source.c).
+ * Not here: the JSON grammar (json.c), JSON text (json_text.c), writing
+ * (geojson_write.c).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -180,104 +176,6 @@ static fl_field_type field_type(int flags) {
   if (flags & SEEN_REAL) return FL_FIELD_REAL;
   if (flags & (SEEN_INT | SEEN_BOOL)) return FL_FIELD_INTEGER;
   return FL_FIELD_TEXT; /* only nulls */
-}
-
-/* ---- JSON text of a value (TEXT fields holding arrays or objects) ------- */
-
-typedef struct sbuf {
-  char *p;
-  size_t n, cap;
-  int oom;
-} sbuf;
-
-static void sb_put(sbuf *b, const char *s, size_t n) {
-  if (b->oom) return;
-  if (b->cap - b->n < n + 1) {
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap - b->n < n + 1) cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (!p) {
-      b->oom = 1;
-      return;
-    }
-    b->p = p;
-    b->cap = cap;
-  }
-  memcpy(b->p + b->n, s, n);
-  b->n += n;
-  b->p[b->n] = '\0';
-}
-
-static void sb_str(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
-
-/* A JSON string literal of s (n bytes): escapes, and U+FFFD for invalid UTF-8. */
-static void sb_json_string(sbuf *b, const char *s, size_t n) {
-  const unsigned char *u = (const unsigned char *)s;
-  sb_put(b, "\"", 1);
-  for (size_t i = 0; i < n;) {
-    unsigned c = u[i];
-    size_t run = i;
-    while (run < n && u[run] >= 0x20 && u[run] < 0x80 && u[run] != '"' && u[run] != '\\') run++;
-    if (run > i) {
-      sb_put(b, s + i, run - i);
-      i = run;
-      continue;
-    }
-    char esc[8];
-    switch (c) {
-    case '"': sb_put(b, "\\\"", 2); i++; continue;
-    case '\\': sb_put(b, "\\\\", 2); i++; continue;
-    case '\n': sb_put(b, "\\n", 2); i++; continue;
-    case '\r': sb_put(b, "\\r", 2); i++; continue;
-    case '\t': sb_put(b, "\\t", 2); i++; continue;
-    case '\b': sb_put(b, "\\b", 2); i++; continue;
-    case '\f': sb_put(b, "\\f", 2); i++; continue;
-    default: break;
-    }
-    if (c < 0x20) {
-      snprintf(esc, sizeof esc, "\\u%04x", c);
-      sb_put(b, esc, 6);
-      i++;
-      continue;
-    }
-    size_t k = fl__utf8_seq(u + i, n - i);
-    if (k) {
-      sb_put(b, s + i, k);
-      i += k;
-    } else {
-      sb_put(b, "\xEF\xBF\xBD", 3);
-      i++;
-    }
-  }
-  sb_put(b, "\"", 1);
-}
-
-static void sb_json(sbuf *b, const fl__json *v) {
-  switch (v->type) {
-  case FL__JSON_NULL: sb_str(b, "null"); break;
-  case FL__JSON_FALSE: sb_str(b, "false"); break;
-  case FL__JSON_TRUE: sb_str(b, "true"); break;
-  case FL__JSON_NUMBER: sb_put(b, v->str, v->n); break;
-  case FL__JSON_STRING: sb_json_string(b, v->str, v->n); break;
-  case FL__JSON_ARRAY:
-    sb_put(b, "[", 1);
-    for (size_t i = 0; i < v->n; i++) {
-      if (i) sb_put(b, ",", 1);
-      sb_json(b, &v->items[i]);
-    }
-    sb_put(b, "]", 1);
-    break;
-  case FL__JSON_OBJECT:
-    sb_put(b, "{", 1);
-    for (size_t i = 0; i < v->n; i++) {
-      if (i) sb_put(b, ",", 1);
-      sb_json(b, &v->items[2 * i]);
-      sb_put(b, ":", 1);
-      sb_json(b, &v->items[2 * i + 1]);
-    }
-    sb_put(b, "}", 1);
-    break;
-  }
 }
 
 /* ---- Geometry (J3) ------------------------------------------------------ */
@@ -533,7 +431,7 @@ static int crs_srid(const fl__json *root) {
   return code > 0 && code < 1000000 ? (int)code : -1;
 }
 
-static fl_status set_value(fl_layer *l, fl_feature *f, int field, const fl__json *v, sbuf *sb) {
+static fl_status set_value(fl_layer *l, fl_feature *f, int field, const fl__json *v, fl__sbuf *sb) {
   if (v->type == FL__JSON_NULL) return FL_OK;
   switch (l->fields[field].type) {
   case FL_FIELD_INTEGER:
@@ -548,164 +446,197 @@ static fl_status set_value(fl_layer *l, fl_feature *f, int field, const fl__json
     if (v->type == FL__JSON_STRING) return fl_feature_set_text(l, f, field, v->str);
     sb->n = 0;
     sb->oom = 0;
-    sb_json(sb, v);
+    fl__sb_json(sb, v);
     if (sb->oom) return FL_E_NOMEM;
     return fl_feature_set_text(l, f, field, sb->p ? sb->p : "");
   }
 }
 
+static fl_status nomem(fl_ctx *ctx, const char *path) {
+  return fl__fail(ctx, FL_E_NOMEM, "out of memory reading '%s'", path);
+}
+
+/* Feature i of a FeatureCollection is an object of type "Feature" (J1). */
+static fl_status check_feature(fl_ctx *ctx, const char *path, const fl__json *f, size_t i) {
+  const char *ft = type_member(f);
+  if (f->type != FL__JSON_OBJECT)
+    return fl__fail(ctx, FL_E_LAYER, "GeoJSON '%s', feature %zu: a JSON %s, not a Feature "
+                    "object", path, i + 1, fl__json_type_name(f->type));
+  if (!ft)
+    return fl__fail(ctx, FL_E_LAYER, "GeoJSON '%s', feature %zu: the object has no "
+                    "\"type\": \"Feature\" member", path, i + 1);
+  if (strcmp(ft, "Feature") != 0)
+    return fl__fail(ctx, FL_E_LAYER, "GeoJSON '%s', feature %zu: type '%.40s' where "
+                    "'Feature' was expected", path, i + 1, ft);
+  return FL_OK;
+}
+
+/* The features of root (of type t): a FeatureCollection's, or root itself
+ * when it is a Feature or a bare geometry. *feats owned by caller (free()). */
+static fl_status collect_features(fl_ctx *ctx, const char *path, const fl__json *root,
+                                  const char *t, const fl__json ***feats, size_t *nf) {
+  *feats = NULL;
+  *nf = 0;
+  if (strcmp(t, "Feature") == 0 || is_geometry_type(t)) {
+    if (!(*feats = malloc(sizeof **feats))) return nomem(ctx, path);
+    (*feats)[0] = root;
+    *nf = 1;
+    return FL_OK;
+  }
+  if (strcmp(t, "FeatureCollection") != 0)
+    return fl__fail(ctx, FL_E_LAYER, "GeoJSON '%s': type '%.40s' is not FeatureCollection, "
+                    "Feature or a geometry type", path, t);
+  const fl__json *fs = fl__json_get(root, "features");
+  if (!fs || fs->type != FL__JSON_ARRAY)
+    return fl__fail(ctx, FL_E_LAYER,
+                    "GeoJSON '%s': the FeatureCollection's 'features' must be an array, found %s",
+                    path, fs ? fl__json_type_name(fs->type) : "nothing");
+  if (!(*feats = malloc((fs->n ? fs->n : 1) * sizeof **feats))) return nomem(ctx, path);
+  for (size_t i = 0; i < fs->n; i++) {
+    fl_status st = check_feature(ctx, path, &fs->items[i], i);
+    if (st) return st; /* the caller frees *feats */
+    (*feats)[i] = &fs->items[i];
+  }
+  *nf = fs->n;
+  return FL_OK;
+}
+
+/* Pass 1: the fields and what types their values have (J2). */
+static fl_status scan_fields(fl_ctx *ctx, const char *path, const fl__json **feats, size_t nf,
+                             keymap *km) {
+  for (size_t i = 0; i < nf; i++) {
+    const fl__json *p = fl__json_get(feats[i], "properties");
+    if (!p || p->type == FL__JSON_NULL) continue;
+    if (p->type != FL__JSON_OBJECT)
+      return fl__fail(ctx, FL_E_LAYER,
+                      "GeoJSON '%s', feature %zu: 'properties' must be an object or null, found %s",
+                      path, i + 1, fl__json_type_name(p->type));
+    for (size_t k = 0; k < p->n; k++) {
+      const fl__json *key = &p->items[2 * k], *v = &p->items[2 * k + 1];
+      if (key->n == 0 || strlen(key->str) != key->n) continue; /* "" or "\u0000" names */
+      long idx = keymap_find(km, key->str);
+      if (idx < 0) return nomem(ctx, path);
+      switch (v->type) {
+      case FL__JSON_NULL: break;
+      case FL__JSON_TRUE:
+      case FL__JSON_FALSE: km->flags[idx] |= SEEN_BOOL; break;
+      case FL__JSON_NUMBER: km->flags[idx] |= v->is_int ? SEEN_INT : SEEN_REAL; break;
+      default: km->flags[idx] |= SEEN_OTHER; break;
+      }
+    }
+  }
+  return FL_OK;
+}
+
+/* The new layer named after root or path, with root's SRID and km's fields. */
+static fl_status new_layer(fl_ctx *ctx, const char *path, const fl__json *root, const keymap *km,
+                           fl_layer **out) {
+  int srid = crs_srid(root);
+  if (srid < 0)
+    return fl__fail(ctx, FL_E_SRID,
+                    "GeoJSON '%s': its \"crs\" member names no EPSG code (give "
+                    "\"urn:ogc:def:crs:EPSG::n\" or \"EPSG:n\", or remove the member for lon/lat "
+                    "WGS 84)", path);
+  char *name = layer_name(root, path);
+  if (!name) return nomem(ctx, path);
+  *out = fl_layer_new(name, srid, "GEOMETRY");
+  free(name);
+  if (!*out) return nomem(ctx, path);
+  for (size_t k = 0; k < km->n; k++)
+    if (fl_layer_add_field(*out, km->keys[k], field_type(km->flags[k])) < 0) return nomem(ctx, path);
+  return FL_OK;
+}
+
+/* One feature's geometry, NULL when absent or empty (J3); its GEOS type id
+ * folded into *common (-1 none yet) and *mixed. */
+static fl_status feature_geometry(reader *r, const fl__json *gj, int srid, int *common,
+                                  int *mixed, GEOSGeometry **out) {
+  *out = NULL;
+  GEOSGeometry *g = NULL;
+  fl_status st = gj ? geometry(r, gj, 0, &g) : FL_OK;
+  if (st) return st;
+  if (g && GEOSisEmpty_r(r->h, g) == 1) {
+    GEOSGeom_destroy_r(r->h, g);
+    g = NULL;
+  }
+  if (g) {
+    GEOSSetSRID_r(r->h, g, srid);
+    int gt = GEOSGeomTypeId_r(r->h, g);
+    if (*common < 0) *common = gt;
+    else if (*common != gt) *mixed = 1;
+  }
+  *out = g;
+  return FL_OK;
+}
+
+/* Pass 2: the features into l (bare: root is one geometry). */
+static fl_status read_features(reader *r, const fl__json **feats, size_t nf, int bare,
+                               fl_layer *l) {
+  fl__sbuf sb = {0};
+  int use_ids = !bare && ids_usable(feats, nf);
+  int common = -1, mixed = 0;
+  fl_status st = FL_OK;
+  for (size_t i = 0; i < nf && !st; i++) {
+    const fl__json *f = feats[i];
+    GEOSGeometry *g = NULL;
+    r->feature = (int64_t)i + 1;
+    st = feature_geometry(r, bare ? f : fl__json_get(f, "geometry"), l->srid, &common, &mixed, &g);
+    if (st) break;
+    int64_t fid = use_ids ? fl__json_get(f, "id")->i : (int64_t)i + 1;
+    fl_feature *feat = fl_layer_append(r->ctx, l, fid, g);
+    if (!feat) st = FL_E_NOMEM;
+    const fl__json *p = bare ? NULL : fl__json_get(f, "properties");
+    for (size_t k = 0; !st && p && p->type == FL__JSON_OBJECT && k < p->n; k++) {
+      const fl__json *key = &p->items[2 * k];
+      if (key->n == 0 || strlen(key->str) != key->n) continue;
+      int field = fl_layer_field_index(l, key->str);
+      if (field >= 0 && set_value(l, feat, field, &p->items[2 * k + 1], &sb) != FL_OK)
+        st = FL_E_NOMEM;
+    }
+  }
+  free(sb.p);
+  if (st == FL_E_NOMEM) return nomem(r->ctx, r->path);
+  if (st || common < 0 || mixed) return st;
+  char *gt = fl__strdup(fl__geom_type_name(common));
+  if (!gt) return nomem(r->ctx, r->path);
+  free(l->geom_type);
+  l->geom_type = gt;
+  return FL_OK;
+}
+
+/* The top object: a FeatureCollection, a Feature or a geometry; *t its type. */
+static fl_status check_root(fl_ctx *ctx, const char *path, const fl__json *root, const char **t) {
+  *t = root->type == FL__JSON_OBJECT ? type_member(root) : NULL;
+  if (root->type != FL__JSON_OBJECT)
+    return fl__fail(ctx, FL_E_LAYER,
+                    "GeoJSON '%s' holds a JSON %s, not a FeatureCollection, Feature or geometry "
+                    "object", path, fl__json_type_name(root->type));
+  if (!*t)
+    return fl__fail(ctx, FL_E_LAYER, "GeoJSON '%s': the top object has no \"type\" string", path);
+  return FL_OK;
+}
+
 fl_status fl__geojson_read(fl_ctx *ctx, const char *path, const char *source, fl_layer **out) {
+  (void)source;
   char *text = NULL;
   fl__json_doc *doc = NULL;
   const fl__json **feats = NULL;
   keymap km = {0};
-  sbuf sb = {0};
   fl_layer *l = NULL;
   reader r = {.ctx = ctx, .h = fl_ctx_geos(ctx), .path = path};
   size_t nf = 0;
+  const char *t = NULL;
   *out = NULL;
   fl_status st = parse_file(ctx, path, &text, &doc);
   if (st) return st;
   const fl__json *root = fl__json_root(doc);
-  const char *t = root->type == FL__JSON_OBJECT ? type_member(root) : NULL;
-
-  /* The features. */
-  if (root->type != FL__JSON_OBJECT) {
-    st = fl__fail(ctx, FL_E_LAYER,
-                  "GeoJSON '%s' holds a JSON %s, not a FeatureCollection, Feature or geometry "
-                  "object",
-                  path, fl__json_type_name(root->type));
-    goto done;
-  }
-  if (!t) {
-    st = fl__fail(ctx, FL_E_LAYER, "GeoJSON '%s': the top object has no \"type\" string", path);
-    goto done;
-  }
-  if (strcmp(t, "FeatureCollection") == 0) {
-    const fl__json *fs = fl__json_get(root, "features");
-    if (!fs || fs->type != FL__JSON_ARRAY) {
-      st = fl__fail(ctx, FL_E_LAYER,
-                    "GeoJSON '%s': the FeatureCollection's 'features' must be an array, found %s",
-                    path, fs ? fl__json_type_name(fs->type) : "nothing");
-      goto done;
-    }
-    nf = fs->n;
-    feats = malloc((nf ? nf : 1) * sizeof *feats);
-    if (!feats) goto nomem;
-    for (size_t i = 0; i < nf; i++) {
-      const fl__json *f = &fs->items[i];
-      const char *ft = type_member(f);
-      if (f->type != FL__JSON_OBJECT || !ft || strcmp(ft, "Feature") != 0) {
-        if (f->type != FL__JSON_OBJECT)
-          st = fl__fail(ctx, FL_E_LAYER, "GeoJSON '%s', feature %zu: a JSON %s, not a Feature "
-                        "object", path, i + 1, fl__json_type_name(f->type));
-        else if (!ft)
-          st = fl__fail(ctx, FL_E_LAYER, "GeoJSON '%s', feature %zu: the object has no "
-                        "\"type\": \"Feature\" member", path, i + 1);
-        else
-          st = fl__fail(ctx, FL_E_LAYER, "GeoJSON '%s', feature %zu: type '%.40s' where "
-                        "'Feature' was expected", path, i + 1, ft);
-        goto done;
-      }
-      feats[i] = f;
-    }
-  } else if (strcmp(t, "Feature") == 0 || is_geometry_type(t)) {
-    nf = 1;
-    feats = malloc(sizeof *feats);
-    if (!feats) goto nomem;
-    feats[0] = root;
-  } else {
-    st = fl__fail(ctx, FL_E_LAYER,
-                  "GeoJSON '%s': type '%.40s' is not FeatureCollection, Feature or a geometry type",
-                  path, t);
-    goto done;
-  }
-  int bare = strcmp(t, "FeatureCollection") != 0 && strcmp(t, "Feature") != 0;
-
-  /* Pass 1: fields and their types (J2). */
-  for (size_t i = 0; i < nf && !bare; i++) {
-    const fl__json *p = fl__json_get(feats[i], "properties");
-    if (!p || p->type == FL__JSON_NULL) continue;
-    if (p->type != FL__JSON_OBJECT) {
-      st = fl__fail(ctx, FL_E_LAYER,
-                    "GeoJSON '%s', feature %zu: 'properties' must be an object or null, found %s",
-                    path, i + 1, fl__json_type_name(p->type));
-      goto done;
-    }
-    for (size_t k = 0; k < p->n; k++) {
-      const fl__json *key = &p->items[2 * k], *v = &p->items[2 * k + 1];
-      if (key->n == 0 || strlen(key->str) != key->n) continue; /* "" or "\u0000" names */
-      long idx = keymap_find(&km, key->str);
-      if (idx < 0) goto nomem;
-      switch (v->type) {
-      case FL__JSON_NULL: break;
-      case FL__JSON_TRUE:
-      case FL__JSON_FALSE: km.flags[idx] |= SEEN_BOOL; break;
-      case FL__JSON_NUMBER: km.flags[idx] |= v->is_int ? SEEN_INT : SEEN_REAL; break;
-      default: km.flags[idx] |= SEEN_OTHER; break;
-      }
-    }
-  }
-
-  int srid = crs_srid(root);
-  if (srid < 0) {
-    st = fl__fail(ctx, FL_E_SRID,
-                  "GeoJSON '%s': its \"crs\" member names no EPSG code (give "
-                  "\"urn:ogc:def:crs:EPSG::n\" or \"EPSG:n\", or remove the member for lon/lat "
-                  "WGS 84)", path);
-    goto done;
-  }
-  char *name = layer_name(root, path);
-  if (!name) goto nomem;
-  l = fl_layer_new(name, srid, "GEOMETRY");
-  free(name);
-  if (!l) goto nomem;
-  for (size_t k = 0; k < km.n; k++)
-    if (fl_layer_add_field(l, km.keys[k], field_type(km.flags[k])) < 0) goto nomem;
-
-  /* Pass 2: features. */
-  int use_ids = !bare && ids_usable(feats, nf);
-  int common = -1, mixed = 0;
-  for (size_t i = 0; i < nf; i++) {
-    const fl__json *f = feats[i];
-    GEOSGeometry *g = NULL;
-    r.feature = (int64_t)i + 1;
-    const fl__json *gj = bare ? f : fl__json_get(f, "geometry");
-    if (gj && (st = geometry(&r, gj, 0, &g)) != FL_OK) goto done;
-    if (g && GEOSisEmpty_r(r.h, g) == 1) { /* (J3) */
-      GEOSGeom_destroy_r(r.h, g);
-      g = NULL;
-    }
-    if (g) {
-      GEOSSetSRID_r(r.h, g, l->srid);
-      int gt = GEOSGeomTypeId_r(r.h, g);
-      if (common < 0) common = gt;
-      else if (common != gt) mixed = 1;
-    }
-    int64_t fid = use_ids ? fl__json_get(f, "id")->i : (int64_t)i + 1;
-    fl_feature *feat = fl_layer_append(ctx, l, fid, g);
-    if (!feat) goto nomem;
-    const fl__json *p = bare ? NULL : fl__json_get(f, "properties");
-    for (size_t k = 0; p && p->type == FL__JSON_OBJECT && k < p->n; k++) {
-      const fl__json *key = &p->items[2 * k];
-      if (key->n == 0 || strlen(key->str) != key->n) continue;
-      int field = fl_layer_field_index(l, key->str);
-      if (field >= 0 && set_value(l, feat, field, &p->items[2 * k + 1], &sb) != FL_OK) goto nomem;
-    }
-  }
-  if (common >= 0 && !mixed) {
-    char *gt = fl__strdup(fl__geom_type_name(common));
-    if (!gt) goto nomem;
-    free(l->geom_type);
-    l->geom_type = gt;
-  }
-  goto done;
-nomem:
-  st = fl__fail(ctx, FL_E_NOMEM, "out of memory reading '%s'", path);
-done:
-  (void)source;
+  st = check_root(ctx, path, root, &t);
+  if (!st) st = collect_features(ctx, path, root, t, &feats, &nf);
+  int bare = t && strcmp(t, "FeatureCollection") != 0 && strcmp(t, "Feature") != 0;
+  if (!st && !bare) st = scan_fields(ctx, path, feats, nf, &km);
+  if (!st) st = new_layer(ctx, path, root, &km, &l);
+  if (!st) st = read_features(&r, feats, nf, bare, l);
   free(feats);
-  free(sb.p);
   free(r.buf);
   keymap_free(&km);
   fl__json_free(doc);
@@ -718,255 +649,3 @@ done:
   return FL_OK;
 }
 
-/* ---- Writing ------------------------------------------------------------ */
-
-typedef struct writer {
-  fl_ctx *ctx;
-  GEOSContextHandle_t h;
-  sbuf sb;          /* the output, flushed to the file every so often */
-  FILE *f;
-  double *buf;
-  size_t cap;
-} writer;
-
-static void flush_if_big(writer *w, int force) {
-  if (w->sb.n && (force || w->sb.n > (1u << 20))) {
-    if (fwrite(w->sb.p, 1, w->sb.n, w->f) != w->sb.n) w->sb.oom = 2;
-    w->sb.n = 0;
-  }
-}
-
-/* A coordinate: at most 9 decimals, trailing zeros dropped, never "-0". */
-static void put_coord(writer *w, double v) {
-  char b[48];
-  int n = snprintf(b, sizeof b, "%.9f", v);
-  if (n <= 0 || n >= (int)sizeof b) n = snprintf(b, sizeof b, "%.17g", v);
-  else {
-    while (n > 1 && b[n - 1] == '0') n--;
-    if (b[n - 1] == '.') n--;
-    b[n] = '\0';
-    if (strcmp(b, "-0") == 0) b[0] = '0', b[1] = '\0', n = 1;
-  }
-  sb_put(&w->sb, b, (size_t)n);
-}
-
-/* Copy a sequence into w->buf (x,y or x,y,z); *n gets its size. */
-static fl_status load_seq(writer *w, const GEOSCoordSequence *s, int has_z, unsigned *n) {
-  if (!s || !GEOSCoordSeq_getSize_r(w->h, s, n)) return fl__fail_geos(w->ctx, "reading coordinates");
-  if ((size_t)*n * 3 > w->cap) {
-    size_t cap = (size_t)*n * 3;
-    double *b = realloc(w->buf, cap * sizeof *b);
-    if (!b) return fl__fail(w->ctx, FL_E_NOMEM, "out of memory writing GeoJSON");
-    w->buf = b;
-    w->cap = cap;
-  }
-  if (*n && !GEOSCoordSeq_copyToBuffer_r(w->h, s, w->buf, has_z, 0))
-    return fl__fail_geos(w->ctx, "reading coordinates");
-  return FL_OK;
-}
-
-static fl_status put_position(writer *w, const double *c, int has_z) {
-  if (!isfinite(c[0]) || !isfinite(c[1]))
-    return fl__fail(w->ctx, FL_E_GEOM, "a coordinate is not a finite number");
-  sb_put(&w->sb, "[", 1);
-  put_coord(w, c[0]);
-  sb_put(&w->sb, ",", 1);
-  put_coord(w, c[1]);
-  if (has_z && isfinite(c[2])) {
-    sb_put(&w->sb, ",", 1);
-    put_coord(w, c[2]);
-  }
-  sb_put(&w->sb, "]", 1);
-  return FL_OK;
-}
-
-/* Positions of a sequence. ring_role 1: exterior ring, written counterclockwise;
- * 2: hole, written clockwise (RFC 7946 section 3.1.6); 0: as it is. */
-static fl_status put_seq(writer *w, const GEOSCoordSequence *s, int has_z, int ring_role) {
-  unsigned n = 0;
-  fl_status st = load_seq(w, s, has_z, &n);
-  if (st) return st;
-  int dims = has_z ? 3 : 2, reverse = 0;
-  if (ring_role && n >= 3) {
-    double a = 0; /* twice the signed area: > 0 counterclockwise */
-    for (unsigned i = 0; i + 1 < n; i++)
-      a += w->buf[dims * i] * w->buf[dims * (i + 1) + 1] -
-           w->buf[dims * (i + 1)] * w->buf[dims * i + 1];
-    reverse = ring_role == 1 ? a < 0 : a > 0;
-  }
-  sb_put(&w->sb, "[", 1);
-  for (unsigned k = 0; k < n && !st; k++) {
-    unsigned i = reverse ? n - 1 - k : k;
-    if (k) sb_put(&w->sb, ",", 1);
-    st = put_position(w, w->buf + (size_t)dims * i, has_z);
-  }
-  sb_put(&w->sb, "]", 1);
-  return st;
-}
-
-static fl_status put_polygon_rings(writer *w, const GEOSGeometry *g, int has_z) {
-  if (GEOSisEmpty_r(w->h, g) == 1) {
-    sb_str(&w->sb, "[]");
-    return FL_OK;
-  }
-  int nh = GEOSGetNumInteriorRings_r(w->h, g);
-  sb_put(&w->sb, "[", 1);
-  fl_status st = put_seq(w, GEOSGeom_getCoordSeq_r(w->h, GEOSGetExteriorRing_r(w->h, g)), has_z, 1);
-  for (int i = 0; i < nh && !st; i++) {
-    sb_put(&w->sb, ",", 1);
-    st = put_seq(w, GEOSGeom_getCoordSeq_r(w->h, GEOSGetInteriorRingN_r(w->h, g, i)), has_z, 2);
-  }
-  sb_put(&w->sb, "]", 1);
-  return st;
-}
-
-/* Coordinates of a single (non-collection) geometry. */
-static fl_status put_coords(writer *w, const GEOSGeometry *g, int has_z) {
-  switch (GEOSGeomTypeId_r(w->h, g)) {
-  case GEOS_POINT: {
-    unsigned n = 0;
-    if (GEOSisEmpty_r(w->h, g) == 1) {
-      sb_str(&w->sb, "[]");
-      return FL_OK;
-    }
-    fl_status st = load_seq(w, GEOSGeom_getCoordSeq_r(w->h, g), has_z, &n);
-    return st ? st : put_position(w, w->buf, has_z);
-  }
-  case GEOS_LINESTRING:
-  case GEOS_LINEARRING:
-    return put_seq(w, GEOSGeom_getCoordSeq_r(w->h, g), has_z, 0);
-  default:
-    return put_polygon_rings(w, g, has_z);
-  }
-}
-
-static fl_status put_geometry(writer *w, const GEOSGeometry *g, int depth) {
-  static const char *const names[] = {"Point",        "LineString",      "LineString",
-                                      "Polygon",      "MultiPoint",      "MultiLineString",
-                                      "MultiPolygon", "GeometryCollection"};
-  int t = GEOSGeomTypeId_r(w->h, g);
-  if (t < 0 || t > 7) return fl__fail_geos(w->ctx, "reading a geometry type");
-  int has_z = GEOSHasZ_r(w->h, g) == 1;
-  fl_status st = FL_OK;
-  sb_str(&w->sb, "{\"type\":\"");
-  sb_str(&w->sb, names[t]);
-  if (t == GEOS_GEOMETRYCOLLECTION) {
-    if (depth > 16) return fl__fail(w->ctx, FL_E_GEOM, "collections are nested too deep");
-    sb_str(&w->sb, "\",\"geometries\":[");
-    int n = GEOSGetNumGeometries_r(w->h, g);
-    for (int i = 0; i < n && !st; i++) {
-      if (i) sb_put(&w->sb, ",", 1);
-      st = put_geometry(w, GEOSGetGeometryN_r(w->h, g, i), depth + 1);
-    }
-    sb_str(&w->sb, "]}");
-    return st;
-  }
-  sb_str(&w->sb, "\",\"coordinates\":");
-  if (t >= GEOS_MULTIPOINT) {
-    int n = GEOSGetNumGeometries_r(w->h, g), k = 0;
-    sb_put(&w->sb, "[", 1);
-    for (int i = 0; i < n && !st; i++) {
-      const GEOSGeometry *p = GEOSGetGeometryN_r(w->h, g, i);
-      if (t == GEOS_MULTIPOINT && GEOSisEmpty_r(w->h, p) == 1) continue; /* not expressible */
-      if (k++) sb_put(&w->sb, ",", 1);
-      st = put_coords(w, p, has_z);
-    }
-    sb_put(&w->sb, "]", 1);
-  } else {
-    st = put_coords(w, g, has_z);
-  }
-  sb_put(&w->sb, "}", 1);
-  return st;
-}
-
-fl_status fl__geojson_write(fl_ctx *ctx, const char *tmp_path, const char *path,
-                            const fl_layer *l) {
-  writer w = {.ctx = ctx, .h = fl_ctx_geos(ctx)};
-  fl_status st = FL_OK;
-  w.f = fopen(tmp_path, "wb");
-  if (!w.f) return fl__fail(ctx, FL_E_IO, "cannot write '%s' (%s)", path, strerror(errno));
-  if (l->srid != 4326 && l->srid <= 0)
-    fl__warn(ctx, "layer '%s' has no CRS; its coordinates are written to GeoJSON '%s' as "
-             "lon/lat unchanged", l->name, path);
-  locale_t c = fl__c_locale(), old = c ? uselocale(c) : (locale_t)0;
-
-  sb_str(&w.sb, "{\n\"type\": \"FeatureCollection\",\n\"name\": ");
-  sb_json_string(&w.sb, l->name, strlen(l->name));
-  sb_str(&w.sb, ",\n\"features\": [\n");
-  for (size_t i = 0; i < l->n_features && !st; i++) {
-    const fl_feature *f = &l->features[i];
-    char num[64];
-    if ((st = fl__write_progress(ctx, i + 1, l->n_features)) != FL_OK) break;
-    snprintf(num, sizeof num, "%" PRId64, f->fid);
-    sb_str(&w.sb, i ? ",\n{\"type\":\"Feature\",\"id\":" : "{\"type\":\"Feature\",\"id\":");
-    sb_str(&w.sb, num);
-    sb_str(&w.sb, ",\"properties\":{");
-    for (size_t j = 0; j < l->n_fields; j++) {
-      const fl_value *v = &f->values[j];
-      if (j) sb_put(&w.sb, ",", 1);
-      sb_json_string(&w.sb, l->fields[j].name, strlen(l->fields[j].name));
-      sb_put(&w.sb, ":", 1);
-      if (v->is_null) {
-        sb_str(&w.sb, "null");
-        continue;
-      }
-      switch (l->fields[j].type) {
-      case FL_FIELD_INTEGER:
-        snprintf(num, sizeof num, "%" PRId64, v->i);
-        sb_str(&w.sb, num);
-        break;
-      case FL_FIELD_REAL:
-        if (isfinite(v->d)) {
-          fl__format_double(num, sizeof num, v->d);
-          sb_str(&w.sb, num);
-        } else {
-          sb_str(&w.sb, "null");
-        }
-        break;
-      default:
-        if (v->s) sb_json_string(&w.sb, v->s, strlen(v->s));
-        else sb_str(&w.sb, "null");
-        break;
-      }
-    }
-    sb_str(&w.sb, "},\"geometry\":");
-    const GEOSGeometry *g = f->geom;
-    GEOSGeometry *ll = NULL;
-    if (g && GEOSisEmpty_r(w.h, g) == 1) g = NULL;
-    if (g && l->srid > 0 && l->srid != 4326) {
-      if ((st = fl_geom_to_lonlat(ctx, g, l->srid, &ll)) != FL_OK) {
-        char why[FL_ERRMSG_LEN];
-        snprintf(why, sizeof why, "%s", fl_ctx_errmsg(ctx));
-        st = fl__fail(ctx, st, "layer '%s', feature %lld: %s", l->name, (long long)f->fid, why);
-        break;
-      }
-      g = ll;
-    }
-    if (g) st = put_geometry(&w, g, 0);
-    else sb_str(&w.sb, "null");
-    if (ll) GEOSGeom_destroy_r(w.h, ll);
-    if (st) {
-      char why[FL_ERRMSG_LEN];
-      snprintf(why, sizeof why, "%s", fl_ctx_errmsg(ctx));
-      st = fl__fail(ctx, st, "layer '%s', feature %lld: %s", l->name, (long long)f->fid, why);
-      break;
-    }
-    sb_put(&w.sb, "}", 1);
-    flush_if_big(&w, 0);
-  }
-  if (c) uselocale(old);
-  if (!st) {
-    sb_str(&w.sb, "\n]\n}\n");
-    flush_if_big(&w, 1);
-  }
-  if (!st && w.sb.oom == 1) st = fl__fail(ctx, FL_E_NOMEM, "out of memory writing '%s'", path);
-  int bad_write = w.sb.oom == 2 || ferror(w.f);
-  if (fclose(w.f) != 0) bad_write = 1;
-  if (!st && bad_write && errno == ENOSPC)
-    st = fl__fail(ctx, FL_E_IO, "writing GeoJSON '%s' failed: " FL__DISK_FULL, path);
-  else if (!st && bad_write)
-    st = fl__fail(ctx, FL_E_IO, "writing GeoJSON '%s' failed (%s)", path, strerror(errno));
-  free(w.sb.p);
-  free(w.buf);
-  return st;
-}

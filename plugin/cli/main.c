@@ -175,187 +175,201 @@ static int is_host_option(const char *name) {
   return 0;
 }
 
+/* The parameters of one run, in the plugin ABI's key/value form. */
+typedef struct run_args {
+  const char **keys, **values; /* values borrow argv, or oo_joined */
+  char *names;                 /* 256 bytes per key: the canonical names */
+  char *oo_joined;             /* the --oo values joined, one per line */
+  int32_t n;
+} run_args;
+
+/* "unknown option", with the closest spelling the tool has. */
+static int unknown_param(const fl_host *h, const fl_tool_desc *t, const char *name) {
+  const char *cand[256];
+  char spelled[256][64];
+  size_t m = 0;
+  for (int32_t k = 0; k < t->n_params && m < 256; k++) {
+    const fl_param_desc *q = fl_host_param(h, t, k);
+    if (!q) continue;
+    fl_cli_option_name(q->name, spelled[m], sizeof spelled[m]);
+    cand[m] = spelled[m];
+    m++;
+  }
+  char typed[256];
+  fl_cli_option_name(name, typed, sizeof typed);
+  const char *near = fl_host_closest(typed, cand, m);
+  if (near)
+    return usage_error("unknown option '--%s' for tool '%s'; did you mean '--%s'?", typed, t->id,
+                       near);
+  return usage_error("unknown option '--%s' for tool '%s'; see 'frontline help %s'", typed, t->id,
+                     t->id);
+}
+
+/* The value of option p given as argv[*i] (eq: its "=VALUE", or NULL):
+ * "=VALUE", else the next argument (a bool takes only a bool word, else
+ * "true"); *i moves past a value taken. */
+static int param_value(int argc, char **argv, int *i, const char *eq, const fl_param_desc *p,
+                       const char **value) {
+  if (eq) {
+    *value = eq + 1;
+  } else if (p->type == FL_PARAM_BOOL) {
+    *value = *i + 1 < argc && is_bool_word(argv[*i + 1]) ? argv[++*i] : "true";
+  } else if (*i + 1 < argc && strncmp(argv[*i + 1], "--", 2) != 0) {
+    *value = argv[++*i];
+  } else {
+    return usage_error("option '--%s' needs a value (%s)", argv[*i] + 2,
+                       p->title ? p->title : p->name);
+  }
+  return 0;
+}
+
+/* Add key name (a slot of a->names) = value; --oo again joins its values,
+ * one per line (C7). */
+static int add_param(run_args *a, const char *name, const char *value) {
+  int prev = -1;
+  for (int32_t j = 0; j < a->n && strcmp(name, "open_options") == 0; j++)
+    if (strcmp(a->keys[j], name) == 0) prev = j;
+  if (prev < 0) {
+    a->keys[a->n] = name;
+    a->values[a->n] = value;
+    a->n++;
+    return 0;
+  }
+  size_t la = strlen(a->values[prev]), lb = strlen(value);
+  char *joined = malloc(la + lb + 2);
+  if (!joined) return fail("out of memory");
+  memcpy(joined, a->values[prev], la);
+  joined[la] = '\n';
+  memcpy(joined + la + 1, value, lb + 1);
+  free(a->oo_joined);
+  a->oo_joined = joined;
+  a->values[prev] = joined;
+  return 0;
+}
+
+/* --NAME or --NAME=VALUE into name (256 bytes): dashes as underscores (C3),
+ * and ogr2ogr's spellings (C7). Returns eq, the '=' or NULL. */
+static const char *option_name(const fl_host *h, const fl_tool_desc *t, const char *arg,
+                               char *name) {
+  const char *eq = strchr(arg + 2, '=');
+  size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+  if (len >= 255) len = 255;
+  for (size_t k = 0; k < len; k++) name[k] = arg[2 + k] == '-' ? '_' : arg[2 + k];
+  name[len] = '\0';
+  if (strcmp(name, "oo") == 0)
+    snprintf(name, 256, "open_options");
+  else if (strcmp(name, "format") == 0 && !fl_host_find_param(h, t, "format"))
+    snprintf(name, 256, "output_format");
+  return eq;
+}
+
+/* --quiet, --json, --help after the tool id; -1: help was printed. */
+static int host_option(const fl_host *h, const fl_tool_desc *t, const char *name,
+                       const char *eq, cli_opts *o) {
+  if (eq) return usage_error("option --%s takes no value, got '%s'", name, eq + 1);
+  if (strcmp(name, "quiet") == 0) o->quiet = 1;
+  if (strcmp(name, "json") == 0) o->json = 1;
+  if (strcmp(name, "help") != 0) return 0;
+  fl_cli_tool_help(stdout, h, t);
+  return -1;
+}
+
+/* One argument at argv[*i]; *i moves past a value it takes. 0, an exit
+ * status, or -1 (help printed: stop, exit 0). */
+static int parse_arg(const fl_host *h, const fl_tool_desc *t, int argc, char **argv, int *i,
+                     cli_opts *o, run_args *a) {
+  const char *arg = argv[*i];
+  if (strcmp(arg, "-q") == 0) { o->quiet = 1; return 0; }
+  if (strcmp(arg, "-h") == 0) { fl_cli_tool_help(stdout, h, t); return -1; }
+  if (strncmp(arg, "--", 2) != 0 || !arg[2])
+    return usage_error("unexpected argument '%s'; give parameters as --NAME VALUE (see "
+                       "'frontline help %s')", arg, t->id);
+  char *name = a->names + (size_t)a->n * 256;
+  const char *eq = option_name(h, t, arg, name);
+  if (strcmp(name, "limit") == 0) /* (C8) */
+    return add_limit(eq ? eq + 1 : *i + 1 < argc ? argv[++*i] : NULL);
+  if (is_host_option(name)) return host_option(h, t, name, eq, o);
+  const fl_param_desc *p = fl_host_find_param(h, t, name); /* (C1) */
+  if (!p) return unknown_param(h, t, name);
+  const char *value = NULL;
+  int rc = param_value(argc, argv, i, eq, p, &value);
+  if (rc) return rc;
+  snprintf(name, 256, "%s", p->name); /* the canonical spelling */
+  return add_param(a, name, value);
+}
+
+/* A missing required option is a usage error too (C2). */
+static int check_required(const fl_host *h, const fl_tool_desc *t, const run_args *a) {
+  for (int32_t k = 0; k < t->n_params; k++) {
+    const fl_param_desc *p = fl_host_param(h, t, k);
+    if (!p || (p->flags & FL_PARAM_OPTIONAL)) continue;
+    int given = 0;
+    for (int32_t j = 0; j < a->n; j++)
+      if (strcmp(a->keys[j], p->name) == 0) given = 1;
+    if (given) continue;
+    char opt[128];
+    fl_cli_option_name(p->name, opt, sizeof opt);
+    return usage_error("tool '%s' needs --%s (%s); see 'frontline help %s'", t->id, opt,
+                       p->title ? p->title : p->name, t->id);
+  }
+  return 0;
+}
+
+/* The failure of a run: its sentence, and with --json its object (C5). */
+static int run_failed(const fl_tool_desc *t, int32_t st, char *errbuf, size_t cap, int json) {
+  if (!errbuf[0]) snprintf(errbuf, cap, "the tool failed (status %d)", st);
+  if (json) {
+    printf("{\"tool\":");
+    json_string(stdout, t->id);
+    printf(",\"ok\":false,\"status\":%d,\"error\":", (int)st);
+    json_string(stdout, errbuf);
+    printf("}\n");
+  }
+  return fail(errbuf);
+}
+
+/* Run the tool through the plugin ABI and print its summary or error. */
+static int invoke(const fl_host *h, const fl_tool_desc *t, const run_args *a, const cli_opts *o) {
+  char *summary = malloc(SUMMARY_LEN);
+  if (!summary) return fail("out of memory");
+  char errbuf[2048];
+  progress_state ps = {t->id, 0};
+  int show = !o->quiet && isatty(STDERR_FILENO);
+  signal(SIGINT, on_stop_signal);
+  signal(SIGTERM, on_stop_signal);
+  int32_t st = h->api->run(t->id, a->n, a->keys, a->values, show ? on_progress : NULL, &ps,
+                           &cancel_flag, o->json, summary, SUMMARY_LEN, errbuf, sizeof errbuf);
+  /* The handlers stay: a signal after the run has written its output
+   * changes nothing, and the handler itself restores the default. */
+  if (ps.shown) fputc('\n', stderr);
+  fl_cli_spell_params(summary, SUMMARY_LEN);
+  fl_cli_spell_params(errbuf, sizeof errbuf);
+  int rc = 0;
+  if (st != 0)
+    rc = run_failed(t, st, errbuf, sizeof errbuf, o->json);
+  else if (o->json)
+    printf("%s\n", summary);
+  else if (!o->quiet)
+    fputs(summary, stdout);
+  free(summary);
+  return rc;
+}
+
 static int cmd_run(const fl_host *h, int argc, char **argv, cli_opts *o) {
   if (argc < 1) return usage_error("run needs a tool id; 'frontline list' shows them");
   const fl_tool_desc *t = fl_host_find_tool(h, argv[0]);
   if (!t) return unknown_tool(h, argv[0]);
-
   size_t cap = (size_t)argc + 1;
-  const char **keys = calloc(cap, sizeof *keys), **values = calloc(cap, sizeof *values);
-  char *names = calloc(cap, 256);
-  if (!keys || !values || !names) {
-    free(keys);
-    free(values);
-    free(names);
-    return fail("out of memory");
-  }
-  int32_t n = 0, rc = 0;
-  char *oo_joined = NULL;
-  for (int i = 1; i < argc && !rc; i++) {
-    const char *arg = argv[i];
-    if (strcmp(arg, "-q") == 0) {
-      o->quiet = 1;
-      continue;
-    }
-    if (strcmp(arg, "-h") == 0) {
-      fl_cli_tool_help(stdout, h, t);
-      rc = -1;
-      break;
-    }
-    if (strncmp(arg, "--", 2) != 0 || !arg[2]) {
-      rc = usage_error("unexpected argument '%s'; give parameters as --NAME VALUE (see "
-                       "'frontline help %s')",
-                       arg, t->id);
-      break;
-    }
-    /* (C3) */
-    char *name = names + (size_t)n * 256;
-    const char *eq = strchr(arg + 2, '=');
-    size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
-    if (len >= 255) len = 255;
-    for (size_t k = 0; k < len; k++) name[k] = arg[2 + k] == '-' ? '_' : arg[2 + k];
-    name[len] = '\0';
-
-    /* (C7) ogr2ogr's spellings. */
-    if (strcmp(name, "oo") == 0)
-      snprintf(name, 256, "open_options");
-    else if (strcmp(name, "format") == 0 && !fl_host_find_param(h, t, "format"))
-      snprintf(name, 256, "output_format");
-    if (strcmp(name, "limit") == 0) { /* (C8) */
-      rc = add_limit(eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL);
-      continue;
-    }
-    if (is_host_option(name)) {
-      if (eq) {
-        rc = usage_error("option --%s takes no value, got '%s'", name, eq + 1);
-        break;
-      }
-      if (strcmp(name, "quiet") == 0) o->quiet = 1;
-      if (strcmp(name, "json") == 0) o->json = 1;
-      if (strcmp(name, "help") == 0) {
-        fl_cli_tool_help(stdout, h, t);
-        rc = -1;
-      }
-      continue;
-    }
-    const fl_param_desc *p = fl_host_find_param(h, t, name); /* (C1) */
-    if (!p) {
-      const char *cand[256];
-      char spelled[256][64];
-      size_t m = 0;
-      for (int32_t k = 0; k < t->n_params && m < 256; k++) {
-        const fl_param_desc *q = fl_host_param(h, t, k);
-        if (!q) continue;
-        fl_cli_option_name(q->name, spelled[m], sizeof spelled[m]);
-        cand[m] = spelled[m];
-        m++;
-      }
-      char typed[256];
-      fl_cli_option_name(name, typed, sizeof typed);
-      const char *near = fl_host_closest(typed, cand, m);
-      if (near)
-        rc = usage_error("unknown option '--%s' for tool '%s'; did you mean '--%s'?", typed,
-                         t->id, near);
-      else
-        rc = usage_error("unknown option '--%s' for tool '%s'; see 'frontline help %s'",
-                         typed, t->id, t->id);
-      break;
-    }
-    const char *value;
-    if (eq) {
-      value = eq + 1;
-    } else if (p->type == FL_PARAM_BOOL) {
-      if (i + 1 < argc && is_bool_word(argv[i + 1]))
-        value = argv[++i];
-      else
-        value = "true";
-    } else if (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0) {
-      value = argv[++i];
-    } else {
-      rc = usage_error("option '--%s' needs a value (%s)", arg + 2,
-                       p->title ? p->title : p->name);
-      break;
-    }
-    snprintf(name, 256, "%s", p->name); /* the canonical spelling */
-    int prev = -1;
-    for (int32_t j = 0; j < n && strcmp(name, "open_options") == 0; j++)
-      if (strcmp(keys[j], name) == 0) prev = j;
-    if (prev >= 0) { /* (C7) --oo again: one option per line */
-      size_t a = strlen(values[prev]), b = strlen(value);
-      char *joined = malloc(a + b + 2);
-      if (!joined) {
-        rc = fail("out of memory");
-        break;
-      }
-      memcpy(joined, values[prev], a);
-      joined[a] = '\n';
-      memcpy(joined + a + 1, value, b + 1);
-      free(oo_joined);
-      oo_joined = joined;
-      values[prev] = joined;
-      continue;
-    }
-    keys[n] = name;
-    values[n] = value;
-    n++;
-  }
-
-  /* A missing required option is a usage error too (C2). */
-  for (int32_t k = 0; k < t->n_params && !rc; k++) {
-    const fl_param_desc *p = fl_host_param(h, t, k);
-    if (!p || (p->flags & FL_PARAM_OPTIONAL)) continue;
-    int given = 0;
-    for (int32_t j = 0; j < n; j++)
-      if (strcmp(keys[j], p->name) == 0) given = 1;
-    if (!given) {
-      char opt[128];
-      fl_cli_option_name(p->name, opt, sizeof opt);
-      rc = usage_error("tool '%s' needs --%s (%s); see 'frontline help %s'", t->id, opt,
-                       p->title ? p->title : p->name, t->id);
-    }
-  }
-
-  if (!rc) {
-    char *summary = malloc(SUMMARY_LEN);
-    char errbuf[2048];
-    progress_state ps = {t->id, 0};
-    int show = !o->quiet && isatty(STDERR_FILENO);
-    if (!summary) {
-      rc = fail("out of memory");
-    } else {
-      signal(SIGINT, on_stop_signal);
-      signal(SIGTERM, on_stop_signal);
-      int32_t st = h->api->run(t->id, n, keys, values, show ? on_progress : NULL, &ps,
-                               &cancel_flag, o->json, summary, SUMMARY_LEN, errbuf,
-                               sizeof errbuf);
-      /* The handlers stay: a signal after the run has written its output
-       * changes nothing, and the handler itself restores the default. */
-      if (ps.shown) fputc('\n', stderr);
-      fl_cli_spell_params(summary, SUMMARY_LEN);
-      fl_cli_spell_params(errbuf, sizeof errbuf);
-      if (st == 0) {
-        if (o->json)
-          printf("%s\n", summary);
-        else if (!o->quiet)
-          fputs(summary, stdout);
-      } else {
-        if (!errbuf[0]) snprintf(errbuf, sizeof errbuf, "the tool failed (status %d)", st);
-        if (o->json) { /* (C5) */
-          printf("{\"tool\":");
-          json_string(stdout, t->id);
-          printf(",\"ok\":false,\"status\":%d,\"error\":", (int)st);
-          json_string(stdout, errbuf);
-          printf("}\n");
-        }
-        rc = fail(errbuf);
-      }
-      free(summary);
-    }
-  }
-  free(keys);
-  free(values);
-  free(names);
-  free(oo_joined);
+  run_args a = {calloc(cap, sizeof *a.keys), calloc(cap, sizeof *a.values), calloc(cap, 256),
+                NULL, 0};
+  int rc = !a.keys || !a.values || !a.names ? fail("out of memory") : 0;
+  for (int i = 1; i < argc && !rc; i++) rc = parse_arg(h, t, argc, argv, &i, o, &a);
+  if (!rc) rc = check_required(h, t, &a);
+  if (!rc) rc = invoke(h, t, &a, o);
+  free(a.keys);
+  free(a.values);
+  free(a.names);
+  free(a.oo_joined);
   return rc < 0 ? 0 : rc;
 }
 

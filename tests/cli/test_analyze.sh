@@ -40,4 +40,25 @@ run run analyze --settlements "$SAMPLE/settlements.geojson" --control "$SAMPLE/c
   --format html --output "$TMP/x.gpkg"
 expect_rc 1; expect_in "$ERR" "format must be one of 'text', 'md', got 'html'"
 expect_no_file "$TMP/x.gpkg"
+# 65 dates of one source: the report's tables show 64 and say so; the layer keeps all 65.
+$PY - "$SAMPLE/control.geojson" "$TMP/dates65.geojson" <<'PY'
+import json, sys, datetime
+d = json.load(open(sys.argv[1]))
+one = [f for f in d["features"] if f["properties"]["source"] == "source_ua"
+       and f["properties"]["date"] == "2024-10-15"]
+out = []
+for k in range(65):
+    day = (datetime.date(2024, 1, 1) + datetime.timedelta(days=7 * k)).isoformat()
+    for f in one:
+        g = json.loads(json.dumps(f))
+        g["properties"]["date"] = day
+        out.append(g)
+json.dump({"type": "FeatureCollection", "features": out}, open(sys.argv[2], "w"))
+PY
+run run analyze --settlements "$SAMPLE/settlements.geojson" --control "$TMP/dates65.geojson" \
+  --format md --output "$TMP/d65.gpkg"
+expect_rc 0
+expect_in "$OUT" "show only the first 64 claim dates and 16 sources met"
+expect_eq "$(grep -c '^## Settlements as of' "$OUT")" 64 "report sections"
+expect_eq "$(sql "$TMP/d65.gpkg" "SELECT count(DISTINCT date) FROM settlement_status")" 65 "dates in the layer"
 finish
