@@ -154,7 +154,7 @@ static fl_status buffer_all(fl_ctx *ctx, const GEOSGeometry *lines, const double
                  calloc(n_plan + 1, sizeof(size_t)), NULL, buf};
   fl_status st = j.plans && j.first ? FL_OK : fl__fail(ctx, FL_E_NOMEM, "out of memory");
   size_t n_made = 0;
-  GEOSGeometry *dense = st ? NULL : fl__buffer_densify(ctx, lines); /* once for every plan */
+  GEOSGeometry *dense = st ? NULL : fl__buffer_densify_parallel(ctx, lines); /* once for all */
   if (!st && !dense) st = ctx->status;
   for (size_t k = 0; !st && k < n_plan; k++) {
     if (k < n_dist)

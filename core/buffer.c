@@ -357,6 +357,10 @@ GEOSGeometry *fl__buffer_densify(fl_ctx *ctx, const GEOSGeometry *lonlat) {
   return fl__densify_geodesic(ctx, lonlat, DENSIFY_M);
 }
 
+GEOSGeometry *fl__buffer_densify_parallel(fl_ctx *ctx, const GEOSGeometry *lonlat) {
+  return fl__densify_lines_parallel(ctx, lonlat, DENSIFY_M);
+}
+
 fl_status fl__buffer_plan_init(fl_ctx *ctx, const GEOSGeometry *lonlat, double dist_m,
                                fl_side side, fl__buffer_plan *plan) {
   return fl__buffer_plan_init_dense(ctx, lonlat, NULL, dist_m, side, plan);

@@ -27,6 +27,10 @@ GEOSGeometry *fl__densify_geodesic(fl_ctx *ctx, const GEOSGeometry *lonlat, doub
  * lon/lat box) is split straight in lon/lat, as it is drawn. Owned by
  * caller; NULL on failure (ctx says why). */
 GEOSGeometry *fl__densify_drawn_parallels(fl_ctx *ctx, const GEOSGeometry *lonlat, double max_seg_m);
+/* fl__densify_geodesic, the same numbers, with a long line string or multi
+ * line string's edges solved on every core (densify_lines.c). Call it from
+ * the calling thread of a run, not from a worker. */
+GEOSGeometry *fl__densify_lines_parallel(fl_ctx *ctx, const GEOSGeometry *lonlat, double max_seg_m);
 
 /* Visit every coordinate sequence (line, ring) of a geometry; the callback
  * returns nonzero to stop. is_ring tells rings from lines; poly counts
@@ -58,6 +62,8 @@ fl_status fl__buffer_plan_init(fl_ctx *ctx, const GEOSGeometry *lonlat, double d
  * failure, ctx says why), and a plan made from it (dense borrowed, copied):
  * several distances around one input densify it once. */
 GEOSGeometry *fl__buffer_densify(fl_ctx *ctx, const GEOSGeometry *lonlat);
+/* fl__buffer_densify with fl__densify_lines_parallel (the calling thread only). */
+GEOSGeometry *fl__buffer_densify_parallel(fl_ctx *ctx, const GEOSGeometry *lonlat);
 fl_status fl__buffer_plan_init_dense(fl_ctx *ctx, const GEOSGeometry *lonlat,
                                      const GEOSGeometry *dense, double dist_m, fl_side side,
                                      fl__buffer_plan *plan);

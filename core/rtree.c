@@ -6,8 +6,9 @@
  * the items themselves, by radix (the order of qsort with a comparison of
  * centre, then position, at a fraction of its cost: 1M boxes of a
  * GeoPackage R*Tree), then moves each item once along the cycles of the
- * permutation: an item may be large (a distance index segment is 72 bytes). Each level above the leaves is packed the same
- * way from the boxes of the level below.
+ * permutation: an item may be large (a distance index segment is 72 bytes).
+ * Each level above the leaves is packed the same way from the boxes of the
+ * level below.
  */
 #include "fl_rtree.h"
 

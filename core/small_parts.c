@@ -34,6 +34,46 @@ static fl_status ring_km2(fl_ctx *ctx, const GEOSGeometry *ring, double *km2) {
   return st;
 }
 
+/* The geodesic area of every ring of the polygons of area (shell, then
+ * holes, polygon by polygon), on every core: each ring is read by one
+ * thread only. */
+typedef struct rings_job {
+  const GEOSGeometry **ring;
+  double *km2;
+  size_t n;
+} rings_job;
+
+static fl_status ring_one(fl_ctx *wctx, size_t i, void *shared, void *scratch) {
+  (void)scratch;
+  rings_job *j = shared;
+  return ring_km2(wctx, j->ring[i], &j->km2[i]);
+}
+
+static fl_status measure_rings(fl_ctx *ctx, const GEOSGeometry *area, rings_job *j) {
+  GEOSContextHandle_t h = ctx->geos;
+  int n = GEOSGetNumGeometries_r(h, area);
+  size_t cap = 0;
+  for (int i = 0; i < n; i++) {
+    const GEOSGeometry *g = GEOSGetGeometryN_r(h, area, i);
+    if (GEOSGeomTypeId_r(h, g) == GEOS_POLYGON) cap += 1 + (size_t)GEOSGetNumInteriorRings_r(h, g);
+  }
+  j->ring = malloc((cap ? cap : 1) * sizeof *j->ring);
+  j->km2 = malloc((cap ? cap : 1) * sizeof *j->km2);
+  j->n = 0;
+  if (!j->ring || !j->km2) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  for (int i = 0; i < n; i++) {
+    const GEOSGeometry *g = GEOSGetGeometryN_r(h, area, i);
+    if (GEOSGeomTypeId_r(h, g) != GEOS_POLYGON) continue;
+    const GEOSGeometry *shell = GEOSGetExteriorRing_r(h, g);
+    if (!shell) return fl__fail_geos(ctx, "reading a polygon");
+    j->ring[j->n++] = shell;
+    int nh = GEOSGetNumInteriorRings_r(h, g);
+    for (int k = 0; k < nh; k++) j->ring[j->n++] = GEOSGetInteriorRingN_r(h, g, k);
+  }
+  double p = ctx->last_progress; /* no progress of its own */
+  return fl__parallel_for(ctx, j->n, ring_one, j, NULL, NULL, p, p);
+}
+
 static void count(GEOSContextHandle_t h, tally *t, const GEOSGeometry *ring, double km2) {
   t->n++;
   t->total_km2 += km2;
@@ -49,14 +89,14 @@ static void count(GEOSContextHandle_t h, tally *t, const GEOSGeometry *ring, dou
 }
 
 /* One polygon without its small holes (H1); NULL *out when it is a small
- * island (H2). */
-static fl_status clean_polygon(fl_ctx *ctx, const GEOSGeometry *poly, double min_km2,
-                               tally *holes, tally *islands, GEOSGeometry **out) {
+ * island (H2). km2: the areas of its shell and holes (measure_rings). */
+static fl_status clean_polygon(fl_ctx *ctx, const GEOSGeometry *poly, const double *ring_km2s,
+                               double min_km2, tally *holes, tally *islands, GEOSGeometry **out) {
   GEOSContextHandle_t h = ctx->geos;
   *out = NULL;
   const GEOSGeometry *shell = GEOSGetExteriorRing_r(h, poly);
-  double km2 = 0;
-  fl_status st = shell ? ring_km2(ctx, shell, &km2) : fl__fail_geos(ctx, "reading a polygon");
+  double km2 = ring_km2s[0];
+  fl_status st = shell ? FL_OK : fl__fail_geos(ctx, "reading a polygon");
   if (st) return st;
   if (km2 < min_km2) { count(h, islands, shell, km2); return FL_OK; }
   int n = GEOSGetNumInteriorRings_r(h, poly);
@@ -65,8 +105,7 @@ static fl_status clean_polygon(fl_ctx *ctx, const GEOSGeometry *poly, double min
   unsigned k = 0;
   for (int i = 0; !st && i < n; i++) {
     const GEOSGeometry *ring = GEOSGetInteriorRingN_r(h, poly, i);
-    st = ring_km2(ctx, ring, &km2);
-    if (st) break;
+    km2 = ring_km2s[1 + i];
     if (km2 < min_km2) { count(h, holes, ring, km2); continue; }
     keep[k] = GEOSGeom_clone_r(h, ring);
     if (!keep[k]) st = fl__fail_geos(ctx, "copying a ring");
@@ -97,15 +136,20 @@ fl_status fl__drop_small_parts(fl_ctx *ctx, GEOSGeometry **area, double min_km2,
   GEOSGeometry **parts = calloc(n > 0 ? (size_t)n : 1, sizeof *parts);
   if (!parts) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
   tally holes = {0}, islands = {0};
-  fl_status st = FL_OK;
+  rings_job rj = {NULL, NULL, 0};
+  fl_status st = measure_rings(ctx, *area, &rj);
   unsigned k = 0;
+  size_t r = 0; /* the first ring of polygon i in rj */
   for (int i = 0; !st && i < n; i++) {
     const GEOSGeometry *g = GEOSGetGeometryN_r(h, *area, i);
     if (GEOSGeomTypeId_r(h, g) != GEOS_POLYGON) continue; /* fl__polygonal_part() upstream */
     GEOSGeometry *clean = NULL;
-    st = clean_polygon(ctx, g, min_km2, &holes, &islands, &clean);
+    st = clean_polygon(ctx, g, rj.km2 + r, min_km2, &holes, &islands, &clean);
+    r += 1 + (size_t)GEOSGetNumInteriorRings_r(h, g);
     if (clean) parts[k++] = clean;
   }
+  free(rj.ring);
+  free(rj.km2);
   if (!st && (holes.n || islands.n)) {
     GEOSGeometry *mp = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts, k);
     if (!mp) {

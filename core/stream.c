@@ -12,7 +12,8 @@
  *        thread, the stages run one after the other;
  *   (D2) the first failure (a worker's with its message) stops the stream and
  *        aborts the sink: nothing partial is left behind;
- *   (D3) progress runs over the source's n_hint when it has one.
+ *   (D3) progress runs over the source's n_hint when it has one;
+ *   (D4) a written batch is freed by the reader as it fills the batch again.
  * Not here: the formats (io/stream_gpkg.c), what a kernel computes.
  */
 #include <math.h>
@@ -46,7 +47,24 @@ typedef struct batch {
   const fl_stream_kernel *k;
   fl_chunk *in, *out;
   size_t n, rows;          /* chunks, input features */
+  size_t stale;            /* (D4) chunks written but not yet freed */
 } batch;
+
+/* (D4) A written batch's chunks are freed by the next stage that fills it
+ * (the reader, on its own thread), not between steps, where nothing else
+ * runs: freeing a million rows' values cost 7 % of T1 there. */
+static void free_stale(fl_ctx *ctx, batch *b) {
+  for (size_t i = 0; i < b->stale; i++) {
+    fl_chunk_clear(ctx, &b->in[i]);
+    fl_chunk_clear(ctx, &b->out[i]);
+  }
+  b->stale = 0;
+}
+
+static void retire_batch(batch *b) {
+  if (b->n > b->stale) b->stale = b->n;
+  b->n = b->rows = 0;
+}
 
 static fl_status apply_one(fl_ctx *wctx, size_t i, void *shared, void *scratch) {
   (void)scratch;
@@ -57,6 +75,7 @@ static fl_status apply_one(fl_ctx *wctx, size_t i, void *shared, void *scratch) 
 /* Read up to cap chunks into b (D1), each checked; *end set at the source's end. */
 static fl_status read_batch(fl_ctx *ctx, fl_source *src, size_t rows, batch *b, size_t cap,
                             int *end) {
+  free_stale(ctx, b); /* (D4) */
   b->n = b->rows = 0;
   while (b->n < cap && !*end) {
     fl_chunk *c = &b->in[b->n];
@@ -79,11 +98,8 @@ static fl_status read_batch(fl_ctx *ctx, fl_source *src, size_t rows, batch *b, 
 }
 
 static void clear_batch(fl_ctx *ctx, batch *b) {
-  for (size_t i = 0; i < b->n; i++) {
-    fl_chunk_clear(ctx, &b->in[i]);
-    fl_chunk_clear(ctx, &b->out[i]);
-  }
-  b->n = b->rows = 0;
+  retire_batch(b);
+  free_stale(ctx, b);
 }
 
 /* (D1) one stage of the pipeline on a thread of its own, with a context of
@@ -165,6 +181,7 @@ static fl_status write_batch(fl_ctx *ctx, fl_sink *sink, const batch *b, size_t 
 static fl_status step(fl_ctx *ctx, stage *rd, stage *ap, fl_sink *sink, batch *r, batch *c,
                       const batch *w, int end, size_t *written) {
   if (!end) stage_start(ctx, rd, r);
+  else free_stale(ctx, r); /* (D4) no reader any more */
   stage_start(ctx, ap, c);
   fl_status ws = write_batch(ctx, sink, w, written);
   fl_status as = stage_join(ctx, ap);
@@ -183,7 +200,7 @@ fl_status fl_stream_run(fl_ctx *ctx, fl_source *src, const fl_stream_kernel *k,
   memset(&ap, 0, sizeof ap);
   fl_status st = FL_OK;
   for (int i = 0; i < 3; i++) {
-    b[i] = (batch){k, calloc(cap, sizeof(fl_chunk)), calloc(cap, sizeof(fl_chunk)), 0, 0};
+    b[i] = (batch){k, calloc(cap, sizeof(fl_chunk)), calloc(cap, sizeof(fl_chunk)), 0, 0, 0};
     if (!b[i].in || !b[i].out) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
   }
   if (!st) st = stage_init(ctx, &rd, read_main);
@@ -198,7 +215,7 @@ fl_status fl_stream_run(fl_ctx *ctx, fl_source *src, const fl_stream_kernel *k,
   while (!st && !(end && !b[ri].n && !b[ci].n && !b[wi].n)) {
     st = step(ctx, &rd, &ap, sink, &b[ri], &b[ci], &b[wi], end, &written);
     done += b[wi].rows;
-    clear_batch(ctx, &b[wi]);
+    retire_batch(&b[wi]); /* (D4) freed by the next read into it */
     int free_i = wi;
     wi = ci, ci = ri, ri = free_i;
     double total = src->n_hint ? (double)src->n_hint : 0; /* (D3) */

@@ -4,6 +4,8 @@
  * geod_inverse/geod_direct called here directly as the reference).
  */
 #include <geodesic.h>
+#include <stdlib.h>
+#include <string.h>
 #include "fl_test.h"
 #include "fl_geodesy.h" /* internal: the estimate query */
 
@@ -375,6 +377,64 @@ START_TEST(test_to_lonlat_from_utm) {
 }
 END_TEST
 
+/* fl__densify_lines_parallel: the very geometry of fl__densify_geodesic
+ * (WKB byte for byte) on two threads, for a long line and a multi line
+ * string whose edges are short, long (points put on them) and zero, with an
+ * empty part; a short line takes the serial path. */
+static unsigned char *wkb_of(GEOSGeometry *g, size_t *n) {
+  GEOSWKBWriter *w = GEOSWKBWriter_create_r(h);
+  unsigned char *b = GEOSWKBWriter_write_r(h, w, g, n);
+  GEOSWKBWriter_destroy_r(h, w);
+  return b;
+}
+
+static void check_same_dense(GEOSGeometry *g) {
+  GEOSGeometry *a = fl__densify_geodesic(ctx, g, 5000.0);
+  GEOSGeometry *b = fl__densify_lines_parallel(ctx, g, 5000.0);
+  ck_assert_ptr_nonnull(a);
+  ck_assert_ptr_nonnull(b);
+  ck_assert_int_eq(GEOSGetSRID_r(h, a), GEOSGetSRID_r(h, b));
+  size_t na = 0, nb = 0;
+  unsigned char *wa = wkb_of(a, &na), *wb = wkb_of(b, &nb);
+  ck_assert_uint_eq(na, nb);
+  ck_assert(memcmp(wa, wb, na) == 0);
+  ck_assert_int_gt(GEOSGetNumCoordinates_r(h, a), GEOSGetNumCoordinates_r(h, g));
+  GEOSFree_r(h, wa);
+  GEOSFree_r(h, wb);
+  GEOSGeom_destroy_r(h, a);
+  GEOSGeom_destroy_r(h, b);
+}
+
+static GEOSGeometry *zigzag(size_t n, double lon0, double lat0) {
+  double *xy = malloc(2 * n * sizeof *xy);
+  ck_assert_ptr_nonnull(xy);
+  for (size_t i = 0; i < n; i++) {
+    xy[2 * i] = lon0 + 0.001 * (double)i + (i % 997 == 0 ? 0.2 : 0.0); /* some 15 km edges */
+    xy[2 * i + 1] = lat0 + (i % 2 ? 0.0005 : 0.0) + (i % 1999 == 5 ? 0.3 : 0.0);
+    if (i % 4001 == 7) xy[2 * i] = xy[2 * i - 2], xy[2 * i + 1] = xy[2 * i - 1]; /* 0 m edge */
+  }
+  GEOSCoordSequence *s = GEOSCoordSeq_copyFromBuffer_r(h, xy, (unsigned)n, 0, 0);
+  free(xy);
+  return GEOSGeom_createLineString_r(h, s);
+}
+
+START_TEST(test_densify_lines_parallel_same) {
+  fl_ctx_set_threads(ctx, 2);
+  GEOSGeometry *line = zigzag(20000, 36.0, 47.0);
+  GEOSSetSRID_r(h, line, 4326);
+  check_same_dense(line);
+  GEOSGeometry *parts[3] = {zigzag(9000, 37.0, 48.0), GEOSGeom_createEmptyLineString_r(h),
+                            zigzag(12345, 38.0, 49.5)};
+  GEOSGeometry *multi = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, parts, 3);
+  check_same_dense(multi);
+  GEOSGeometry *small = fl_test_wkt(ctx, "LINESTRING(37 48, 37.5 48.2)");
+  check_same_dense(small);
+  GEOSGeom_destroy_r(h, line);
+  GEOSGeom_destroy_r(h, multi);
+  GEOSGeom_destroy_r(h, small);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("geodesy");
   TCase *tc = tcase_create("geodesy");
@@ -393,6 +453,7 @@ int main(void) {
   tcase_add_test(tc, test_buffer_world_line_clip_nan);
   tcase_add_test(tc, test_buffer_multipoint_with_empty_point);
   tcase_add_test(tc, test_to_lonlat_from_utm);
+  tcase_add_test(tc, test_densify_lines_parallel_same);
   suite_add_tcase(s, tc);
   return fl_test_run(s);
 }
