@@ -4,7 +4,9 @@
  * with a table name; docs/sql.md "Naming a table").
  *
  * Rules:
- *   (T1) the table must exist (pragma_table_info: any schema, temp first);
+ *   (T1) the table must exist (pragma_table_info: any schema, temp first;
+ *        the name is the table's alone, never 'schema.table', and never a
+ *        CTE of the calling statement);
  *        each named column must be one of its columns; the geometry column
  *        defaults to the one registered in gpkg_geometry_columns or
  *        geometry_columns;
@@ -57,8 +59,11 @@ char *flsql_registered_column(sqlite3 *db, const char *table) {
 static char *check_names(sqlite3 *db, const flsql_table *t, char **geom) {
   *geom = NULL;
   if (flsql_table_has_column(db, t->table, NULL) != 1)
-    return sqlite3_mprintf("%s: argument %d (%s): no table or view '%s' in this database", t->fn,
-                           t->table_arg, t->table_arg_name, t->table);
+    return sqlite3_mprintf("%s: argument %d (%s): no table or view '%s' in this database%s",
+                           t->fn, t->table_arg, t->table_arg_name, t->table,
+                           strchr(t->table, '.') ? " (a schema prefix is not read: name the table "
+                                                   "alone, temp, main and attached databases are "
+                                                   "searched in that order)" : "");
   for (size_t i = 0; i < t->n_columns; i++)
     if (flsql_table_has_column(db, t->table, t->columns[i]) != 1)
       return sqlite3_mprintf("%s: table '%s' has no column '%s' (argument %d, %s)", t->fn,

@@ -3,7 +3,8 @@ table (docs/sql.md FL_Holder): the table is read once per run, at the run's
 first call that names it; an edit made later in the run (by the statement
 itself, or by another statement between its steps) is seen from the next
 run; a table dropped between runs of a prepared statement is one sentence;
-FL_Share of a side not in a table holding only contested ground says so.
+FL_Share of a side not in a table holding only contested ground says so;
+names are looked up as SQLite looks up a table (no schema prefix, no CTE).
 Geometry to reason about: side A holds the square lon 30..31, lat 50..51,
 side B the square lon 31..32; the settlements are at (30.5, 50.5) in A,
 (31.5, 50.5) in B and (35, 50.5) outside."""
@@ -61,4 +62,18 @@ T.check(err == "FL_Share: argument 3 (side): table 'ctl' has no rows of side 'C'
 got = con.execute("SELECT FL_Share(geom, 'grey', 'contested', 'side', 'geom') FROM s "
                   "ORDER BY id").fetchall()
 T.check(got == [(1.0,), (1.0,), (0.0,)], "FL_Share of contested ground: %r" % got)
+# Names are looked up as SQLite looks up a table: an attached database's
+# table by its name alone; a schema prefix is refused, saying so; a CTE of
+# the calling statement is not seen (the table of that name is read).
+con.execute("ATTACH ':memory:' AS aux")
+con.execute("CREATE TABLE aux.actl AS SELECT side, geom FROM main.ctl")
+got = con.execute(HOLDER, ("actl",)).fetchall()
+T.check(got == [(1, "A"), (2, "B"), (3, None)], "a table of an attached database: %r" % got)
+err = T.error_of(con, HOLDER, ("aux.actl",))
+T.check(err == "FL_Holder: argument 2 (control_table): no table or view 'aux.actl' in this "
+        "database (a schema prefix is not read: name the table alone, temp, main and attached "
+        "databases are searched in that order)", "a schema prefix: %r" % err)
+got = con.execute("WITH ctl AS (SELECT 'Q' AS side, geom FROM main.ctl) SELECT s.id, "
+                  "FL_Holder(s.geom, 'ctl', 'side', 'geom') FROM s ORDER BY s.id").fetchall()
+T.check(got == [(1, "A"), (2, "B"), (3, None)], "a CTE is not seen: %r" % got)
 T.finish()
