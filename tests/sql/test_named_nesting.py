@@ -10,6 +10,7 @@ side B the square lon 31..32; the settlements are at (30.5, 50.5) in A,
 squares is to the meridian lon 32 (pyproj along the densified edge)."""
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sqltest as T  # noqa: E402
@@ -56,4 +57,18 @@ T.check(got[1] == 0 and got[2] == 0, "FL_Distance to view held inside: %r" % got
 T.near(got[3], want, "FL_Distance to view held from (35, 50.5)")
 got = dict(con.execute("SELECT id, FL_Distance(geom, 'grown', 'geom') FROM s"))
 T.near(got[3], want - 1000, "FL_Distance to view grown (1 km buffers) from (35, 50.5)")
+
+# The outer call's stop survives a nested call (sql_work.c W4).
+big = T.connect(check_same_thread=False)
+big.execute("SELECT InitSpatialMetadata(1)")
+parts = ",".join("(" + ",".join("%.5f %.4f" % (30 + 0.00002 * i, 48 + 0.3 * k + 0.0001 * (i % 2))
+                                 for i in range(100000)) + ")" for k in range(4))
+big.execute("CREATE TABLE f AS SELECT GeomFromText('MULTILINESTRING(%s)', 4326) AS geom" % parts)
+big.execute("CREATE VIEW lengths AS SELECT CASE WHEN FL_Length(geom) >= 0 THEN geom END AS geom "
+            "FROM f")
+sql = "SELECT FL_Distance(MakePoint(40, 40, 4326), 'lengths', 'geom')"
+t0 = time.monotonic()
+big.execute(sql).fetchall()
+whole = time.monotonic() - t0
+T.check_stops(big, "FL_Distance over a view calling FL_Length", sql, 0.7 * whole, 0.15 * whole)
 T.finish()
