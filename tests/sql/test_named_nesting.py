@@ -7,7 +7,13 @@ another table) is read and answers as its rows say.
 Geometry to reason about: side A holds the square lon 30..31, lat 50..51,
 side B the square lon 31..32; the settlements are at (30.5, 50.5) in A,
 (31.5, 50.5) in B and (35, 50.5) outside; the distance from the last to the
-squares is to the meridian lon 32 (pyproj along the densified edge)."""
+squares is to the meridian lon 32 (pyproj along the densified edge).
+A Frontline call inside the read (FL_Length in a view) no longer ends the
+outer call's work: FL_Distance over such a view of a 400,000-vertex front is
+still stopped by sqlite3_interrupt() and by a progress handler while it
+indexes the front (stopped at half an unstopped run, past the read; before
+the fix a progress handler never stopped it and an interrupt acted only
+after the index was built)."""
 import os
 import sys
 import time
@@ -70,5 +76,5 @@ sql = "SELECT FL_Distance(MakePoint(40, 40, 4326), 'lengths', 'geom')"
 t0 = time.monotonic()
 big.execute(sql).fetchall()
 whole = time.monotonic() - t0
-T.check_stops(big, "FL_Distance over a view calling FL_Length", sql, 0.7 * whole, 0.15 * whole)
+T.check_stops(big, "FL_Distance over a view calling FL_Length", sql, 0.5 * whole, 0.15 * whole)
 T.finish()
