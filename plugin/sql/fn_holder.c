@@ -278,11 +278,14 @@ static int side_index(const fl_holding_kernel *k, const char *side) {
   return -1;
 }
 
-/* "'A', 'B'": the sides of a kernel, for a message (sqlite3_malloc'd). */
+/* "its sides: 'A', 'B', and 'contested'" for a message (sqlite3_malloc'd). */
 static char *side_list(const fl_holding_kernel *k) {
   sqlite3_str *q = sqlite3_str_new(NULL);
-  for (size_t i = 0; i < fl_holding_n_sides(k); i++)
+  size_t n = fl_holding_n_sides(k);
+  sqlite3_str_appendall(q, n ? "its sides: " : "it holds only 'contested' ground");
+  for (size_t i = 0; i < n; i++)
     sqlite3_str_appendf(q, "%s'%q'", i ? ", " : "", fl_holding_side(k, i));
+  if (n) sqlite3_str_appendall(q, ", and 'contested'");
   return sqlite3_str_finish(q);
 }
 
@@ -299,8 +302,8 @@ static void fn_share_table(sqlite3_context *c, int argc, sqlite3_value **argv) {
       sqlite3_result_double(c, row.share[i]);
     } else {
       char *sides = side_list(a->k);
-      flsql_error(c, fn, "argument 3 (side): table '%s' has no rows of side '%s' (its sides: "
-                  "%s, and 'contested')", a->table, side, sides ? sides : "?");
+      flsql_error(c, fn, "argument 3 (side): table '%s' has no rows of side '%s' (%s)", a->table,
+                  side, sides ? sides : "out of memory");
       sqlite3_free(sides);
     }
   }

@@ -26,6 +26,10 @@ typedef struct flsql_geom flsql_geom;
 /* One per connection, shared by every function and module registered on it.
  * SQLite runs one connection's callbacks one at a time, so the fl_ctx (GEOS
  * and PROJ handles) and the cache need no lock. */
+/* sql_table.c: how many table reads may nest (a view read for a named
+ * table that calls a named-table function itself). */
+#define FLSQL_READ_DEPTH 4
+
 typedef struct flsql_state {
   fl_ctx *ctx;           /* owned                                              */
   int refs;              /* registrations still holding the state             */
@@ -38,6 +42,11 @@ typedef struct flsql_state {
   sqlite3 *work_db;      /* sql_work.c: the connection of the running call     */
   sqlite3_stmt *poll;    /* sql_work.c: its poll statement, prepared at the first
                             poll of a call, finalized at its end; or NULL       */
+  int work_depth;        /* sql_work.c: calls begun and not ended (a call run
+                            inside another's table read nests)                 */
+  const char *reading[FLSQL_READ_DEPTH]; /* sql_table.c: the tables being read,
+                            outermost first (borrowed from the callers)         */
+  int n_reading;
 } flsql_state;
 
 typedef struct flsql_los flsql_los;

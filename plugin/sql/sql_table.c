@@ -4,7 +4,9 @@
  * with a table name; docs/sql.md "Naming a table").
  *
  * Rules:
- *   (T1) the table must exist (pragma_table_info: any schema, temp first);
+ *   (T1) the table must exist (pragma_table_info: any schema, temp first;
+ *        the name is the table's alone, never 'schema.table', and never a
+ *        CTE of the calling statement);
  *        each named column must be one of its columns; the geometry column
  *        defaults to the one registered in gpkg_geometry_columns or
  *        geometry_columns;
@@ -12,7 +14,10 @@
  *        SpatiaLite or GeoPackage blob, and all have one SRID; empty
  *        geometries are skipped;
  *   (T3) every problem is one sentence naming the function, the table, the
- *        column and, for a row, its rowid (a view without one: its place).
+ *        column and, for a row, its rowid (a view without one: its place);
+ *   (T4) a table read while it is being read (a view that names itself to
+ *        a named-table function) or reads nested deeper than
+ *        FLSQL_READ_DEPTH are refused: the recursion would not end.
  */
 #include "sql_internal.h"
 
@@ -54,8 +59,11 @@ char *flsql_registered_column(sqlite3 *db, const char *table) {
 static char *check_names(sqlite3 *db, const flsql_table *t, char **geom) {
   *geom = NULL;
   if (flsql_table_has_column(db, t->table, NULL) != 1)
-    return sqlite3_mprintf("%s: argument %d (%s): no table or view '%s' in this database", t->fn,
-                           t->table_arg, t->table_arg_name, t->table);
+    return sqlite3_mprintf("%s: argument %d (%s): no table or view '%s' in this database%s",
+                           t->fn, t->table_arg, t->table_arg_name, t->table,
+                           strchr(t->table, '.') ? " (a schema prefix is not read: name the table "
+                                                   "alone, temp, main and attached databases are "
+                                                   "searched in that order)" : "");
   for (size_t i = 0; i < t->n_columns; i++)
     if (flsql_table_has_column(db, t->table, t->columns[i]) != 1)
       return sqlite3_mprintf("%s: table '%s' has no column '%s' (argument %d, %s)", t->fn,
@@ -132,13 +140,29 @@ static char *read_geom(flsql_state *st, const flsql_table *t, const char *geom, 
   return NULL;
 }
 
+/* (T4) the sentence when t may not be read now, else NULL. */
+static char *check_nesting(const flsql_state *st, const flsql_table *t) {
+  for (int i = 0; i < st->n_reading; i++)
+    if (sqlite3_stricmp(st->reading[i], t->table) == 0)
+      return sqlite3_mprintf("%s: table '%s' is named again while it is being read (a view "
+                             "that calls a function naming itself)", t->fn, t->table);
+  if (st->n_reading == FLSQL_READ_DEPTH)
+    return sqlite3_mprintf("%s: table '%s' is named while %d tables are being read, one inside "
+                           "the other; at most %d may nest", t->fn, t->table, st->n_reading,
+                           FLSQL_READ_DEPTH);
+  return NULL;
+}
+
 char *flsql_table_read(flsql_state *st, sqlite3 *db, const flsql_table *t, int *srid,
                        flsql_table_row row, void *user) {
-  char *geom = NULL, *err = check_names(db, t, &geom);
+  char *geom = NULL, *err = check_nesting(st, t);
+  *srid = -1;
+  if (err) return err;
+  st->reading[st->n_reading++] = t->table;
+  err = check_names(db, t, &geom);
   sqlite3_stmt *s = err ? NULL : table_stmt(db, t, geom, &err);
   int rc = SQLITE_DONE;
   long long place = 0;
-  *srid = -1;
   while (!err && (rc = sqlite3_step(s)) == SQLITE_ROW) {
     GEOSGeometry *g = NULL;
     place++;
@@ -154,5 +178,6 @@ char *flsql_table_read(flsql_state *st, sqlite3 *db, const flsql_table *t, int *
     err = sqlite3_mprintf("%s: reading table '%s': %s", t->fn, t->table, sqlite3_errmsg(db));
   sqlite3_finalize(s);
   sqlite3_free(geom);
+  st->n_reading--;
   return err;
 }

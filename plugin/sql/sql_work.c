@@ -21,7 +21,10 @@
  *        N / POLL_VM_STEPS polls (N = 100,000: about every second);
  *   (W2) a short call never polls (no statement is prepared);
  *   (W3) the time limit (FLSQL_TIME_LIMIT_S) remains for a caller that
- *        interrupts nothing.
+ *        interrupts nothing;
+ *   (W4) calls nest: a function called while another reads a table (a view
+ *        over FL_Buffer named to FL_Distance) runs inside the outer call's
+ *        work, so only the outermost begin and end set and clear it.
  * Not here: the functions (fn_*.c, vtab_*.c).
  */
 #include "sql_internal.h"
@@ -46,6 +49,7 @@ int flsql_work_interrupted(void *user) {
 }
 
 void flsql_work_begin(flsql_state *st, sqlite3 *db) {
+  if (st->work_depth++ > 0) return; /* (W4) */
   st->work_db = db;
   st->poll = NULL;
   fl_ctx_set_time_limit(st->ctx, FLSQL_TIME_LIMIT_S);
@@ -53,6 +57,7 @@ void flsql_work_begin(flsql_state *st, sqlite3 *db) {
 }
 
 void flsql_work_end(flsql_state *st) {
+  if (st->work_depth > 0 && --st->work_depth > 0) return; /* (W4) */
   fl_ctx_set_time_limit(st->ctx, 0);
   fl_ctx_set_interrupt_poll(st->ctx, NULL, NULL);
   sqlite3_finalize(st->poll); /* NULL: a no-op */
