@@ -183,9 +183,141 @@ static fl_status buffer_all(fl_ctx *ctx, const GEOSGeometry *lines, const double
   return st;
 }
 
+/* The prepared inputs of one run; zeroed, then filled by inputs_prep(). */
+typedef struct inputs {
+  fl__prepped fp, cp, mp;  /* front, control (held_by), mask */
+  fl__groups fgr, cgr;     /* front groups, control groups (held_by) */
+  GEOSGeometry *mask_ll;   /* the mask's union in lon/lat, or NULL */
+} inputs;
+
+static fl_status inputs_prep(fl_ctx *ctx, const fl_layer *front, const fl_layer *control,
+                             const fl_layer *mask, const fl_options *opts, inputs *in) {
+  fl_status st = fl__prep_layer(ctx, front, "front",
+                                FL__WANT_POINT | FL__WANT_LINE | FL__WANT_POLYGON, &in->fp);
+  if (!st && opts->held_by) st = fl__prep_layer(ctx, control, "control", FL__WANT_POLYGON, &in->cp);
+  if (!st && opts->held_by) st = fl__groups_build(ctx, control, opts, &in->cgr);
+  if (!st && mask) {
+    st = fl__prep_layer(ctx, mask, "mask", FL__WANT_POLYGON, &in->mp);
+    if (!st && !(in->mask_ll = fl__union_where(ctx, in->mp.lonlat, in->mp.n, NULL, NULL)))
+      st = ctx->status;
+  }
+  if (!st) st = fl__groups_build(ctx, front, opts, &in->fgr);
+  return st;
+}
+
+static void inputs_free(fl_ctx *ctx, inputs *in) {
+  if (in->mask_ll) GEOSGeom_destroy_r(ctx->geos, in->mask_ll);
+  if (in->fgr.of_feature) fl__groups_free(&in->fgr);
+  if (in->cgr.of_feature) fl__groups_free(&in->cgr);
+  fl__prep_free(ctx, &in->fp);
+  fl__prep_free(ctx, &in->cp);
+  fl__prep_free(ctx, &in->mp);
+}
+
+/* The output layer's field indexes; source and date -1 when the front has none. */
+typedef struct cols {
+  int band, in, out, side, area, src, date;
+} cols;
+
+static fl_status new_layer(fl_ctx *ctx, const fl_layer *front, const fl__groups *fgr, cols *c,
+                           fl_layer **out) {
+  fl_layer *res = fl_layer_new("bands", front->srid, "MULTIPOLYGON");
+  int ok = res != NULL;
+  if (ok) {
+    ok = (c->band = fl_layer_add_field(res, "band", FL_FIELD_INTEGER)) >= 0 &&
+         (c->in = fl_layer_add_field(res, "inner_m", FL_FIELD_REAL)) >= 0 &&
+         (c->out = fl_layer_add_field(res, "outer_m", FL_FIELD_REAL)) >= 0 &&
+         (c->side = fl_layer_add_field(res, "side", FL_FIELD_TEXT)) >= 0 &&
+         (c->area = fl_layer_add_field(res, "area_km2", FL_FIELD_REAL)) >= 0;
+    c->src = c->date = -1;
+    if (ok && fgr->source_field >= 0)
+      ok = (c->src = fl_layer_add_field(res, "source", FL_FIELD_TEXT)) >= 0;
+    if (ok && fgr->date_field >= 0)
+      ok = (c->date = fl_layer_add_field(res, "date", FL_FIELD_TEXT)) >= 0;
+  }
+  if (!ok) {
+    fl_layer_destroy(ctx, res);
+    return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  }
+  *out = res;
+  return FL_OK;
+}
+
+/* The ground opts->held_by holds in the control claim matching front group
+ * g (B3); *ground owned by caller. */
+static fl_status held_ground(fl_ctx *ctx, const inputs *in, size_t g, const fl_layer *control,
+                             const fl_options *opts, GEOSGeometry **ground) {
+  *ground = NULL;
+  int cgi = fl__groups_match(&in->cgr, &in->fgr.g[g]);
+  if (cgi < 0)
+    return fl__fail(ctx, FL_E_ARG, "control layer has no claim matching the front of %s %s; "
+                    "choose one with @{source} and @{date}", in->fgr.g[g].source,
+                    in->fgr.g[g].date);
+  fl__control_group cg;
+  fl_status st = fl__control_group_build(ctx, &in->cp, &in->cgr, cgi, opts, &cg);
+  if (st) return st;
+  int s = fl__control_side(&cg, opts->held_by);
+  if (s < 0)
+    st = fl__fail(ctx, FL_E_ARG, "control layer '%s' has no ground held by '%s'; check "
+                  "@{held_by}", control->name, opts->held_by);
+  else if (!(*ground = GEOSGeom_clone_r(ctx->geos, cg.area[s])))
+    st = fl__fail_geos(ctx, "copying the held ground");
+  fl__control_group_free(ctx, &cg);
+  return st;
+}
+
+/* Append band k (geometry band in lon/lat, taken) of front group g. */
+static fl_status append_band(fl_ctx *ctx, fl_layer *res, const cols *c, const inputs *in,
+                             size_t g, size_t k, const double *dist, const fl_options *opts,
+                             GEOSGeometry *band) {
+  static const char *side_text[] = {"both", "left", "right"};
+  double area = 0;
+  fl_status st = fl_area_km2(ctx, band, &area); /* (B4) */
+  if (st) { GEOSGeom_destroy_r(ctx->geos, band); return st; }
+  GEOSGeometry *geom = NULL;
+  st = fl__to_layer_crs(ctx, band, res->srid, &geom);
+  if (st) return st;
+  fl_feature *f = fl_layer_append(ctx, res, (int64_t)res->n_features + 1, geom);
+  if (!f) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  st = fl_feature_set_int(res, f, c->band, (int64_t)k);
+  if (!st) st = fl_feature_set_real(res, f, c->in, k ? dist[k - 1] : 0.0);
+  if (!st) st = fl_feature_set_real(res, f, c->out, dist[k]);
+  if (!st) st = fl_feature_set_text(res, f, c->side,
+                                    opts->held_by ? opts->held_by : side_text[opts->side]);
+  if (!st) st = fl_feature_set_real(res, f, c->area, area);
+  if (!st && c->src >= 0) st = fl_feature_set_text(res, f, c->src, in->fgr.g[g].source);
+  if (!st && c->date >= 0) st = fl_feature_set_text(res, f, c->date, in->fgr.g[g].date);
+  return st ? fl__fail(ctx, st, "out of memory") : FL_OK;
+}
+
+/* The bands of front group g into res; buf has n_dist + 1 slots (NULL),
+ * left NULL again. Progress runs from p0 to p1. */
+static fl_status group_bands(fl_ctx *ctx, const inputs *in, size_t g, const fl_layer *control,
+                             const double *dist, size_t n_dist, const fl_options *opts,
+                             GEOSGeometry **buf, double p0, double p1, fl_layer *res,
+                             const cols *c) {
+  GEOSContextHandle_t h = ctx->geos;
+  pick p = {&in->fgr, (int)g};
+  GEOSGeometry *lines = group_lines(ctx, &in->fp, &p);
+  if (!lines) return ctx->status;
+  GEOSGeometry *ground = NULL;
+  fl_status st = opts->held_by ? held_ground(ctx, in, g, control, opts, &ground) : FL_OK;
+  if (!st) st = buffer_all(ctx, lines, dist, n_dist, opts->side, buf, p0, p1);
+  for (size_t k = 0; !st && k < n_dist; k++) {
+    GEOSGeometry *band = cut_band(ctx, buf[k], k ? buf[k - 1] : NULL, ground, in->mask_ll);
+    if (band && buf[n_dist]) band = fl__clip_to_side(ctx, band, buf[n_dist]); /* (B3) */
+    if (!band) st = fl__fail_geos(ctx, "cutting a band");
+    else st = append_band(ctx, res, c, in, g, k, dist, opts, band);
+  }
+  for (size_t k = 0; k <= n_dist; k++)
+    if (buf[k]) { GEOSGeom_destroy_r(h, buf[k]); buf[k] = NULL; }
+  if (ground) GEOSGeom_destroy_r(h, ground);
+  GEOSGeom_destroy_r(h, lines);
+  return st;
+}
+
 fl_status fl_bands(fl_ctx *ctx, const fl_layer *front, const fl_layer *control,
                    const fl_layer *mask, const fl_options *opts, fl_layer **out) {
-  GEOSContextHandle_t h = ctx->geos;
   *out = NULL;
   const double *dist;
   size_t n_dist;
@@ -193,104 +325,22 @@ fl_status fl_bands(fl_ctx *ctx, const fl_layer *front, const fl_layer *control,
   if (st) return st;
   if (opts->held_by && !control)
     return fl__fail(ctx, FL_E_ARG, "@{held_by} '%s' needs a control layer (@{control})", opts->held_by);
-  fl__prepped fp, cp, mp;
-  memset(&fp, 0, sizeof fp);
-  memset(&cp, 0, sizeof cp);
-  memset(&mp, 0, sizeof mp);
-  fl__groups fgr, cgr;
-  memset(&fgr, 0, sizeof fgr);
-  memset(&cgr, 0, sizeof cgr);
-  GEOSGeometry *mask_ll = NULL;
+  inputs in;
+  memset(&in, 0, sizeof in);
   GEOSGeometry **buf = calloc(n_dist + 1, sizeof *buf); /* + the side region */
-  fl_layer *res = NULL;
   if (!buf) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
-  st = fl__prep_layer(ctx, front, "front", FL__WANT_POINT | FL__WANT_LINE | FL__WANT_POLYGON,
-                         &fp);
-  if (!st && opts->held_by) st = fl__prep_layer(ctx, control, "control", FL__WANT_POLYGON, &cp);
-  if (!st && opts->held_by) st = fl__groups_build(ctx, control, opts, &cgr);
-  if (!st && mask) {
-    st = fl__prep_layer(ctx, mask, "mask", FL__WANT_POLYGON, &mp);
-    if (!st) {
-      mask_ll = fl__union_where(ctx, mp.lonlat, mp.n, NULL, NULL);
-      if (!mask_ll) st = ctx->status;
-    }
-  }
-  if (!st) st = fl__groups_build(ctx, front, opts, &fgr);
-  if (!st) {
-    res = fl_layer_new("bands", front->srid, "MULTIPOLYGON");
-    if (!res) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
-  }
-  int f_band = -1, f_in = -1, f_out = -1, f_side = -1, f_area = -1, f_src = -1, f_date = -1;
-  if (!st) {
-    f_band = fl_layer_add_field(res, "band", FL_FIELD_INTEGER);
-    f_in = fl_layer_add_field(res, "inner_m", FL_FIELD_REAL);
-    f_out = fl_layer_add_field(res, "outer_m", FL_FIELD_REAL);
-    f_side = fl_layer_add_field(res, "side", FL_FIELD_TEXT);
-    f_area = fl_layer_add_field(res, "area_km2", FL_FIELD_REAL);
-    if (fgr.source_field >= 0) f_src = fl_layer_add_field(res, "source", FL_FIELD_TEXT);
-    if (fgr.date_field >= 0) f_date = fl_layer_add_field(res, "date", FL_FIELD_TEXT);
-  }
-  static const char *side_text[] = {"both", "left", "right"};
-  size_t steps = fgr.n * n_dist, step = 0;
-  for (size_t g = 0; !st && g < fgr.n; g++) {
-    pick p = {&fgr, (int)g};
-    GEOSGeometry *lines = group_lines(ctx, &fp, &p);
-    if (!lines) { st = ctx->status; break; }
-    GEOSGeometry *ground = NULL;
-    if (opts->held_by) { /* (B3) */
-      int cgi = fl__groups_match(&cgr, &fgr.g[g]);
-      fl__control_group cg;
-      if (cgi < 0) {
-        st = fl__fail(ctx, FL_E_ARG, "control layer has no claim matching the front of %s %s; "
-                      "choose one with @{source} and @{date}", fgr.g[g].source, fgr.g[g].date);
-      } else if (!(st = fl__control_group_build(ctx, &cp, &cgr, cgi, opts, &cg))) {
-        int s = fl__control_side(&cg, opts->held_by);
-        if (s < 0)
-          st = fl__fail(ctx, FL_E_ARG, "control layer '%s' has no ground held by '%s'; check "
-                        "@{held_by}", control->name, opts->held_by);
-        else
-          ground = GEOSGeom_clone_r(h, cg.area[s]);
-        fl__control_group_free(ctx, &cg);
-      }
-    }
-    if (!st) {
-      double p0 = 0.9 * (double)step / (double)(steps ? steps : 1);
-      step += n_dist;
-      st = buffer_all(ctx, lines, dist, n_dist, opts->side, buf, p0,
-                      0.9 * (double)step / (double)(steps ? steps : 1));
-    }
-    for (size_t k = 0; !st && k < n_dist; k++) {
-      GEOSGeometry *band = cut_band(ctx, buf[k], k ? buf[k - 1] : NULL, ground, mask_ll);
-      if (band && buf[n_dist]) band = fl__clip_to_side(ctx, band, buf[n_dist]); /* (B3) */
-      if (!band) { st = fl__fail_geos(ctx, "cutting a band"); break; }
-      double area = 0;
-      st = fl_area_km2(ctx, band, &area); /* (B4) */
-      if (st) { GEOSGeom_destroy_r(h, band); break; }
-      GEOSGeometry *geom = NULL;
-      st = fl__to_layer_crs(ctx, band, front->srid, &geom);
-      if (st) break;
-      fl_feature *f = fl_layer_append(ctx, res, (int64_t)res->n_features + 1, geom);
-      if (!f) { st = fl__fail(ctx, FL_E_NOMEM, "out of memory"); break; }
-      fl_feature_set_int(res, f, f_band, (int64_t)k);
-      fl_feature_set_real(res, f, f_in, k ? dist[k - 1] : 0.0);
-      fl_feature_set_real(res, f, f_out, dist[k]);
-      fl_feature_set_text(res, f, f_side, opts->held_by ? opts->held_by : side_text[opts->side]);
-      fl_feature_set_real(res, f, f_area, area);
-      if (f_src >= 0) fl_feature_set_text(res, f, f_src, fgr.g[g].source);
-      if (f_date >= 0) fl_feature_set_text(res, f, f_date, fgr.g[g].date);
-    }
-    for (size_t k = 0; k <= n_dist; k++)
-      if (buf[k]) { GEOSGeom_destroy_r(h, buf[k]); buf[k] = NULL; }
-    if (ground) GEOSGeom_destroy_r(h, ground);
-    GEOSGeom_destroy_r(h, lines);
-  }
+  fl_layer *res = NULL;
+  cols c = {-1, -1, -1, -1, -1, -1, -1};
+  st = inputs_prep(ctx, front, control, mask, opts, &in);
+  if (!st) st = new_layer(ctx, front, &in.fgr, &c, &res);
+  size_t total = in.fgr.n * n_dist;
+  double steps = total ? (double)total : 1.0;
+  for (size_t g = 0; !st && g < in.fgr.n; g++)
+    st = group_bands(ctx, &in, g, control, dist, n_dist, opts, buf,
+                     0.9 * (double)(g * n_dist) / steps, 0.9 * (double)((g + 1) * n_dist) / steps,
+                     res, &c);
   free(buf);
-  if (mask_ll) GEOSGeom_destroy_r(h, mask_ll);
-  if (fgr.of_feature) fl__groups_free(&fgr);
-  if (cgr.of_feature) fl__groups_free(&cgr);
-  fl__prep_free(ctx, &fp);
-  fl__prep_free(ctx, &cp);
-  fl__prep_free(ctx, &mp);
+  inputs_free(ctx, &in);
   if (st) {
     fl_layer_destroy(ctx, res);
     return st;

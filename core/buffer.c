@@ -194,61 +194,6 @@ static GEOSGeometry *buffer_in_frame(fl_ctx *ctx, const fl__frame *f, const GEOS
   return buffer_xy(ctx, f, fl__frame_project(ctx, f, lonlat), plan);
 }
 
-/* Coordinates of a geometry in the order GEOSGeom_transformXY_r visits them:
- * recorded into (copy), or replaced by the next ones (paste). */
-typedef struct coord_run {
-  double *xy;
-  size_t n, cap;
-} coord_run;
-
-static int copy_cb(double *x, double *y, void *user) {
-  coord_run *r = user;
-  if (r->n == r->cap) {
-    size_t cap = r->cap ? 2 * r->cap : 1024;
-    double *g = realloc(r->xy, 2 * cap * sizeof *g);
-    if (!g) return 0;
-    r->xy = g;
-    r->cap = cap;
-  }
-  r->xy[2 * r->n] = *x;
-  r->xy[2 * r->n + 1] = *y;
-  r->n++;
-  return 1;
-}
-
-static int paste_cb(double *x, double *y, void *user) {
-  coord_run *r = user;
-  if (r->n == r->cap) return 0;
-  *x = r->xy[2 * r->n];
-  *y = r->xy[2 * r->n + 1];
-  r->n++;
-  return 1;
-}
-
-fl_status fl__buffer_plan_coords(fl_ctx *ctx, fl__buffer_plan *plan) {
-  if (plan->tiled || plan->xy) return FL_OK;
-  coord_run r = {NULL, 0, 0};
-  GEOSGeometry *g = GEOSGeom_transformXY_r(ctx->geos, plan->dense, copy_cb, &r);
-  if (!g) {
-    free(r.xy);
-    return fl__fail(ctx, FL_E_NOMEM, "out of memory while buffering");
-  }
-  GEOSGeom_destroy_r(ctx->geos, g);
-  plan->xy = r.xy;
-  plan->n_xy = r.n;
-  return FL_OK;
-}
-
-void fl__buffer_plan_project(const struct geod_geodesic *geod, fl__buffer_plan *plan,
-                             size_t first, size_t n) {
-  fl__frame f;
-  fl__frame_init(&f, geod, plan->cx, plan->cy);
-  for (size_t i = first; i < first + n && i < plan->n_xy; i++) {
-    double *c = &plan->xy[2 * i];
-    fl__frame_fwd(&f, c[0], c[1], &c[0], &c[1]);
-  }
-}
-
 static GEOSGeometry *rect(GEOSContextHandle_t h, double x0, double y0, double x1, double y1) {
   return GEOSGeom_createRectangle_r(h, x0, y0, x1, y1);
 }
@@ -462,12 +407,10 @@ fl_status fl__buffer_part(fl_ctx *ctx, const fl__buffer_plan *plan, size_t k,
   if (!plan->tiled) {
     fl__frame f;
     fl__frame_init(&f, &ctx->geod, plan->cx, plan->cy);
-    if (plan->xy) { /* projected already (fl__buffer_plan_project): the same numbers */
-      coord_run r = {plan->xy, 0, plan->n_xy};
-      *piece = buffer_xy(ctx, &f, GEOSGeom_transformXY_r(h, plan->dense, paste_cb, &r), plan);
-    } else {
+    if (plan->xy) /* projected already (fl__buffer_plan_project): the same numbers */
+      *piece = buffer_xy(ctx, &f, fl__buffer_plan_projected(ctx, plan), plan);
+    else
       *piece = buffer_in_frame(ctx, &f, plan->dense, plan);
-    }
     return *piece ? FL_OK : fl__fail_geos(ctx, "buffering");
   }
   int i = (int)(k % (size_t)plan->nx), j = (int)(k / (size_t)plan->nx);

@@ -75,10 +75,13 @@ void fl__buffer_plan_free(fl_ctx *ctx, fl__buffer_plan *plan);
 /* An untiled plan's one frame projection, spread over threads: coords copies
  * dense's lon/lat into plan->xy (single-threaded; nothing for a tiled plan),
  * project turns [first, first + n) of them into frame x/y (any thread,
- * disjoint ranges); fl__buffer_part then uses them instead of projecting. */
+ * disjoint ranges); fl__buffer_part then uses them instead of projecting
+ * (buffer_coords.c). */
 fl_status fl__buffer_plan_coords(fl_ctx *ctx, fl__buffer_plan *plan);
 void fl__buffer_plan_project(const struct geod_geodesic *geod, fl__buffer_plan *plan,
                              size_t first, size_t n);
+/* The plan's input with plan->xy's (projected) coordinates: new, caller frees. */
+GEOSGeometry *fl__buffer_plan_projected(fl_ctx *ctx, const fl__buffer_plan *plan);
 
 /* GEOSBufferWithParams_r of a frame geometry (p: round joins and caps), a
  * long line or ring cut into chunks buffered one by one and dissolved,

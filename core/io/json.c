@@ -287,6 +287,11 @@ static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1
                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
+/* A number (RFC 8259 section 6), its value exact. Long (complexity ~58) on
+ * purpose: the grammar's four parts (sign, integer, fraction, exponent) are
+ * scanned in one pass that also gathers the significant digits for the
+ * exact fast path; split, they would share eight counters through a struct
+ * and read no easier. */
 static int parse_number(parser *p, fl__json *v) {
   size_t start = p->pos, i = start;
   const char *s = p->s;

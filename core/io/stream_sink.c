@@ -33,7 +33,7 @@
 
 typedef struct track {
   char *v[TRACK_MAX];
-  size_t n;
+  size_t n, last;       /* last: the value the previous row matched */
   int over;
   char *non_date;       /* a value seen that is not a date, or NULL */
 } track;
@@ -186,9 +186,13 @@ static int track_values(sink *s, const fl_layer *l, const fl_feature *f) {
     track *t = &s->tt[j];
     if (!t->non_date && !is_iso_date(v->s) && !(t->non_date = fl__strdup(v->s))) return 0;
     if (t->over) continue;
+    if (t->last < t->n && !strcmp(t->v[t->last], v->s)) continue; /* rows in a run alike */
     size_t k = 0;
     while (k < t->n && strcmp(t->v[k], v->s)) k++;
-    if (k < t->n) continue;
+    if (k < t->n) {
+      t->last = k;
+      continue;
+    }
     if (t->n == TRACK_MAX) {
       t->over = 1;
       continue;

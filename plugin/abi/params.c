@@ -131,6 +131,9 @@ static const char *ends_with_ci(const char *s, const char *suffix) {
   return ls > lx && strcasecmp(s + ls - lx, suffix) == 0 ? s + ls - lx : NULL;
 }
 
+/* Long (complexity ~42) on purpose: one case per parameter type of the
+ * plugin ABI, each a few lines that parse and range-check its value; the
+ * cases share only the error buffer. */
 int flp_param_parse_value(const fl_param_desc *p, const char *text, flp_arg *out, char *err,
                           size_t err_len) {
   char range[160];
