@@ -65,7 +65,8 @@ def timed(cmd, env=None, cwd=None, stdin=None, rss_file=None):
     p = subprocess.run(full, env=e, cwd=cwd, input=stdin, capture_output=True, text=True)
     wall = time.perf_counter() - t0
     if p.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd[:3])}... failed ({p.returncode}): {p.stderr[-1500:]}")
+        said = p.stderr.split("\tCommand being timed")[0]  # the tool's own words, not time's
+        raise RuntimeError(f"{' '.join(cmd[:3])}... failed ({p.returncode}): {said[-1500:]}")
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
     rss = int(m.group(1)) if m else 0
     m = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", p.stderr)
