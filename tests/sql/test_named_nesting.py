@@ -73,8 +73,11 @@ big.execute("CREATE TABLE f AS SELECT GeomFromText('MULTILINESTRING(%s)', 4326) 
 big.execute("CREATE VIEW lengths AS SELECT CASE WHEN FL_Length(geom) >= 0 THEN geom END AS geom "
             "FROM f")
 sql = "SELECT FL_Distance(MakePoint(40, 40, 4326), 'lengths', 'geom')"
-t0 = time.monotonic()
-big.execute(sql).fetchall()
-whole = time.monotonic() - t0
+whole = None
+for _ in range(2):  # the quicker of two runs: a stop at half of it comes before the end
+    t0 = time.monotonic()
+    big.execute(sql).fetchall()
+    took = time.monotonic() - t0
+    whole = took if whole is None else min(whole, took)
 T.check_stops(big, "FL_Distance over a view calling FL_Length", sql, 0.5 * whole, 0.15 * whole)
 T.finish()
