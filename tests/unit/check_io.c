@@ -19,18 +19,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#define FL_TEST_CTX_FIXTURE
 #include "fl_test.h"
-
-static fl_ctx *ctx;
-static GEOSContextHandle_t h;
-
-static void setup(void) {
-  ctx = fl_ctx_create();
-  ck_assert_ptr_nonnull(ctx);
-  h = fl_ctx_geos(ctx);
-}
-
-static void teardown(void) { fl_ctx_destroy(ctx); }
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -37,6 +37,22 @@ static inline GEOSGeometry *fl_test_wkt(fl_ctx *ctx, const char *wkt) {
   return g;
 }
 
+/* The fixture most suites share: one context (ctx) and its GEOS handle (h)
+ * per test. Define FL_TEST_CTX_FIXTURE before including this header, then
+ * tcase_add_checked_fixture(tc, setup, teardown). */
+#ifdef FL_TEST_CTX_FIXTURE
+static fl_ctx *ctx;
+static GEOSContextHandle_t h;
+
+static void setup(void) {
+  ctx = fl_ctx_create();
+  ck_assert_ptr_nonnull(ctx);
+  h = fl_ctx_geos(ctx);
+}
+
+static void teardown(void) { fl_ctx_destroy(ctx); }
+#endif
+
 static inline int fl_test_run(Suite *s) {
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);
