@@ -67,6 +67,10 @@ fl_status fl__distances(fl_ctx *ctx, const fl_options *opts, const double **dist
 fl_status fl__copy_fields(fl_ctx *ctx, const char *tool, fl_layer *dst, const fl_layer *src,
                           const char *const *reserved,
                           int *map);
+/* Add the tool's output column name to dst; its index in *idx. FL_E_NOMEM
+ * with a sentence naming the tool and the column. */
+fl_status fl__add_column(fl_ctx *ctx, const char *tool, fl_layer *dst, const char *name,
+                         fl_field_type type, int *idx);
 fl_status fl__copy_values(fl_layer *dst, fl_feature *df, const fl_layer *src,
                           const fl_feature *sf, const int *map);
 

@@ -103,26 +103,18 @@ typedef struct columns {
   int id, name, cls, dist;
 } columns;
 
-static fl_status add_col(fl_ctx *ctx, fl_layer *res, const char *name, fl_field_type type,
-                         int *idx) {
-  *idx = fl_layer_add_field(res, name, type);
-  if (*idx < 0)
-    return fl__fail(ctx, FL_E_NOMEM, "nearest-route: cannot add the output column '%s' (out of "
-                    "memory)", name);
-  return FL_OK;
-}
-
 static fl_status make_result(fl_ctx *ctx, const fl_layer *settlements, fl_layer **res,
                              columns *c) {
   static const char *reserved[] = {"route_id", "route_name", "route_class", "dist_m", NULL};
+  const char *t = "nearest-route";
   *res = fl_layer_new("nearest_route", settlements->srid, "LINESTRING");
   c->map = malloc((settlements->n_fields + 1) * sizeof *c->map);
   if (!*res || !c->map) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
   fl_status st = fl__copy_fields(ctx, "nearest-route", *res, settlements, reserved, c->map);
-  if (!st) st = add_col(ctx, *res, "route_id", FL_FIELD_INTEGER, &c->id);
-  if (!st) st = add_col(ctx, *res, "route_name", FL_FIELD_TEXT, &c->name);
-  if (!st) st = add_col(ctx, *res, "route_class", FL_FIELD_TEXT, &c->cls);
-  if (!st) st = add_col(ctx, *res, "dist_m", FL_FIELD_REAL, &c->dist);
+  if (!st) st = fl__add_column(ctx, t, *res, "route_id", FL_FIELD_INTEGER, &c->id);
+  if (!st) st = fl__add_column(ctx, t, *res, "route_name", FL_FIELD_TEXT, &c->name);
+  if (!st) st = fl__add_column(ctx, t, *res, "route_class", FL_FIELD_TEXT, &c->cls);
+  if (!st) st = fl__add_column(ctx, t, *res, "dist_m", FL_FIELD_REAL, &c->dist);
   return st;
 }
 

@@ -316,6 +316,15 @@ static int name_taken(const fl_layer *dst, const char *const *reserved, const ch
   return fl_layer_field_index(dst, name) >= 0;
 }
 
+fl_status fl__add_column(fl_ctx *ctx, const char *tool, fl_layer *dst, const char *name,
+                         fl_field_type type, int *idx) {
+  *idx = fl_layer_add_field(dst, name, type);
+  if (*idx < 0)
+    return fl__fail(ctx, FL_E_NOMEM, "%s: cannot add the output column '%s' (out of memory)",
+                    tool, name);
+  return FL_OK;
+}
+
 fl_status fl__copy_fields(fl_ctx *ctx, const char *tool, fl_layer *dst, const fl_layer *src,
                           const char *const *reserved, int *map) {
   char said[600] = "";

@@ -238,22 +238,12 @@ static fl_status copy_route_fields(fl_ctx *ctx, fl_layer *res, const fl_layer *r
   return st;
 }
 
-/* Add a column; its index in *idx. */
-static fl_status add_col(fl_ctx *ctx, fl_layer *res, const char *name, fl_field_type type,
-                         int *idx) {
-  *idx = fl_layer_add_field(res, name, type);
-  if (*idx < 0)
-    return fl__fail(ctx, FL_E_NOMEM, "route-exposure: cannot add the output column '%s' (out of "
-                    "memory)", name);
-  return FL_OK;
-}
-
 static fl_status add_bands(fl_ctx *ctx, fl_layer *res, const char *prefix, const double *dist,
                            size_t n_dist, int *idx) {
   for (size_t b = 0; b < n_dist; b++) {
     char name[80];
     band_name(name, sizeof name, prefix, dist, b);
-    fl_status st = add_col(ctx, res, name, FL_FIELD_REAL, &idx[b]);
+    fl_status st = fl__add_column(ctx, "route-exposure", res, name, FL_FIELD_REAL, &idx[b]);
     if (st) return st;
   }
   return FL_OK;
@@ -261,21 +251,24 @@ static fl_status add_bands(fl_ctx *ctx, fl_layer *res, const char *prefix, const
 
 static fl_status add_columns(fl_ctx *ctx, fl_layer *res, const fl__groups *gr, const fl_options *opts,
                              const double *dist, size_t n_dist, int in_view, columns *c) {
+  const char *t = "route-exposure";
   fl_status st = FL_OK;
   c->source = c->date = c->view = c->vexp = -1;
-  if (gr->source_field >= 0) st = add_col(ctx, res, "source", FL_FIELD_TEXT, &c->source);
-  if (!st && gr->date_field >= 0) st = add_col(ctx, res, "date", FL_FIELD_TEXT, &c->date);
-  if (!st) st = add_col(ctx, res, "length_km", FL_FIELD_REAL, &c->len);
+  if (gr->source_field >= 0) st = fl__add_column(ctx, t, res, "source", FL_FIELD_TEXT, &c->source);
+  if (!st && gr->date_field >= 0)
+    st = fl__add_column(ctx, t, res, "date", FL_FIELD_TEXT, &c->date);
+  if (!st) st = fl__add_column(ctx, t, res, "length_km", FL_FIELD_REAL, &c->len);
   if (!st)
-    st = add_col(ctx, res, opts->held_by ? "min_dist_to_ground_m" : "min_dist_to_front_m",
-                 FL_FIELD_REAL, &c->min);
+    st = fl__add_column(ctx, t, res,
+                        opts->held_by ? "min_dist_to_ground_m" : "min_dist_to_front_m",
+                        FL_FIELD_REAL, &c->min);
   if (!st) st = add_bands(ctx, res, "", dist, n_dist, c->band);
-  if (!st) st = add_col(ctx, res, "exposed_km", FL_FIELD_REAL, &c->exp);
-  if (!st) st = add_col(ctx, res, "exposed_share", FL_FIELD_REAL, &c->share);
+  if (!st) st = fl__add_column(ctx, t, res, "exposed_km", FL_FIELD_REAL, &c->exp);
+  if (!st) st = fl__add_column(ctx, t, res, "exposed_share", FL_FIELD_REAL, &c->share);
   if (st || !in_view) return st;
-  st = add_col(ctx, res, "in_view_km", FL_FIELD_REAL, &c->view); /* (R7) */
+  st = fl__add_column(ctx, t, res, "in_view_km", FL_FIELD_REAL, &c->view); /* (R7) */
   if (!st) st = add_bands(ctx, res, "view_", dist, n_dist, c->vband);
-  if (!st) st = add_col(ctx, res, "view_exposed_km", FL_FIELD_REAL, &c->vexp);
+  if (!st) st = fl__add_column(ctx, t, res, "view_exposed_km", FL_FIELD_REAL, &c->vexp);
   return st;
 }
 
