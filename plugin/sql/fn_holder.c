@@ -58,10 +58,6 @@ static void aux_free(void *p) {
   sqlite3_free(a);
 }
 
-static int same(const char *a, const char *b) {
-  return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
 /* The names of one call (H4). */
 typedef struct hold_key {
   const char *table, *side, *geom;
@@ -150,8 +146,8 @@ static hold_aux *kernel_for(sqlite3_context *c, const char *fn, int table_arg,
   flsql_state *st = sqlite3_user_data(c);
   *fresh = NULL;
   hold_aux *a = sqlite3_get_auxdata(c, table_arg - 1);
-  if (a && same(a->table, key->table) && same(a->side, key->side) && same(a->geom, key->geom) &&
-      a->split == key->split)
+  if (a && flsql_same_name(a->table, key->table) && flsql_same_name(a->side, key->side) &&
+      flsql_same_name(a->geom, key->geom) && a->split == key->split)
     return a;
   a = sqlite3_malloc(sizeof *a);
   if (!a) {
@@ -171,9 +167,7 @@ static hold_aux *kernel_for(sqlite3_context *c, const char *fn, int table_arg,
                   : build_kernel(st, db, fn, key, table_arg, a);
   flsql_work_end(st);
   if (err) {
-    if (strcmp(err, FLSQL_STOPPED) == 0) sqlite3_result_error_code(c, SQLITE_INTERRUPT);
-    else sqlite3_result_error(c, err, -1);
-    sqlite3_free(err);
+    flsql_error_text(c, err);
     aux_free(a);
     return NULL;
   }

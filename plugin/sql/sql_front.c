@@ -84,10 +84,6 @@ static char *build(flsql_state *st, sqlite3 *db, const char *fn, int i_table, in
   return err;
 }
 
-static int same(const char *a, const char *b) {
-  return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
 /* Text argument i or NULL (absent or NULL); FLSQL_ERR when not text. */
 static int name_of(sqlite3_context *c, int argc, sqlite3_value **argv, int i, const char *fn,
                    const char *what, const char **out) {
@@ -110,7 +106,7 @@ int flsql_front_arg(sqlite3_context *c, int argc, sqlite3_value **argv, int i_ta
   if (rc != FLSQL_OK || name_of(c, argc, argv, i_col, fn, "geom_column", &geom) == FLSQL_ERR)
     return rc == FLSQL_OK ? FLSQL_ERR : rc;
   flsql_front *f = sqlite3_get_auxdata(c, i_table);
-  if (f && same(f->table, table) && same(f->geom, geom)) { /* (F3) */
+  if (f && flsql_same_name(f->table, table) && flsql_same_name(f->geom, geom)) { /* (F3) */
     *out = f;
     return FLSQL_OK;
   }
@@ -128,9 +124,7 @@ int flsql_front_arg(sqlite3_context *c, int argc, sqlite3_value **argv, int i_ta
                                                : build(st, db, fn, i_table, i_col, f);
   flsql_work_end(st);
   if (err) {
-    if (strcmp(err, FLSQL_STOPPED) == 0) sqlite3_result_error_code(c, SQLITE_INTERRUPT);
-    else sqlite3_result_error(c, err, -1);
-    sqlite3_free(err);
+    flsql_error_text(c, err);
     front_free(f);
     return FLSQL_ERR;
   }

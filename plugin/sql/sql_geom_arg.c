@@ -24,6 +24,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <string.h>
 #include <strings.h>
 
 static const char *type_name(int t) {
@@ -46,6 +47,12 @@ void flsql_error(sqlite3_context *c, const char *fn, const char *fmt, ...) {
   else sqlite3_result_error_nomem(c);
   sqlite3_free(what);
   sqlite3_free(msg);
+}
+
+void flsql_error_text(sqlite3_context *c, char *err) {
+  if (strcmp(err, FLSQL_STOPPED) == 0) sqlite3_result_error_code(c, SQLITE_INTERRUPT);
+  else sqlite3_result_error(c, err, -1);
+  sqlite3_free(err);
 }
 
 void flsql_error_ctx(sqlite3_context *c, flsql_state *st, const char *fn, const char *what) {

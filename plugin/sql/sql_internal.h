@@ -121,7 +121,10 @@ void flsql_error(sqlite3_context *c, const char *fn, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
-/* Same, with the fl_ctx's last message appended after ": ". */
+/* Raise err (an sqlite3_mprintf'd sentence, freed here) as the SQL error;
+ * the text FLSQL_STOPPED raises SQLite's own "interrupted". */
+void flsql_error_text(sqlite3_context *c, char *err);
+/* Same as flsql_error, with the fl_ctx's last message appended after ": ". */
 void flsql_error_ctx(sqlite3_context *c, flsql_state *st, const char *fn, const char *what);
 
 /* Geometry argument i (0-based) named `name`: auxdata first, then the cache.
@@ -191,6 +194,8 @@ char *flsql_table_read(flsql_state *st, sqlite3 *db, const flsql_table *t, int *
 /* 1 when the table (or view) has the column (any case), 0 when not, -1 when
  * it could not be asked; column NULL: whether the table exists. */
 int flsql_table_has_column(sqlite3 *db, const char *table, const char *column);
+/* 1 when two names of a named-table key are equal (both NULL included). */
+int flsql_same_name(const char *a, const char *b);
 /* The table's geometry column registered in gpkg_geometry_columns or
  * geometry_columns (sqlite3_malloc'd), or NULL. */
 char *flsql_registered_column(sqlite3 *db, const char *table);

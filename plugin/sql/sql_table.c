@@ -181,3 +181,7 @@ char *flsql_table_read(flsql_state *st, sqlite3 *db, const flsql_table *t, int *
   st->n_reading--;
   return err;
 }
+
+int flsql_same_name(const char *a, const char *b) {
+  return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
