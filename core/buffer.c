@@ -61,7 +61,15 @@
  *        pairwise, checking the stop conditions between calls
  *        (buffer_chunks.c); with round joins and caps the result is the
  *        same buffer. A 1,500-vertex zig-zag (5 km legs) buffered by 30 km
- *        took over 120 s and 4.5 GB in one call; chunked, 0.6 s.
+ *        took over 120 s and 4.5 GB in one call; chunked, 0.6 s;
+ *   (U13) an area that is not valid (a ring crossing itself or another) is
+ *        made valid in the frame before (U5, U6), GEOS's way that keeps all
+ *        its linework (each lobe an area, a collapsed part a line), so no
+ *        part of the input is lost: GEOS's densifier would clean it with a
+ *        zero buffer, which drops lobes. The parts of a densified collection
+ *        are flattened into the collection's own type (fuzz finding
+ *        tests/fuzz/regressions/gpkg_densify_selfcrossing_multipolygon_crash.bin:
+ *        a multipolygon inside a multipolygon crashed the next GEOS call).
  * Not here: frames (crs.c), bands of a whole front layer (bands.c).
  */
 #include <math.h>
@@ -117,6 +125,49 @@ static double *ends_in_frame(const fl__frame *f, const fl__buffer_plan *plan) {
   return e;
 }
 
+/* Parts of a multi geometry being rebuilt: the densified parts. */
+typedef struct part_list {
+  GEOSGeometry **g;
+  int n, cap;
+} part_list;
+
+static int part_push(GEOSContextHandle_t h, part_list *l, GEOSGeometry *g) {
+  if (!g) return 0;
+  if (l->n == l->cap) {
+    int cap = l->cap ? 2 * l->cap : 8;
+    GEOSGeometry **p = realloc(l->g, (size_t)cap * sizeof *p);
+    if (!p) {
+      GEOSGeom_destroy_r(h, g);
+      return 0;
+    }
+    l->g = p;
+    l->cap = cap;
+  }
+  l->g[l->n++] = g;
+  return 1;
+}
+
+/* d (taken), a densified part of a collection of type multi, into l: as it
+ * is when it has the collection's element type, else its members copied
+ * one by one (GEOS's densifier cleans a polygon with a zero buffer, which
+ * can give a multipolygon; GEOS 3.11's createCollection takes a
+ * multipolygon inside a multipolygon unchecked and builds a geometry whose
+ * next reader crashes: libFuzzer input
+ * tests/fuzz/regressions/gpkg_densify_selfcrossing_multipolygon_crash.bin). */
+static int part_add(GEOSContextHandle_t h, part_list *l, int multi, GEOSGeometry *d) {
+  int t = d ? GEOSGeomTypeId_r(h, d) : -1;
+  int fits = multi == GEOS_GEOMETRYCOLLECTION ||
+             (multi == GEOS_MULTIPOINT && t == GEOS_POINT) ||
+             (multi == GEOS_MULTILINESTRING && (t == GEOS_LINESTRING || t == GEOS_LINEARRING)) ||
+             (multi == GEOS_MULTIPOLYGON && t == GEOS_POLYGON);
+  if (!d || fits) return part_push(h, l, d);
+  int ok = 1, n = GEOSGetNumGeometries_r(h, d);
+  for (int i = 0; ok && t >= GEOS_MULTIPOINT && i < n; i++)
+    ok = part_add(h, l, multi, GEOSGeom_clone_r(h, GEOSGetGeometryN_r(h, d, i)));
+  GEOSGeom_destroy_r(h, d);
+  return ok && t >= GEOS_MULTIPOINT; /* a single of another type: refused */
+}
+
 /* (U6) g with no edge longer than OUT_SEG_M. Part by part: GEOS 3.11's
  * densifier crashes on an empty point, and points have no edge anyway. */
 static GEOSGeometry *densify_parts(GEOSContextHandle_t h, const GEOSGeometry *g) {
@@ -126,18 +177,14 @@ static GEOSGeometry *densify_parts(GEOSContextHandle_t h, const GEOSGeometry *g)
     if (GEOSGeom_getDimensions_r(h, g) == 0 || GEOSisEmpty_r(h, g)) return GEOSGeom_clone_r(h, g);
     return GEOSDensify_r(h, g, OUT_SEG_M);
   }
-  int n = GEOSGetNumGeometries_r(h, g);
-  GEOSGeometry **parts = n > 0 ? calloc((size_t)n, sizeof *parts) : NULL;
-  if (n > 0 && !parts) return NULL;
-  int ok = 1;
-  for (int i = 0; i < n && ok; i++) {
-    parts[i] = densify_parts(h, GEOSGetGeometryN_r(h, g, i));
-    ok = parts[i] != NULL;
-  }
-  GEOSGeometry *out = ok ? GEOSGeom_createCollection_r(h, type, parts, (unsigned)n) : NULL;
+  int n = GEOSGetNumGeometries_r(h, g), ok = n >= 0;
+  part_list l = {NULL, 0, 0};
+  for (int i = 0; i < n && ok; i++)
+    ok = part_add(h, &l, type, densify_parts(h, GEOSGetGeometryN_r(h, g, i)));
+  GEOSGeometry *out = ok ? GEOSGeom_createCollection_r(h, type, l.g, (unsigned)l.n) : NULL;
   if (!out) /* on failure the parts are still ours */
-    for (int i = 0; i < n; i++) GEOSGeom_destroy_r(h, parts[i]);
-  free(parts);
+    for (int i = 0; i < l.n; i++) GEOSGeom_destroy_r(h, l.g[i]);
+  free(l.g);
   return out;
 }
 
@@ -152,6 +199,12 @@ static GEOSGeometry *buffer_xy(fl_ctx *ctx, const fl__frame *f, GEOSGeometry *xy
     GEOSGeom_destroy_r(h, xy);
     snprintf(ctx->geos_msg, sizeof ctx->geos_msg, "a vertex is not a finite number");
     return NULL;
+  }
+  if (dist_m > 0 && GEOSGeom_getDimensions_r(h, xy) == 2 && GEOSisValid_r(h, xy) == 0) {
+    GEOSGeometry *valid = GEOSMakeValid_r(h, xy); /* (U13) */
+    GEOSGeom_destroy_r(h, xy);
+    if (!valid) return NULL;
+    xy = valid;
   }
   if (GEOSGeom_getDimensions_r(h, xy) == 1 && dist_m > 0) { /* (U5) */
     GEOSGeometry *simple = GEOSSimplify_r(h, xy, SIMPLIFY_REL * dist_m);

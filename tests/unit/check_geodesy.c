@@ -319,6 +319,36 @@ START_TEST(test_buffer_multipoint_with_empty_point) {
 }
 END_TEST
 
+START_TEST(test_buffer_selfcrossing_polygon) {
+  /* Fuzz finding tests/fuzz/regressions/gpkg_densify_selfcrossing_multipolygon_crash.bin:
+   * a polygon whose ring crosses itself, 11 degrees wide. Its frame copy is
+   * densified part by part (U6); GEOS's densifier cleans a polygon with a
+   * zero buffer and gave a multipolygon, which went into a multipolygon
+   * unchecked, and the next GEOS call crashed (SIGSEGV) on the broken
+   * ring. Now the parts are flattened: a valid buffer that holds every
+   * vertex of the input. */
+  GEOSGeometry *g = GEOSGeomFromWKT_r(
+      h, "POLYGON ((37.853 48.416, 37.853 48.378647, 37.855 48.379, 47.864 48.388, "
+         "36.2500000000782308 48.4, 37.868 52.0004661283344021, 37.874 49.994125, "
+         "37.853 48.416))");
+  ck_assert_ptr_nonnull(g);
+  GEOSSetSRID_r(h, g, 4326);
+  GEOSGeometry *buf = NULL;
+  ck_assert_int_eq(fl_buffer(ctx, g, 500.0, FL_SIDE_BOTH, &buf), FL_OK);
+  ck_assert_int_eq(GEOSisValid_r(h, buf), 1);
+  const GEOSCoordSequence *ring = GEOSGeom_getCoordSeq_r(h, GEOSGetExteriorRing_r(h, g));
+  for (unsigned int i = 0; i < 7; i++) {
+    double x, y;
+    GEOSCoordSeq_getXY_r(h, ring, i, &x, &y);
+    GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, x, y);
+    ck_assert_msg(GEOSIntersects_r(h, buf, pt) == 1, "vertex %u (%g %g) outside", i, x, y);
+    GEOSGeom_destroy_r(h, pt);
+  }
+  GEOSGeom_destroy_r(h, buf);
+  GEOSGeom_destroy_r(h, g);
+}
+END_TEST
+
 START_TEST(test_buffer_world_line_clip_nan) {
   /* Fuzz finding tests/fuzz/regressions/gpkg_3857_world_line_buffer_clip_nan.bin:
    * a GPB line in EPSG:3857 whose huge vertices go to the poles and the
@@ -452,6 +482,7 @@ int main(void) {
   tcase_add_test(tc, test_buffer_left_right_split);
   tcase_add_test(tc, test_buffer_world_line_clip_nan);
   tcase_add_test(tc, test_buffer_multipoint_with_empty_point);
+  tcase_add_test(tc, test_buffer_selfcrossing_polygon);
   tcase_add_test(tc, test_to_lonlat_from_utm);
   tcase_add_test(tc, test_densify_lines_parallel_same);
   suite_add_tcase(s, tc);
