@@ -112,7 +112,9 @@ static fl_status read_strips(fl_ctx *ctx, GDALRasterBandH b, const char *path, f
                              int bh, int has_nd, float ndf) {
   int strip = bh > 0 && bh < 4096 ? bh * (bh < 64 ? 64 : 4) : 256;
   CPLErr err = CE_None;
-  CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", "ALL_CPUS");
+  char threads[16]; /* decoded on the context's threads */
+  snprintf(threads, sizeof threads, "%d", fl__threads_for(ctx, (size_t)-1));
+  CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", threads);
   for (int r0 = 0; r0 < d->h && err == CE_None; r0 += strip) {
     int nr = d->h - r0 < strip ? d->h - r0 : strip;
     err = GDALRasterIO(b, GF_Read, 0, r0, d->w, nr, d->z + (size_t)r0 * (size_t)d->w, d->w, nr,
