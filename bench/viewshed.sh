@@ -2,7 +2,7 @@
 # bench/viewshed.sh - viewshed speed: Frontline against gdal_viewshed and GRASS
 # r.viewshed on a 10,000 x 10,000-cell DEM (one observer, best of 3 rounds,
 # the tools one after the other in each round; r.viewshed, ten times slower,
-# in the first round only), and 100 observers on 1 and 2 threads (best of 2,
+# in the first round only), and 100 observers on 1 and 2 threads (best of 3,
 # alternating). CPU = user + sys of the process
 # (/usr/bin/time). r.viewshed runs only when GRASS (Debian grass-core) is
 # installed; it is not a dependency of Frontline. Writes nothing into the
@@ -80,7 +80,7 @@ if [ "$WHAT" != --many ]; then
 fi
 if [ "$WHAT" != --one ]; then
   rm -f vs100_1.tif vs100_2.tif # a failed run leaves none to compare
-  for round in 1 2; do
+  for round in 1 2 3; do
     for th in 1 2; do
       FL_THREADS=$th t "100 observers, 3 km, FL_THREADS=$th" "$FL" run viewshed --dem dem10k.tif \
         --observers obs100.geojson --max-range-m 3000 --output vs100_$th.tif --overwrite --quiet
