@@ -127,14 +127,23 @@ const char *fl__gpkg_sql_type(const fl_layer *l, size_t j);
 /* gpkg_contents, gpkg_geometry_columns, the R*Tree table, gpkg_extensions. */
 fl_status fl__gpkg_out_register(fl__gpkg_out *w, const char *t, const fl__geom_summary *sum,
                                 int srs_id);
-/* Pack the R*Tree (ext: minx, maxx, miny, maxy per id), its triggers, and
- * the style chosen from style_of's fields and values (qml.c). */
+/* One box of the R*Tree as the R*Tree holds it: 32-bit floats rounded
+ * outwards (fl__gpkg_box_set, gpkg_rtree.c), 20 bytes a feature; pos is the
+ * packer's. */
+typedef struct fl__gpkg_box {
+  float minx, maxx, miny, maxy;
+  uint32_t pos;
+} fl__gpkg_box;
+void fl__gpkg_box_set(fl__gpkg_box *b, double minx, double maxx, double miny, double maxy);
+/* Pack the R*Tree (ids[i] and boxes[i] per feature: boxes are reordered), its
+ * triggers, and the style chosen from style_of's fields and values (qml.c). */
 fl_status fl__gpkg_out_index(fl__gpkg_out *w, const char *t, const int64_t *ids,
-                             const double *ext, size_t n_boxes, const fl_layer *style_of);
-/* Packs the boxes (ext: minx, maxx, miny, maxy per id) into the empty R*Tree
- * virtual table `name` (gpkg_rtree.c); 0 on success, -1 on an SQLite or
- * memory failure (sqlite3_errmsg(db) may say which). */
-int fl__gpkg_rtree_load(sqlite3 *db, const char *name, const int64_t *ids, const double *ext,
+                             fl__gpkg_box *boxes, size_t n_boxes, const fl_layer *style_of);
+/* Packs the boxes (b[i] the box of feature ids[i]; b is reordered in place,
+ * ids is not) into the empty R*Tree virtual table `name` (gpkg_rtree.c); 0
+ * on success, -1 on an SQLite or memory failure (sqlite3_errmsg(db) may say
+ * which) or beyond UINT32_MAX boxes. */
+int fl__gpkg_rtree_load(sqlite3 *db, const char *name, const int64_t *ids, fl__gpkg_box *b,
                         size_t n);
 
 /* SpatiaLite (spatialite_io.c). */

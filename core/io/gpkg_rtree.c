@@ -32,7 +32,7 @@
 #define CELL_BYTES 24           /* 8-byte id + 4 float32 coordinates */
 #define NODE_BYTES (4 + CELL_BYTES * MAX_CELLS)
 
-typedef struct box {
+typedef struct box {           /* a cell as it is written */
   float minx, maxx, miny, maxy;
   int64_t id;                   /* feature id, or node number one level up */
   size_t pos;                   /* leaves: index in the caller's arrays */
@@ -48,8 +48,15 @@ static float up(double d) {
   return (double)f < d ? nextafterf(f, INFINITY) : f;
 }
 
+void fl__gpkg_box_set(fl__gpkg_box *b, double minx, double maxx, double miny, double maxy) {
+  b->minx = down(minx);
+  b->maxx = up(maxx);
+  b->miny = down(miny);
+  b->maxy = up(maxy);
+}
+
 static void box_of(const void *items, size_t i, double *b) {
-  const box *x = (const box *)items + i;
+  const fl__gpkg_box *x = (const fl__gpkg_box *)items + i;
   b[0] = x->minx;
   b[1] = x->miny;
   b[2] = x->maxx;
@@ -78,7 +85,9 @@ static void putf(unsigned char *p, float f) {
 typedef struct loader {
   sqlite3 *db;
   sqlite3_stmt *node, *rowid, *parent;
-  int64_t *leaf_of;             /* [pos]: the leaf node of each box */
+  const int64_t *ids;           /* [pos]: the feature of each box */
+  uint32_t *leaf_of;            /* [pos]: the leaf node of each box (node numbers are
+                                   below the boxes' count + 2) */
 } loader;
 
 static int step(sqlite3_stmt *s) {
@@ -101,7 +110,7 @@ static int write_node(loader *L, int64_t nodeno, int depth, const box *b, size_t
     putf(c + 16, b[i].miny);
     putf(c + 20, b[i].maxy);
     if (leaf) {
-      L->leaf_of[b[i].pos] = nodeno;
+      L->leaf_of[b[i].pos] = (uint32_t)nodeno;
     } else {
       sqlite3_bind_int64(L->parent, 1, b[i].id);
       sqlite3_bind_int64(L->parent, 2, nodeno);
@@ -120,11 +129,17 @@ static int64_t node_no(const fl__rtree *t, size_t k) {
 }
 
 /* Writes node k of the packed tree t over the boxes b. */
-static int write_tree_node(loader *L, const fl__rtree *t, const box *b, size_t k) {
+static int write_tree_node(loader *L, const fl__rtree *t, const fl__gpkg_box *b, size_t k) {
   const fl__rtree_node *nd = &t->nodes[k];
   int depth = k == t->root ? (int)t->levels - 1 : 0;
-  if (nd->leaf) return write_node(L, node_no(t, k), depth, b + nd->first, nd->count, 1);
   box cells[MAX_CELLS];
+  if (nd->leaf) {
+    for (uint32_t i = 0; i < nd->count; i++) {
+      const fl__gpkg_box *x = &b[nd->first + i];
+      cells[i] = (box){x->minx, x->maxx, x->miny, x->maxy, L->ids[x->pos], x->pos};
+    }
+    return write_node(L, node_no(t, k), depth, cells, nd->count, 1);
+  }
   for (uint32_t i = 0; i < nd->count; i++) {
     const fl__rtree_node *c = &t->nodes[nd->first + i];
     /* the bounds of float boxes: exact as floats */
@@ -135,7 +150,7 @@ static int write_tree_node(loader *L, const fl__rtree *t, const box *b, size_t k
 }
 
 /* Packs the boxes (shared packer, rtree.c) and writes every node. */
-static int pack(loader *L, box *b, size_t n) {
+static int pack(loader *L, fl__gpkg_box *b, size_t n) {
   fl__rtree t;
   if (fl__rtree_pack(&t, b, n, sizeof *b, box_of, MAX_CELLS, MAX_CELLS)) return -1;
   int rc = 0;
@@ -149,7 +164,7 @@ static int pack(loader *L, box *b, size_t n) {
  * cost as much as packing and writing the nodes. */
 #define ROWID_BATCH 128 /* 256 parameters: below every SQLite's limit (999) */
 static int write_rowids(sqlite3 *db, const char *name, sqlite3_stmt *one, const int64_t *ids,
-                        const int64_t *leaf_of, size_t n) {
+                        const uint32_t *leaf_of, size_t n) {
   sqlite3_stmt *many = NULL;
   size_t i = 0;
   if (n >= ROWID_BATCH) {
@@ -183,20 +198,12 @@ static int write_rowids(sqlite3 *db, const char *name, sqlite3_stmt *one, const 
   return 0;
 }
 
-int fl__gpkg_rtree_load(sqlite3 *db, const char *name, const int64_t *ids, const double *ext,
+int fl__gpkg_rtree_load(sqlite3 *db, const char *name, const int64_t *ids, fl__gpkg_box *b,
                         size_t n) {
   if (n == 0) return 0; /* the empty root made by CREATE VIRTUAL TABLE stays */
-  box *b = malloc(n * sizeof *b);
-  if (!b) return -1;
-  for (size_t i = 0; i < n; i++) {
-    b[i].minx = down(ext[4 * i]);
-    b[i].maxx = up(ext[4 * i + 1]);
-    b[i].miny = down(ext[4 * i + 2]);
-    b[i].maxy = up(ext[4 * i + 3]);
-    b[i].id = ids[i];
-    b[i].pos = i;
-  }
-  loader L = {db, NULL, NULL, NULL, malloc(n * sizeof(int64_t))};
+  if (n >= UINT32_MAX - 2) return -1;
+  for (size_t i = 0; i < n; i++) b[i].pos = (uint32_t)i;
+  loader L = {db, NULL, NULL, NULL, ids, malloc(n * sizeof(uint32_t))};
   char *s1 = sqlite3_mprintf("INSERT OR REPLACE INTO \"%w_node\" (nodeno, data) VALUES (?, ?)", name);
   char *s2 = sqlite3_mprintf("INSERT INTO \"%w_rowid\" (rowid, nodeno) VALUES (?, ?)", name);
   char *s3 = sqlite3_mprintf("INSERT INTO \"%w_parent\" (nodeno, parentnode) VALUES (?, ?)", name);
@@ -213,6 +220,5 @@ int fl__gpkg_rtree_load(sqlite3 *db, const char *name, const int64_t *ids, const
   sqlite3_free(s2);
   sqlite3_free(s3);
   free(L.leaf_of);
-  free(b);
   return rc;
 }

@@ -248,10 +248,10 @@ fl_status fl__gpkg_out_register(writer *w, const char *t, const fl__geom_summary
   return st;
 }
 
-fl_status fl__gpkg_out_index(writer *w, const char *t, const int64_t *ids, const double *ext,
+fl_status fl__gpkg_out_index(writer *w, const char *t, const int64_t *ids, fl__gpkg_box *boxes,
                              size_t n_boxes, const fl_layer *style_of) {
   char *name = sqlite3_mprintf("rtree_%s_geom", t);
-  int bad = !name || fl__gpkg_rtree_load(w->db, name, ids, ext, n_boxes);
+  int bad = !name || fl__gpkg_rtree_load(w->db, name, ids, boxes, n_boxes);
   sqlite3_free(name);
   if (bad) return db_fail(w, "filling the spatial index");
   fl_status st = create_triggers(w, t); /* (P2): after the rows */
@@ -265,7 +265,7 @@ static fl_status write_layer(writer *w, const fl_layer *l, size_t *done, size_t 
   const char *t = l->name;
   sqlite3_stmt *ins = NULL;
   int64_t *ids = NULL;
-  double *ext = NULL;
+  fl__gpkg_box *boxes = NULL;
   size_t n_boxes = 0;
   char **cols = NULL;
   char *sql = NULL;
@@ -300,8 +300,8 @@ static fl_status write_layer(writer *w, const fl_layer *l, size_t *done, size_t 
   sqlite3_free(sql);
   sql = NULL;
   ids = malloc((l->n_features ? l->n_features : 1) * sizeof *ids);
-  ext = malloc((l->n_features ? l->n_features : 1) * 4 * sizeof *ext);
-  if (!ids || !ext) {
+  boxes = malloc((l->n_features ? l->n_features : 1) * sizeof *boxes);
+  if (!ids || !boxes) {
     st = fl__fail(ctx, FL_E_NOMEM, "out of memory writing '%s'", w->path);
     goto done;
   }
@@ -338,18 +338,14 @@ static fl_status write_layer(writer *w, const fl_layer *l, size_t *done, size_t 
         goto done;
       }
       ids[n_boxes] = sqlite3_last_insert_rowid(w->db);
-      double *e = ext + 4 * n_boxes++;
-      e[0] = x0;
-      e[1] = x1;
-      e[2] = y0;
-      e[3] = y1;
+      fl__gpkg_box_set(&boxes[n_boxes++], x0, x1, y0, y1);
     }
   }
-  st = fl__gpkg_out_index(w, t, ids, ext, n_boxes, l);
+  st = fl__gpkg_out_index(w, t, ids, boxes, n_boxes, l);
 done:
   sqlite3_finalize(ins);
   free(ids);
-  free(ext);
+  free(boxes);
   sqlite3_free(sql);
   fl_strv_free(cols);
   return st;

@@ -10,8 +10,9 @@
  *        (text dates as DATE) decide otherwise, the declared types in the
  *        table's CREATE statement are corrected (same columns, same order:
  *        SQLite's documented writable_schema procedure);
- *   (K2) the extent and the R*Tree boxes are gathered row by row (16 bytes
- *        per row for points) and packed at commit;
+ *   (K2) the extent and the R*Tree boxes are gathered row by row (28 bytes
+ *        a row: the box as the R*Tree's floats and the id) and packed at
+ *        commit, the boxes sorted in place;
  *   (K3) the style (P7) is chosen from a summary layer: the schema's fields,
  *        the first geometry, up to 32 distinct values of each text field
  *        (and one value that is not a date, when one was seen);
@@ -51,7 +52,7 @@ typedef struct sink {
   const char *common;
   int fits, mixed, with_z, without_z;
   fl__geom_summary sum;
-  double *ext;          /* (K2) minx, maxx, miny, maxy per box */
+  fl__gpkg_box *boxes;  /* (K2) the R*Tree's box of each row, as floats */
   int64_t *ids;
   size_t n_boxes, cap;
   size_t n_rows;
@@ -74,7 +75,7 @@ static void sink_free(fl_ctx *ctx, sink *s) {
   free(s->tt);
   if (s->first) GEOSGeom_destroy_r(fl_ctx_geos(ctx), s->first);
   fl_layer_destroy(ctx, s->schema);
-  free(s->ext);
+  free(s->boxes);
   free(s->ids);
   free(s->path);
   free(s);
@@ -157,15 +158,14 @@ static void summarize(sink *s, const char *type, int z, double x0, double x1, do
 static int add_box(sink *s, int64_t id, double x0, double x1, double y0, double y1) {
   if (s->n_boxes == s->cap) {
     size_t cap = s->cap ? 2 * s->cap : 4096;
-    double *e = realloc(s->ext, cap * 4 * sizeof *e);
-    if (e) s->ext = e;
+    fl__gpkg_box *e = realloc(s->boxes, cap * sizeof *e);
+    if (e) s->boxes = e;
     int64_t *i = e ? realloc(s->ids, cap * sizeof *i) : NULL;
     if (!i) return 0;
     s->ids = i;
     s->cap = cap;
   }
-  double *e = s->ext + 4 * s->n_boxes;
-  e[0] = x0, e[1] = x1, e[2] = y0, e[3] = y1;
+  fl__gpkg_box_set(&s->boxes[s->n_boxes], x0, x1, y0, y1);
   s->ids[s->n_boxes++] = id;
   return 1;
 }
@@ -343,7 +343,7 @@ static fl_status sink_commit(fl_ctx *ctx, void *self) {
   if (!st) st = fix_types(ctx, s, style);
   int srs_id = s->schema->srid > 0 ? s->schema->srid : -1;
   if (!st) st = fl__gpkg_out_register(&s->w, s->schema->name, &s->sum, srs_id);
-  if (!st) st = fl__gpkg_out_index(&s->w, s->schema->name, s->ids, s->ext, s->n_boxes, style);
+  if (!st) st = fl__gpkg_out_index(&s->w, s->schema->name, s->ids, s->boxes, s->n_boxes, style);
   fl_layer_destroy(ctx, style);
   st = fl__gpkg_out_close(&s->w, st);
   st = fl__output_finish(ctx, s->path, s->overwrite, s->tmp, s->lock_fd, st);
