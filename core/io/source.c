@@ -28,7 +28,7 @@
  *   (S1) so does a filter, QGIS's "|subset=SQL" at the end of a data-source
  *        string ("x.gpkg|layername=a|subset=\"pop\" > 1000"): OGR applies it
  *        as the layer's attribute filter, in the data source's SQL dialect.
- * Not here: the formats themselves (gpkg_*.c, spatialite_io.c, geojson.c).
+ * Not here: the formats themselves (gpkg_*.c, spatialite_io.c, geojson*.c).
  */
 #include <errno.h>
 #include <fcntl.h>
