@@ -147,16 +147,20 @@ static fl_status make_layer(cl_job *j) {
   return FL_OK;
 }
 
-/* (K3) (K4) the verdict on claim k from the status rows of its place. */
-static fl_status judge(cl_job *j, size_t k, const char *reference) {
-  const fl_layer *st = j->status, *cl = j->claims;
-  const fl_feature *cf = &cl->features[k];
+/* What the reference's rows say of one claim's place (K3) (K4). */
+typedef struct reading {
+  const char *confirmed;   /* the first counting date the claimed side holds it, or NULL */
+  long lag;                /* confirmed - the claim date, in days */
+  const char *last, *last_holder; /* the last reference date and its holder */
+  int last_counts;         /* the last date is on or after the claim date less tol */
+} reading;
+
+/* (K3) the status rows of claim k's place, in date order, read for side. */
+static void read_rows(const cl_job *j, size_t k, const char *side, reading *rd) {
+  const fl_layer *st = j->status;
   int s_fid = fl_layer_field_index(st, "settlement_fid"), s_side = fl_layer_field_index(st, "side");
   int s_status = fl_layer_field_index(st, "status"), s_date = fl_layer_field_index(st, "date");
-  const char *side = text_of(cl, cf, j->f_side);
-  const char *confirmed = NULL, *last = NULL, *last_holder = NULL;
-  long lag = 0;
-  int last_counts = 0;
+  *rd = (reading){NULL, 0, NULL, NULL, 0};
   for (size_t r = 0; r < st->n_features; r++) { /* rows in date order */
     const fl_feature *f = &st->features[r];
     if (f->values[s_fid].i != (int64_t)k) continue;
@@ -164,20 +168,34 @@ static fl_status judge(cl_job *j, size_t k, const char *reference) {
     const char *holder = fl__status_holder(st, f, s_side, s_status);
     long day = 0;
     int counts = date && fl__date_days(date, &day) && day >= j->c[k].day - j->tol;
-    last = date;
-    last_holder = holder;
-    last_counts = counts;
-    if (counts && !confirmed && !strcasecmp(holder, side)) {
-      confirmed = date;
-      lag = day - j->c[k].day;
+    rd->last = date;
+    rd->last_holder = holder;
+    rd->last_counts = counts;
+    if (counts && !rd->confirmed && !strcasecmp(holder, side)) {
+      rd->confirmed = date;
+      rd->lag = day - j->c[k].day;
     }
   }
-  GEOSGeometry *g = GEOSGeom_clone_r(j->ctx->geos, j->places->features[k].geom);
-  fl_feature *o = g ? fl_layer_append(j->ctx, j->out, (int64_t)k + 1, g) : NULL;
-  if (!o) return fl__fail(j->ctx, FL_E_NOMEM, "out of memory");
+}
+
+/* (K4) confirmed, contradicted (the last date counts and another side holds
+ * it) or not_confirmed. */
+static const char *verdict_of(const reading *rd) {
+  return rd->confirmed ? "confirmed"
+         : rd->last_counts && strcmp(rd->last_holder, FL__CONTESTED) &&
+                 strcmp(rd->last_holder, "unknown")
+             ? "contradicted"
+             : "not_confirmed";
+}
+
+/* The output row o of claim k (make_layer's fields 0..11); nonzero when a
+ * value could not be set. */
+static fl_status set_row(const cl_job *j, size_t k, fl_feature *o, const char *reference,
+                         const char *side, const reading *rd) {
   fl_layer *l = j->out;
-  const char *claimant = text_of(cl, cf, j->f_claimant);
-  const char *cdate = text_of(cl, cf, j->f_date);
+  const fl_feature *cf = &j->claims->features[k];
+  const char *claimant = text_of(j->claims, cf, j->f_claimant);
+  const char *cdate = text_of(j->claims, cf, j->f_date);
   fl_status s = fl_feature_set_int(l, o, 0, cf->fid);
   if (!s && j->c[k].settl_fid >= 0) s = fl_feature_set_int(l, o, 1, j->c[k].settl_fid);
   if (!s && j->c[k].name) s = fl_feature_set_text(l, o, 2, j->c[k].name);
@@ -185,18 +203,25 @@ static fl_status judge(cl_job *j, size_t k, const char *reference) {
   if (!s) s = fl_feature_set_text(l, o, 4, side);
   if (!s) s = fl__set_date(l, o, 5, cdate);
   if (!s) s = fl_feature_set_text(l, o, 6, reference);
-  const char *verdict = confirmed ? "confirmed"
-                        : last_counts && strcmp(last_holder, FL__CONTESTED) &&
-                                  strcmp(last_holder, "unknown")
-                            ? "contradicted"
-                            : "not_confirmed";
-  if (!s) s = fl_feature_set_text(l, o, 7, verdict);
-  if (!s && confirmed) s = fl__set_date(l, o, 8, confirmed);
-  if (!s && confirmed) s = fl_feature_set_int(l, o, 9, lag);
-  if (!s && !confirmed && last) s = fl__set_date(l, o, 10, last);
-  if (!s && last_holder)
-    s = fl_feature_set_text(l, o, 11, confirmed ? side : last_holder);
-  return s ? fl__fail(j->ctx, FL_E_NOMEM, "out of memory") : FL_OK;
+  if (!s) s = fl_feature_set_text(l, o, 7, verdict_of(rd));
+  if (!s && rd->confirmed) s = fl__set_date(l, o, 8, rd->confirmed);
+  if (!s && rd->confirmed) s = fl_feature_set_int(l, o, 9, rd->lag);
+  if (!s && !rd->confirmed && rd->last) s = fl__set_date(l, o, 10, rd->last);
+  if (!s && rd->last_holder)
+    s = fl_feature_set_text(l, o, 11, rd->confirmed ? side : rd->last_holder);
+  return s;
+}
+
+/* (K3) (K4) the verdict on claim k from the status rows of its place. */
+static fl_status judge(cl_job *j, size_t k, const char *reference) {
+  const char *side = text_of(j->claims, &j->claims->features[k], j->f_side);
+  reading rd;
+  read_rows(j, k, side, &rd);
+  GEOSGeometry *g = GEOSGeom_clone_r(j->ctx->geos, j->places->features[k].geom);
+  fl_feature *o = g ? fl_layer_append(j->ctx, j->out, (int64_t)k + 1, g) : NULL;
+  if (!o) return fl__fail(j->ctx, FL_E_NOMEM, "out of memory");
+  return set_row(j, k, o, reference, side, &rd) ? fl__fail(j->ctx, FL_E_NOMEM, "out of memory")
+                                                : FL_OK;
 }
 
 /* (K5) every claimed side is a side of the reference (its settlement-status

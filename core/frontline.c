@@ -85,6 +85,84 @@ fl_status fl__contact_line_ex(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeom
   return st;
 }
 
+/* Side A and side B (b may be NULL) densified and projected into f; when
+ * the data spans more than 180 degrees of longitude (split at +-180: the
+ * seams are no boundary), made seamless instead. */
+static void project_sides(fl_ctx *ctx, const fl__frame *f, const GEOSGeometry *a,
+                          const GEOSGeometry *b, int across_180, GEOSGeometry **A,
+                          GEOSGeometry **B) {
+  if (across_180) {
+    *A = seamless(ctx, f, a);
+    *B = b ? seamless(ctx, f, b) : NULL;
+  } else {
+    *A = project_dense(ctx, f, a);
+    *B = project_dense(ctx, f, b);
+  }
+}
+
+/* (F1) The part of A's boundary bA within snap_m of B's ground. */
+static GEOSGeometry *near_other(GEOSContextHandle_t h, const GEOSGeometry *bA,
+                                const GEOSGeometry *B, double snap_m) {
+  GEOSGeometry *nearB = GEOSBuffer_r(h, B, snap_m, SNAP_QUADSEGS);
+  GEOSGeometry *line = nearB ? GEOSIntersection_r(h, bA, nearB) : NULL;
+  GEOSGeom_destroy_r(h, nearB);
+  return line;
+}
+
+/* (F2) The zone within 1.5 snap_m of the outline of A and B together,
+ * closed over gaps by snap_m; with an edge E, also the zone within snap_m
+ * of E's boundary. */
+static GEOSGeometry *outer_zone(GEOSContextHandle_t h, const GEOSGeometry *A,
+                                const GEOSGeometry *B, const GEOSGeometry *E, double snap_m) {
+  GEOSGeometry *both = GEOSUnion_r(h, A, B);
+  GEOSGeometry *grown = both ? GEOSBuffer_r(h, both, snap_m, SNAP_QUADSEGS) : NULL;
+  GEOSGeometry *closed = grown ? GEOSBuffer_r(h, grown, -snap_m, SNAP_QUADSEGS) : NULL;
+  GEOSGeometry *outline = closed ? GEOSBoundary_r(h, closed) : NULL;
+  GEOSGeometry *zone = outline ? GEOSBuffer_r(h, outline, 1.5 * snap_m, SNAP_QUADSEGS) : NULL;
+  GEOSGeom_destroy_r(h, both);
+  GEOSGeom_destroy_r(h, grown);
+  GEOSGeom_destroy_r(h, closed);
+  GEOSGeom_destroy_r(h, outline);
+  if (zone && E) {
+    GEOSGeometry *ez = edge_zone(h, E, snap_m);
+    GEOSGeometry *u = ez ? GEOSUnion_r(h, zone, ez) : NULL;
+    GEOSGeom_destroy_r(h, ez);
+    GEOSGeom_destroy_r(h, zone);
+    zone = u;
+  }
+  return zone;
+}
+
+/* The line (from A's boundary bA) and the zone to cut from it, by rule:
+ * (F5) with an open edge, (F1)-(F2) with two sides, (F3) with one. */
+static void line_and_zone(GEOSContextHandle_t h, const GEOSGeometry *A, const GEOSGeometry *bA,
+                          const GEOSGeometry *B, const GEOSGeometry *E, int open_edge,
+                          double snap_m, GEOSGeometry **line, GEOSGeometry **zone) {
+  *line = *zone = NULL;
+  if (bA && B && E && open_edge) { /* (F5) */
+    *line = near_other(h, bA, B, snap_m);
+    *zone = edge_zone(h, E, EDGE_M);
+  } else if (bA && B) {
+    *line = near_other(h, bA, B, snap_m);
+    *zone = outer_zone(h, A, B, E, snap_m);
+  } else if (bA) {
+    *line = GEOSGeom_clone_r(h, bA);
+    *zone = E ? edge_zone(h, E, EDGE_M) : NULL; /* (F3) */
+  }
+}
+
+/* line minus zone, merged and unprojected from f; NULL on failure. */
+static GEOSGeometry *cut_and_unproject(fl_ctx *ctx, const fl__frame *f, const GEOSGeometry *line,
+                                       const GEOSGeometry *zone) {
+  GEOSContextHandle_t h = ctx->geos;
+  GEOSGeometry *cut = line && zone ? GEOSDifference_r(h, line, zone) : NULL;
+  GEOSGeometry *merged = cut ? GEOSLineMerge_r(h, cut) : NULL;
+  GEOSGeometry *result = merged ? fl__frame_unproject_cut(ctx, f, merged) : NULL;
+  if (cut) GEOSGeom_destroy_r(h, cut);
+  if (merged) GEOSGeom_destroy_r(h, merged);
+  return result;
+}
+
 static fl_status contact_line(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b,
                               const GEOSGeometry *edge, int open_edge, double snap_m,
                               GEOSGeometry **out) {
@@ -95,59 +173,18 @@ static fl_status contact_line(fl_ctx *ctx, const GEOSGeometry *a, const GEOSGeom
   if (st) return st;
   fl__frame f; /* centred on A's longitudes, so that a front across 180 stays whole */
   fl__frame_init(&f, &ctx->geod, fl__centre_lon(ctx, &a, 1, minx, maxx), 0.5 * (miny + maxy));
-  GEOSGeometry *A, *B;
-  if (maxx - minx > 180.0) { /* split at +-180: the seams are no boundary */
-    A = seamless(ctx, &f, a);
-    B = b ? seamless(ctx, &f, b) : NULL;
-  } else {
-    A = project_dense(ctx, &f, a);
-    B = project_dense(ctx, &f, b);
-  }
+  GEOSGeometry *A, *B, *line, *zone;
+  project_sides(ctx, &f, a, b, maxx - minx > 180.0, &A, &B);
   GEOSGeometry *E = project_dense(ctx, &f, edge);
   GEOSGeometry *bA = A ? GEOSBoundary_r(h, A) : NULL;
-  GEOSGeometry *line = NULL, *zone = NULL;
-  if (bA && B && E && open_edge) { /* (F5) */
-    GEOSGeometry *nearB = GEOSBuffer_r(h, B, snap_m, SNAP_QUADSEGS);
-    line = nearB ? GEOSIntersection_r(h, bA, nearB) : NULL;
-    zone = edge_zone(h, E, EDGE_M);
-    GEOSGeom_destroy_r(h, nearB);
-  } else if (bA && B) {
-    GEOSGeometry *nearB = GEOSBuffer_r(h, B, snap_m, SNAP_QUADSEGS);
-    line = nearB ? GEOSIntersection_r(h, bA, nearB) : NULL; /* (F1) */
-    GEOSGeometry *both = GEOSUnion_r(h, A, B);
-    GEOSGeometry *grown = both ? GEOSBuffer_r(h, both, snap_m, SNAP_QUADSEGS) : NULL;
-    GEOSGeometry *closed = grown ? GEOSBuffer_r(h, grown, -snap_m, SNAP_QUADSEGS) : NULL;
-    GEOSGeometry *outline = closed ? GEOSBoundary_r(h, closed) : NULL;
-    zone = outline ? GEOSBuffer_r(h, outline, 1.5 * snap_m, SNAP_QUADSEGS) : NULL; /* (F2) */
-    GEOSGeom_destroy_r(h, nearB);
-    GEOSGeom_destroy_r(h, both);
-    GEOSGeom_destroy_r(h, grown);
-    GEOSGeom_destroy_r(h, closed);
-    GEOSGeom_destroy_r(h, outline);
-    if (zone && E) {
-      GEOSGeometry *eb = GEOSBoundary_r(h, E);
-      GEOSGeometry *ez = eb ? GEOSBuffer_r(h, eb, snap_m, SNAP_QUADSEGS) : NULL;
-      GEOSGeometry *u = ez ? GEOSUnion_r(h, zone, ez) : NULL;
-      GEOSGeom_destroy_r(h, eb);
-      GEOSGeom_destroy_r(h, ez);
-      GEOSGeom_destroy_r(h, zone);
-      zone = u;
-    }
-  } else if (bA) {
-    line = GEOSGeom_clone_r(h, bA);
-    zone = E ? edge_zone(h, E, EDGE_M) : NULL; /* (F3) */
-  }
-  GEOSGeometry *cut = line && zone ? GEOSDifference_r(h, line, zone) : NULL;
-  GEOSGeometry *merged = cut ? GEOSLineMerge_r(h, cut) : NULL;
-  GEOSGeometry *result = merged ? fl__frame_unproject_cut(ctx, &f, merged) : NULL;
+  line_and_zone(h, A, bA, B, E, open_edge, snap_m, &line, &zone);
+  GEOSGeometry *result = cut_and_unproject(ctx, &f, line, zone);
   GEOSGeom_destroy_r(h, A);
   if (B) GEOSGeom_destroy_r(h, B);
   if (E) GEOSGeom_destroy_r(h, E);
   if (bA) GEOSGeom_destroy_r(h, bA);
   if (line) GEOSGeom_destroy_r(h, line);
   if (zone) GEOSGeom_destroy_r(h, zone);
-  if (cut) GEOSGeom_destroy_r(h, cut);
-  if (merged) GEOSGeom_destroy_r(h, merged);
   if (!result) return fl__fail_geos(ctx, "tracing the line of contact");
   GEOSSetSRID_r(h, result, 4326);
   *out = result;
@@ -194,6 +231,69 @@ static fl_status write_line(fl_ctx *ctx, const out_line *o, GEOSGeometry *line, 
   return FL_OK;
 }
 
+/* The union of the mask's polygons in lon/lat into *out; on failure ctx's
+ * status. */
+static fl_status mask_union(fl_ctx *ctx, const fl_layer *mask, GEOSGeometry **out) {
+  fl__prepped msk;
+  memset(&msk, 0, sizeof msk);
+  fl_status st = fl__prep_layer(ctx, mask, "mask", FL__WANT_POLYGON, &msk);
+  if (st) return st;
+  *out = fl__union_where(ctx, msk.lonlat, msk.n, NULL, NULL);
+  fl__prep_free(ctx, &msk);
+  return *out ? FL_OK : ctx->status;
+}
+
+/* The empty result layer, with its fields 0..5 (out_line), into *res; on a
+ * failure to add the fields, *res is still set for the caller to destroy. */
+static fl_status new_result(fl_ctx *ctx, const fl_layer *control, fl_layer **res) {
+  *res = fl_layer_new("frontline", control->srid, "MULTILINESTRING");
+  if (!*res) return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  if (fl_layer_add_field(*res, "source", FL_FIELD_TEXT) < 0 ||
+      fl_layer_add_field(*res, "date", FL_FIELD_TEXT) < 0 ||
+      fl_layer_add_field(*res, "side_a", FL_FIELD_TEXT) < 0 ||
+      fl_layer_add_field(*res, "side_b", FL_FIELD_TEXT) < 0 ||
+      fl_layer_add_field(*res, "length_km", FL_FIELD_REAL) < 0 ||
+      fl_layer_add_field(*res, "edge", FL_FIELD_TEXT) < 0)
+    return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  return FL_OK;
+}
+
+/* (G3): one group's lines (ea and eb taken): with a grey zone each side's
+ * edge of it, marked, and with centre_line (G4) the line between them. */
+static fl_status write_group(fl_ctx *ctx, const out_line *ol, const fl__control_group *cg,
+                             const fl_options *opts, GEOSGeometry *ea, GEOSGeometry *eb) {
+  GEOSContextHandle_t h = ctx->geos;
+  fl_status st = FL_OK;
+  GEOSGeometry *mid = NULL; /* (G4) */
+  if (opts->centre_line && eb && cg->grey)
+    st = fl__centre_line(ctx, ea, eb, cg->contested, &mid);
+  if (!st) st = write_line(ctx, ol, ea, eb ? ol->sa : NULL);
+  else GEOSGeom_destroy_r(h, ea);
+  if (!st && eb) st = write_line(ctx, ol, eb, ol->sb);
+  else if (eb) GEOSGeom_destroy_r(h, eb);
+  if (!st && mid && GEOSisEmpty_r(h, mid) != 1) st = write_line(ctx, ol, mid, "centre");
+  else if (mid) GEOSGeom_destroy_r(h, mid);
+  return st;
+}
+
+/* Group k of gr: its control group, its edges and its lines into res. */
+static fl_status trace_group(fl_ctx *ctx, const fl__prepped *ctl, const fl__groups *gr, size_t k,
+                             const GEOSGeometry *mask_ll, const fl_options *opts,
+                             const fl_layer *control, fl_layer *res) {
+  fl__control_group cg;
+  fl_status st = fl__control_group_build(ctx, ctl, gr, (int)k, opts, &cg);
+  if (st) return st;
+  const char *sa = "", *sb = "";
+  GEOSGeometry *ea = NULL, *eb = NULL;
+  st = fl__group_edges(ctx, &cg, mask_ll, opts, &sa, &sb, &ea, &eb);
+  if (!st) {
+    out_line ol = {res, control, &gr->g[k], gr->source_field >= 0, gr->date_field >= 0, sa, sb};
+    st = write_group(ctx, &ol, &cg, opts, ea, eb);
+  }
+  fl__control_group_free(ctx, &cg);
+  return st;
+}
+
 fl_status fl_frontline(fl_ctx *ctx, const fl_layer *control, const fl_layer *mask,
                        const fl_options *opts, fl_layer **out) {
   GEOSContextHandle_t h = ctx->geos;
@@ -203,52 +303,20 @@ fl_status fl_frontline(fl_ctx *ctx, const fl_layer *control, const fl_layer *mas
   if (opts->snap_m > FL_MAX_DIST_M)
     return fl__fail(ctx, FL_E_ARG, "@{snap_m} is %g m, more than the largest distance, "
                     "1,000,000 m (1,000 km)", opts->snap_m);
-  fl__prepped ctl, msk;
-  memset(&msk, 0, sizeof msk);
+  fl__prepped ctl;
   fl_status st = fl__prep_layer(ctx, control, "control", FL__WANT_POLYGON, &ctl);
   if (st) return st;
   GEOSGeometry *mask_ll = NULL;
   if (mask) {
-    st = fl__prep_layer(ctx, mask, "mask", FL__WANT_POLYGON, &msk);
+    st = mask_union(ctx, mask, &mask_ll);
     if (st) { fl__prep_free(ctx, &ctl); return st; }
-    mask_ll = fl__union_where(ctx, msk.lonlat, msk.n, NULL, NULL);
-    fl__prep_free(ctx, &msk);
-    if (!mask_ll) { fl__prep_free(ctx, &ctl); return ctx->status; }
   }
   fl__groups gr;
   st = fl__groups_build(ctx, control, opts, &gr);
   fl_layer *res = NULL;
-  if (!st) {
-    res = fl_layer_new("frontline", control->srid, "MULTILINESTRING");
-    if (!res) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
-  }
-  if (!st && (fl_layer_add_field(res, "source", FL_FIELD_TEXT) < 0 ||
-              fl_layer_add_field(res, "date", FL_FIELD_TEXT) < 0 ||
-              fl_layer_add_field(res, "side_a", FL_FIELD_TEXT) < 0 ||
-              fl_layer_add_field(res, "side_b", FL_FIELD_TEXT) < 0 ||
-              fl_layer_add_field(res, "length_km", FL_FIELD_REAL) < 0 ||
-              fl_layer_add_field(res, "edge", FL_FIELD_TEXT) < 0))
-    st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  if (!st) st = new_result(ctx, control, &res);
   for (size_t k = 0; !st && k < gr.n; k++) {
-    fl__control_group cg;
-    st = fl__control_group_build(ctx, &ctl, &gr, (int)k, opts, &cg);
-    if (st) break;
-    const char *sa = "", *sb = "";
-    GEOSGeometry *ea = NULL, *eb = NULL;
-    st = fl__group_edges(ctx, &cg, mask_ll, opts, &sa, &sb, &ea, &eb);
-    if (!st) { /* (G3): with a grey zone, each side's edge of it, marked */
-      out_line ol = {res, control, &gr.g[k], gr.source_field >= 0, gr.date_field >= 0, sa, sb};
-      GEOSGeometry *mid = NULL; /* (G4) */
-      if (opts->centre_line && eb && cg.grey)
-        st = fl__centre_line(ctx, ea, eb, cg.contested, &mid);
-      if (!st) st = write_line(ctx, &ol, ea, eb ? sa : NULL);
-      else GEOSGeom_destroy_r(h, ea);
-      if (!st && eb) st = write_line(ctx, &ol, eb, sb);
-      else if (eb) GEOSGeom_destroy_r(h, eb);
-      if (!st && mid && GEOSisEmpty_r(h, mid) != 1) st = write_line(ctx, &ol, mid, "centre");
-      else if (mid) GEOSGeom_destroy_r(h, mid);
-    }
-    fl__control_group_free(ctx, &cg);
+    st = trace_group(ctx, &ctl, &gr, k, mask_ll, opts, control, res);
     if (!st) st = fl__progress(ctx, (double)(k + 1) / (double)gr.n);
   }
   if (gr.of_feature) fl__groups_free(&gr);

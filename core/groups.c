@@ -28,6 +28,65 @@ static const char *key_text(const fl_layer *layer, const fl_feature *f, int fiel
   return fl_value_text(layer, f, field);
 }
 
+/* Whether a feature of keys (src, date) passes the --source and --date
+ * filters (date: a prefix), each applied when the layer has its field. */
+static int passes_filters(const fl_options *opts, const fl__groups *g, const char *src,
+                          const char *date) {
+  if (opts->source_filter && g->source_field >= 0 && strcmp(src, opts->source_filter)) return 0;
+  if (opts->date_filter && g->date_field >= 0 &&
+      strncmp(date, opts->date_filter, strlen(opts->date_filter)))
+    return 0;
+  return 1;
+}
+
+/* The index of group (src, date) in *g, added when new (*cap: the room of
+ * g->g); on failure g is freed. */
+static fl_status group_index(fl_ctx *ctx, fl__groups *g, size_t *cap, const char *src,
+                             const char *date, size_t *k) {
+  *k = 0;
+  while (*k < g->n && (strcmp(g->g[*k].source, src) || strcmp(g->g[*k].date, date))) (*k)++;
+  if (*k < g->n) return FL_OK;
+  if (g->n == *cap) {
+    *cap = *cap ? *cap * 2 : 4;
+    fl__group *grown = realloc(g->g, *cap * sizeof *grown);
+    if (!grown) { fl__groups_free(g); return fl__fail(ctx, FL_E_NOMEM, "out of memory"); }
+    g->g = grown;
+  }
+  g->g[*k].source = fl__strdup(src);
+  g->g[*k].date = fl__strdup(date);
+  g->n++;
+  if (!g->g[*k].source || !g->g[*k].date) {
+    fl__groups_free(g);
+    return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  }
+  return FL_OK;
+}
+
+/* The groups sorted by date, then source, and the features renumbered; on
+ * failure g is freed. */
+static fl_status sort_groups(fl_ctx *ctx, const fl_layer *layer, fl__groups *g) {
+  size_t n = g->n;
+  fl__group *sorted = malloc(n * sizeof *sorted);
+  int *newpos = malloc(n * sizeof *newpos);
+  if (!sorted || !newpos) {
+    free(sorted);
+    free(newpos);
+    fl__groups_free(g);
+    return fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  }
+  memcpy(sorted, g->g, n * sizeof *sorted);
+  qsort(sorted, n, sizeof *sorted, cmp_group);
+  for (size_t k = 0; k < n; k++)
+    for (size_t j = 0; j < n; j++)
+      if (sorted[j].source == g->g[k].source) newpos[k] = (int)j;
+  for (size_t i = 0; i < layer->n_features; i++)
+    if (g->of_feature[i] >= 0) g->of_feature[i] = newpos[g->of_feature[i]];
+  free(g->g);
+  g->g = sorted;
+  free(newpos);
+  return FL_OK;
+}
+
 fl_status fl__groups_build(fl_ctx *ctx, const fl_layer *layer, const fl_options *opts,
                            fl__groups *out) {
   memset(out, 0, sizeof *out);
@@ -42,27 +101,10 @@ fl_status fl__groups_build(fl_ctx *ctx, const fl_layer *layer, const fl_options 
     snprintf(src, sizeof src, "%s", key_text(layer, f, out->source_field));
     snprintf(date, sizeof date, "%s", key_text(layer, f, out->date_field));
     out->of_feature[i] = -1;
-    if (opts->source_filter && out->source_field >= 0 && strcmp(src, opts->source_filter)) continue;
-    if (opts->date_filter && out->date_field >= 0 && strncmp(date, opts->date_filter,
-                                                             strlen(opts->date_filter)))
-      continue;
-    size_t k = 0;
-    while (k < out->n && (strcmp(out->g[k].source, src) || strcmp(out->g[k].date, date))) k++;
-    if (k == out->n) {
-      if (out->n == cap) {
-        cap = cap ? cap * 2 : 4;
-        fl__group *g = realloc(out->g, cap * sizeof *g);
-        if (!g) { fl__groups_free(out); return fl__fail(ctx, FL_E_NOMEM, "out of memory"); }
-        out->g = g;
-      }
-      out->g[k].source = fl__strdup(src);
-      out->g[k].date = fl__strdup(date);
-      out->n++;
-      if (!out->g[k].source || !out->g[k].date) {
-        fl__groups_free(out);
-        return fl__fail(ctx, FL_E_NOMEM, "out of memory");
-      }
-    }
+    if (!passes_filters(opts, out, src, date)) continue;
+    size_t k;
+    fl_status st = group_index(ctx, out, &cap, src, date, &k);
+    if (st) return st;
     out->of_feature[i] = (int)k;
   }
   if (out->n == 0) {
@@ -73,27 +115,7 @@ fl_status fl__groups_build(fl_ctx *ctx, const fl_layer *layer, const fl_options 
     fl__groups_free(out);
     return FL_E_ARG;
   }
-  /* sort groups and renumber features */
-  size_t n = out->n;
-  fl__group *sorted = malloc(n * sizeof *sorted);
-  int *newpos = malloc(n * sizeof *newpos);
-  if (!sorted || !newpos) {
-    free(sorted);
-    free(newpos);
-    fl__groups_free(out);
-    return fl__fail(ctx, FL_E_NOMEM, "out of memory");
-  }
-  memcpy(sorted, out->g, n * sizeof *sorted);
-  qsort(sorted, n, sizeof *sorted, cmp_group);
-  for (size_t k = 0; k < n; k++)
-    for (size_t j = 0; j < n; j++)
-      if (sorted[j].source == out->g[k].source) newpos[k] = (int)j;
-  for (size_t i = 0; i < layer->n_features; i++)
-    if (out->of_feature[i] >= 0) out->of_feature[i] = newpos[out->of_feature[i]];
-  free(out->g);
-  out->g = sorted;
-  free(newpos);
-  return FL_OK;
+  return sort_groups(ctx, layer, out);
 }
 
 int fl__groups_match(const fl__groups *other, const fl__group *g) {

@@ -135,11 +135,11 @@ static fl_status build(fl_ctx *ctx, const fl_layer *points, const select_job *j,
   return FL_OK;
 }
 
-fl_status fl_points_select(fl_ctx *ctx, const fl_layer *points, const fl_layer *control,
-                           const fl_layer *front, const fl_options *opts, double min_m,
-                           double max_m, fl_layer **out) {
-  if (out) *out = NULL;
-  if (!ctx) return FL_E_ARG;
+/* The arguments: all given, a band within 0 to 10,000 km and in order, a
+ * control layer for held_by and a front for a band. */
+static fl_status check_args(fl_ctx *ctx, const fl_layer *points, const fl_layer *control,
+                            const fl_layer *front, const fl_options *opts, double min_m,
+                            double max_m, fl_layer **out) {
   if (!points || !opts || !out) return fl__fail(ctx, FL_E_ARG, "fl_points_select: NULL argument");
   if (!(min_m >= 0 && min_m < 1e7) || !(max_m >= 0 && max_m < 1e7))
     return fl__fail(ctx, FL_E_ARG, "the band from the front must lie between 0 and 10,000 km, "
@@ -153,6 +153,16 @@ fl_status fl_points_select(fl_ctx *ctx, const fl_layer *points, const fl_layer *
   if ((min_m > 0 || max_m > 0) && !front)
     return fl__fail(ctx, FL_E_ARG, "a band from the front (@{min_distance_m}, "
                     "@{max_distance_m}) needs the front (@{front})");
+  return FL_OK;
+}
+
+fl_status fl_points_select(fl_ctx *ctx, const fl_layer *points, const fl_layer *control,
+                           const fl_layer *front, const fl_options *opts, double min_m,
+                           double max_m, fl_layer **out) {
+  if (out) *out = NULL;
+  if (!ctx) return FL_E_ARG;
+  fl_status st = check_args(ctx, points, control, front, opts, min_m, max_m, out);
+  if (st) return st;
   fl__prepped pp, fp;
   memset(&pp, 0, sizeof pp);
   memset(&fp, 0, sizeof fp);
@@ -160,7 +170,7 @@ fl_status fl_points_select(fl_ctx *ctx, const fl_layer *points, const fl_layer *
   const GEOSPreparedGeometry *prep = NULL;
   fl_dist_index *idx = NULL;
   select_job j = {.min_m = min_m, .max_m = max_m};
-  fl_status st = fl__prep_layer(ctx, points, "observers", FL__WANT_POINT, &pp);
+  st = fl__prep_layer(ctx, points, "observers", FL__WANT_POINT, &pp);
   if (!st && opts->held_by) st = held_ground(ctx, control, opts, &ground);
   if (!st && ground && !(prep = GEOSPrepare_r(ctx->geos, ground)))
     st = fl__fail_geos(ctx, "preparing a side's ground");

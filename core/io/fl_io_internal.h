@@ -199,12 +199,34 @@ void fl__sb_json_string(fl__sbuf *b, const char *s, size_t n);
 /* The JSON text of a parsed value. */
 void fl__sb_json(fl__sbuf *b, const fl__json *v);
 
-/* GeoJSON (geojson.c reads, geojson_write.c writes). */
+/* GeoJSON (geojson.c reads, geojson_geom.c builds its geometries, geojson_write.c
+ * writes). */
 fl_status fl__geojson_read(fl_ctx *ctx, const char *path, const char *source, fl_layer **out);
 /* The layer name fl__geojson_read() would give (the "name" member or the file name). */
 fl_status fl__geojson_name(fl_ctx *ctx, const char *path, char **out);
 fl_status fl__geojson_write(fl_ctx *ctx, const char *tmp_path, const char *path,
                             const fl_layer *layer);
+
+/* GeoJSON geometries (geojson_geom.c), for geojson.c. A reader is the
+ * state of one file's read: ctx and h, path (borrowed) and the 1-based
+ * feature for messages, and buf, coordinate scratch of cap doubles that the
+ * reader owns: zero it at the start and free(buf) after the last geometry. */
+typedef struct fl__geojson_reader {
+  fl_ctx *ctx;
+  GEOSContextHandle_t h;
+  const char *path;
+  int64_t feature;
+  double *buf;
+  size_t cap;
+} fl__geojson_reader;
+/* The "type" string member of object o (borrowed from o), or NULL. */
+const char *fl__geojson_type(const fl__json *o);
+/* Whether t is one of the seven GeoJSON geometry types. */
+int fl__geojson_is_geometry_type(const char *t);
+/* The geometry of object g (J3) into *out, new and the caller's; NULL for a
+ * JSON null. A geometry with empty coordinates comes back empty. On error
+ * ctx's message names the file and r->feature (J5). */
+fl_status fl__geojson_geometry(fl__geojson_reader *r, const fl__json *g, GEOSGeometry **out);
 
 /* ---- Shared by the readers and writers (source.c) ----------------------- */
 

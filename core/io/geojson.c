@@ -17,8 +17,8 @@
  *   (J4) the feature id is the "id" member when every feature has a
  *        distinct integer "id", else the 1-based position;
  *   (J5) every error names the file and the feature and says what is wrong.
- * Not here: the JSON grammar (json.c), JSON text (json_text.c), writing
- * (geojson_write.c).
+ * Not here: building the geometries of (J3) (geojson_geom.c), the JSON
+ * grammar (json.c), JSON text (json_text.c), writing (geojson_write.c).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -77,20 +77,6 @@ static fl_status parse_file(fl_ctx *ctx, const char *path, char **text, fl__json
     return fl__fail(ctx, FL_E_LAYER, "GeoJSON '%s' is not valid JSON %s", path, err);
   }
   return FL_OK;
-}
-
-static const char *type_member(const fl__json *o) {
-  const fl__json *t = fl__json_get(o, "type");
-  return t && t->type == FL__JSON_STRING ? t->str : NULL;
-}
-
-static int is_geometry_type(const char *t) {
-  static const char *const names[] = {"Point",        "LineString",      "Polygon",
-                                      "MultiPoint",   "MultiLineString", "MultiPolygon",
-                                      "GeometryCollection", NULL};
-  for (int i = 0; t && names[i]; i++)
-    if (strcmp(t, names[i]) == 0) return 1;
-  return 0;
 }
 
 static char *layer_name(const fl__json *root, const char *path) {
@@ -178,213 +164,6 @@ static fl_field_type field_type(int flags) {
   return FL_FIELD_TEXT; /* only nulls */
 }
 
-/* ---- Geometry (J3) ------------------------------------------------------ */
-
-typedef struct reader {
-  fl_ctx *ctx;
-  GEOSContextHandle_t h;
-  const char *path;
-  int64_t feature;       /* 1-based position, for messages */
-  double *buf;           /* coordinate scratch */
-  size_t cap;
-} reader;
-
-static fl_status geom_fail(reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static fl_status geom_fail(reader *r, const char *fmt, ...) {
-  char what[400];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(what, sizeof what, fmt, ap);
-  va_end(ap);
-  return fl__fail(r->ctx, FL_E_GEOM, "GeoJSON '%s', feature %lld: %s", r->path,
-                  (long long)r->feature, what);
-}
-
-/* A position: an array of 2 or more numbers. Returns 2 or 3 (dimensions) or 0. */
-static int position(const fl__json *p, double xyz[3]) {
-  if (p->type != FL__JSON_ARRAY || p->n < 2) return 0;
-  for (size_t k = 0; k < p->n && k < 3; k++) {
-    if (p->items[k].type != FL__JSON_NUMBER) return 0;
-    xyz[k] = p->items[k].num;
-  }
-  return p->n >= 3 ? 3 : 2;
-}
-
-/* A coordinate sequence from an array of positions; Z when all have it. */
-static fl_status sequence(reader *r, const fl__json *a, const char *what, GEOSCoordSequence **out) {
-  size_t n = a->n;
-  if (a->type != FL__JSON_ARRAY)
-    return geom_fail(r, "%s must be an array of positions, found %s", what,
-                     fl__json_type_name(a->type));
-  if (n * 3 > r->cap) {
-    size_t cap = n * 3 < 48 ? 48 : n * 3;
-    double *b = realloc(r->buf, cap * sizeof *b);
-    if (!b) return fl__fail(r->ctx, FL_E_NOMEM, "out of memory reading '%s'", r->path);
-    r->buf = b;
-    r->cap = cap;
-  }
-  int all_z = 1;
-  for (size_t i = 0; i < n; i++) {
-    double xyz[3] = {0, 0, 0};
-    int d = position(&a->items[i], xyz);
-    if (!d)
-      return geom_fail(r, "position %zu of %s is not an array of 2 or 3 numbers", i + 1, what);
-    if (d < 3) all_z = 0;
-    memcpy(r->buf + 3 * i, xyz, sizeof xyz);
-  }
-  if (!all_z)
-    for (size_t i = 0; i < n; i++) { /* pack x,y,z to x,y */
-      r->buf[2 * i] = r->buf[3 * i];
-      r->buf[2 * i + 1] = r->buf[3 * i + 1];
-    }
-  *out = GEOSCoordSeq_copyFromBuffer_r(r->h, r->buf, (unsigned)n, all_z, 0);
-  if (!*out) return fl__fail_geos(r->ctx, "building coordinates");
-  return FL_OK;
-}
-
-static fl_status ring(reader *r, const fl__json *a, size_t k, GEOSGeometry **out) {
-  char what[48];
-  snprintf(what, sizeof what, "ring %zu", k);
-  if (a->type == FL__JSON_ARRAY && a->n < 4)
-    return geom_fail(r, "ring %zu has %zu positions; a ring needs at least 4", k, a->n);
-  GEOSCoordSequence *s = NULL;
-  fl_status st = sequence(r, a, what, &s);
-  if (st) return st;
-  double x0, y0, x1, y1;
-  unsigned n = (unsigned)a->n;
-  GEOSCoordSeq_getXY_r(r->h, s, 0, &x0, &y0);
-  GEOSCoordSeq_getXY_r(r->h, s, n - 1, &x1, &y1);
-  if (x0 != x1 || y0 != y1) {
-    GEOSCoordSeq_destroy_r(r->h, s);
-    return geom_fail(r, "ring %zu is not closed: its first and last positions differ", k);
-  }
-  *out = GEOSGeom_createLinearRing_r(r->h, s);
-  return *out ? FL_OK : fl__fail_geos(r->ctx, "building a ring");
-}
-
-static fl_status polygon(reader *r, const fl__json *c, GEOSGeometry **out) {
-  if (c->type != FL__JSON_ARRAY)
-    return geom_fail(r, "Polygon coordinates must be an array of rings, found %s",
-                     fl__json_type_name(c->type));
-  if (c->n == 0) {
-    *out = GEOSGeom_createEmptyPolygon_r(r->h);
-    return *out ? FL_OK : fl__fail_geos(r->ctx, "building a polygon");
-  }
-  GEOSGeometry *shell = NULL, **holes = calloc(c->n, sizeof *holes);
-  if (!holes) return fl__fail(r->ctx, FL_E_NOMEM, "out of memory reading '%s'", r->path);
-  fl_status st = ring(r, &c->items[0], 1, &shell);
-  size_t nh = 0;
-  for (size_t i = 1; i < c->n && !st; i++)
-    if ((st = ring(r, &c->items[i], i + 1, &holes[nh])) == FL_OK) nh++;
-  if (!st) {
-    *out = GEOSGeom_createPolygon_r(r->h, shell, holes, (unsigned)nh); /* takes the rings */
-    if (!*out) st = fl__fail_geos(r->ctx, "building a polygon");
-    shell = NULL;
-    nh = 0;
-  }
-  if (shell) GEOSGeom_destroy_r(r->h, shell);
-  for (size_t i = 0; i < nh; i++) GEOSGeom_destroy_r(r->h, holes[i]);
-  free(holes);
-  return st;
-}
-
-static fl_status geometry(reader *r, const fl__json *g, int depth, GEOSGeometry **out);
-
-/* One part of a multi geometry, from its coordinates. */
-static fl_status part(reader *r, int type, const fl__json *c, GEOSGeometry **out) {
-  GEOSCoordSequence *s = NULL;
-  fl_status st;
-  double xyz[3];
-  int d;
-  switch (type) {
-  case GEOS_POINT:
-    if (c->type == FL__JSON_ARRAY && c->n == 0) {
-      *out = GEOSGeom_createEmptyPoint_r(r->h);
-      return *out ? FL_OK : fl__fail_geos(r->ctx, "building a point");
-    }
-    if (!(d = position(c, xyz)))
-      return geom_fail(r, "a Point position must be an array of 2 or 3 numbers");
-    if (d == 2) {
-      *out = GEOSGeom_createPointFromXY_r(r->h, xyz[0], xyz[1]);
-    } else {
-      s = GEOSCoordSeq_copyFromBuffer_r(r->h, xyz, 1, 1, 0);
-      *out = s ? GEOSGeom_createPoint_r(r->h, s) : NULL;
-    }
-    return *out ? FL_OK : fl__fail_geos(r->ctx, "building a point");
-  case GEOS_LINESTRING:
-    if (c->type == FL__JSON_ARRAY && c->n == 1)
-      return geom_fail(r, "a LineString needs at least 2 positions, found 1");
-    if ((st = sequence(r, c, "a LineString", &s)) != FL_OK) return st;
-    *out = c->n == 0 ? (GEOSCoordSeq_destroy_r(r->h, s), GEOSGeom_createEmptyLineString_r(r->h))
-                     : GEOSGeom_createLineString_r(r->h, s);
-    return *out ? FL_OK : fl__fail_geos(r->ctx, "building a line");
-  default:
-    return polygon(r, c, out);
-  }
-}
-
-static fl_status collection(reader *r, int type, int part_type, const fl__json *items, int depth,
-                            int from_geometries, GEOSGeometry **out) {
-  if (items->type != FL__JSON_ARRAY)
-    return geom_fail(r, "%s must be an array, found %s",
-                     from_geometries ? "'geometries'" : "coordinates",
-                     fl__json_type_name(items->type));
-  GEOSGeometry **parts = calloc(items->n ? items->n : 1, sizeof *parts);
-  if (!parts) return fl__fail(r->ctx, FL_E_NOMEM, "out of memory reading '%s'", r->path);
-  fl_status st = FL_OK;
-  size_t k = 0;
-  for (size_t i = 0; i < items->n && !st; i++) {
-    GEOSGeometry *g = NULL;
-    st = from_geometries ? geometry(r, &items->items[i], depth + 1, &g)
-                         : part(r, part_type, &items->items[i], &g);
-    if (!st && !g && from_geometries)
-      st = geom_fail(r, "member %zu of 'geometries' is null", i + 1);
-    if (!st) parts[k++] = g;
-  }
-  if (!st) {
-    *out = GEOSGeom_createCollection_r(r->h, type, parts, (unsigned)k); /* takes the parts */
-    if (*out) k = 0;
-    else st = fl__fail_geos(r->ctx, "building a collection");
-  }
-  for (size_t i = 0; i < k; i++) GEOSGeom_destroy_r(r->h, parts[i]);
-  free(parts);
-  return st;
-}
-
-/* A geometry object (or null: *out = NULL). */
-static fl_status geometry(reader *r, const fl__json *g, int depth, GEOSGeometry **out) {
-  *out = NULL;
-  if (g->type == FL__JSON_NULL) return FL_OK;
-  if (g->type != FL__JSON_OBJECT)
-    return geom_fail(r, "'geometry' must be an object or null, found %s",
-                     fl__json_type_name(g->type));
-  if (depth > 16) return geom_fail(r, "GeometryCollections are nested more than 16 deep");
-  const char *t = type_member(g);
-  if (!t) return geom_fail(r, "the geometry has no \"type\" string");
-  if (strcmp(t, "GeometryCollection") == 0) {
-    const fl__json *gs = fl__json_get(g, "geometries");
-    if (!gs) return geom_fail(r, "a GeometryCollection has no 'geometries' member");
-    return collection(r, GEOS_GEOMETRYCOLLECTION, 0, gs, depth, 1, out);
-  }
-  const fl__json *c = fl__json_get(g, "coordinates");
-  if (!is_geometry_type(t))
-    return geom_fail(r, "geometry type '%.40s' is not a GeoJSON type (Point, LineString, "
-                     "Polygon, Multi..., GeometryCollection)", t);
-  if (!c) return geom_fail(r, "the %s has no 'coordinates' member", t);
-  if (c->type != FL__JSON_ARRAY)
-    return geom_fail(r, "the coordinates of the %s must be an array, found %s", t,
-                     fl__json_type_name(c->type));
-  if (strcmp(t, "Point") == 0) return part(r, GEOS_POINT, c, out);
-  if (strcmp(t, "LineString") == 0) return part(r, GEOS_LINESTRING, c, out);
-  if (strcmp(t, "Polygon") == 0) return part(r, GEOS_POLYGON, c, out);
-  if (strcmp(t, "MultiPoint") == 0)
-    return collection(r, GEOS_MULTIPOINT, GEOS_POINT, c, depth, 0, out);
-  if (strcmp(t, "MultiLineString") == 0)
-    return collection(r, GEOS_MULTILINESTRING, GEOS_LINESTRING, c, depth, 0, out);
-  return collection(r, GEOS_MULTIPOLYGON, GEOS_POLYGON, c, depth, 0, out);
-}
-
 /* ---- Reading the layer -------------------------------------------------- */
 
 static int cmp_i64(const void *a, const void *b) {
@@ -458,7 +237,7 @@ static fl_status nomem(fl_ctx *ctx, const char *path) {
 
 /* Feature i of a FeatureCollection is an object of type "Feature" (J1). */
 static fl_status check_feature(fl_ctx *ctx, const char *path, const fl__json *f, size_t i) {
-  const char *ft = type_member(f);
+  const char *ft = fl__geojson_type(f);
   if (f->type != FL__JSON_OBJECT)
     return fl__fail(ctx, FL_E_LAYER, "GeoJSON '%s', feature %zu: a JSON %s, not a Feature "
                     "object", path, i + 1, fl__json_type_name(f->type));
@@ -477,7 +256,7 @@ static fl_status collect_features(fl_ctx *ctx, const char *path, const fl__json 
                                   const char *t, const fl__json ***feats, size_t *nf) {
   *feats = NULL;
   *nf = 0;
-  if (strcmp(t, "Feature") == 0 || is_geometry_type(t)) {
+  if (strcmp(t, "Feature") == 0 || fl__geojson_is_geometry_type(t)) {
     if (!(*feats = malloc(sizeof **feats))) return nomem(ctx, path);
     (*feats)[0] = root;
     *nf = 1;
@@ -549,11 +328,11 @@ static fl_status new_layer(fl_ctx *ctx, const char *path, const fl__json *root, 
 
 /* One feature's geometry, NULL when absent or empty (J3); its GEOS type id
  * folded into *common (-1 none yet) and *mixed. */
-static fl_status feature_geometry(reader *r, const fl__json *gj, int srid, int *common,
+static fl_status feature_geometry(fl__geojson_reader *r, const fl__json *gj, int srid, int *common,
                                   int *mixed, GEOSGeometry **out) {
   *out = NULL;
   GEOSGeometry *g = NULL;
-  fl_status st = gj ? geometry(r, gj, 0, &g) : FL_OK;
+  fl_status st = gj ? fl__geojson_geometry(r, gj, &g) : FL_OK;
   if (st) return st;
   if (g && GEOSisEmpty_r(r->h, g) == 1) {
     GEOSGeom_destroy_r(r->h, g);
@@ -570,7 +349,7 @@ static fl_status feature_geometry(reader *r, const fl__json *gj, int srid, int *
 }
 
 /* Pass 2: the features into l (bare: root is one geometry). */
-static fl_status read_features(reader *r, const fl__json **feats, size_t nf, int bare,
+static fl_status read_features(fl__geojson_reader *r, const fl__json **feats, size_t nf, int bare,
                                fl_layer *l) {
   fl__sbuf sb = {0};
   int use_ids = !bare && ids_usable(feats, nf);
@@ -606,7 +385,7 @@ static fl_status read_features(reader *r, const fl__json **feats, size_t nf, int
 
 /* The top object: a FeatureCollection, a Feature or a geometry; *t its type. */
 static fl_status check_root(fl_ctx *ctx, const char *path, const fl__json *root, const char **t) {
-  *t = root->type == FL__JSON_OBJECT ? type_member(root) : NULL;
+  *t = root->type == FL__JSON_OBJECT ? fl__geojson_type(root) : NULL;
   if (root->type != FL__JSON_OBJECT)
     return fl__fail(ctx, FL_E_LAYER,
                     "GeoJSON '%s' holds a JSON %s, not a FeatureCollection, Feature or geometry "
@@ -623,7 +402,7 @@ fl_status fl__geojson_read(fl_ctx *ctx, const char *path, const char *source, fl
   const fl__json **feats = NULL;
   keymap km = {0};
   fl_layer *l = NULL;
-  reader r = {.ctx = ctx, .h = fl_ctx_geos(ctx), .path = path};
+  fl__geojson_reader r = {.ctx = ctx, .h = fl_ctx_geos(ctx), .path = path};
   size_t nf = 0;
   const char *t = NULL;
   *out = NULL;

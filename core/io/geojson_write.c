@@ -174,6 +174,104 @@ static fl_status put_geometry(writer *w, const GEOSGeometry *g, int depth) {
   return st;
 }
 
+/* One property value: integers as they are, reals in their shortest form
+ * (non-finite ones as null), text escaped. */
+static void put_value(writer *w, fl_field_type type, const fl_value *v) {
+  char num[64];
+  if (v->is_null) {
+    fl__sb_str(&w->sb, "null");
+    return;
+  }
+  switch (type) {
+  case FL_FIELD_INTEGER:
+    snprintf(num, sizeof num, "%" PRId64, v->i);
+    fl__sb_str(&w->sb, num);
+    break;
+  case FL_FIELD_REAL:
+    if (isfinite(v->d)) {
+      fl__format_double(num, sizeof num, v->d);
+      fl__sb_str(&w->sb, num);
+    } else {
+      fl__sb_str(&w->sb, "null");
+    }
+    break;
+  default:
+    if (v->s) fl__sb_json_string(&w->sb, v->s, strlen(v->s));
+    else fl__sb_str(&w->sb, "null");
+    break;
+  }
+}
+
+/* The feature's properties, in field order, without the braces. */
+static void put_properties(writer *w, const fl_layer *l, const fl_feature *f) {
+  for (size_t j = 0; j < l->n_fields; j++) {
+    if (j) fl__sb_put(&w->sb, ",", 1);
+    fl__sb_json_string(&w->sb, l->fields[j].name, strlen(l->fields[j].name));
+    fl__sb_put(&w->sb, ":", 1);
+    put_value(w, l->fields[j].type, &f->values[j]);
+  }
+}
+
+/* The feature's geometry in lon/lat, or null when it has none or an empty
+ * one; a failure names the layer and the feature. */
+static fl_status put_feature_geometry(writer *w, const fl_layer *l, const fl_feature *f) {
+  const GEOSGeometry *g = f->geom;
+  GEOSGeometry *ll = NULL;
+  fl_status st = FL_OK;
+  if (g && GEOSisEmpty_r(w->h, g) == 1) g = NULL;
+  if (g && l->srid > 0 && l->srid != 4326) {
+    st = fl_geom_to_lonlat(w->ctx, g, l->srid, &ll);
+    g = ll;
+  }
+  if (!st) {
+    if (g) st = put_geometry(w, g, 0);
+    else fl__sb_str(&w->sb, "null");
+  }
+  if (ll) GEOSGeom_destroy_r(w->h, ll);
+  if (st) {
+    char why[FL_ERRMSG_LEN];
+    snprintf(why, sizeof why, "%s", fl_ctx_errmsg(w->ctx));
+    st = fl__fail(w->ctx, st, "layer '%s', feature %lld: %s", l->name, (long long)f->fid, why);
+  }
+  return st;
+}
+
+/* Feature i of l, after a comma unless it is the first. */
+static fl_status put_feature(writer *w, const fl_layer *l, size_t i) {
+  const fl_feature *f = &l->features[i];
+  char num[64];
+  snprintf(num, sizeof num, "%" PRId64, f->fid);
+  fl__sb_str(&w->sb, i ? ",\n{\"type\":\"Feature\",\"id\":" : "{\"type\":\"Feature\",\"id\":");
+  fl__sb_str(&w->sb, num);
+  fl__sb_str(&w->sb, ",\"properties\":{");
+  put_properties(w, l, f);
+  fl__sb_str(&w->sb, "},\"geometry\":");
+  fl_status st = put_feature_geometry(w, l, f);
+  if (st) return st;
+  fl__sb_put(&w->sb, "}", 1);
+  flush_if_big(w, 0);
+  return FL_OK;
+}
+
+/* Close the collection (unless st already failed), the file and the
+ * buffers; a failure to hold or to write the output becomes the status. */
+static fl_status finish(writer *w, const char *path, fl_status st) {
+  if (!st) {
+    fl__sb_str(&w->sb, "\n]\n}\n");
+    flush_if_big(w, 1);
+  }
+  if (!st && w->sb.oom == 1) st = fl__fail(w->ctx, FL_E_NOMEM, "out of memory writing '%s'", path);
+  int bad_write = w->sb.oom == 2 || ferror(w->f);
+  if (fclose(w->f) != 0) bad_write = 1;
+  if (!st && bad_write && errno == ENOSPC)
+    st = fl__fail(w->ctx, FL_E_IO, "writing GeoJSON '%s' failed: " FL__DISK_FULL, path);
+  else if (!st && bad_write)
+    st = fl__fail(w->ctx, FL_E_IO, "writing GeoJSON '%s' failed (%s)", path, strerror(errno));
+  free(w->sb.p);
+  free(w->buf);
+  return st;
+}
+
 fl_status fl__geojson_write(fl_ctx *ctx, const char *tmp_path, const char *path,
                             const fl_layer *l) {
   writer w = {.ctx = ctx, .h = fl_ctx_geos(ctx)};
@@ -189,79 +287,9 @@ fl_status fl__geojson_write(fl_ctx *ctx, const char *tmp_path, const char *path,
   fl__sb_json_string(&w.sb, l->name, strlen(l->name));
   fl__sb_str(&w.sb, ",\n\"features\": [\n");
   for (size_t i = 0; i < l->n_features && !st; i++) {
-    const fl_feature *f = &l->features[i];
-    char num[64];
     if ((st = fl__write_progress(ctx, i + 1, l->n_features)) != FL_OK) break;
-    snprintf(num, sizeof num, "%" PRId64, f->fid);
-    fl__sb_str(&w.sb, i ? ",\n{\"type\":\"Feature\",\"id\":" : "{\"type\":\"Feature\",\"id\":");
-    fl__sb_str(&w.sb, num);
-    fl__sb_str(&w.sb, ",\"properties\":{");
-    for (size_t j = 0; j < l->n_fields; j++) {
-      const fl_value *v = &f->values[j];
-      if (j) fl__sb_put(&w.sb, ",", 1);
-      fl__sb_json_string(&w.sb, l->fields[j].name, strlen(l->fields[j].name));
-      fl__sb_put(&w.sb, ":", 1);
-      if (v->is_null) {
-        fl__sb_str(&w.sb, "null");
-        continue;
-      }
-      switch (l->fields[j].type) {
-      case FL_FIELD_INTEGER:
-        snprintf(num, sizeof num, "%" PRId64, v->i);
-        fl__sb_str(&w.sb, num);
-        break;
-      case FL_FIELD_REAL:
-        if (isfinite(v->d)) {
-          fl__format_double(num, sizeof num, v->d);
-          fl__sb_str(&w.sb, num);
-        } else {
-          fl__sb_str(&w.sb, "null");
-        }
-        break;
-      default:
-        if (v->s) fl__sb_json_string(&w.sb, v->s, strlen(v->s));
-        else fl__sb_str(&w.sb, "null");
-        break;
-      }
-    }
-    fl__sb_str(&w.sb, "},\"geometry\":");
-    const GEOSGeometry *g = f->geom;
-    GEOSGeometry *ll = NULL;
-    if (g && GEOSisEmpty_r(w.h, g) == 1) g = NULL;
-    if (g && l->srid > 0 && l->srid != 4326) {
-      if ((st = fl_geom_to_lonlat(ctx, g, l->srid, &ll)) != FL_OK) {
-        char why[FL_ERRMSG_LEN];
-        snprintf(why, sizeof why, "%s", fl_ctx_errmsg(ctx));
-        st = fl__fail(ctx, st, "layer '%s', feature %lld: %s", l->name, (long long)f->fid, why);
-        break;
-      }
-      g = ll;
-    }
-    if (g) st = put_geometry(&w, g, 0);
-    else fl__sb_str(&w.sb, "null");
-    if (ll) GEOSGeom_destroy_r(w.h, ll);
-    if (st) {
-      char why[FL_ERRMSG_LEN];
-      snprintf(why, sizeof why, "%s", fl_ctx_errmsg(ctx));
-      st = fl__fail(ctx, st, "layer '%s', feature %lld: %s", l->name, (long long)f->fid, why);
-      break;
-    }
-    fl__sb_put(&w.sb, "}", 1);
-    flush_if_big(&w, 0);
+    st = put_feature(&w, l, i);
   }
   if (c) uselocale(old);
-  if (!st) {
-    fl__sb_str(&w.sb, "\n]\n}\n");
-    flush_if_big(&w, 1);
-  }
-  if (!st && w.sb.oom == 1) st = fl__fail(ctx, FL_E_NOMEM, "out of memory writing '%s'", path);
-  int bad_write = w.sb.oom == 2 || ferror(w.f);
-  if (fclose(w.f) != 0) bad_write = 1;
-  if (!st && bad_write && errno == ENOSPC)
-    st = fl__fail(ctx, FL_E_IO, "writing GeoJSON '%s' failed: " FL__DISK_FULL, path);
-  else if (!st && bad_write)
-    st = fl__fail(ctx, FL_E_IO, "writing GeoJSON '%s' failed (%s)", path, strerror(errno));
-  free(w.sb.p);
-  free(w.buf);
-  return st;
+  return finish(&w, path, st);
 }

@@ -267,47 +267,81 @@ static const char *holder_expr =
     "CASE WHEN \"status\" = 'contested' THEN 'contested' WHEN \"status\" = 'unknown' OR "
     "\"side\" IS NULL THEN 'unknown' ELSE \"side\" END";
 
-/* The renderer (and labels) of l; *rule NULL when no rule applies. */
-static fl_status body(fl_ctx *ctx, sqlite3_str *b, const fl_layer *l, const char **rule,
-                      int *labelled) {
-  int kind = geom_kind(ctx, l, -1), pt = kind < 0 ? 0 : kind;
-  *rule = NULL;
-  if (kind < 0 && l->n_features > 0) return FL_OK; /* a table without geometries */
-  if (has(l, "inner_m") && has(l, "outer_m") && has(l, "band") && kind == 2) {
+/* The rules (Q1)-(Q6), in the order they are tried; rule_names[] gives
+ * each the name fl__qml_for_layer() reports. */
+typedef enum style_rule {
+  NO_RULE, RULE_BANDS, RULE_HOLDER, RULE_EXPOSURE, RULE_CONNECTOR, RULE_FRONT, RULE_CHANGE,
+  RULE_SETTLEMENT_CHANGE, RULE_HELD
+} style_rule;
+
+static const char *const rule_names[] = {NULL,        "bands",  "holder",
+                                         "exposure",  "connector", "frontline",
+                                         "change",    "settlement-change", "held"};
+
+/* The first rule whose fields (and geometry kind: -1 unknown, else as
+ * geom_kind()) l has. */
+static style_rule rule_of(const fl_layer *l, int kind) {
+  if (has(l, "inner_m") && has(l, "outer_m") && has(l, "band") && kind == 2) return RULE_BANDS;
+  if (has(l, "side") && has(l, "dist_to_front_m")) return RULE_HOLDER;
+  if (has(l, "min_dist_to_front_m") && kind == 1) return RULE_EXPOSURE;
+  if (has(l, "route_id") && has(l, "dist_m") && kind == 1) return RULE_CONNECTOR;
+  if (has(l, "length_km") && kind == 1) return RULE_FRONT;
+  if (has(l, "side_from") && has(l, "side_to")) return RULE_CHANGE;
+  if (has(l, "from_side") && has(l, "to_side")) return RULE_SETTLEMENT_CHANGE;
+  if (has(l, "side") && has(l, "area_km2") && kind == 2) return RULE_HELD;
+  return NO_RULE;
+}
+
+/* The renderer (and labels) of rule r for l; FL_E_NOMEM when out of memory. */
+static fl_status render(sqlite3_str *b, const fl_layer *l, style_rule r, int kind,
+                        int *labelled) {
+  int pt = kind < 0 ? 0 : kind;
+  switch (r) {
+  case RULE_BANDS: {
     double *e;
     size_t n;
     if (band_edges(l, &e, &n)) return FL_E_NOMEM;
     graduated(b, "outer_m", 2, e, n, 0.55, "");
     free(e);
-    *rule = "bands";
-  } else if (has(l, "side") && has(l, "dist_to_front_m")) {
+    return FL_OK;
+  }
+  case RULE_HOLDER: {
     const char *expr = has(l, "status") ? holder_expr : "coalesce(\"side\", 'unknown')";
     if (categorised(b, l, pt, expr, "side", "held by %s", 0.9, 3.2)) return FL_E_NOMEM;
     if (has(l, "name")) labels(b, "name"), *labelled = 1;
-    *rule = "holder";
-  } else if (has(l, "min_dist_to_front_m") && kind == 1) {
+    return FL_OK;
+  }
+  case RULE_EXPOSURE: {
     static const double edges[] = {0, 5000, 10000, 20000, 40000, OPEN_END_M};
     graduated(b, "min_dist_to_front_m", 1, edges, 6, 1.0, "closest ");
-    *rule = "exposure";
-  } else if (has(l, "route_id") && has(l, "dist_m") && kind == 1) {
-    single(b, 1, "#555555", 0.9, 0.4, 1);
-    *rule = "connector";
-  } else if (has(l, "length_km") && kind == 1) {
-    single(b, 1, FL_STYLE_FRONT, 1.0, 1.4, 0);
-    *rule = "frontline";
-  } else if (has(l, "side_from") && has(l, "side_to")) {
-    if (categorised(b, l, kind < 0 ? 2 : kind, "\"side_to\"", "side_to", "gained by %s", 0.8, 2.6))
-      return FL_E_NOMEM;
-    *rule = "change";
-  } else if (has(l, "from_side") && has(l, "to_side")) {
+    return FL_OK;
+  }
+  case RULE_CONNECTOR: single(b, 1, "#555555", 0.9, 0.4, 1); return FL_OK;
+  case RULE_FRONT: single(b, 1, FL_STYLE_FRONT, 1.0, 1.4, 0); return FL_OK;
+  case RULE_CHANGE:
+    return categorised(b, l, kind < 0 ? 2 : kind, "\"side_to\"", "side_to", "gained by %s", 0.8,
+                       2.6) ? FL_E_NOMEM : FL_OK;
+  case RULE_SETTLEMENT_CHANGE:
     if (categorised(b, l, pt, "\"to_side\"", "to_side", "taken by %s", 0.9, 3.2))
       return FL_E_NOMEM;
     if (has(l, "name")) labels(b, "name"), *labelled = 1;
-    *rule = "settlement-change";
-  } else if (has(l, "side") && has(l, "area_km2") && kind == 2) {
-    if (categorised(b, l, 2, "\"side\"", "side", "held by %s", 0.45, 0.2)) return FL_E_NOMEM;
-    *rule = "held";
+    return FL_OK;
+  case RULE_HELD:
+    return categorised(b, l, 2, "\"side\"", "side", "held by %s", 0.45, 0.2) ? FL_E_NOMEM
+                                                                             : FL_OK;
+  default: return FL_OK;
   }
+}
+
+/* The renderer (and labels) of l; *rule NULL when no rule applies. */
+static fl_status body(fl_ctx *ctx, sqlite3_str *b, const fl_layer *l, const char **rule,
+                      int *labelled) {
+  int kind = geom_kind(ctx, l, -1);
+  *rule = NULL;
+  if (kind < 0 && l->n_features > 0) return FL_OK; /* a table without geometries */
+  style_rule r = rule_of(l, kind);
+  if (render(b, l, r, kind, labelled)) return FL_E_NOMEM;
+  *rule = rule_names[r];
   return FL_OK;
 }
 

@@ -28,7 +28,7 @@
  *   (S1) so does a filter, QGIS's "|subset=SQL" at the end of a data-source
  *        string ("x.gpkg|layername=a|subset=\"pop\" > 1000"): OGR applies it
  *        as the layer's attribute filter, in the data source's SQL dialect.
- * Not here: the formats themselves (gpkg_*.c, spatialite_io.c, geojson.c).
+ * Not here: the formats themselves (gpkg_*.c, spatialite_io.c, geojson*.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -309,6 +309,56 @@ fl_status fl_layer_read(fl_ctx *ctx, const char *source, fl_layer **out) {
   return fl_layer_read_opts(ctx, source, NULL, out);
 }
 
+/* A path alone names a GeoPackage or SpatiaLite file's layer only when the
+ * file has exactly one: its name into *layer; none, or several (named in
+ * the message), is an error. */
+static fl_status only_layer(fl_ctx *ctx, const char *path, fl__format f, char **layer) {
+  char **names = NULL;
+  fl_status st = list_path(ctx, path, f, &names);
+  if (st != FL_OK) return st;
+  size_t k = 0;
+  while (names[k]) k++;
+  if (k == 1) {
+    *layer = fl__strdup(names[0]);
+    if (!*layer) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
+  } else if (k == 0) {
+    st = fl__fail(ctx, FL_E_LAYER, "%s '%s' has no layers",
+                  f == FL__FMT_GPKG ? "GeoPackage" : "SpatiaLite database", path);
+  } else {
+    char list[600];
+    join_names(list, sizeof list, names);
+    st = fl__fail(ctx, FL_E_LAYER, "%s '%s' has %zu layers (%s); name one, as in '%s:%s'",
+                  f == FL__FMT_GPKG ? "GeoPackage" : "SpatiaLite database", path, k, list, path,
+                  names[0]);
+  }
+  fl_strv_free(names);
+  return st;
+}
+
+/* The layer of source (split into path, *layer and where) into *l, by the
+ * reader its kind wants: OGR for connections, /vsi paths, open options and
+ * subsets (S1) and the formats only OGR reads; Frontline's own GeoJSON,
+ * GeoPackage and SpatiaLite readers otherwise. *layer may be set here. */
+static fl_status read_path(fl_ctx *ctx, const char *source, const char *path, char **layer,
+                           const char *where, const char *const *oo, fl_layer **l) {
+  fl_status st;
+  if (is_connection(path) || strncmp(path, "/vsi", 4) == 0)
+    return fl__ogr_read(ctx, path, *layer, source, oo, where, l);
+  if ((st = check_file(ctx, path)) != FL_OK) return st;
+  if (oo || where) /* (S1) */
+    return fl__ogr_read(ctx, path, *layer, source, oo, where, l);
+  fl__format f = sniff(path);
+  if (f == FL__FMT_GEOJSON && !by_ogr(path)) return fl__geojson_read(ctx, path, source, l);
+  if (f != FL__FMT_GPKG && f != FL__FMT_SPATIALITE) {
+    if (f == FL__FMT_GEOJSON || fl__ogr_driver(path))
+      return fl__ogr_read(ctx, path, *layer, source, NULL, NULL, l);
+    return list_path(ctx, path, f, NULL); /* fails with the message */
+  }
+  if (!*layer && (st = only_layer(ctx, path, f, layer)) != FL_OK) return st;
+  if (f == FL__FMT_GPKG) return fl__gpkg_read(ctx, path, *layer, source, l);
+  return fl__spatialite_read(ctx, path, *layer, source, l);
+}
+
 fl_status fl_layer_read_opts(fl_ctx *ctx, const char *source, const fl_read_opts *opts,
                              fl_layer **out) {
   if (!out) return fl__fail(ctx, FL_E_ARG, "fl_layer_read() needs an output pointer");
@@ -320,53 +370,7 @@ fl_status fl_layer_read_opts(fl_ctx *ctx, const char *source, const fl_read_opts
   fl_status st = split_subset(ctx, source, &path, &layer, &where);
   if (st) return st;
   fl_layer *l = NULL;
-  if (is_connection(path) || strncmp(path, "/vsi", 4) == 0) {
-    st = fl__ogr_read(ctx, path, layer, source, oo, where, &l);
-    goto done;
-  }
-  if ((st = check_file(ctx, path)) != FL_OK) goto done;
-  if (oo || where) { /* (S1) */
-    st = fl__ogr_read(ctx, path, layer, source, oo, where, &l);
-    goto done;
-  }
-  fl__format f = sniff(path);
-  if (f == FL__FMT_GEOJSON && !by_ogr(path)) {
-    st = fl__geojson_read(ctx, path, source, &l);
-    goto done;
-  }
-  if (f != FL__FMT_GPKG && f != FL__FMT_SPATIALITE) {
-    if (f == FL__FMT_GEOJSON || fl__ogr_driver(path))
-      st = fl__ogr_read(ctx, path, layer, source, NULL, NULL, &l);
-    else
-      st = list_path(ctx, path, f, NULL); /* fails with the message */
-    goto done;
-  }
-  if (!layer) { /* path alone: only when the file has exactly one layer */
-    char **names = NULL;
-    if ((st = list_path(ctx, path, f, &names)) != FL_OK) goto done;
-    size_t k = 0;
-    while (names[k]) k++;
-    if (k == 1) {
-      layer = fl__strdup(names[0]);
-      if (!layer) st = fl__fail(ctx, FL_E_NOMEM, "out of memory");
-    } else if (k == 0) {
-      st = fl__fail(ctx, FL_E_LAYER, "%s '%s' has no layers",
-                    f == FL__FMT_GPKG ? "GeoPackage" : "SpatiaLite database", path);
-    } else {
-      char list[600];
-      join_names(list, sizeof list, names);
-      st = fl__fail(ctx, FL_E_LAYER, "%s '%s' has %zu layers (%s); name one, as in '%s:%s'",
-                    f == FL__FMT_GPKG ? "GeoPackage" : "SpatiaLite database", path, k, list, path,
-                    names[0]);
-    }
-    fl_strv_free(names);
-    if (st) goto done;
-  }
-  if (f == FL__FMT_GPKG)
-    st = fl__gpkg_read(ctx, path, layer, source, &l);
-  else
-    st = fl__spatialite_read(ctx, path, layer, source, &l);
-done:
+  st = read_path(ctx, source, path, &layer, where, oo, &l);
   free(path);
   free(layer);
   free(where);

@@ -192,6 +192,83 @@ static int claim_cmp(const void *a, const void *b) {
 
 static const char *const source_colours[] = {FL_STYLE_FRONT, "#1a1a1a", "#6a3d9a", "#b15928"};
 
+/* The distinct (source, date) claims of the fronts layer into c[*n] and its
+ * distinct sources, in order of first appearance, into srcs[*ns]; an empty
+ * source counts as none. */
+static void collect_claims(const fl_layer *l, int ks, int kd, claim *c, size_t *n,
+                           const char **srcs, size_t *ns) {
+  *n = *ns = 0;
+  for (size_t i = 0; i < l->n_features; i++) {
+    claim k = {fl__map_text(l, &l->features[i], ks), fl__map_text(l, &l->features[i], kd)};
+    if (k.source && !*k.source) k.source = NULL;
+    size_t j = 0;
+    while (j < *n && !(fl__map_same(c[j].source, k.source) && fl__map_same(c[j].date, k.date))) j++;
+    if (j == *n) c[(*n)++] = k;
+    j = 0;
+    while (j < *ns && !fl__map_same(srcs[j], k.source)) j++;
+    if (j == *ns) srcs[(*ns)++] = k.source;
+  }
+}
+
+/* How many of the sorted claims c[0..n) share claim j's source (*count),
+ * and how many of those come before it (*rank). */
+static void claim_rank(const claim *c, size_t n, size_t j, size_t *rank, size_t *count) {
+  *rank = *count = 0;
+  for (size_t q = 0; q < n; q++)
+    if (fl__map_same(c[q].source, c[j].source)) {
+      (*count)++;
+      if (q < j) (*rank)++;
+    }
+}
+
+/* The style of one claim's fronts: its source's colour and dash, bold when
+ * it is the source's latest. */
+typedef struct front_style {
+  const char *colour;
+  double opacity;
+  int latest, dashed;
+} front_style;
+
+/* Every feature of the fronts layer that belongs to claim k, as a path. */
+static void draw_claim_paths(mapper *m, const fl_layer *l, int ks, int kd, const claim *k,
+                             const front_style *st) {
+  for (size_t i = 0; i < l->n_features; i++) {
+    const fl_feature *f = &l->features[i];
+    if (!fl__map_same(fl__map_text(l, f, ks), k->source) ||
+        !fl__map_same(fl__map_text(l, f, kd), k->date))
+      continue;
+    char attrs[300];
+    snprintf(attrs, sizeof attrs,
+             "class=\"front%s\" stroke=\"%s\" stroke-opacity=\"%.2f\" "
+             "stroke-width=\"%.1f\"%s",
+             st->latest ? " latest" : "", st->colour, st->opacity,
+             st->latest ? 2.8 : 1.1, st->dashed ? " stroke-dasharray=\"6 3\"" : "");
+    fl__map_path(m, f->geom, attrs);
+  }
+}
+
+/* The legend rows of a source's latest claim k: the front itself and,
+ * when the source has count > 1 dates, its earlier fronts. */
+static void legend_fronts(mapper *m, const claim *k, size_t count, const front_style *st) {
+  char label[160];
+  char shape = st->dashed ? 'd' : 'l';
+  snprintf(label, sizeof label, "front %.40s%s%.20s", k->source ? k->source : "",
+           k->source ? ", " : "", k->date ? k->date : "");
+  legend_add(m, shape, st->colour, 1, label);
+  if (count <= 1) return;
+  size_t shown = count - 1 > MAX_EARLIER
+                     ? (count - 2) / ((count - 1 + MAX_EARLIER - 1) / MAX_EARLIER) + 1
+                     : count - 1;
+  if (shown == count - 1)
+    snprintf(label, sizeof label, "earlier fronts%s%.40s (%zu date%s)",
+             k->source ? ", " : "", k->source ? k->source : "", shown,
+             shown == 1 ? "" : "s");
+  else
+    snprintf(label, sizeof label, "earlier fronts%s%.40s (%zu of %zu dates)",
+             k->source ? ", " : "", k->source ? k->source : "", shown, count - 1);
+  legend_add(m, shape, st->colour, 0.35, label);
+}
+
 /* (M2): every front; per source, the latest bold, the older ones faint. */
 static void draw_fronts(mapper *m, const fl_layer *l) {
   if (!l || !l->n_features) return;
@@ -203,67 +280,25 @@ static void draw_fronts(mapper *m, const fl_layer *l) {
     m->b->oom = 1;
     return;
   }
-  size_t n = 0, ns = 0;
-  for (size_t i = 0; i < l->n_features; i++) {
-    claim k = {fl__map_text(l, &l->features[i], ks), fl__map_text(l, &l->features[i], kd)};
-    if (k.source && !*k.source) k.source = NULL;
-    size_t j = 0;
-    while (j < n && !(fl__map_same(c[j].source, k.source) && fl__map_same(c[j].date, k.date))) j++;
-    if (j == n) c[n++] = k;
-    j = 0;
-    while (j < ns && !fl__map_same(srcs[j], k.source)) j++;
-    if (j == ns) srcs[ns++] = k.source;
-  }
+  size_t n, ns;
+  collect_claims(l, ks, kd, c, &n, srcs, &ns);
   qsort(c, n, sizeof *c, claim_cmp);
   fl__rb_printf(m->b, "<g id=\"layer-fronts\" class=\"layer\" fill=\"none\" stroke-linecap=\"round\" stroke-linejoin=\"round\">\n");
   for (size_t j = 0; j < n; j++) {
-    size_t si = 0, rank = 0, count = 0;
+    size_t si = 0, rank, count;
     while (si < ns && !fl__map_same(srcs[si], c[j].source)) si++;
-    for (size_t q = 0; q < n; q++)
-      if (fl__map_same(c[q].source, c[j].source)) {
-        count++;
-        if (q < j) rank++;
-      }
+    claim_rank(c, n, j, &rank, &count);
     int latest = rank + 1 == count;
     /* At most MAX_EARLIER earlier fronts per source, evenly spread, the first kept. */
     if (!latest && count - 1 > MAX_EARLIER) {
       size_t step = (count - 1 + MAX_EARLIER - 1) / MAX_EARLIER;
       if (rank % step) continue;
     }
-    const char *colour = source_colours[si % 4];
-    double op = latest ? 1.0 : 0.2 + 0.45 * (double)rank / (double)(count > 1 ? count - 1 : 1);
-    for (size_t i = 0; i < l->n_features; i++) {
-      const fl_feature *f = &l->features[i];
-      if (!fl__map_same(fl__map_text(l, f, ks), c[j].source) ||
-          !fl__map_same(fl__map_text(l, f, kd), c[j].date))
-        continue;
-      char attrs[300];
-      snprintf(attrs, sizeof attrs,
-               "class=\"front%s\" stroke=\"%s\" stroke-opacity=\"%.2f\" "
-               "stroke-width=\"%.1f\"%s",
-               latest ? " latest" : "", colour, op,
-               latest ? 2.8 : 1.1, si % 2 ? " stroke-dasharray=\"6 3\"" : "");
-      fl__map_path(m, f->geom, attrs);
-    }
-    char label[160];
-    if (latest) {
-      snprintf(label, sizeof label, "front %.40s%s%.20s", c[j].source ? c[j].source : "",
-               c[j].source ? ", " : "", c[j].date ? c[j].date : "");
-      legend_add(m, si % 2 ? 'd' : 'l', colour, 1, label);
-      if (count > 1) {
-        size_t shown = count - 1 > MAX_EARLIER
-                           ? (count - 2) / ((count - 1 + MAX_EARLIER - 1) / MAX_EARLIER) + 1
-                           : count - 1;
-        if (shown == count - 1)
-          snprintf(label, sizeof label, "earlier fronts%s%.40s (%zu date%s)",
-                   c[j].source ? ", " : "", c[j].source ? c[j].source : "", shown,
-                   shown == 1 ? "" : "s");
-        else
-          snprintf(label, sizeof label, "earlier fronts%s%.40s (%zu of %zu dates)",
-                   c[j].source ? ", " : "", c[j].source ? c[j].source : "", shown, count - 1);
-        legend_add(m, si % 2 ? 'd' : 'l', colour, 0.35, label);
-      }
-    }
+    front_style st = {source_colours[si % 4],
+                      latest ? 1.0 : 0.2 + 0.45 * (double)rank / (double)(count > 1 ? count - 1 : 1),
+                      latest, (int)(si % 2)};
+    draw_claim_paths(m, l, ks, kd, &c[j], &st);
+    if (latest) legend_fronts(m, &c[j], count, &st);
   }
   fl__rb_printf(m->b, "</g>\n");
   free(c);

@@ -149,6 +149,72 @@ static const fl_tool_desc *api_tool_at(int32_t index) {
   return t ? &t->desc : NULL;
 }
 
+/* (R1) (R2): the tool named and the parameter arrays, before anything is
+ * allocated; on failure *msg is the error text. */
+static fl_status check_call(flp_run *r, const char *tool_id, int32_t n, const char *const *keys,
+                            const char *const *values, const char **msg) {
+  if (!tool_id || !*tool_id) { /* (R2) */
+    r->status = FL_E_ARG;
+    *msg = "no tool id given; ask tool_at() for the tools";
+    return FL_E_ARG;
+  }
+  r->tool = flp_tool_find(tool_id);
+  if (!r->tool) {
+    unknown_tool(r, tool_id);
+    *msg = r->errmsg;
+    return r->status;
+  }
+  if (n < 0 || (n > 0 && (!keys || !values))) {
+    *msg = "bad parameter arrays: n must be >= 0 and keys and values non-NULL";
+    return FL_E_ARG;
+  }
+  return FL_OK;
+}
+
+/* The run's context, with the threads and work limits the environment
+ * sets. */
+static fl_status start_ctx(flp_run *r) {
+  r->ctx = fl_ctx_create();
+  fl_status st = FL_OK;
+  if (!r->ctx)
+    st = flp_fail(r, FL_E_NOMEM,
+                  "could not create a Frontline context (out of memory, or GEOS or PROJ "
+                  "failed to start)");
+  /* FL_THREADS: worker threads of every host's runs (unset or 0: every core) */
+  const char *threads = getenv("FL_THREADS");
+  if (r->ctx && threads && *threads) fl_ctx_set_threads(r->ctx, atoi(threads));
+  /* FL_LIMITS: named work limits, "NAME=N,..." (core/limits.c; the CLI's
+   * --limit options arrive here too) */
+  if (r->ctx && fl_ctx_set_limits(r->ctx, getenv("FL_LIMITS")) != FL_OK)
+    st = flp_fail(r, FL_E_ARG, "limits (environment variable FL_LIMITS, or the CLI's "
+                  "limit option): %s", fl_ctx_errmsg(r->ctx));
+  return st;
+}
+
+/* (R4): the tool's run, the host's callbacks set from here on; on success
+ * the summary. */
+static fl_status run_tool(flp_run *r, fl_plugin_progress_fn progress, void *user,
+                          const volatile int32_t *cancel, char *summary, size_t summary_len) {
+  r->progress = progress;
+  r->user = user;
+  r->cancel = cancel;
+  fl_ctx_set_progress(r->ctx, flp_on_progress, r, (const volatile int *)cancel);
+  fl_status st = r->tool->run(r);
+  if (st != FL_OK && !r->errmsg[0]) flp_fail_ctx(r, st, NULL);
+  if (st == FL_OK) flp_summary_finish(r, summary, summary_len);
+  return st;
+}
+
+/* Everything the run owns. */
+static void run_free(flp_run *r) {
+  for (size_t i = r->n_owned; i-- > 0;) fl_layer_destroy(r->ctx, r->owned[i]);
+  fl_ctx_destroy(r->ctx);
+  free(r->classes_copy);
+  free(r->args);
+  flp_buf_free(&r->text);
+  flp_buf_free(&r->json);
+}
+
 static int32_t api_run(const char *tool_id, int32_t n, const char *const *keys,
                        const char *const *values, fl_plugin_progress_fn progress, void *user,
                        const volatile int32_t *cancel, int32_t json, char *summary,
@@ -159,24 +225,12 @@ static int32_t api_run(const char *tool_id, int32_t n, const char *const *keys,
   if (errbuf && errbuf_len) errbuf[0] = '\0'; /* (R5) */
   if (summary && summary_len) summary[0] = '\0';
 
-  fl_status st = FL_OK;
-  if (!tool_id || !*tool_id) { /* (R2) */
-    r.status = FL_E_ARG;
-    copy_text(errbuf, errbuf_len, "no tool id given; ask tool_at() for the tools");
-    return FL_E_ARG;
+  const char *msg = NULL;
+  fl_status st = check_call(&r, tool_id, n, keys, values, &msg);
+  if (st) {
+    copy_text(errbuf, errbuf_len, msg);
+    return (int32_t)st;
   }
-  r.tool = flp_tool_find(tool_id);
-  if (!r.tool) {
-    unknown_tool(&r, tool_id);
-    copy_text(errbuf, errbuf_len, r.errmsg);
-    return (int32_t)r.status;
-  }
-  if (n < 0 || (n > 0 && (!keys || !values))) {
-    copy_text(errbuf, errbuf_len,
-              "bad parameter arrays: n must be >= 0 and keys and values non-NULL");
-    return FL_E_ARG;
-  }
-
   r.args = calloc(r.tool->desc.n_params ? (size_t)r.tool->desc.n_params : 1, sizeof *r.args);
   if (!r.args) {
     copy_text(errbuf, errbuf_len, "out of memory before the run started");
@@ -187,42 +241,13 @@ static int32_t api_run(const char *tool_id, int32_t n, const char *const *keys,
   if (st == FL_OK) st = check_output(&r);
   if (st == FL_OK && cancel && *cancel)
     st = flp_fail(&r, FL_E_CANCEL, "cancelled before the run started; no output was written");
-  if (st == FL_OK) {
-    r.ctx = fl_ctx_create();
-    if (!r.ctx)
-      st = flp_fail(&r, FL_E_NOMEM,
-                    "could not create a Frontline context (out of memory, or GEOS or PROJ "
-                    "failed to start)");
-    /* FL_THREADS: worker threads of every host's runs (unset or 0: every core) */
-    const char *threads = getenv("FL_THREADS");
-    if (r.ctx && threads && *threads) fl_ctx_set_threads(r.ctx, atoi(threads));
-    /* FL_LIMITS: named work limits, "NAME=N,..." (core/limits.c; the CLI's
-     * --limit options arrive here too) */
-    if (r.ctx && fl_ctx_set_limits(r.ctx, getenv("FL_LIMITS")) != FL_OK)
-      st = flp_fail(&r, FL_E_ARG, "limits (environment variable FL_LIMITS, or the CLI's "
-                    "limit option): %s", fl_ctx_errmsg(r.ctx));
-  }
-  if (st == FL_OK) {
-    /* (R4): callbacks only from here on. */
-    r.progress = progress;
-    r.user = user;
-    r.cancel = cancel;
-    fl_ctx_set_progress(r.ctx, flp_on_progress, &r, (const volatile int *)cancel);
-    st = r.tool->run(&r);
-    if (st != FL_OK && !r.errmsg[0]) flp_fail_ctx(&r, st, NULL);
-    if (st == FL_OK) flp_summary_finish(&r, summary, summary_len);
-  }
+  if (st == FL_OK) st = start_ctx(&r);
+  if (st == FL_OK) st = run_tool(&r, progress, user, cancel, summary, summary_len);
   if (st != FL_OK) {
     if (!r.errmsg[0]) snprintf(r.errmsg, sizeof r.errmsg, "%s", fl_status_str(st));
     copy_text(errbuf, errbuf_len, r.errmsg);
   }
-
-  for (size_t i = r.n_owned; i-- > 0;) fl_layer_destroy(r.ctx, r.owned[i]);
-  fl_ctx_destroy(r.ctx);
-  free(r.classes_copy);
-  free(r.args);
-  flp_buf_free(&r.text);
-  flp_buf_free(&r.json);
+  run_free(&r);
   return (int32_t)st;
 }
 

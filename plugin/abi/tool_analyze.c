@@ -81,15 +81,10 @@ static const fl_param_desc params[] = {
     FLP_P_OPEN_OPTIONS,
 };
 
-static fl_status run(flp_run *r) {
-  fl_analyze_input in = {0};
-  fl_layer *settlements, *control, *front, *routes, *mask;
-  fl_analyze_result res = {0};
-  fl_options o;
-  fl_status st;
-  const char *out_path = flp_arg_text(r, "output");
+/* The checks made before any layer is read. */
+static fl_status check_args(flp_run *r, const char *out_path) {
   size_t len = strlen(out_path);
-
+  fl_status st;
   /* All layers go into one file, and only a GeoPackage holds several. */
   if (len < 5 || strcasecmp(out_path + len - 5, ".gpkg") != 0)
     return flp_fail(r, FL_E_ARG,
@@ -99,12 +94,18 @@ static fl_status run(flp_run *r) {
   if ((st = flp_report_check(r))) return st;
   if (flp_arg_text(r, "held_by") && !flp_arg_text(r, "control"))
     return flp_fail(r, FL_E_ARG, "@{held_by} needs the control layer: pass @{control}");
+  return FL_OK;
+}
 
+/* The input layers (owned by the run) into in and *aoi, and the fields
+ * they must have. */
+static fl_status load_inputs(flp_run *r, fl_analyze_input *in, fl_layer **aoi) {
+  fl_layer *settlements, *control, *front, *routes, *mask;
+  fl_status st;
   if ((st = flp_stage(r, "reading inputs", 0.0, 0.1))) return st;
   if ((st = flp_load(r, "settlements", &settlements))) return st;
   if ((st = flp_load(r, "control", &control))) return st;
-  fl_layer *aoi;
-  if ((st = flp_load(r, "aoi", &aoi))) return st;
+  if ((st = flp_load(r, "aoi", aoi))) return st;
   if ((st = flp_load(r, "front", &front))) return st;
   if ((st = flp_load(r, "routes", &routes))) return st;
   if ((st = flp_load(r, "mask", &mask))) return st;
@@ -112,12 +113,49 @@ static fl_status run(flp_run *r) {
   if (routes && flp_arg_text(r, "classes") &&
       (st = flp_require_field(r, "class_field", routes)))
     return st;
-  in.settlements = settlements;
-  in.control = control;
-  in.front = front;
-  in.routes = routes;
-  in.mask = mask;
+  in->settlements = settlements;
+  in->control = control;
+  in->front = front;
+  in->routes = routes;
+  in->mask = mask;
+  return FL_OK;
+}
 
+/* The summary: each layer's feature count and the report for --json, the
+ * report and a last line for the terminal. */
+static void summarise(flp_run *r, const fl_analyze_result *res, int markdown,
+                      const char *out_path) {
+  flp_buf counts = {0};
+  flp_buf_printf(&counts, "{");
+  for (size_t i = 0; i < res->n_layers; i++) {
+    const fl_layer *l = res->layers[i];
+    flp_buf_printf(&counts, "%s", i ? "," : "");
+    flp_buf_json_string(&counts, l->name ? l->name : "");
+    flp_buf_printf(&counts, ":%zu", l->n_features);
+  }
+  flp_buf_printf(&counts, "}");
+  if (!counts.oom) flp_json_raw(r, "layers", counts.p);
+  flp_buf_free(&counts);
+  flp_json_str(r, "format", markdown ? "md" : "text");
+  flp_json_str(r, "report", res->report ? res->report : "");
+  if (res->report) {
+    size_t n = strlen(res->report);
+    flp_say(r, "%.*s", (int)(n && res->report[n - 1] == '\n' ? n - 1 : n), res->report);
+  }
+  flp_say(r, "%s%zu layer%s written to %s.", markdown ? "\n" : "", res->n_layers,
+          res->n_layers == 1 ? "" : "s", out_path);
+}
+
+static fl_status run(flp_run *r) {
+  fl_analyze_input in = {0};
+  fl_analyze_result res = {0};
+  fl_options o;
+  fl_status st;
+  fl_layer *aoi;
+  const char *out_path = flp_arg_text(r, "output");
+
+  if ((st = check_args(r, out_path))) return st;
+  if ((st = load_inputs(r, &in, &aoi))) return st;
   flp_options(r, &o);
   o.aoi = aoi;
 
@@ -131,27 +169,9 @@ static fl_status run(flp_run *r) {
   /* The layers stay res's: fl_analyze_result_free() below frees them. */
   st = flp_write(r, res.layers, res.n_layers, NULL);
   if (st == FL_OK) {
-    flp_buf counts = {0};
-    flp_buf_printf(&counts, "{");
-    for (size_t i = 0; i < res.n_layers; i++) {
-      const fl_layer *l = res.layers[i];
-      flp_buf_printf(&counts, "%s", i ? "," : "");
-      flp_buf_json_string(&counts, l->name ? l->name : "");
-      flp_buf_printf(&counts, ":%zu", l->n_features);
-    }
-    flp_buf_printf(&counts, "}");
-    if (!counts.oom) flp_json_raw(r, "layers", counts.p);
-    flp_buf_free(&counts);
-    flp_json_str(r, "format", markdown ? "md" : "text");
-    flp_json_str(r, "report", res.report ? res.report : "");
-    if (res.report) {
-      size_t n = strlen(res.report);
-      flp_say(r, "%.*s", (int)(n && res.report[n - 1] == '\n' ? n - 1 : n), res.report);
-    }
-    flp_say(r, "%s%zu layer%s written to %s.", markdown ? "\n" : "", res.n_layers,
-            res.n_layers == 1 ? "" : "s", out_path);
+    summarise(r, &res, markdown, out_path);
     st = flp_report_write(r, (const fl_layer *const *)res.layers, res.n_layers, res.report,
-                          control, &o);
+                          in.control, &o);
   }
   fl_analyze_result_free(r->ctx, &res);
   return st;

@@ -111,12 +111,9 @@ done:
   return st;
 }
 
-static fl_status run(flp_run *r) {
-  fl_layer *routes, *front, *control, *view, *out = NULL;
-  fl_options o;
-  fl_status st;
-  const char *held_by = flp_arg_text(r, "held_by");
-
+/* What to measure from: the front, or with held_by a side's ground (which
+ * needs the control layer). */
+static fl_status check_args(flp_run *r, const char *held_by) {
   if (held_by && !flp_arg_text(r, "control"))
     return flp_fail(r, FL_E_ARG,
                     "@{held_by} needs the control layer: pass @{control} (the polygons of the "
@@ -126,29 +123,11 @@ static fl_status run(flp_run *r) {
                     "missing required parameter @{front}: route-exposure "
                     "measures from the front, or from a side's ground with @{held_by} and "
                     "@{control}");
-  if ((st = flp_stage(r, "reading inputs", 0.0, 0.1))) return st;
-  if ((st = flp_load(r, "routes", &routes))) return st;
-  if ((st = flp_load(r, "front", &front))) return st;
-  if ((st = flp_load(r, "control", &control))) return st;
-  fl_layer *aoi;
-  if ((st = flp_load(r, "aoi", &aoi))) return st;
-  if (held_by && (st = flp_require_field(r, "side_field", control))) return st;
+  return FL_OK;
+}
 
-  if ((st = in_view(r, routes, &view))) return st;
-  flp_options(r, &o);
-  o.aoi = aoi;
-  o.in_view = view;
-
-  if ((st = flp_stage(r, "measuring routes", view ? 0.5 : 0.1, 0.9))) return st;
-  fl_ctx_clear_error(r->ctx);
-  st = fl_route_exposure(r->ctx, routes, front, control, &o, &out);
-  if (st) {
-    fl_layer_destroy(r->ctx, out);
-    return flp_fail_ctx(r, st, "route-exposure");
-  }
-  if ((st = flp_own(r, out))) return st;
-  if ((st = flp_write(r, &out, 1, "route-exposure"))) return st;
-
+/* The summary of the result layer out, for the terminal and for --json. */
+static void summarise(flp_run *r, const fl_layer *out, const char *held_by, int view) {
   double total = flp_sum_field(out, "length_km"), exposed = flp_sum_field(out, "exposed_km");
   int id = fl_layer_field_index(out, held_by ? "min_dist_to_ground_m" : "min_dist_to_front_m"),
       ie = fl_layer_field_index(out, "exposed_km");
@@ -185,6 +164,38 @@ static fl_status run(flp_run *r) {
   flp_json_int(r, "routes_exposed", (long long)n_exposed);
   flp_json_num(r, "min_dist_to_front_m", closest);
   flp_json_rows(r, "routes", out, fields, 200);
+}
+
+static fl_status run(flp_run *r) {
+  fl_layer *routes, *front, *control, *view, *out = NULL;
+  fl_options o;
+  fl_status st;
+  const char *held_by = flp_arg_text(r, "held_by");
+
+  if ((st = check_args(r, held_by))) return st;
+  if ((st = flp_stage(r, "reading inputs", 0.0, 0.1))) return st;
+  if ((st = flp_load(r, "routes", &routes))) return st;
+  if ((st = flp_load(r, "front", &front))) return st;
+  if ((st = flp_load(r, "control", &control))) return st;
+  fl_layer *aoi;
+  if ((st = flp_load(r, "aoi", &aoi))) return st;
+  if (held_by && (st = flp_require_field(r, "side_field", control))) return st;
+
+  if ((st = in_view(r, routes, &view))) return st;
+  flp_options(r, &o);
+  o.aoi = aoi;
+  o.in_view = view;
+
+  if ((st = flp_stage(r, "measuring routes", view ? 0.5 : 0.1, 0.9))) return st;
+  fl_ctx_clear_error(r->ctx);
+  st = fl_route_exposure(r->ctx, routes, front, control, &o, &out);
+  if (st) {
+    fl_layer_destroy(r->ctx, out);
+    return flp_fail_ctx(r, st, "route-exposure");
+  }
+  if ((st = flp_own(r, out))) return st;
+  if ((st = flp_write(r, &out, 1, "route-exposure"))) return st;
+  summarise(r, out, held_by, view != NULL);
   return FL_OK;
 }
 

@@ -210,10 +210,9 @@ static size_t split_classes(flp_run *r, const char *text) {
   return n;
 }
 
-void flp_options(flp_run *r, fl_options *o) {
+/* The field names and side values given as text, as they are. */
+static void text_options(flp_run *r, fl_options *o) {
   const char *s;
-  const flp_arg *a;
-  fl_options_init(o);
   if ((s = flp_arg_text(r, "side_field"))) o->side_field = s;
   if ((s = flp_arg_text(r, "source_field"))) o->source_field = s;
   if ((s = flp_arg_text(r, "date_field"))) o->date_field = s;
@@ -224,28 +223,40 @@ void flp_options(flp_run *r, fl_options *o) {
   if ((s = flp_arg_text(r, "side_map"))) o->side_map = s;
   if ((s = flp_arg_text(r, "other_side"))) o->other_side = s;
   if ((s = flp_arg_text(r, "on_side"))) o->on_side = s;
+  if ((s = flp_arg_text(r, "held_by"))) o->held_by = s;
+  if ((s = flp_arg_text(r, "side_a"))) o->side_a = s;
+  if ((s = flp_arg_text(r, "side_b"))) o->side_b = s;
+  if ((s = flp_arg_text(r, "source"))) o->source_filter = s;
+  if ((s = flp_arg_text(r, "date"))) o->date_filter = s;
+}
+
+/* The numbers, the band distances and side, and the flags. */
+static void number_options(flp_run *r, fl_options *o) {
+  const flp_arg *a;
   if ((a = flp_arg_get(r, "distances")) && a->present) {
     o->dist_m = a->dist;
     o->n_dist = a->n_dist;
   }
   if ((a = flp_arg_get(r, "side")) && a->present)
     o->side = a->enum_index == 1 ? FL_SIDE_LEFT : a->enum_index == 2 ? FL_SIDE_RIGHT : FL_SIDE_BOTH;
-  if ((s = flp_arg_text(r, "held_by"))) o->held_by = s;
   if ((a = flp_arg_get(r, "snap_m")) && a->present) o->snap_m = a->num;
   if ((a = flp_arg_get(r, "min_area_km2")) && a->present) o->min_area_km2 = a->num;
   if ((a = flp_arg_get(r, "date_tolerance_days")) && a->present)
     o->date_tolerance_days = (int)floor(a->num); /* whole days; bounds checked in params.c */
-  if ((s = flp_arg_text(r, "side_a"))) o->side_a = s;
-  if ((s = flp_arg_text(r, "side_b"))) o->side_b = s;
   if ((a = flp_arg_get(r, "split_share")) && a->present) o->split_share = a->num;
   if ((a = flp_arg_get(r, "contested_dist_m")) && a->present) o->contested_dist_m = a->num;
   if ((a = flp_arg_get(r, "front_distance")) && a->present) o->skip_front_distance = !a->boolean;
+}
+
+void flp_options(flp_run *r, fl_options *o) {
+  const char *s;
+  fl_options_init(o);
+  text_options(r, o);
+  number_options(r, o);
   if ((s = flp_arg_text(r, "classes"))) {
     o->n_classes = split_classes(r, s);
     o->classes = o->n_classes ? r->classes : NULL;
   }
-  if ((s = flp_arg_text(r, "source"))) o->source_filter = s;
-  if ((s = flp_arg_text(r, "date"))) o->date_filter = s;
 }
 
 fl_status flp_write(flp_run *r, fl_layer *const *layers, size_t n, const char *name) {
