@@ -70,7 +70,8 @@
  *        are flattened into the collection's own type (fuzz finding
  *        tests/fuzz/regressions/gpkg_densify_selfcrossing_multipolygon_crash.bin:
  *        a multipolygon inside a multipolygon crashed the next GEOS call).
- * Not here: frames (crs.c), bands of a whole front layer (bands.c).
+ * Not here: frames (crs.c), bands of a whole front layer (bands.c), the
+ * frame densifier (buffer_densify.c), chunks (buffer_chunks.c).
  */
 #include <math.h>
 #include <stdio.h>
@@ -125,69 +126,6 @@ static double *ends_in_frame(const fl__frame *f, const fl__buffer_plan *plan) {
   return e;
 }
 
-/* Parts of a multi geometry being rebuilt: the densified parts. */
-typedef struct part_list {
-  GEOSGeometry **g;
-  int n, cap;
-} part_list;
-
-static int part_push(GEOSContextHandle_t h, part_list *l, GEOSGeometry *g) {
-  if (!g) return 0;
-  if (l->n == l->cap) {
-    int cap = l->cap ? 2 * l->cap : 8;
-    GEOSGeometry **p = realloc(l->g, (size_t)cap * sizeof *p);
-    if (!p) {
-      GEOSGeom_destroy_r(h, g);
-      return 0;
-    }
-    l->g = p;
-    l->cap = cap;
-  }
-  l->g[l->n++] = g;
-  return 1;
-}
-
-/* d (taken), a densified part of a collection of type multi, into l: as it
- * is when it has the collection's element type, else its members copied
- * one by one (GEOS's densifier cleans a polygon with a zero buffer, which
- * can give a multipolygon; GEOS 3.11's createCollection takes a
- * multipolygon inside a multipolygon unchecked and builds a geometry whose
- * next reader crashes: libFuzzer input
- * tests/fuzz/regressions/gpkg_densify_selfcrossing_multipolygon_crash.bin). */
-static int part_add(GEOSContextHandle_t h, part_list *l, int multi, GEOSGeometry *d) {
-  int t = d ? GEOSGeomTypeId_r(h, d) : -1;
-  int fits = multi == GEOS_GEOMETRYCOLLECTION ||
-             (multi == GEOS_MULTIPOINT && t == GEOS_POINT) ||
-             (multi == GEOS_MULTILINESTRING && (t == GEOS_LINESTRING || t == GEOS_LINEARRING)) ||
-             (multi == GEOS_MULTIPOLYGON && t == GEOS_POLYGON);
-  if (!d || fits) return part_push(h, l, d);
-  int ok = 1, n = GEOSGetNumGeometries_r(h, d);
-  for (int i = 0; ok && t >= GEOS_MULTIPOINT && i < n; i++)
-    ok = part_add(h, l, multi, GEOSGeom_clone_r(h, GEOSGetGeometryN_r(h, d, i)));
-  GEOSGeom_destroy_r(h, d);
-  return ok && t >= GEOS_MULTIPOINT; /* a single of another type: refused */
-}
-
-/* (U6) g with no edge longer than OUT_SEG_M. Part by part: GEOS 3.11's
- * densifier crashes on an empty point, and points have no edge anyway. */
-static GEOSGeometry *densify_parts(GEOSContextHandle_t h, const GEOSGeometry *g) {
-  int type = GEOSGeomTypeId_r(h, g);
-  int multi = type >= GEOS_MULTIPOINT && type <= GEOS_GEOMETRYCOLLECTION;
-  if (!multi) {
-    if (GEOSGeom_getDimensions_r(h, g) == 0 || GEOSisEmpty_r(h, g)) return GEOSGeom_clone_r(h, g);
-    return GEOSDensify_r(h, g, OUT_SEG_M);
-  }
-  int n = GEOSGetNumGeometries_r(h, g), ok = n >= 0;
-  part_list l = {NULL, 0, 0};
-  for (int i = 0; i < n && ok; i++)
-    ok = part_add(h, &l, type, densify_parts(h, GEOSGetGeometryN_r(h, g, i)));
-  GEOSGeometry *out = ok ? GEOSGeom_createCollection_r(h, type, l.g, (unsigned)l.n) : NULL;
-  if (!out) /* on failure the parts are still ours */
-    for (int i = 0; i < l.n; i++) GEOSGeom_destroy_r(h, l.g[i]);
-  free(l.g);
-  return out;
-}
-
 /* The buffer of xy (taken: frame f's coordinates) back in lon/lat. */
 static GEOSGeometry *buffer_xy(fl_ctx *ctx, const fl__frame *f, GEOSGeometry *xy,
                                const fl__buffer_plan *plan) {
@@ -213,7 +151,7 @@ static GEOSGeometry *buffer_xy(fl_ctx *ctx, const fl__frame *f, GEOSGeometry *xy
     xy = simple;
   }
   if (dist_m > 0) { /* (U6) */
-    GEOSGeometry *dense = densify_parts(h, xy);
+    GEOSGeometry *dense = fl__densify_frame_parts(h, xy, OUT_SEG_M);
     if (!dense) { GEOSGeom_destroy_r(h, xy); return NULL; }
     GEOSGeom_destroy_r(h, xy);
     xy = dense;

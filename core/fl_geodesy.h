@@ -58,6 +58,10 @@ typedef struct fl__buffer_plan {
 } fl__buffer_plan;
 fl_status fl__buffer_plan_init(fl_ctx *ctx, const GEOSGeometry *lonlat, double dist_m,
                                fl_side side, fl__buffer_plan *plan);
+/* g (frame coordinates) with no edge longer than max_seg, densified part by
+ * part; new, caller frees; NULL on failure (buffer_densify.c). */
+GEOSGeometry *fl__densify_frame_parts(GEOSContextHandle_t h, const GEOSGeometry *g,
+                                      double max_seg);
 /* The input densified as every plan densifies it (new, caller frees; NULL on
  * failure, ctx says why), and a plan made from it (dense borrowed, copied):
  * several distances around one input densify it once. */

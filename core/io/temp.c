@@ -9,7 +9,7 @@
  * its lock without waiting and removes it, with its -journal, -wal and -shm
  * files. A file that is locked belongs to a live writer and is kept; one
  * younger than 2 s is kept too (created, not yet locked).
- * Not here: the formats (gpkg_write.c, spatialite_io.c, geojson.c).
+ * Not here: the formats (gpkg_write.c, spatialite_io.c, geojson_write.c).
  */
 #include <dirent.h>
 #include <errno.h>

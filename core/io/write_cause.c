@@ -10,7 +10,7 @@
  * (fl__stderr_capture_*), keep its first line, and say "disk full" when any
  * sign of it is there, else quote SpatiaLite's line as the cause. fd 2 is
  * process-wide: a mutex keeps two writers from interleaving their captures.
- * Not here: the writers (gpkg_write.c, spatialite_io.c, geojson.c).
+ * Not here: the writers (gpkg_write.c, spatialite_io.c, geojson_write.c).
  */
 #include <errno.h>
 #include <pthread.h>
