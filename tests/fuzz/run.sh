@@ -77,6 +77,14 @@ for t in "${targets[@]}"; do
     echo "fuzz: $t FAILED (exit $rc); the input and the report:" >&2
     grep -E 'Test unit written to|ERROR:|fuzz_blob:|fuzz_layer|SUMMARY' "$log" >&2 ||
       tail -n 40 "$log" >&2
+    # the first stack of the report, and the input itself, so that a finding
+    # on a machine whose files are gone (CI) can be rebuilt from its log
+    grep -m 24 -E '^[[:space:]]+#[0-9]+ ' "$log" >&2 || true
+    unit=$(grep -o 'Test unit written to [^ ]*' "$log" | tail -n 1 | cut -d' ' -f5 || true)
+    if [ -n "$unit" ] && [ -f "$unit" ]; then
+      echo "fuzz: the input ($(wc -c <"$unit") bytes), base64:" >&2
+      head -c 65536 "$unit" | base64 >&2
+    fi
     failed=1
   fi
 done
