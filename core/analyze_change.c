@@ -7,7 +7,6 @@
  * whose holder changed, with the bracket of dates the snapshots allow.
  * Not here: the measures (change*.c), the rest of the report (analyze.c).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,37 +15,7 @@
 
 #define MAX_PLACES 30 /* settlement changes listed; the rest are counted */
 
-typedef struct buf {
-  char *s;
-  size_t n, cap;
-  int failed;
-} buf;
-
-static void add(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add(buf *b, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  int need = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  if (b->failed || need < 0) {
-    b->failed = 1;
-    return;
-  }
-  if (b->n + (size_t)need + 1 > b->cap) {
-    size_t cap = 2 * b->cap + (size_t)need + 256;
-    char *g = realloc(b->s, cap);
-    if (!g) {
-      b->failed = 1;
-      return;
-    }
-    b->s = g;
-    b->cap = cap;
-  }
-  va_start(ap, fmt);
-  vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
-  va_end(ap);
-  b->n += (size_t)need;
-}
+typedef fl__text buf;
 
 static const char *txt(const fl_layer *l, const fl_feature *f, const char *field) {
   int i = fl_layer_field_index(l, field);
@@ -71,10 +40,11 @@ static void summary_rows(buf *b, int md, const fl_layer *cs) {
     int ok_g, ok_l, ok_d;
     double g = real(cs, f, "gained_km2", &ok_g), l = real(cs, f, "lost_km2", &ok_l);
     double per_day = real(cs, f, "km2_per_day", &ok_d);
-    add(b, "%s%s%s%s to %s, %s: gained %.1f km2, lost %.1f km2, net %+.1f km2", md ? "- " : "  ",
-        src && src[0] ? src : "", src && src[0] ? " " : "", from, to, side, g, l, g - l);
-    if (ok_d) add(b, " (%+.2f km2/day)", per_day);
-    add(b, "\n");
+    fl__text_printf(b, "%s%s%s%s to %s, %s: gained %.1f km2, lost %.1f km2, net %+.1f km2",
+                    md ? "- " : "  ", src && src[0] ? src : "", src && src[0] ? " " : "", from, to,
+                    side, g, l, g - l);
+    if (ok_d) fl__text_printf(b, " (%+.2f km2/day)", per_day);
+    fl__text_printf(b, "\n");
   }
 }
 
@@ -107,10 +77,11 @@ static void place_rows(buf *b, int md, const fl_layer *sc) {
     places += first_of(sc, i, fid);
     sources += first_of(sc, i, src);
   }
-  add(b, "%s%zu settlement%s changed hands", md ? "\n" : "  ", places, places == 1 ? "" : "s");
-  if (n) add(b, " per %zu source%s", sources, sources == 1 ? "" : "s");
-  if (n != places) add(b, " (%zu changes)", n);
-  add(b, "%s\n", n ? (md ? ":\n" : ":") : ".");
+  fl__text_printf(b, "%s%zu settlement%s changed hands", md ? "\n" : "  ", places,
+                  places == 1 ? "" : "s");
+  if (n) fl__text_printf(b, " per %zu source%s", sources, sources == 1 ? "" : "s");
+  if (n != places) fl__text_printf(b, " (%zu changes)", n);
+  fl__text_printf(b, "%s\n", n ? (md ? ":\n" : ":") : ".");
   for (size_t i = 0; i < n && i < MAX_PLACES; i++) {
     const fl_feature *f = &sc->features[i];
     char name[128], from[64], to[64];
@@ -122,11 +93,12 @@ static void place_rows(buf *b, int md, const fl_layer *sc) {
     snprintf(lastc, sizeof lastc, "%s", last ? last : "");
     const char *first = txt(sc, f, "first_date_new");
     const char *src = txt(sc, f, "source"); /* a settlement may change per each source */
-    add(b, "%s%s: %s -> %s between %s and %s%s%s%s\n", md ? "- " : "    ", name, from, to, lastc,
-        first ? first : "", src && src[0] ? " (" : "", src && src[0] ? src : "",
-        src && src[0] ? ")" : "");
+    fl__text_printf(b, "%s%s: %s -> %s between %s and %s%s%s%s\n", md ? "- " : "    ", name, from,
+                    to, lastc, first ? first : "", src && src[0] ? " (" : "",
+                    src && src[0] ? src : "", src && src[0] ? ")" : "");
   }
-  if (n > MAX_PLACES) add(b, "%s... and %zu more\n", md ? "- " : "    ", n - MAX_PLACES);
+  if (n > MAX_PLACES) fl__text_printf(b, "%s... and %zu more\n", md ? "- " : "    ",
+                                      n - MAX_PLACES);
 }
 
 fl_status fl__analyze_change(fl_ctx *ctx, const fl_layer *control, const fl_layer *settlements,
@@ -142,7 +114,7 @@ fl_status fl__analyze_change(fl_ctx *ctx, const fl_layer *control, const fl_laye
   if (st) return st;
   if (r.change_summary->n_features > 0) {
     buf b = {0};
-    add(&b, md ? "\n## What changed\n\n" : "\nWHAT CHANGED\n");
+    fl__text_printf(&b, md ? "\n## What changed\n\n" : "\nWHAT CHANGED\n");
     summary_rows(&b, md, r.change_summary);
     if (r.settlement_changes) place_rows(&b, md, r.settlement_changes);
     if (b.failed) {

@@ -7,34 +7,11 @@
  * fl_analyze() (analyze.c); this file only reads them.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fl_prep.h"
 
-typedef struct text {
-  char *s;
-  size_t n, cap;
-  int failed;
-} text;
-
-static void put(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(text *t, const char *fmt, ...) {
-  if (t->failed) return;
-  for (;;) {
-    va_list ap;
-    va_start(ap, fmt);
-    int need = vsnprintf(t->s ? t->s + t->n : NULL, t->s ? t->cap - t->n : 0, fmt, ap);
-    va_end(ap);
-    if (need < 0) { t->failed = 1; return; }
-    if (t->s && t->n + (size_t)need < t->cap) { t->n += (size_t)need; return; }
-    size_t cap = (t->cap ? t->cap * 2 : 4096) + (size_t)need;
-    char *g = realloc(t->s, cap);
-    if (!g) { t->failed = 1; return; }
-    t->s = g;
-    t->cap = cap;
-  }
-}
+typedef fl__text text;
 
 /* Append s cut to `width` characters (UTF-8 aware, never splitting a
  * character) and padded with spaces to that width. */
@@ -46,7 +23,7 @@ static void put_cell(text *t, const char *s, int width) {
     while ((*end & 0xC0) == 0x80) end++; /* continuation bytes */
     chars++;
   }
-  put(t, "%.*s%*s", (int)(end - p), s, width - chars, "");
+  fl__text_printf(t, "%.*s%*s", (int)(end - p), s, width - chars, "");
 }
 
 static const char *val(const fl_layer *l, const fl_feature *f, const char *field) {
@@ -81,8 +58,8 @@ static int cmp_srow(const void *a, const void *b) {
 }
 
 static void cell_sep(text *t, int md, int last) {
-  if (md) put(t, last ? " |\n" : " | ");
-  else put(t, last ? "\n" : "  ");
+  if (md) fl__text_printf(t, last ? " |\n" : " | ");
+  else fl__text_printf(t, last ? "\n" : "  ");
 }
 
 /* One report section: for each source, the claim date it uses ("" none). */
@@ -202,20 +179,21 @@ static size_t section_rows(const fl_layer *st, const claims *c, const section *x
 /* The section's title and the table's head: each column says its source and date. */
 static void put_section_head(text *t, int md, const claims *c, const section *x) {
   const char *date = x->anchor;
-  if (md) put(t, "\n## Settlements%s%s\n\n| settlement | ", date[0] ? " as of " : "", date);
-  else put(t, "\nSETTLEMENTS%s%s (closest to the front first)\n%-24s  ", date[0] ? " AS OF " : "",
-           date, "settlement");
+  if (md) fl__text_printf(t, "\n## Settlements%s%s\n\n| settlement | ", date[0] ? " as of " : "",
+                          date);
+  else fl__text_printf(t, "\nSETTLEMENTS%s%s (closest to the front first)\n%-24s  ",
+                       date[0] ? " AS OF " : "", date, "settlement");
   for (size_t s = 0; s < c->n_sources; s++) {
     char head[160];
     snprintf(head, sizeof head, "%s%s%s", x->date[s] ? x->date[s] : "(no claim)",
              x->date[s] && !x->date[s][0] ? "" : " ", c->sources[s][0] ? c->sources[s] : "holder");
-    if (md) put(t, "%s | ", head);
-    else { put_cell(t, head, 30); put(t, "  "); }
+    if (md) fl__text_printf(t, "%s | ", head);
+    else { put_cell(t, head, 30); fl__text_printf(t, "  "); }
   }
-  if (!md) { put(t, "%-5s  %s\n", "agree", "nearest route"); return; }
-  put(t, "agree | nearest route |\n|---|");
-  for (size_t s = 0; s < c->n_sources; s++) put(t, "---|");
-  put(t, "---|---|\n");
+  if (!md) { fl__text_printf(t, "%-5s  %s\n", "agree", "nearest route"); return; }
+  fl__text_printf(t, "agree | nearest route |\n|---|");
+  for (size_t s = 0; s < c->n_sources; s++) fl__text_printf(t, "---|");
+  fl__text_printf(t, "---|---|\n");
 }
 
 /* The status row of settlement key in one claim, or NULL. */
@@ -244,7 +222,7 @@ static void put_claim_cell(text *t, int md, const fl_layer *st, const fl_feature
       snprintf(cell, sizeof cell, "%s %s, %.1f km%s%s%s", side, status, dm / 1000.0,
                band[0] ? " (" : "", band, band[0] ? ")" : "");
   }
-  if (md) put(t, "%s", cell);
+  if (md) fl__text_printf(t, "%s", cell);
   else put_cell(t, cell, 30);
   cell_sep(t, md, 0);
 }
@@ -254,11 +232,11 @@ static void put_nearest(text *t, const fl_layer *near, int64_t key) {
   const fl_feature *nf = NULL;
   for (size_t i = 0; near && i < near->n_features && !nf; i++)
     if (near->features[i].fid == key) nf = &near->features[i];
-  if (!nf) { put(t, "-"); return; }
+  if (!nf) { fl__text_printf(t, "-"); return; }
   const char *rn = val(near, nf, "route_name");
   char route[128];
   snprintf(route, sizeof route, "%s", rn ? rn : "?");
-  put(t, "%s, %.1f km", route, num(near, nf, "dist_m") / 1000.0);
+  fl__text_printf(t, "%s, %.1f km", route, num(near, nf, "dist_m") / 1000.0);
 }
 
 /* One settlement's line: name, a cell per source, agreement, nearest route. */
@@ -269,7 +247,7 @@ static void put_settlement(text *t, int md, const fl_layer *st, const fl_layer *
   const char *nm = name_f ? val(st, r->f, name_f) : NULL;
   if (nm) snprintf(name, sizeof name, "%s", nm);
   else snprintf(name, sizeof name, "#%lld", (long long)r->key);
-  if (md) put(t, "| %s", name);
+  if (md) fl__text_printf(t, "| %s", name);
   else put_cell(t, name, 24);
   cell_sep(t, md, 0);
   const fl_feature *agree_row = NULL;
@@ -279,8 +257,8 @@ static void put_settlement(text *t, int md, const fl_layer *st, const fl_layer *
     if (g && !agree_row) agree_row = g;
   }
   const char *agree = agree_row ? val(st, agree_row, "sources_agree") : NULL;
-  if (md) put(t, "%s", agree ? (strcmp(agree, "1") ? "no" : "yes") : "-");
-  else put(t, "%-5s", agree ? (strcmp(agree, "1") ? "NO" : "yes") : "-");
+  if (md) fl__text_printf(t, "%s", agree ? (strcmp(agree, "1") ? "no" : "yes") : "-");
+  else fl__text_printf(t, "%-5s", agree ? (strcmp(agree, "1") ? "NO" : "yes") : "-");
   cell_sep(t, md, 0);
   put_nearest(t, near, r->key);
   cell_sep(t, md, 1);
@@ -361,21 +339,22 @@ static void put_routes_head(text *t, int md, const fl_layer *ex, const bandcols 
                             const char *d0, const char *s0) {
   char claim[160] = "";
   if (d0 || s0) snprintf(claim, sizeof claim, " (%s%s%s)", d0 ? d0 : "", d0 && s0 ? ", " : "", s0 ? s0 : "");
-  if (md) put(t, "\n## Routes within reach of the front%s\n\n| route |", claim);
-  else put(t, "\nROUTES WITHIN REACH OF THE FRONT%s, km by distance band\n%-40s", claim, "route");
+  if (md) fl__text_printf(t, "\n## Routes within reach of the front%s\n\n| route |", claim);
+  else fl__text_printf(t, "\nROUTES WITHIN REACH OF THE FRONT%s, km by distance band\n%-40s",
+                       claim, "route");
   for (size_t b = 0; b < bc->n; b++) {
     const char *name = ex->fields[bc->field[b]].name + 3; /* "0_5000" */
     double lo = 0, hi = 0;
     sscanf(name, "%lf_%lf", &lo, &hi);
     char head[32];
     snprintf(head, sizeof head, "%g-%g", lo / 1000, hi / 1000);
-    if (md) put(t, " %s km |", head);
-    else put(t, " %7s", head);
+    if (md) fl__text_printf(t, " %s km |", head);
+    else fl__text_printf(t, " %7s", head);
   }
-  if (!md) { put(t, " %7s %8s\n", "length", "closest"); return; }
-  put(t, " length km | closest km |\n|---|");
-  for (size_t b = 0; b < bc->n; b++) put(t, "---|");
-  put(t, "---|---|\n");
+  if (!md) { fl__text_printf(t, " %7s %8s\n", "length", "closest"); return; }
+  fl__text_printf(t, " length km | closest km |\n|---|");
+  for (size_t b = 0; b < bc->n; b++) fl__text_printf(t, "---|");
+  fl__text_printf(t, "---|---|\n");
 }
 
 static void put_route(text *t, int md, const fl_layer *ex, const bandcols *bc, const fl_feature *f,
@@ -383,13 +362,14 @@ static void put_route(text *t, int md, const fl_layer *ex, const bandcols *bc, c
   const char *name = val(ex, f, name_f);
   double m = num(ex, f, "min_dist_to_front_m");
   if (isnan(m)) m = num(ex, f, "min_dist_to_ground_m");
-  if (md) put(t, "| %s |", name ? name : "?");
+  if (md) fl__text_printf(t, "| %s |", name ? name : "?");
   else put_cell(t, name ? name : "?", 40);
   for (size_t b = 0; b < bc->n; b++) {
     const fl_value *v = &f->values[bc->field[b]];
-    put(t, md ? " %.1f |" : " %7.1f", v->is_null ? 0.0 : v->d);
+    fl__text_printf(t, md ? " %.1f |" : " %7.1f", v->is_null ? 0.0 : v->d);
   }
-  put(t, md ? " %.1f | %.1f |\n" : " %7.1f %8.1f\n", num(ex, f, "length_km"), m / 1000.0);
+  fl__text_printf(t, md ? " %.1f | %.1f |\n" : " %7.1f %8.1f\n", num(ex, f, "length_km"),
+                  m / 1000.0);
 }
 
 /* Routes of the newest claim, most exposed near the front first, with the
@@ -411,20 +391,20 @@ static void report_routes(text *t, int md, const fl_layer *ex, const fl_options 
 }
 
 static void report_front(text *t, int md, const fl_layer *fr, const fl_layer *bands) {
-  if (md) put(t, "\n## Front and bands\n\n");
-  else put(t, "\nFRONT AND BANDS\n");
+  if (md) fl__text_printf(t, "\n## Front and bands\n\n");
+  else fl__text_printf(t, "\nFRONT AND BANDS\n");
   for (size_t i = 0; i < fr->n_features; i++) {
     const fl_feature *f = &fr->features[i];
     const char *s = val(fr, f, "source"), *d = val(fr, f, "date");
-    put(t, "%sline of contact %s %s: %.1f km\n", md ? "- " : "  ", s ? s : "", d ? d : "",
-        num(fr, f, "length_km"));
+    fl__text_printf(t, "%sline of contact %s %s: %.1f km\n", md ? "- " : "  ", s ? s : "",
+                    d ? d : "", num(fr, f, "length_km"));
   }
   for (size_t i = 0; bands && i < bands->n_features; i++) {
     const fl_feature *f = &bands->features[i];
     const char *s = val(bands, f, "source"), *d = val(bands, f, "date");
-    put(t, "%sband %g-%g km %s %s: %.0f km2\n", md ? "- " : "  ",
-        num(bands, f, "inner_m") / 1000.0, num(bands, f, "outer_m") / 1000.0, s ? s : "",
-        d ? d : "", num(bands, f, "area_km2"));
+    fl__text_printf(t, "%sband %g-%g km %s %s: %.0f km2\n", md ? "- " : "  ",
+                    num(bands, f, "inner_m") / 1000.0, num(bands, f, "outer_m") / 1000.0,
+                    s ? s : "", d ? d : "", num(bands, f, "area_km2"));
   }
 }
 
@@ -433,20 +413,24 @@ fl_status fl__analyze_report(fl_ctx *ctx, const fl_analyze_input *in, const fl_o
   *out = NULL;
   text t = {0};
   size_t n_routes = in->routes ? in->routes->n_features : 0;
-  if (md) put(&t, "# Frontline report\n\nSettlements: %zu. Control claims: %zu. Routes: %zu.\n",
-              in->settlements->n_features, l->frontline->n_features, n_routes);
-  else put(&t, "FRONTLINE REPORT\nsettlements %zu, control claims %zu, routes %zu; distances "
-           "geodesic on WGS84\n", in->settlements->n_features, l->frontline->n_features, n_routes);
+  size_t n_settlements = in->settlements->n_features, n_claims = l->frontline->n_features;
+  if (md)
+    fl__text_printf(&t, "# Frontline report\n\nSettlements: %zu. Control claims: %zu. Routes: "
+                    "%zu.\n", n_settlements, n_claims, n_routes);
+  else
+    fl__text_printf(&t, "FRONTLINE REPORT\nsettlements %zu, control claims %zu, routes %zu; "
+                    "distances geodesic on WGS84\n", n_settlements, n_claims, n_routes);
   report_settlements(ctx, &t, md, l->status, l->nearest, opts);
   report_routes(&t, md, l->exposure, opts);
   report_front(&t, md, l->frontline, l->bands);
   char *changed = NULL; /* several dates: what changed between the first and the last */
   fl_status st = fl__analyze_change(ctx, in->control, in->settlements, opts, md, &changed);
-  if (!st && changed) put(&t, "%s", changed);
+  if (!st && changed) fl__text_printf(&t, "%s", changed);
   free(changed);
   if (!st && ctx->n_warnings) {
-    put(&t, md ? "\n## Warnings\n\n" : "\nWARNINGS\n");
-    for (size_t i = 0; i < ctx->n_warnings; i++) put(&t, "%s%s\n", md ? "- " : "  ", ctx->warnings[i]);
+    fl__text_printf(&t, md ? "\n## Warnings\n\n" : "\nWARNINGS\n");
+    for (size_t i = 0; i < ctx->n_warnings; i++)
+      fl__text_printf(&t, "%s%s\n", md ? "- " : "  ", ctx->warnings[i]);
   }
   if (!st && t.failed) st = fl__fail(ctx, FL_E_NOMEM, "out of memory writing the report");
   if (st) { free(t.s); return st; }

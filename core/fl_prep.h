@@ -260,6 +260,16 @@ fl_status fl__group_front(fl_ctx *ctx, const fl__control_group *cg, const GEOSGe
                           const fl_options *opts, const char **side_a, const char **side_b,
                           GEOSGeometry **out);
 
+/* ---- text.c --------------------------------------------------------------- */
+
+/* A text grown by fl__text_printf; start it as {0}, free(s) when done. */
+typedef struct fl__text {
+  char *s;
+  size_t n, cap;
+  int failed;                    /* out of memory or a bad format: s is partial */
+} fl__text;
+void fl__text_printf(fl__text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* ---- analyze_report.c ---------------------------------------------------- */
 
 /* The layers of one analyze run, borrowed; exposure and nearest NULL
